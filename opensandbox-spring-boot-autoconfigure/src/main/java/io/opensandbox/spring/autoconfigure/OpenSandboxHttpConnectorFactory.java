@@ -1,0 +1,95 @@
+package io.opensandbox.spring.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.transport.ProxyProvider;
+
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.util.StringUtils;
+
+import io.opensandbox.spring.client.MaskingWiretapHandler;
+
+/**
+ * Builds the Reactor Netty connector every OpenSandbox client shares, from
+ * {@code opensandbox.http.*} and {@code opensandbox.proxy.*}. It is OpenSandbox's own, so
+ * its timeouts, proxy and SSL bundle do not change the application's other HTTP clients.
+ */
+final class OpenSandboxHttpConnectorFactory {
+
+	private static final String WIRETAP_HANDLER = "opensandbox.wiretap";
+
+	private OpenSandboxHttpConnectorFactory() {
+	}
+
+	static ClientHttpConnector create(OpenSandboxProperties properties, @Nullable String apiKey,
+			@Nullable SslBundles sslBundles, @Nullable ReactorResourceFactory resourceFactory) {
+		HttpClientSettings settings = new HttpClientSettingsPropertyMapper(sslBundles, null).map(properties.getHttp());
+		ReactorClientHttpConnectorBuilder builder = ClientHttpConnectorBuilder.reactor();
+		if (resourceFactory != null) {
+			builder = builder.withReactorResourceFactory(resourceFactory);
+		}
+		OpenSandboxProperties.Proxy proxy = properties.getProxy();
+		if (StringUtils.hasText(proxy.getHost())) {
+			builder = builder.withHttpClientCustomizer((httpClient) -> withProxy(httpClient, proxy));
+		}
+		if (properties.getHttp().isWiretap()) {
+			List<String> secrets = new ArrayList<>();
+			secrets.add(apiKey);
+			secrets.add(proxy.getPassword());
+			MaskingWiretapHandler handler = new MaskingWiretapHandler(secrets);
+			builder = builder.withHttpClientCustomizer((httpClient) -> httpClient
+				.doOnConnected((connection) -> connection.addHandlerLast(WIRETAP_HANDLER, handler)));
+		}
+		return builder.build(settings);
+	}
+
+	private static HttpClient withProxy(HttpClient httpClient, OpenSandboxProperties.Proxy proxy) {
+		return httpClient.proxy((spec) -> {
+			ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP)
+				.host(proxy.getHost())
+				.port(proxy.getPort());
+			if (proxy.getUsername() != null) {
+				String password = proxy.getPassword();
+				builder.username(proxy.getUsername()).password((user) -> password);
+			}
+			String nonProxyHosts = nonProxyHostsPattern(proxy.getNonProxyHosts());
+			if (nonProxyHosts != null) {
+				builder.nonProxyHosts(nonProxyHosts);
+			}
+		});
+	}
+
+	/**
+	 * Turn host entries with leading or trailing {@code *} wildcards into the regular
+	 * expression Reactor Netty expects.
+	 * @param hosts the entries
+	 * @return the pattern, or {@code null} if there are no entries
+	 */
+	static @Nullable String nonProxyHostsPattern(List<String> hosts) {
+		String pattern = hosts.stream()
+			.map(String::strip)
+			.filter(StringUtils::hasText)
+			.map(OpenSandboxHttpConnectorFactory::wildcardToRegex)
+			.collect(Collectors.joining("|"));
+		return pattern.isEmpty() ? null : pattern;
+	}
+
+	private static String wildcardToRegex(String host) {
+		String prefix = host.startsWith("*") ? ".*" : "";
+		String suffix = (host.endsWith("*") && host.length() > 1) ? ".*" : "";
+		String literal = host.substring(prefix.isEmpty() ? 0 : 1, host.length() - (suffix.isEmpty() ? 0 : 1));
+		return prefix + (literal.isEmpty() ? "" : Pattern.quote(literal)) + suffix;
+	}
+
+}

@@ -1,0 +1,479 @@
+package io.opensandbox.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsProperties;
+
+/**
+ * Configuration properties for OpenSandbox. Invalid values fail startup with a message
+ * naming the property and the fix. The API key and the proxy password never appear in
+ * {@link #toString()}.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+@ConfigurationProperties("opensandbox")
+public class OpenSandboxProperties implements InitializingBean {
+
+	/**
+	 * Whether to enable the OpenSandbox auto-configuration.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Domain of the lifecycle server: host[:port][/prefix], optionally with a scheme that
+	 * overrides 'protocol'. Falls back to the OPEN_SANDBOX_DOMAIN environment variable,
+	 * then to localhost:8080.
+	 */
+	private @Nullable String domain;
+
+	/**
+	 * Protocol used for the lifecycle server and sandbox endpoints, 'http' or 'https'.
+	 */
+	private String protocol = "http";
+
+	/**
+	 * API key sent to the lifecycle server (only there) in the OPEN-SANDBOX-API-KEY header.
+	 * Falls back to the OPEN_SANDBOX_API_KEY environment variable.
+	 */
+	private @Nullable String apiKey;
+
+	/**
+	 * Whether to reach sandbox endpoints (execd, egress) through the lifecycle server's
+	 * proxy instead of directly. Needed when the client cannot route to sandbox addresses.
+	 */
+	private boolean useServerProxy;
+
+	/**
+	 * Extra headers sent with every request, to the lifecycle server and to sandbox
+	 * endpoints.
+	 */
+	private Map<String, String> headers = new LinkedHashMap<>();
+
+	private final Http http = new Http();
+
+	private final Proxy proxy = new Proxy();
+
+	private final Retry retry = new Retry();
+
+	private final Sandbox sandbox = new Sandbox();
+
+	private final Cleanup cleanup = new Cleanup();
+
+	@Override
+	public void afterPropertiesSet() {
+		new OpenSandboxPropertiesValidator().validate(this);
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getDomain() {
+		return this.domain;
+	}
+
+	public void setDomain(@Nullable String domain) {
+		this.domain = domain;
+	}
+
+	public String getProtocol() {
+		return this.protocol;
+	}
+
+	public void setProtocol(String protocol) {
+		this.protocol = protocol;
+	}
+
+	public @Nullable String getApiKey() {
+		return this.apiKey;
+	}
+
+	public void setApiKey(@Nullable String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public boolean isUseServerProxy() {
+		return this.useServerProxy;
+	}
+
+	public void setUseServerProxy(boolean useServerProxy) {
+		this.useServerProxy = useServerProxy;
+	}
+
+	public Map<String, String> getHeaders() {
+		return this.headers;
+	}
+
+	public void setHeaders(Map<String, String> headers) {
+		this.headers = headers;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public Proxy getProxy() {
+		return this.proxy;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Sandbox getSandbox() {
+		return this.sandbox;
+	}
+
+	public Cleanup getCleanup() {
+		return this.cleanup;
+	}
+
+	@Override
+	public String toString() {
+		return "OpenSandboxProperties[enabled=" + this.enabled + ", domain=" + this.domain + ", protocol="
+				+ this.protocol + ", apiKey=" + ((this.apiKey != null) ? "******" : null) + ", useServerProxy="
+				+ this.useServerProxy + ", headers=" + this.headers.keySet() + ", proxy=" + this.proxy + "]";
+	}
+
+	/**
+	 * HTTP client settings for every OpenSandbox connection. Inherits redirects, connect
+	 * and read timeouts, cookie handling and the SSL bundle from Spring Boot's HTTP client
+	 * settings.
+	 */
+	public static class Http extends HttpClientSettingsProperties {
+
+		/**
+		 * Whether to log every HTTP message (headers and bodies) at DEBUG under
+		 * 'io.opensandbox.spring.client.wiretap', with credentials masked.
+		 */
+		private boolean wiretap;
+
+		public Http() {
+			setConnectTimeout(Duration.ofSeconds(10));
+			setReadTimeout(Duration.ofSeconds(30));
+		}
+
+		public boolean isWiretap() {
+			return this.wiretap;
+		}
+
+		public void setWiretap(boolean wiretap) {
+			this.wiretap = wiretap;
+		}
+
+	}
+
+	/**
+	 * HTTP proxy for every OpenSandbox connection.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Host name of the HTTP proxy. When unset, no proxy is configured here (the JVM's
+		 * http(s).proxyHost system properties still apply).
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Port of the HTTP proxy.
+		 */
+		private int port = 8080;
+
+		/**
+		 * User name for proxy authentication.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for proxy authentication.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Hosts reached directly, not through the proxy. Entries may start or end with
+		 * '*' as a wildcard, for example '*.internal' or 'localhost'.
+		 */
+		private List<String> nonProxyHosts = new ArrayList<>();
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public List<String> getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(List<String> nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
+
+		@Override
+		public String toString() {
+			return "Proxy[host=" + this.host + ", port=" + this.port + ", username=" + this.username + ", password="
+					+ ((this.password != null) ? "******" : null) + ", nonProxyHosts=" + this.nonProxyHosts + "]";
+		}
+
+	}
+
+	/**
+	 * Retries of idempotent requests after transient failures.
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether to retry idempotent requests after connection failures and 429, 502,
+		 * 503 and 504 responses.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of attempts, the first one included.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Delay before the first retry; later retries back off exponentially, with
+		 * jitter.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(100);
+
+		/**
+		 * Longest delay between two attempts, also the cap on a server's Retry-After.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		/**
+		 * Longest time all attempts of one call may take together.
+		 */
+		private Duration deadline = Duration.ofSeconds(60);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getDeadline() {
+			return this.deadline;
+		}
+
+		public void setDeadline(Duration deadline) {
+			this.deadline = deadline;
+		}
+
+	}
+
+	/**
+	 * Defaults for sandboxes created by the application.
+	 */
+	public static class Sandbox {
+
+		/**
+		 * Default container image of new sandboxes.
+		 */
+		private @Nullable String image;
+
+		/**
+		 * Default entry process of new sandboxes.
+		 */
+		private List<String> entrypoint = new ArrayList<>(List.of("tail", "-f", "/dev/null"));
+
+		/**
+		 * Default time a new sandbox lives before the server kills it; at least 60s.
+		 * Tracked sandboxes are renewed before it runs out.
+		 */
+		private Duration timeout = Duration.ofMinutes(10);
+
+		/**
+		 * Default resource limits of new sandboxes, such as cpu and memory.
+		 */
+		private Map<String, String> resources = new LinkedHashMap<>(Map.of("cpu", "1", "memory", "2Gi"));
+
+		/**
+		 * Default environment variables of new sandboxes.
+		 */
+		private Map<String, String> env = new LinkedHashMap<>();
+
+		/**
+		 * Default metadata of new sandboxes.
+		 */
+		private Map<String, String> metadata = new LinkedHashMap<>();
+
+		/**
+		 * How long to wait for a new sandbox to be running and answering.
+		 */
+		private Duration readyTimeout = Duration.ofSeconds(30);
+
+		public @Nullable String getImage() {
+			return this.image;
+		}
+
+		public void setImage(@Nullable String image) {
+			this.image = image;
+		}
+
+		public List<String> getEntrypoint() {
+			return this.entrypoint;
+		}
+
+		public void setEntrypoint(List<String> entrypoint) {
+			this.entrypoint = entrypoint;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Map<String, String> getResources() {
+			return this.resources;
+		}
+
+		public void setResources(Map<String, String> resources) {
+			this.resources = resources;
+		}
+
+		public Map<String, String> getEnv() {
+			return this.env;
+		}
+
+		public void setEnv(Map<String, String> env) {
+			this.env = env;
+		}
+
+		public Map<String, String> getMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(Map<String, String> metadata) {
+			this.metadata = metadata;
+		}
+
+		public Duration getReadyTimeout() {
+			return this.readyTimeout;
+		}
+
+		public void setReadyTimeout(Duration readyTimeout) {
+			this.readyTimeout = readyTimeout;
+		}
+
+	}
+
+	/**
+	 * Cleanup of the sandboxes the application created.
+	 */
+	public static class Cleanup {
+
+		/**
+		 * Whether to kill every tracked sandbox when the application context shuts down.
+		 */
+		private boolean killOnShutdown = true;
+
+		/**
+		 * Longest time the shutdown sweep may hold up context shutdown.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether to renew tracked sandboxes in the background so they outlive their
+		 * timeout only while the application runs.
+		 */
+		private boolean keepAlive = true;
+
+		public boolean isKillOnShutdown() {
+			return this.killOnShutdown;
+		}
+
+		public void setKillOnShutdown(boolean killOnShutdown) {
+			this.killOnShutdown = killOnShutdown;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public boolean isKeepAlive() {
+			return this.keepAlive;
+		}
+
+		public void setKeepAlive(boolean keepAlive) {
+			this.keepAlive = keepAlive;
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration, configuration properties and connection details for OpenSandbox.
+ */
+@NullMarked
+package io.opensandbox.spring.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,440 @@
+package io.opensandbox.spring.client;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
+import org.springframework.http.codec.json.JacksonJsonEncoder;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
+
+import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxEndpoint;
+import io.opensandbox.spring.model.SandboxFilter;
+import io.opensandbox.spring.model.SandboxInfo;
+import io.opensandbox.spring.model.SandboxSpec;
+import io.opensandbox.spring.model.SandboxState;
+import io.opensandbox.spring.model.SnapshotFilter;
+import io.opensandbox.spring.model.SnapshotInfo;
+import io.opensandbox.spring.model.SnapshotState;
+
+/**
+ * Reactive client for every operation of the OpenSandbox lifecycle API
+ * ({@code /v1/sandboxes}, {@code /v1/snapshots}, {@code /health}). Thread-safe. Arguments
+ * are checked before anything is sent; failures are signalled as
+ * {@link io.opensandbox.spring.error.OpenSandboxException}s. The API key goes on requests
+ * to the lifecycle server only.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public final class LifecycleClient {
+
+	/** Header carrying the API key. */
+	public static final String API_KEY_HEADER = "OPEN-SANDBOX-API-KEY";
+
+	/** Largest page size the server accepts. */
+	public static final int MAX_PAGE_SIZE = 200;
+
+	/** Metadata key prefix reserved by the server. */
+	public static final String RESERVED_METADATA_PREFIX = "opensandbox.io/";
+
+	private static final String POOL_REF_EXTENSION = "poolRef";
+
+	private final WebClient webClient;
+
+	private final ServerAddress address;
+
+	/**
+	 * Create a client on top of a {@link WebClient.Builder}. The builder is cloned, never
+	 * changed; its connector, filters and observation settings are kept.
+	 * @param builder the builder to start from
+	 * @param address where the server is
+	 * @param apiKey the API key, or {@code null} for a server without authentication
+	 * @param headers extra headers for every request
+	 */
+	public LifecycleClient(WebClient.Builder builder, ServerAddress address, @Nullable String apiKey,
+			Map<String, String> headers) {
+		Assert.notNull(builder, "'builder' must not be null");
+		Assert.notNull(address, "'address' must not be null");
+		this.address = address;
+		WebClient.Builder lifecycle = builder.clone()
+			.uriBuilderFactory(new DefaultUriBuilderFactory(address.apiBase().toString()))
+			.defaultHeaders((defaults) -> {
+				defaults.set(HttpHeaders.USER_AGENT, userAgent());
+				headers.forEach(defaults::set);
+			})
+			.codecs((codecs) -> {
+				codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(WireJson.MAPPER));
+				codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(WireJson.MAPPER));
+				codecs.defaultCodecs().enableLoggingRequestDetails(false);
+			});
+		if (apiKey != null && !apiKey.isEmpty()) {
+			lifecycle.filter(apiKeyFilter(apiKey, address.root()));
+		}
+		this.webClient = lifecycle.build();
+	}
+
+	/**
+	 * Adds the API key to requests for the lifecycle server's origin only, so that it can
+	 * never reach another host through this client.
+	 */
+	private static ExchangeFilterFunction apiKeyFilter(String apiKey, URI root) {
+		return (request, next) -> {
+			if (!sameOrigin(request.url(), root)) {
+				return next.exchange(request);
+			}
+			return next.exchange(ClientRequest.from(request).headers((h) -> h.set(API_KEY_HEADER, apiKey)).build());
+		};
+	}
+
+	private static boolean sameOrigin(URI url, URI root) {
+		return url.getScheme().equalsIgnoreCase(root.getScheme()) && url.getHost().equalsIgnoreCase(root.getHost())
+				&& port(url) == port(root);
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() != -1) {
+			return uri.getPort();
+		}
+		return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+	}
+
+	/**
+	 * Where this client sends its requests.
+	 * @return the server address
+	 */
+	public ServerAddress getAddress() {
+		return this.address;
+	}
+
+	/**
+	 * List one page of sandboxes.
+	 * @param filter which sandboxes to list
+	 * @param page the page number, from 1
+	 * @param pageSize the page size, 1 to 200
+	 * @return the page
+	 */
+	public Mono<ResultPage<SandboxInfo>> list(SandboxFilter filter, int page, int pageSize) {
+		checkPaging(page, pageSize);
+		Map<String, Object> variables = new LinkedHashMap<>();
+		List<String> query = new ArrayList<>();
+		int index = 0;
+		for (SandboxState state : filter.states()) {
+			String name = "state" + index++;
+			query.add("state={" + name + "}");
+			variables.put(name, state.value());
+		}
+		if (!filter.metadata().isEmpty()) {
+			query.add("metadata={metadata}");
+			variables.put("metadata", metadataFilter(filter.metadata()));
+		}
+		query.add("page={page}");
+		query.add("pageSize={pageSize}");
+		variables.put("page", page);
+		variables.put("pageSize", pageSize);
+		String template = "/sandboxes?" + String.join("&", query);
+		return call(HttpMethod.GET, template,
+				this.webClient.get().uri(template, variables).retrieve(), LifecycleWire.SandboxListJson.class)
+			.map(LifecycleWire.SandboxListJson::toPage);
+	}
+
+	/**
+	 * Encode a metadata filter the way the official SDKs do: {@code k1=v1&k2=v2} in one
+	 * query parameter (encoded as a whole when the request is built). Keys and values are
+	 * form-encoded first, which leaves valid metadata unchanged and keeps a stray
+	 * {@code &}, {@code =} or {@code %} from changing the filter.
+	 * @param metadata the entries to match
+	 * @return the parameter value
+	 */
+	static String metadataFilter(Map<String, String> metadata) {
+		return metadata.entrySet()
+			.stream()
+			.map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
+			.collect(Collectors.joining("&"));
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("%2F", "/");
+	}
+
+	/**
+	 * Create a sandbox. The server answers at once with the sandbox in {@code Pending}
+	 * state; it becomes {@code Running} later.
+	 * @param spec what to create; needs an image or a snapshot, resource limits, an entry
+	 * process for images, and a timeout or an explicit no-expiry
+	 * @return the new sandbox as the server reports it
+	 */
+	public Mono<SandboxInfo> create(SandboxSpec spec) {
+		checkCreatable(spec);
+		return call(HttpMethod.POST, "/sandboxes",
+				this.webClient.post()
+					.uri("/sandboxes")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(LifecycleWire.createRequest(spec))
+					.retrieve(),
+				LifecycleWire.SandboxJson.class)
+			.map(LifecycleWire.SandboxJson::toInfo);
+	}
+
+	private static void checkCreatable(SandboxSpec spec) {
+		Assert.notNull(spec, "'spec' must not be null");
+		boolean pool = spec.extensions().containsKey(POOL_REF_EXTENSION);
+		Assert.isTrue(pool || spec.image() != null || spec.snapshotId() != null,
+				"A sandbox needs an image or a snapshot id");
+		Assert.isTrue(!pool || spec.snapshotId() == null, "A pool sandbox cannot be restored from a snapshot");
+		Assert.isTrue(pool || spec.image() == null || !spec.entrypoint().isEmpty(),
+				"A sandbox created from an image needs an entrypoint, for example [tail, -f, /dev/null]");
+		Assert.isTrue(pool || !spec.resourceLimits().isEmpty(),
+				"A sandbox needs resource limits, for example cpu=1 and memory=2Gi");
+		Assert.isTrue(spec.timeout() != null || spec.noExpiry(),
+				"A sandbox needs a timeout, or noExpiry() to live until it is killed explicitly");
+		checkMetadataKeys(spec.metadata());
+	}
+
+	private static void checkMetadataKeys(Map<String, ?> metadata) {
+		metadata.keySet()
+			.forEach((key) -> Assert.isTrue(!key.startsWith(RESERVED_METADATA_PREFIX),
+					() -> "Metadata key '" + key + "' uses the reserved prefix '" + RESERVED_METADATA_PREFIX + "'"));
+	}
+
+	/**
+	 * Get a sandbox.
+	 * @param sandboxId the sandbox id
+	 * @return the sandbox
+	 */
+	public Mono<SandboxInfo> get(String sandboxId) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		return call(HttpMethod.GET, "/sandboxes/{sandboxId}",
+				this.webClient.get().uri("/sandboxes/{sandboxId}", id).retrieve(), LifecycleWire.SandboxJson.class)
+			.map(LifecycleWire.SandboxJson::toInfo);
+	}
+
+	/**
+	 * Delete (kill) a sandbox. A sandbox that does not exist is an
+	 * {@link io.opensandbox.spring.error.OpenSandboxNotFoundException}.
+	 * @param sandboxId the sandbox id
+	 * @return completes when the server accepted the deletion
+	 */
+	public Mono<Void> delete(String sandboxId) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		return call(HttpMethod.DELETE, "/sandboxes/{sandboxId}",
+				this.webClient.delete().uri("/sandboxes/{sandboxId}", id).retrieve(), Void.class);
+	}
+
+	/**
+	 * Ask the server to pause a sandbox; it passes through {@code Pausing} to
+	 * {@code Paused}.
+	 * @param sandboxId the sandbox id
+	 * @return completes when the server accepted the request
+	 */
+	public Mono<Void> pause(String sandboxId) {
+		return postWithoutBody("/sandboxes/{sandboxId}/pause", Identifiers.require(sandboxId, "Sandbox id"));
+	}
+
+	/**
+	 * Ask the server to resume a paused sandbox; it passes through {@code Resuming} to
+	 * {@code Running}.
+	 * @param sandboxId the sandbox id
+	 * @return completes when the server accepted the request
+	 */
+	public Mono<Void> resume(String sandboxId) {
+		return postWithoutBody("/sandboxes/{sandboxId}/resume", Identifiers.require(sandboxId, "Sandbox id"));
+	}
+
+	private Mono<Void> postWithoutBody(String template, String id) {
+		return call(HttpMethod.POST, template, this.webClient.post().uri(template, id).retrieve(), Void.class);
+	}
+
+	/**
+	 * Set a new absolute expiry, which must be later than the current one.
+	 * @param sandboxId the sandbox id
+	 * @param expiresAt the new expiry
+	 * @return the expiry the server set
+	 */
+	public Mono<Instant> renewExpiration(String sandboxId, Instant expiresAt) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		Assert.notNull(expiresAt, "'expiresAt' must not be null");
+		return call(HttpMethod.POST, "/sandboxes/{sandboxId}/renew-expiration",
+				this.webClient.post()
+					.uri("/sandboxes/{sandboxId}/renew-expiration", id)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(Map.of("expiresAt", expiresAt.toString()))
+					.retrieve(),
+				LifecycleWire.ExpirationJson.class)
+			.map(LifecycleWire.ExpirationJson::toInstant);
+	}
+
+	/**
+	 * Change a sandbox's metadata with JSON merge-patch semantics: a value adds or
+	 * replaces a key, {@code null} deletes it, absent keys stay.
+	 * @param sandboxId the sandbox id
+	 * @param patch the changes
+	 * @return the sandbox with its new metadata
+	 */
+	public Mono<SandboxInfo> patchMetadata(String sandboxId, Map<String, ? extends @Nullable String> patch) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		Assert.notNull(patch, "'patch' must not be null");
+		checkMetadataKeys(patch);
+		Map<String, @Nullable String> body = new LinkedHashMap<>(patch);
+		return call(HttpMethod.PATCH, "/sandboxes/{sandboxId}/metadata",
+				this.webClient.patch()
+					.uri("/sandboxes/{sandboxId}/metadata", id)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				LifecycleWire.SandboxJson.class)
+			.map(LifecycleWire.SandboxJson::toInfo);
+	}
+
+	/**
+	 * Get the endpoint for a port inside a sandbox.
+	 * @param sandboxId the sandbox id
+	 * @param port the port inside the sandbox, 1 to 65535
+	 * @param useServerProxy whether to route through the lifecycle server's proxy
+	 * @param expires when a signed route should expire, or {@code null} for an unsigned
+	 * route; cannot be combined with the server proxy
+	 * @return the endpoint
+	 */
+	public Mono<SandboxEndpoint> endpoint(String sandboxId, int port, boolean useServerProxy,
+			@Nullable Instant expires) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		Assert.isTrue(port >= 1 && port <= 65535, () -> "Port must be between 1 and 65535, not " + port);
+		Assert.isTrue(!useServerProxy || expires == null, "A signed endpoint cannot use the server proxy");
+		Map<String, Object> variables = new LinkedHashMap<>();
+		variables.put("sandboxId", id);
+		variables.put("port", port);
+		String template = "/sandboxes/{sandboxId}/endpoints/{port}";
+		if (useServerProxy) {
+			template += "?use_server_proxy=true";
+		}
+		else if (expires != null) {
+			template += "?expires={expires}";
+			variables.put("expires", Math.max(0, expires.getEpochSecond()));
+		}
+		return call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
+				LifecycleWire.EndpointJson.class)
+			.map(LifecycleWire.EndpointJson::toEndpoint);
+	}
+
+	/**
+	 * Take a snapshot of a running sandbox. The snapshot starts in {@code Creating}.
+	 * @param sandboxId the sandbox id
+	 * @param name an optional name for the snapshot
+	 * @return the new snapshot
+	 */
+	public Mono<SnapshotInfo> createSnapshot(String sandboxId, @Nullable String name) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		Assert.isTrue(name == null || !name.isBlank(), "Snapshot name must not be blank");
+		Map<String, Object> body = (name != null) ? Map.of("name", name) : Map.of();
+		return call(HttpMethod.POST, "/sandboxes/{sandboxId}/snapshots",
+				this.webClient.post()
+					.uri("/sandboxes/{sandboxId}/snapshots", id)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				LifecycleWire.SnapshotJson.class)
+			.map(LifecycleWire.SnapshotJson::toInfo);
+	}
+
+	/**
+	 * Get a snapshot.
+	 * @param snapshotId the snapshot id
+	 * @return the snapshot
+	 */
+	public Mono<SnapshotInfo> getSnapshot(String snapshotId) {
+		String id = Identifiers.require(snapshotId, "Snapshot id");
+		return call(HttpMethod.GET, "/snapshots/{snapshotId}",
+				this.webClient.get().uri("/snapshots/{snapshotId}", id).retrieve(), LifecycleWire.SnapshotJson.class)
+			.map(LifecycleWire.SnapshotJson::toInfo);
+	}
+
+	/**
+	 * List one page of snapshots.
+	 * @param filter which snapshots to list
+	 * @param page the page number, from 1
+	 * @param pageSize the page size, 1 to 200
+	 * @return the page
+	 */
+	public Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotFilter filter, int page, int pageSize) {
+		checkPaging(page, pageSize);
+		Map<String, Object> variables = new LinkedHashMap<>();
+		List<String> query = new ArrayList<>();
+		if (filter.sandboxId() != null) {
+			query.add("sandboxId={sandboxId}");
+			variables.put("sandboxId", filter.sandboxId());
+		}
+		int index = 0;
+		for (SnapshotState state : filter.states()) {
+			String name = "state" + index++;
+			query.add("state={" + name + "}");
+			variables.put(name, state.value());
+		}
+		query.add("page={page}");
+		query.add("pageSize={pageSize}");
+		variables.put("page", page);
+		variables.put("pageSize", pageSize);
+		String template = "/snapshots?" + String.join("&", query);
+		return call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
+				LifecycleWire.SnapshotListJson.class)
+			.map(LifecycleWire.SnapshotListJson::toPage);
+	}
+
+	/**
+	 * Delete a snapshot.
+	 * @param snapshotId the snapshot id
+	 * @return completes when the server accepted the deletion
+	 */
+	public Mono<Void> deleteSnapshot(String snapshotId) {
+		String id = Identifiers.require(snapshotId, "Snapshot id");
+		return call(HttpMethod.DELETE, "/snapshots/{snapshotId}",
+				this.webClient.delete().uri("/snapshots/{snapshotId}", id).retrieve(), Void.class);
+	}
+
+	/**
+	 * Ask the server whether it is healthy ({@code GET /health} at the server root; no
+	 * authentication).
+	 * @return the status the server reports, for example {@code healthy}
+	 */
+	public Mono<String> health() {
+		return call(HttpMethod.GET, "/health",
+				this.webClient.get().uri(this.address.healthUri()).retrieve(), LifecycleWire.HealthJson.class)
+			.map((health) -> LifecycleWire.require(health.status(), "status"));
+	}
+
+	private static void checkPaging(int page, int pageSize) {
+		Assert.isTrue(page >= 1, () -> "Page must be at least 1, not " + page);
+		Assert.isTrue(pageSize >= 1 && pageSize <= MAX_PAGE_SIZE,
+				() -> "Page size must be between 1 and " + MAX_PAGE_SIZE + ", not " + pageSize);
+	}
+
+	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {
+		return response.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+			.bodyToMono(type)
+			.onErrorMap((failure) -> ErrorTranslator.translate(failure,
+					method + " " + this.address.apiBase() + template));
+	}
+
+	static String userAgent() {
+		String version = LifecycleClient.class.getPackage().getImplementationVersion();
+		return "opensandbox-spring-boot/" + ((version != null) ? version : "dev");
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.opensandbox.spring.error;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The operation conflicts with the current state of the resource (HTTP 409), for example renewing to an earlier expiry.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public class OpenSandboxConflictException extends OpenSandboxApiException {
+
+	private static final long serialVersionUID = 1L;
+
+	/**
+	 * Create a new exception.
+	 * @param request the request that failed, as {@code METHOD path}
+	 * @param statusCode the HTTP status code
+	 * @param errorCode the server's error code
+	 * @param serverMessage the server's message
+	 * @param requestId the request id
+	 */
+	public OpenSandboxConflictException(String request, int statusCode, @Nullable String errorCode, String serverMessage,
+			@Nullable String requestId) {
+		super(request, statusCode, errorCode, serverMessage, requestId);
+	}
+
+}

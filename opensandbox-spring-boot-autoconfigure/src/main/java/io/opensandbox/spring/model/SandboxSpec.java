@@ -1,0 +1,419 @@
+package io.opensandbox.spring.model;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * What a new sandbox should be: its image or snapshot, entry process, expiry, resources,
+ * environment, metadata, network policy and volumes. Immutable; build one with
+ * {@link #builder()}. Fields left unset take the defaults of whoever creates the sandbox.
+ * Environment values may be secrets, so {@link #toString()} shows only their names.
+ *
+ * @param image the container image, for example {@code python:3.12}
+ * @param imageAuth credentials for a private registry
+ * @param snapshotId the snapshot to restore from, instead of an image
+ * @param entrypoint the entry process
+ * @param timeout how long the sandbox lives before the server kills it (at least 60 s)
+ * @param noExpiry whether the sandbox never expires and must be killed explicitly
+ * @param resourceLimits resource limits such as {@code cpu} and {@code memory}
+ * @param env environment variables of the sandbox
+ * @param metadata metadata for finding and filtering the sandbox
+ * @param networkPolicy the outbound network policy
+ * @param volumes storage mounts
+ * @param extensions provider-specific parameters, passed through as they are
+ * @param platform the platform constraint
+ * @param secureAccess whether endpoint access requires server-issued credentials
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAuth, @Nullable String snapshotId,
+		List<String> entrypoint, @Nullable Duration timeout, boolean noExpiry, Map<String, String> resourceLimits,
+		Map<String, String> env, Map<String, String> metadata, @Nullable NetworkPolicy networkPolicy,
+		List<Volume> volumes, Map<String, String> extensions, @Nullable Platform platform,
+		@Nullable Boolean secureAccess) {
+
+	/** The shortest timeout the server accepts. */
+	public static final Duration MINIMUM_TIMEOUT = Duration.ofSeconds(60);
+
+	public SandboxSpec {
+		Assert.isTrue(image == null || !image.isBlank(), "Sandbox image must not be blank");
+		Assert.isTrue(snapshotId == null || !snapshotId.isBlank(), "Sandbox snapshot id must not be blank");
+		Assert.isTrue(image == null || snapshotId == null,
+				"A sandbox starts from an image or from a snapshot, not both (image '" + image + "', snapshot '"
+						+ snapshotId + "')");
+		Assert.isTrue(imageAuth == null || image != null, "Registry credentials need an image");
+		Assert.isTrue(timeout == null || timeout.compareTo(MINIMUM_TIMEOUT) >= 0,
+				() -> "Sandbox timeout must be at least 60 seconds, not " + timeout);
+		Assert.isTrue(timeout == null || !noExpiry, "A sandbox cannot have both a timeout and no expiry");
+		Assert.isTrue(entrypoint.stream().noneMatch((part) -> part == null), "Entrypoint must not contain null");
+		entrypoint = List.copyOf(entrypoint);
+		resourceLimits = copy(resourceLimits);
+		env = copy(env);
+		metadata = copy(metadata);
+		volumes = List.copyOf(volumes);
+		extensions = copy(extensions);
+	}
+
+	private static Map<String, String> copy(Map<String, String> map) {
+		map.forEach((key, value) -> Assert.isTrue(key != null && value != null,
+				() -> "Map entries must not be null (" + key + "=" + value + ")"));
+		return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+	}
+
+	/**
+	 * Start a new, empty specification.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A specification with the given image and nothing else.
+	 * @param image the image
+	 * @return the specification
+	 */
+	public static SandboxSpec ofImage(String image) {
+		return builder().image(image).build();
+	}
+
+	/**
+	 * Start a builder holding this specification.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Return a copy in which every field this specification leaves unset is taken from
+	 * the given defaults; maps are merged with this specification's entries winning.
+	 * @param defaults the defaults
+	 * @return the merged specification
+	 */
+	public SandboxSpec withDefaults(SandboxSpec defaults) {
+		Builder merged = new Builder(this);
+		if (this.image == null && this.snapshotId == null) {
+			merged.image = defaults.image;
+			merged.imageAuth = defaults.imageAuth;
+			merged.snapshotId = defaults.snapshotId;
+		}
+		if (this.entrypoint.isEmpty()) {
+			merged.entrypoint.addAll(defaults.entrypoint);
+		}
+		if (this.timeout == null && !this.noExpiry) {
+			merged.timeout = defaults.timeout;
+			merged.noExpiry = defaults.noExpiry;
+		}
+		merged.resourceLimits = underlay(defaults.resourceLimits, this.resourceLimits);
+		merged.env = underlay(defaults.env, this.env);
+		merged.metadata = underlay(defaults.metadata, this.metadata);
+		merged.extensions = underlay(defaults.extensions, this.extensions);
+		if (this.networkPolicy == null) {
+			merged.networkPolicy = defaults.networkPolicy;
+		}
+		if (this.volumes.isEmpty()) {
+			merged.volumes.addAll(defaults.volumes);
+		}
+		if (this.platform == null) {
+			merged.platform = defaults.platform;
+		}
+		if (this.secureAccess == null) {
+			merged.secureAccess = defaults.secureAccess;
+		}
+		return merged.build();
+	}
+
+	private static Map<String, String> underlay(Map<String, String> defaults, Map<String, String> values) {
+		Map<String, String> merged = new LinkedHashMap<>(defaults);
+		merged.putAll(values);
+		return merged;
+	}
+
+	@Override
+	public String toString() {
+		return "SandboxSpec[image=" + this.image + ", snapshotId=" + this.snapshotId + ", entrypoint="
+				+ this.entrypoint + ", timeout=" + this.timeout + ", noExpiry=" + this.noExpiry + ", resourceLimits="
+				+ this.resourceLimits + ", env=" + this.env.keySet() + ", metadata=" + this.metadata
+				+ ", networkPolicy=" + this.networkPolicy + ", volumes=" + this.volumes + ", extensions="
+				+ this.extensions.keySet() + ", platform=" + this.platform + ", secureAccess=" + this.secureAccess
+				+ "]";
+	}
+
+	/**
+	 * Mutable builder for {@link SandboxSpec}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private @Nullable String image;
+
+		private @Nullable RegistryAuth imageAuth;
+
+		private @Nullable String snapshotId;
+
+		private final List<String> entrypoint = new ArrayList<>();
+
+		private @Nullable Duration timeout;
+
+		private boolean noExpiry;
+
+		private Map<String, String> resourceLimits = new LinkedHashMap<>();
+
+		private Map<String, String> env = new LinkedHashMap<>();
+
+		private Map<String, String> metadata = new LinkedHashMap<>();
+
+		private @Nullable NetworkPolicy networkPolicy;
+
+		private final List<Volume> volumes = new ArrayList<>();
+
+		private Map<String, String> extensions = new LinkedHashMap<>();
+
+		private @Nullable Platform platform;
+
+		private @Nullable Boolean secureAccess;
+
+		private Builder() {
+		}
+
+		private Builder(SandboxSpec spec) {
+			this.image = spec.image;
+			this.imageAuth = spec.imageAuth;
+			this.snapshotId = spec.snapshotId;
+			this.entrypoint.addAll(spec.entrypoint);
+			this.timeout = spec.timeout;
+			this.noExpiry = spec.noExpiry;
+			this.resourceLimits.putAll(spec.resourceLimits);
+			this.env.putAll(spec.env);
+			this.metadata.putAll(spec.metadata);
+			this.networkPolicy = spec.networkPolicy;
+			this.volumes.addAll(spec.volumes);
+			this.extensions.putAll(spec.extensions);
+			this.platform = spec.platform;
+			this.secureAccess = spec.secureAccess;
+		}
+
+		/**
+		 * Start from a container image; clears any snapshot.
+		 * @param image the image, for example {@code python:3.12}
+		 * @return this builder
+		 */
+		public Builder image(String image) {
+			this.image = image;
+			this.snapshotId = null;
+			return this;
+		}
+
+		/**
+		 * Start from a container image in a private registry; clears any snapshot.
+		 * @param image the image
+		 * @param auth the registry credentials
+		 * @return this builder
+		 */
+		public Builder image(String image, RegistryAuth auth) {
+			image(image);
+			this.imageAuth = auth;
+			return this;
+		}
+
+		/**
+		 * Restore from a snapshot; clears any image.
+		 * @param snapshotId the snapshot id
+		 * @return this builder
+		 */
+		public Builder snapshot(String snapshotId) {
+			this.snapshotId = snapshotId;
+			this.image = null;
+			this.imageAuth = null;
+			return this;
+		}
+
+		/**
+		 * Set the entry process, replacing any set before.
+		 * @param entrypoint the executable and its arguments
+		 * @return this builder
+		 */
+		public Builder entrypoint(String... entrypoint) {
+			return entrypoint(List.of(entrypoint));
+		}
+
+		/**
+		 * Set the entry process, replacing any set before.
+		 * @param entrypoint the executable and its arguments
+		 * @return this builder
+		 */
+		public Builder entrypoint(List<String> entrypoint) {
+			this.entrypoint.clear();
+			this.entrypoint.addAll(entrypoint);
+			return this;
+		}
+
+		/**
+		 * Let the server kill the sandbox after the given time (at least 60 s).
+		 * @param timeout the time to live
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			this.timeout = timeout;
+			this.noExpiry = false;
+			return this;
+		}
+
+		/**
+		 * Let the sandbox live until it is killed explicitly. A sandbox without expiry
+		 * outlives a crashed client, so use this deliberately.
+		 * @return this builder
+		 */
+		public Builder noExpiry() {
+			this.timeout = null;
+			this.noExpiry = true;
+			return this;
+		}
+
+		/**
+		 * Set one resource limit.
+		 * @param name the resource, for example {@code cpu} or {@code memory}
+		 * @param value the limit, for example {@code 500m} or {@code 512Mi}
+		 * @return this builder
+		 */
+		public Builder resource(String name, String value) {
+			this.resourceLimits.put(name, value);
+			return this;
+		}
+
+		/**
+		 * Set resource limits, replacing any set before.
+		 * @param resourceLimits the limits
+		 * @return this builder
+		 */
+		public Builder resourceLimits(Map<String, String> resourceLimits) {
+			this.resourceLimits = new LinkedHashMap<>(resourceLimits);
+			return this;
+		}
+
+		/**
+		 * Set one environment variable.
+		 * @param name the variable name
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder env(String name, String value) {
+			this.env.put(name, value);
+			return this;
+		}
+
+		/**
+		 * Set environment variables, replacing any set before.
+		 * @param env the variables
+		 * @return this builder
+		 */
+		public Builder env(Map<String, String> env) {
+			this.env = new LinkedHashMap<>(env);
+			return this;
+		}
+
+		/**
+		 * Set one metadata entry.
+		 * @param key the key (keys starting with {@code opensandbox.io/} are reserved)
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder metadata(String key, String value) {
+			this.metadata.put(key, value);
+			return this;
+		}
+
+		/**
+		 * Set metadata, replacing any set before.
+		 * @param metadata the entries
+		 * @return this builder
+		 */
+		public Builder metadata(Map<String, String> metadata) {
+			this.metadata = new LinkedHashMap<>(metadata);
+			return this;
+		}
+
+		/**
+		 * Set the outbound network policy.
+		 * @param networkPolicy the policy
+		 * @return this builder
+		 */
+		public Builder networkPolicy(NetworkPolicy networkPolicy) {
+			this.networkPolicy = networkPolicy;
+			return this;
+		}
+
+		/**
+		 * Add a storage mount.
+		 * @param volume the volume
+		 * @return this builder
+		 */
+		public Builder volume(Volume volume) {
+			this.volumes.add(volume);
+			return this;
+		}
+
+		/**
+		 * Set one provider-specific parameter.
+		 * @param key the key, for example {@code access.renew.extend.seconds}
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder extension(String key, String value) {
+			this.extensions.put(key, value);
+			return this;
+		}
+
+		/**
+		 * Require a platform.
+		 * @param platform the platform
+		 * @return this builder
+		 */
+		public Builder platform(Platform platform) {
+			this.platform = platform;
+			return this;
+		}
+
+		/**
+		 * Require server-issued credentials to reach the sandbox's endpoints.
+		 * @param secureAccess whether to require them
+		 * @return this builder
+		 */
+		public Builder secureAccess(boolean secureAccess) {
+			this.secureAccess = secureAccess;
+			return this;
+		}
+
+		/**
+		 * Apply a customizer to this builder.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder apply(Consumer<Builder> customizer) {
+			customizer.accept(this);
+			return this;
+		}
+
+		/**
+		 * Build the specification.
+		 * @return the specification
+		 * @throws IllegalArgumentException if the values are inconsistent
+		 */
+		public SandboxSpec build() {
+			return new SandboxSpec(this.image, this.imageAuth, this.snapshotId, this.entrypoint, this.timeout,
+					this.noExpiry, this.resourceLimits, this.env, this.metadata, this.networkPolicy, this.volumes,
+					this.extensions, this.platform, this.secureAccess);
+		}
+
+	}
+
+}
