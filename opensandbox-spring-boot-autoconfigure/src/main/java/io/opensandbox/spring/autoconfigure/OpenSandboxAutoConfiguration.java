@@ -28,7 +28,7 @@ import io.opensandbox.spring.core.SandboxManager;
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
-		"org.springframework.boot.ssl.autoconfigure.SslAutoConfiguration" })
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @ConditionalOnBooleanProperty(name = "opensandbox.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OpenSandboxProperties.class)
