@@ -1,0 +1,258 @@
+package io.opensandbox.spring.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.http.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.opensandbox.spring.error.OpenSandboxIoException;
+import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxStreamException;
+import io.opensandbox.spring.model.CommandLogs;
+import io.opensandbox.spring.model.CommandOptions;
+import io.opensandbox.spring.model.CommandStatus;
+import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.model.ExecutionEvent;
+import io.opensandbox.spring.model.ExecutionEvent.Type;
+import io.opensandbox.spring.model.SandboxEndpoint;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * execd commands over real-format streams: bare JSON events, pings, failing commands,
+ * broken and silent streams, cancellation.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+class ExecdClientTests {
+
+	private static final String SUCCESS_STREAM = """
+			{"type":"init","text":"cmd-1","timestamp":1700000000000}
+
+			{"type":"stdout","text":"hello","timestamp":1700000000001}
+
+			{"type":"ping","timestamp":1700000000002}
+
+			{"type":"stdout","text":"\\n","timestamp":1700000000003}
+
+			{"type":"stderr","text":"careful","timestamp":1700000000004}
+
+			{"type":"execution_complete","timestamp":1700000000005,"execution_time":12}
+
+			""";
+
+	private WireMockServer execd;
+
+	private ExecdClient client;
+
+	@BeforeEach
+	void startExecd() {
+		this.execd = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+		this.execd.start();
+		this.client = client(Duration.ofSeconds(5));
+	}
+
+	@AfterEach
+	void stopExecd() {
+		this.execd.stop();
+	}
+
+	private ExecdClient client(Duration idleTimeout) {
+		SandboxEndpoint endpoint = new SandboxEndpoint("127.0.0.1:" + this.execd.port(),
+				Map.of("OpenSandbox-Secure-Access", "route-token"));
+		return new ExecdClient(WebClient.builder(), endpoint, "http", "execd-token", Map.of("X-Custom", "v"),
+				idleTimeout);
+	}
+
+	@Test
+	void pingSendsEndpointHeadersAndAccessTokenButNoApiKey() {
+		this.execd.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(200)));
+		this.client.ping().block();
+		this.execd.verify(getRequestedFor(urlEqualTo("/ping"))
+			.withHeader("OpenSandbox-Secure-Access", equalTo("route-token"))
+			.withHeader(ExecdClient.ACCESS_TOKEN_HEADER, equalTo("execd-token"))
+			.withHeader("X-Custom", equalTo("v"))
+			.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
+	}
+
+	@Test
+	void runCommandSendsOptionsAndStreamsEventsWithoutPings() {
+		stubCommand(SUCCESS_STREAM);
+		CommandOptions options = CommandOptions.defaults()
+			.withCwd("/workspace")
+			.withTimeout(Duration.ofSeconds(30))
+			.withEnv("A", "1")
+			.withUser(1000, 1001);
+		List<ExecutionEvent> events = this.client.runCommand("echo hello", options).collectList().block();
+		assertThat(events).extracting(ExecutionEvent::type)
+			.containsExactly(Type.INIT, Type.STDOUT, Type.STDOUT, Type.STDERR, Type.EXECUTION_COMPLETE);
+		this.execd.verify(postRequestedFor(urlEqualTo("/command"))
+			.withHeader("Accept", equalTo("text/event-stream"))
+			.withRequestBody(equalToJson("""
+					{"command":"echo hello","cwd":"/workspace","timeout":30000,"uid":1000,"gid":1001,
+					 "envs":{"A":"1"}}""")));
+		Execution execution = Execution.of(events);
+		assertThat(execution.id()).isEqualTo("cmd-1");
+		assertThat(execution.exitCode()).isZero();
+		assertThat(execution.stdoutText()).isEqualTo("hello\n");
+		assertThat(execution.stderrText()).isEqualTo("careful");
+		assertThat(execution.executionTime()).isEqualTo(Duration.ofMillis(12));
+	}
+
+	@Test
+	void failingCommandEndsWithAnErrorCarryingTheExitCode() {
+		stubCommand("""
+				{"type":"init","text":"cmd-2"}
+
+				{"type":"stderr","text":"no such file"}
+
+				{"type":"error","error":{"ename":"CommandExecError","evalue":"2","traceback":[]}}
+
+				""");
+		Execution execution = Execution.of(this.client.runCommand("ls /nope", CommandOptions.defaults())
+			.collectList()
+			.block());
+		assertThat(execution.exitCode()).isEqualTo(2);
+		assertThat(execution.isSuccess()).isFalse();
+		assertThat(execution.error().name()).isEqualTo("CommandExecError");
+	}
+
+	@Test
+	void streamEndingWithoutTerminalEventIsAnError() {
+		stubCommand("""
+				{"type":"init","text":"cmd-3"}
+
+				{"type":"stdout","text":"partial"}
+
+				""");
+		assertThatExceptionOfType(OpenSandboxStreamException.class)
+			.isThrownBy(() -> this.client.runCommand("x", CommandOptions.defaults()).collectList().block())
+			.withMessageContaining("ended before the execution finished");
+	}
+
+	@Test
+	void streamCutMidWayIsAStreamError() {
+		this.execd.stubFor(post(urlEqualTo("/command"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+		assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxException.class)
+			.isThrownBy(() -> this.client.runCommand("x", CommandOptions.defaults()).collectList().block())
+			.isInstanceOfAny(OpenSandboxStreamException.class, OpenSandboxIoException.class);
+	}
+
+	@Test
+	void silentStreamFailsAfterTheIdleTimeout() {
+		ExecdClient impatient = client(Duration.ofMillis(300));
+		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"init\",\"text\":\"cmd-4\"}\n\n" + " ".repeat(64)
+					+ "\n{\"type\":\"execution_complete\"}\n\n")
+			.withChunkedDribbleDelay(2, 3000)));
+		assertThatExceptionOfType(OpenSandboxStreamException.class)
+			.isThrownBy(() -> impatient.runCommand("sleep 10", CommandOptions.defaults()).collectList().block())
+			.withMessageContaining("no event");
+	}
+
+	@Test
+	void cancellingTheStreamInterruptsTheCommand() {
+		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"init\",\"text\":\"cmd-5\"}\n\n{\"type\":\"stdout\",\"text\":\"first\"}\n\n"
+					+ " ".repeat(64) + "\n{\"type\":\"execution_complete\"}\n\n")
+			.withChunkedDribbleDelay(2, 2000)));
+		this.execd.stubFor(delete(urlEqualTo("/command?id=cmd-5")).willReturn(aResponse().withStatus(200)));
+		ExecutionEvent first = this.client.runCommand("tail -f x", CommandOptions.defaults())
+			.filter((event) -> event.type() == Type.STDOUT)
+			.next()
+			.block();
+		assertThat(first.text()).isEqualTo("first");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.execd.verify(deleteRequestedFor(urlEqualTo("/command?id=cmd-5"))));
+	}
+
+	@Test
+	void completedStreamIsNotInterrupted() {
+		stubCommand(SUCCESS_STREAM);
+		this.client.runCommand("echo", CommandOptions.defaults()).collectList().block();
+		assertThat(this.execd.findAll(deleteRequestedFor(urlEqualTo("/command?id=cmd-1")))).isEmpty();
+	}
+
+	@Test
+	void errorBeforeTheStreamIsTranslated() {
+		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withStatus(500)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"code\":\"RUNTIME_ERROR\",\"message\":\"boom\"}")));
+		assertThatExceptionOfType(OpenSandboxServerException.class)
+			.isThrownBy(() -> this.client.runCommand("x", CommandOptions.defaults()).blockLast())
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("RUNTIME_ERROR"));
+	}
+
+	@Test
+	void startCommandReturnsTheBackgroundCommandId() {
+		stubCommand("{\"type\":\"init\",\"text\":\"bg-1\"}\n\n{\"type\":\"execution_complete\"}\n\n");
+		assertThat(this.client.startCommand("python server.py", CommandOptions.defaults()).block()).isEqualTo("bg-1");
+		this.execd.verify(postRequestedFor(urlEqualTo("/command"))
+			.withRequestBody(equalToJson("{\"command\":\"python server.py\",\"background\":true}")));
+	}
+
+	@Test
+	void commandStatusIsMapped() {
+		this.execd.stubFor(get(urlEqualTo("/command/status/bg-1")).willReturn(aResponse()
+			.withHeader("Content-Type", "application/json")
+			.withBody("""
+					{"id":"bg-1","content":"python server.py","running":false,"exit_code":3,
+					 "started_at":"2025-12-22T09:08:05Z","finished_at":"2025-12-22T09:08:09Z","extra":1}""")));
+		CommandStatus status = this.client.commandStatus("bg-1").block();
+		assertThat(status.running()).isFalse();
+		assertThat(status.exitCode()).isEqualTo(3);
+		assertThat(status.command()).isEqualTo("python server.py");
+		assertThat(status.finishedAt()).isNotNull();
+	}
+
+	@Test
+	void commandLogsReadIncrementallyThroughTheCursorHeader() {
+		this.execd.stubFor(get(urlEqualTo("/command/bg-1/logs?cursor=2")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/plain")
+			.withHeader(ExecdClient.LOGS_CURSOR_HEADER, "5")
+			.withBody("line3\nline4\nline5\n")));
+		CommandLogs logs = this.client.commandLogs("bg-1", 2L).block();
+		assertThat(logs.text()).isEqualTo("line3\nline4\nline5\n");
+		assertThat(logs.cursor()).isEqualTo(5);
+	}
+
+	@Test
+	void commandIdsThatWouldChangeTheRouteAreRejected() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.client.commandStatus("../ping"));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.client.commandLogs("a/b?c", null));
+		assertThat(this.execd.getAllServeEvents()).isEmpty();
+	}
+
+	private void stubCommand(String body) {
+		this.execd.stubFor(post(urlEqualTo("/command"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(body)));
+	}
+
+}
