@@ -17,11 +17,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.json.JacksonJsonDecoder;
-import org.springframework.http.codec.json.JacksonJsonEncoder;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.util.DefaultUriBuilderFactory;
 
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
@@ -74,23 +71,8 @@ public final class ExecdClient {
 				"Stream idle timeout must be positive");
 		this.baseUrl = endpoint.url(protocol);
 		this.streamIdleTimeout = streamIdleTimeout;
-		this.webClient = builder.clone()
-			.uriBuilderFactory(new DefaultUriBuilderFactory(this.baseUrl))
-			.defaultHeaders((defaults) -> {
-				defaults.set(org.springframework.http.HttpHeaders.USER_AGENT, LifecycleClient.userAgent());
-				headers.forEach(defaults::set);
-				endpoint.headers().forEach(defaults::set);
-				if (accessToken != null && !accessToken.isEmpty()) {
-					defaults.set(ACCESS_TOKEN_HEADER, accessToken);
-				}
-				defaults.remove(LifecycleClient.API_KEY_HEADER);
-			})
-			.codecs((codecs) -> {
-				codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(WireJson.MAPPER));
-				codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(WireJson.MAPPER));
-				codecs.defaultCodecs().enableLoggingRequestDetails(false);
-			})
-			.build();
+		this.webClient = EndpointWebClients.create(builder, endpoint, protocol, headers,
+				(accessToken != null && !accessToken.isEmpty()) ? Map.of(ACCESS_TOKEN_HEADER, accessToken) : Map.of());
 	}
 
 	/**

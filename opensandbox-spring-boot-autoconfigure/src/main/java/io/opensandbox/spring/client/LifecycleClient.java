@@ -17,8 +17,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.json.JacksonJsonDecoder;
-import org.springframework.http.codec.json.JacksonJsonEncoder;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -81,11 +79,7 @@ public final class LifecycleClient {
 				defaults.set(HttpHeaders.USER_AGENT, userAgent());
 				headers.forEach(defaults::set);
 			})
-			.codecs((codecs) -> {
-				codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(WireJson.MAPPER));
-				codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(WireJson.MAPPER));
-				codecs.defaultCodecs().enableLoggingRequestDetails(false);
-			});
+			.codecs(WireJson::configure);
 		if (apiKey != null && !apiKey.isEmpty()) {
 			lifecycle.filter(apiKeyFilter(apiKey, address.root()));
 		}

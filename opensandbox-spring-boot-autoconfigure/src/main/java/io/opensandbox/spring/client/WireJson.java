@@ -3,6 +3,10 @@ package io.opensandbox.spring.client;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.codec.ClientCodecConfigurer;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
+import org.springframework.http.codec.json.JacksonJsonEncoder;
+
 /**
  * The JSON mapper for the OpenSandbox wire format. It belongs to this library, not to the
  * application: the application's naming strategy or inclusion rules must not change what
@@ -16,6 +20,17 @@ final class WireJson {
 		.build();
 
 	private WireJson() {
+	}
+
+	/**
+	 * Use this mapper for JSON bodies, and keep request details (headers) out of Spring's
+	 * own request logging.
+	 * @param codecs the codecs of a client
+	 */
+	static void configure(ClientCodecConfigurer codecs) {
+		codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(MAPPER));
+		codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(MAPPER));
+		codecs.defaultCodecs().enableLoggingRequestDetails(false);
 	}
 
 }
