@@ -40,6 +40,7 @@ import io.opensandbox.spring.error.OpenSandboxRateLimitedException;
 import io.opensandbox.spring.error.OpenSandboxRejectedException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
+import io.opensandbox.spring.error.SandboxFileNotFoundException;
 
 /**
  * The one place where HTTP failures become library exceptions: error responses of the
@@ -85,6 +86,9 @@ public final class ErrorTranslator {
 	public static OpenSandboxApiException translate(String request, int status, HttpHeaders headers, String body) {
 		String requestId = headers.getFirst(REQUEST_ID_HEADER);
 		ErrorBody error = ErrorBody.parse(body);
+		if (SandboxFileNotFoundException.ERROR_CODE.equals(error.code())) {
+			return new SandboxFileNotFoundException(request, status, error.message(), requestId);
+		}
 		if (status == 404) {
 			return new OpenSandboxNotFoundException(request, status, error.code(), error.message(), requestId);
 		}

@@ -2,6 +2,7 @@ package io.opensandbox.spring.client;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,11 +23,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
+import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.SandboxEndpoint;
+import io.opensandbox.spring.model.SandboxMetrics;
 
 /**
  * Reactive client for execd, the daemon inside one sandbox, reached through the endpoint
@@ -95,7 +98,7 @@ public final class ExecdClient {
 	public Flux<ExecutionEvent> runCommand(String command, CommandOptions options) {
 		Assert.hasText(command, "Command must not be empty");
 		Map<String, Object> body = commandBody(command, options, false);
-		return stream("/command", body, this::interruptCommand);
+		return stream("/command", Map.of(), body, this::interruptCommand);
 	}
 
 	/**
@@ -107,7 +110,7 @@ public final class ExecdClient {
 	public Mono<String> startCommand(String command, CommandOptions options) {
 		Assert.hasText(command, "Command must not be empty");
 		Map<String, Object> body = commandBody(command, options, true);
-		return stream("/command", body, (id) -> Mono.empty())
+		return stream("/command", Map.of(), body, (id) -> Mono.empty())
 			.filter((event) -> event.type() == ExecutionEvent.Type.INIT && event.text() != null)
 			.next()
 			.map(ExecutionEvent::text)
@@ -191,6 +194,181 @@ public final class ExecdClient {
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, "GET " + this.baseUrl + template));
 	}
 
+	/**
+	 * Open a bash session whose state (working directory, exported variables) persists
+	 * between runs.
+	 * @param cwd the initial working directory, or {@code null} for execd's default
+	 * @return the session id
+	 */
+	public Mono<String> createSession(@Nullable String cwd) {
+		Assert.isTrue(cwd == null || !cwd.isBlank(), "Working directory must not be blank");
+		Map<String, Object> body = (cwd != null) ? Map.of("cwd", cwd) : Map.of();
+		return call(HttpMethod.POST, "/session", this.webClient.post()
+			.uri("/session")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.retrieve(), SessionJson.class)
+			.map((session) -> LifecycleWire.require(session.session_id(), "session_id"));
+	}
+
+	/**
+	 * Run a command in a bash session and stream its events, with the same guarantees as
+	 * {@link #runCommand}. execd has no interrupt for session runs: cancelling stops
+	 * reading, and the command ends at its timeout.
+	 * @param sessionId the session id
+	 * @param command the shell command
+	 * @param cwd a working directory for this run, or {@code null}
+	 * @param timeout a time limit for this run, or {@code null}
+	 * @return the events
+	 */
+	public Flux<ExecutionEvent> runInSession(String sessionId, String command, @Nullable String cwd,
+			@Nullable Duration timeout) {
+		String id = Identifiers.require(sessionId, "Session id");
+		Assert.hasText(command, "Command must not be empty");
+		Assert.isTrue(timeout == null || (!timeout.isNegative() && !timeout.isZero()), "Timeout must be positive");
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("command", command);
+		if (cwd != null) {
+			body.put("cwd", cwd);
+		}
+		if (timeout != null) {
+			body.put("timeout", timeout.toMillis());
+		}
+		return stream("/session/{id}/run", Map.of("id", id), body, (executionId) -> Mono.empty());
+	}
+
+	/**
+	 * Close a bash session.
+	 * @param sessionId the session id
+	 * @return completes when execd deleted the session
+	 */
+	public Mono<Void> deleteSession(String sessionId) {
+		String id = Identifiers.require(sessionId, "Session id");
+		return call(HttpMethod.DELETE, "/session/{id}", this.webClient.delete().uri("/session/{id}", id).retrieve(),
+				Void.class);
+	}
+
+	/**
+	 * Create a code interpreter context.
+	 * @param language the language, for example {@code python}
+	 * @return the context
+	 */
+	public Mono<CodeContext> createContext(String language) {
+		Assert.hasText(language, "Language must not be empty");
+		return call(HttpMethod.POST, "/code/context", this.webClient.post()
+			.uri("/code/context")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("language", language))
+			.retrieve(), ContextJson.class)
+			.map(ContextJson::toContext);
+	}
+
+	/**
+	 * Get a code interpreter context.
+	 * @param contextId the context id
+	 * @return the context
+	 */
+	public Mono<CodeContext> getContext(String contextId) {
+		String id = Identifiers.require(contextId, "Context id");
+		return call(HttpMethod.GET, "/code/contexts/{id}",
+				this.webClient.get().uri("/code/contexts/{id}", id).retrieve(), ContextJson.class)
+			.map(ContextJson::toContext);
+	}
+
+	/**
+	 * List code interpreter contexts.
+	 * @param language only contexts of this language, or {@code null} for all
+	 * @return the contexts
+	 */
+	public Mono<List<CodeContext>> listContexts(@Nullable String language) {
+		String template = (language != null) ? "/code/contexts?language={language}" : "/code/contexts";
+		Map<String, Object> variables = (language != null) ? Map.of("language", language) : Map.of();
+		return call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
+				ContextJson[].class)
+			.map((contexts) -> java.util.Arrays.stream(contexts).map(ContextJson::toContext).toList());
+	}
+
+	/**
+	 * Delete a code interpreter context.
+	 * @param contextId the context id
+	 * @return completes when execd deleted it
+	 */
+	public Mono<Void> deleteContext(String contextId) {
+		String id = Identifiers.require(contextId, "Context id");
+		return call(HttpMethod.DELETE, "/code/contexts/{id}",
+				this.webClient.delete().uri("/code/contexts/{id}", id).retrieve(), Void.class);
+	}
+
+	/**
+	 * Delete every code interpreter context of a language.
+	 * @param language the language
+	 * @return completes when execd deleted them
+	 */
+	public Mono<Void> deleteContexts(String language) {
+		Assert.hasText(language, "Language must not be empty");
+		return call(HttpMethod.DELETE, "/code/contexts?language={language}",
+				this.webClient.delete().uri("/code/contexts?language={language}", language).retrieve(), Void.class);
+	}
+
+	/**
+	 * Run code in a context and stream its events, with the same guarantees as
+	 * {@link #runCommand}. Cancelling the subscription interrupts the run.
+	 * @param code the source code
+	 * @param context the context, or a language's default context
+	 * @return the events
+	 */
+	public Flux<ExecutionEvent> runCode(String code, CodeContext context) {
+		Assert.hasText(code, "Code must not be empty");
+		Assert.notNull(context, "Context must not be null");
+		Map<String, Object> contextBody = new LinkedHashMap<>();
+		if (context.id() != null) {
+			contextBody.put("id", context.id());
+		}
+		contextBody.put("language", context.language());
+		Map<String, Object> body = Map.of("code", code, "context", contextBody);
+		return stream("/code", Map.of(), body,
+				(executionId) -> interruptCode((context.id() != null) ? context.id() : executionId));
+	}
+
+	/**
+	 * Interrupt running code ({@code DELETE /code?id=}).
+	 * @param contextId the context id
+	 * @return completes when execd accepted the interrupt
+	 */
+	public Mono<Void> interruptCode(String contextId) {
+		Assert.hasText(contextId, "Context id must not be empty");
+		return call(HttpMethod.DELETE, "/code?id={id}",
+				this.webClient.delete().uri("/code?id={id}", contextId).retrieve(), Void.class);
+	}
+
+	/**
+	 * Resource usage inside the sandbox now.
+	 * @return the metrics
+	 */
+	public Mono<SandboxMetrics> metrics() {
+		return call(HttpMethod.GET, "/metrics", this.webClient.get().uri("/metrics").retrieve(), MetricsJson.class)
+			.map(MetricsJson::toMetrics);
+	}
+
+	/**
+	 * Resource usage inside the sandbox, once a second until the subscription is
+	 * cancelled.
+	 * @return the metrics
+	 */
+	public Flux<SandboxMetrics> watchMetrics() {
+		String request = "GET " + this.baseUrl + "/metrics/watch";
+		Flux<DataBuffer> bytes = this.webClient.get()
+			.uri("/metrics/watch")
+			.accept(MediaType.TEXT_EVENT_STREAM, MediaType.ALL)
+			.retrieve()
+			.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+			.bodyToFlux(DataBuffer.class);
+		return ExecdStreamDecoder.decode(bytes, MetricsJson.class)
+			.timeout(this.streamIdleTimeout)
+			.map(MetricsJson::toMetrics)
+			.onErrorMap((failure) -> streamFailure(failure, request, true));
+	}
+
 	private static long parseCursor(@Nullable String value, long fallback) {
 		if (value == null || value.isBlank()) {
 			return fallback;
@@ -209,15 +387,15 @@ public final class ExecdClient {
 	 * stream without a terminal event fails it, and a cancelled stream calls the
 	 * interrupt with the execution id.
 	 */
-	private Flux<ExecutionEvent> stream(String path, Object body,
+	private Flux<ExecutionEvent> stream(String template, Map<String, ?> variables, Object body,
 			java.util.function.Function<String, Mono<Void>> interrupt) {
-		String request = "POST " + this.baseUrl + path;
+		String request = "POST " + this.baseUrl + template;
 		return Flux.defer(() -> {
 			AtomicReference<String> executionId = new AtomicReference<>();
 			AtomicBoolean started = new AtomicBoolean();
 			AtomicBoolean finished = new AtomicBoolean();
 			Flux<DataBuffer> bytes = this.webClient.post()
-				.uri(path)
+				.uri(template, variables)
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.TEXT_EVENT_STREAM)
 				.bodyValue(body)
@@ -267,6 +445,37 @@ public final class ExecdClient {
 		return response.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
 			.bodyToMono(type)
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + template));
+	}
+
+	/**
+	 * execd's session as JSON.
+	 */
+	record SessionJson(@Nullable String session_id) {
+	}
+
+	/**
+	 * A code context as JSON.
+	 */
+	record ContextJson(@Nullable String id, @Nullable String language) {
+
+		CodeContext toContext() {
+			return new CodeContext((this.id != null && !this.id.isBlank()) ? this.id : null,
+					LifecycleWire.require(this.language, "language"));
+		}
+
+	}
+
+	/**
+	 * Sandbox metrics as JSON.
+	 */
+	record MetricsJson(double cpu_count, double cpu_used_pct, double mem_total_mib, double mem_used_mib,
+			@Nullable Long timestamp) {
+
+		SandboxMetrics toMetrics() {
+			return new SandboxMetrics(this.cpu_count, this.cpu_used_pct, this.mem_total_mib, this.mem_used_mib,
+					(this.timestamp != null) ? java.time.Instant.ofEpochMilli(this.timestamp) : null);
+		}
+
 	}
 
 	/**

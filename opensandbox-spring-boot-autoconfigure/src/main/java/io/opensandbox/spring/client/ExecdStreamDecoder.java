@@ -34,7 +34,7 @@ import io.opensandbox.spring.model.ExecutionEvent;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public final class ExecdStreamDecoder {
+public final class ExecdStreamDecoder<T> {
 
 	private static final Log logger = LogFactory.getLog(ExecdStreamDecoder.class);
 
@@ -47,7 +47,10 @@ public final class ExecdStreamDecoder {
 
 	private int pendingLength;
 
-	private ExecdStreamDecoder() {
+	private final Class<T> type;
+
+	private ExecdStreamDecoder(Class<T> type) {
+		this.type = type;
 	}
 
 	/**
@@ -57,9 +60,22 @@ public final class ExecdStreamDecoder {
 	 * @return the events, in order
 	 */
 	public static Flux<ExecutionEvent> decode(Flux<DataBuffer> body) {
+		return decode(body, EventJson.class).map(EventJson::toEvent);
+	}
+
+	/**
+	 * Decode a body of JSON lines into objects of the given type (used for
+	 * {@code /metrics/watch}, which frames its JSON the same way).
+	 * @param <T> the target type
+	 * @param body the response body
+	 * @param type the target type
+	 * @return the objects, in order
+	 */
+	static <T> Flux<T> decode(Flux<DataBuffer> body, Class<T> type) {
 		return Flux.defer(() -> {
-			ExecdStreamDecoder decoder = new ExecdStreamDecoder();
-			return body.concatMapIterable(decoder::feed).concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())));
+			ExecdStreamDecoder<T> decoder = new ExecdStreamDecoder<>(type);
+			return body.concatMapIterable(decoder::feed)
+				.concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())));
 		});
 	}
 
@@ -69,9 +85,9 @@ public final class ExecdStreamDecoder {
 	 * @param buffer the next buffer of the body
 	 * @return the events completed by this buffer
 	 */
-	List<ExecutionEvent> feed(DataBuffer buffer) {
+	List<T> feed(DataBuffer buffer) {
 		try {
-			List<ExecutionEvent> events = new ArrayList<>();
+			List<T> events = new ArrayList<>();
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
 				while (iterator.hasNext()) {
 					java.nio.ByteBuffer bytes = iterator.next();
@@ -92,7 +108,7 @@ public final class ExecdStreamDecoder {
 		}
 	}
 
-	private void feed(byte[] bytes, int offset, int length, List<ExecutionEvent> events) {
+	private void feed(byte[] bytes, int offset, int length, List<T> events) {
 		int lineStart = offset;
 		int end = offset + length;
 		for (int i = offset; i < end; i++) {
@@ -115,8 +131,8 @@ public final class ExecdStreamDecoder {
 	 * Decode what is left when the body ends: a last line without a terminator.
 	 * @return the last event, if any
 	 */
-	List<ExecutionEvent> finish() {
-		List<ExecutionEvent> events = new ArrayList<>(1);
+	List<T> finish() {
+		List<T> events = new ArrayList<>(1);
 		if (this.pendingLength > 0) {
 			line(this.pending, 0, this.pendingLength, events);
 			this.pendingLength = 0;
@@ -135,7 +151,7 @@ public final class ExecdStreamDecoder {
 		this.pendingLength += length;
 	}
 
-	private void line(byte[] bytes, int offset, int length, List<ExecutionEvent> events) {
+	private void line(byte[] bytes, int offset, int length, List<T> events) {
 		int start = offset;
 		int end = offset + length;
 		if (end > start && bytes[end - 1] == '\r') {
@@ -156,7 +172,7 @@ public final class ExecdStreamDecoder {
 				return;
 			}
 		}
-		ExecutionEvent event = parse(bytes, start, end - start);
+		T event = parse(bytes, start, end - start);
 		if (event != null) {
 			events.add(event);
 		}
@@ -183,14 +199,13 @@ public final class ExecdStreamDecoder {
 		return true;
 	}
 
-	private static @Nullable ExecutionEvent parse(byte[] bytes, int offset, int length) {
+	private @Nullable T parse(byte[] bytes, int offset, int length) {
 		if (bytes[offset] != '{') {
 			skip(bytes, offset, length, null);
 			return null;
 		}
 		try {
-			EventJson json = WireJson.MAPPER.readValue(bytes, offset, length, EventJson.class);
-			return json.toEvent();
+			return WireJson.MAPPER.readValue(bytes, offset, length, this.type);
 		}
 		catch (JacksonException ex) {
 			skip(bytes, offset, length, ex);

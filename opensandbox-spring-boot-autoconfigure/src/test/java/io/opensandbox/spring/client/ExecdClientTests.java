@@ -16,6 +16,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
+import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
@@ -23,6 +24,7 @@ import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.ExecutionEvent.Type;
 import io.opensandbox.spring.model.SandboxEndpoint;
+import io.opensandbox.spring.model.SandboxMetrics;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -248,6 +250,97 @@ class ExecdClientTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.client.commandLogs("a/b?c", null));
 		assertThat(this.execd.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void sessionsAreCreatedRunAndDeleted() {
+		this.execd.stubFor(post(urlEqualTo("/session")).willReturn(aResponse()
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"session_id\":\"s-1\"}")));
+		this.execd.stubFor(post(urlEqualTo("/session/s-1/run")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"stdout\",\"text\":\"/tmp\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
+		this.execd.stubFor(delete(urlEqualTo("/session/s-1")).willReturn(aResponse().withStatus(200)));
+		String session = this.client.createSession("/workspace").block();
+		Execution execution = Execution.of(
+				this.client.runInSession(session, "cd /tmp && pwd", null, Duration.ofSeconds(5)).collectList().block());
+		this.client.deleteSession(session).block();
+		assertThat(session).isEqualTo("s-1");
+		assertThat(execution.stdoutText()).isEqualTo("/tmp");
+		this.execd.verify(postRequestedFor(urlEqualTo("/session")).withRequestBody(equalToJson("{\"cwd\":\"/workspace\"}")));
+		this.execd.verify(postRequestedFor(urlEqualTo("/session/s-1/run"))
+			.withRequestBody(equalToJson("{\"command\":\"cd /tmp && pwd\",\"timeout\":5000}")));
+		this.execd.verify(deleteRequestedFor(urlEqualTo("/session/s-1")));
+	}
+
+	@Test
+	void codeRunsInAContextAndKeepsTheFullMimeMap() {
+		this.execd.stubFor(post(urlEqualTo("/code/context")).willReturn(aResponse()
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"id\":\"ctx-1\",\"language\":\"python\"}")));
+		this.execd.stubFor(post(urlEqualTo("/code")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("""
+					{"type":"init","text":"ctx-1"}
+
+					{"type":"result","results":{"text":"4","text/html":"<b>4</b>","image/png":"iVBOR"},"execution_count":1}
+
+					{"type":"execution_complete","execution_time":3}
+
+					""")));
+		CodeContext context = this.client.createContext("python").block();
+		Execution execution = Execution.of(this.client.runCode("2 + 2", context).collectList().block());
+		assertThat(context).isEqualTo(new CodeContext("ctx-1", "python"));
+		assertThat(execution.results()).containsExactly(Map.of("text", "4", "text/html", "<b>4</b>", "image/png", "iVBOR"));
+		this.execd.verify(postRequestedFor(urlEqualTo("/code/context")).withRequestBody(equalToJson("{\"language\":\"python\"}")));
+		this.execd.verify(postRequestedFor(urlEqualTo("/code")).withRequestBody(
+				equalToJson("{\"code\":\"2 + 2\",\"context\":{\"id\":\"ctx-1\",\"language\":\"python\"}}")));
+	}
+
+	@Test
+	void codeContextsAreListedAndDeletedByLanguage() {
+		this.execd.stubFor(get(urlEqualTo("/code/contexts?language=python")).willReturn(aResponse()
+			.withHeader("Content-Type", "application/json")
+			.withBody("[{\"id\":\"ctx-1\",\"language\":\"python\"},{\"id\":\"ctx-2\",\"language\":\"python\"}]")));
+		this.execd.stubFor(delete(urlEqualTo("/code/contexts?language=python")).willReturn(aResponse().withStatus(200)));
+		this.execd.stubFor(delete(urlEqualTo("/code/contexts/ctx-1")).willReturn(aResponse().withStatus(200)));
+		assertThat(this.client.listContexts("python").block()).extracting(CodeContext::id).containsExactly("ctx-1", "ctx-2");
+		this.client.deleteContext("ctx-1").block();
+		this.client.deleteContexts("python").block();
+		this.execd.verify(deleteRequestedFor(urlEqualTo("/code/contexts/ctx-1")));
+		this.execd.verify(deleteRequestedFor(urlEqualTo("/code/contexts?language=python")));
+	}
+
+	@Test
+	void cancellingCodeInterruptsItsContext() {
+		this.execd.stubFor(post(urlEqualTo("/code")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"init\",\"text\":\"exec-9\"}\n\n{\"type\":\"stdout\",\"text\":\"tick\"}\n\n"
+					+ " ".repeat(64) + "\n{\"type\":\"execution_complete\"}\n\n")
+			.withChunkedDribbleDelay(2, 2000)));
+		this.execd.stubFor(delete(urlEqualTo("/code?id=ctx-7")).willReturn(aResponse().withStatus(200)));
+		this.client.runCode("while True: pass", new CodeContext("ctx-7", "python"))
+			.filter((event) -> event.type() == Type.STDOUT)
+			.next()
+			.block();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.execd.verify(deleteRequestedFor(urlEqualTo("/code?id=ctx-7"))));
+	}
+
+	@Test
+	void metricsAreReadAndWatchedAsNewlineFramedJson() {
+		String sample = "{\"cpu_count\":2,\"cpu_used_pct\":12.5,\"mem_total_mib\":2048,\"mem_used_mib\":512,\"timestamp\":1700000000000}";
+		this.execd.stubFor(get(urlEqualTo("/metrics")).willReturn(aResponse()
+			.withHeader("Content-Type", "application/json").withBody(sample)));
+		this.execd.stubFor(get(urlEqualTo("/metrics/watch")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream").withBody(sample + "\n" + sample.replace("12.5", "50") + "\n")));
+		SandboxMetrics metrics = this.client.metrics().block();
+		assertThat(metrics.cpuCount()).isEqualTo(2);
+		assertThat(metrics.cpuUsedPercent()).isEqualTo(12.5);
+		assertThat(metrics.memoryUsedMib()).isEqualTo(512);
+		assertThat(metrics.timestamp()).isEqualTo(java.time.Instant.ofEpochMilli(1700000000000L));
+		assertThat(this.client.watchMetrics().take(2).collectList().block()).extracting(SandboxMetrics::cpuUsedPercent)
+			.containsExactly(12.5, 50.0);
 	}
 
 	private void stubCommand(String body) {
