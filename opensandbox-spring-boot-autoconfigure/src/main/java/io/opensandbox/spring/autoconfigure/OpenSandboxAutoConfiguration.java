@@ -1,5 +1,8 @@
 package io.opensandbox.spring.autoconfigure;
 
+import java.time.Clock;
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -13,14 +16,20 @@ import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxTemplate;
+import io.opensandbox.spring.core.ReadinessCheck;
 import io.opensandbox.spring.core.SandboxManager;
+import io.opensandbox.spring.core.SandboxTemplate;
+import io.opensandbox.spring.core.SandboxTemplateSettings;
+import io.opensandbox.spring.model.SandboxSpec;
 
 /**
- * Auto-configuration for OpenSandbox: connection details, the lifecycle client and the
- * {@link SandboxManager}. Every bean backs off to one the application defines, and nothing
- * here talks to the network at startup.
+ * Auto-configuration for OpenSandbox: connection details, the HTTP clients, the
+ * {@link SandboxTemplate} and the {@link SandboxManager}. Every bean backs off to one the
+ * application defines, and nothing here talks to the network at startup.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -43,17 +52,67 @@ public final class OpenSandboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LifecycleClient openSandboxLifecycleClient(OpenSandboxConnectionDetails connectionDetails,
-			OpenSandboxProperties properties, ObjectProvider<WebClient.Builder> webClientBuilder,
+	OpenSandboxWebClientBuilderFactory openSandboxWebClientBuilderFactory(
+			OpenSandboxConnectionDetails connectionDetails, OpenSandboxProperties properties,
+			ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<OpenSandboxWebClientCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ReactorResourceFactory> reactorResourceFactory) {
-		ServerAddress address = OpenSandboxPropertiesValidator.validateDomain("opensandbox.domain",
-				connectionDetails.getDomain(), connectionDetails.getProtocol());
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
 		builder.clientConnector(OpenSandboxHttpConnectorFactory.create(properties, connectionDetails.getApiKey(),
 				sslBundles.getIfAvailable(), reactorResourceFactory.getIfUnique()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return new LifecycleClient(builder, address, connectionDetails.getApiKey(), properties.getHeaders());
+		return new OpenSandboxWebClientBuilderFactory(builder);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LifecycleClient openSandboxLifecycleClient(OpenSandboxConnectionDetails connectionDetails,
+			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory) {
+		ServerAddress address = OpenSandboxPropertiesValidator.validateDomain("opensandbox.domain",
+				connectionDetails.getDomain(), connectionDetails.getProtocol());
+		return new LifecycleClient(builderFactory.builder(), address, connectionDetails.getApiKey(),
+				properties.getHeaders());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SandboxEndpointClients openSandboxEndpointClients(LifecycleClient lifecycleClient,
+			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory) {
+		// Endpoints have no scheme: they are reached with the lifecycle server's protocol
+		String protocol = lifecycleClient.getAddress().root().getScheme();
+		return new SandboxEndpointClients(builderFactory.builder(), protocol, properties.getHeaders(),
+				properties.getExecd().getAccessToken(), properties.getExecd().getStreamIdleTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReactiveSandboxTemplate reactiveSandboxTemplate(LifecycleClient lifecycleClient,
+			SandboxEndpointClients endpointClients, OpenSandboxProperties properties,
+			ObjectProvider<ReadinessCheck> readinessCheck) {
+		OpenSandboxProperties.Sandbox sandbox = properties.getSandbox();
+		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults(sandbox),
+				properties.isUseServerProxy(), sandbox.getReadyTimeout(), sandbox.getReadyPollInterval(),
+				readinessCheck.getIfAvailable(() -> ReadinessCheck.EXECD_PING), Clock.systemUTC());
+		return new ReactiveSandboxTemplate(lifecycleClient, endpointClients, settings);
+	}
+
+	private static SandboxSpec defaults(OpenSandboxProperties.Sandbox sandbox) {
+		SandboxSpec.Builder builder = SandboxSpec.builder()
+			.entrypoint(List.copyOf(sandbox.getEntrypoint()))
+			.timeout(sandbox.getTimeout())
+			.resourceLimits(sandbox.getResources())
+			.env(sandbox.getEnv())
+			.metadata(sandbox.getMetadata());
+		if (sandbox.getImage() != null) {
+			builder.image(sandbox.getImage());
+		}
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SandboxTemplate sandboxTemplate(ReactiveSandboxTemplate reactiveSandboxTemplate) {
+		return new SandboxTemplate(reactiveSandboxTemplate);
 	}
 
 	@Bean

@@ -1,12 +1,17 @@
 package io.opensandbox.spring.autoconfigure;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -39,6 +44,7 @@ final class OpenSandboxHttpConnectorFactory {
 		if (resourceFactory != null) {
 			builder = builder.withReactorResourceFactory(resourceFactory);
 		}
+		builder = builder.withHttpClientCustomizer(OpenSandboxHttpConnectorFactory::sameOriginRedirectsOnly);
 		OpenSandboxProperties.Proxy proxy = properties.getProxy();
 		if (StringUtils.hasText(proxy.getHost())) {
 			builder = builder.withHttpClientCustomizer((httpClient) -> withProxy(httpClient, proxy));
@@ -47,11 +53,51 @@ final class OpenSandboxHttpConnectorFactory {
 			List<String> secrets = new ArrayList<>();
 			secrets.add(apiKey);
 			secrets.add(proxy.getPassword());
+			secrets.add(properties.getExecd().getAccessToken());
 			MaskingWiretapHandler handler = new MaskingWiretapHandler(secrets);
 			builder = builder.withHttpClientCustomizer((httpClient) -> httpClient
 				.doOnConnected((connection) -> connection.addHandlerLast(WIRETAP_HANDLER, handler)));
 		}
 		return builder.build(settings);
+	}
+
+	/**
+	 * Follow redirects, where enabled, only within the origin of the request. Reactor
+	 * Netty sends a redirected request with the original headers again, so following a
+	 * redirect to another server would hand it the API key or a sandbox's access token.
+	 */
+	private static HttpClient sameOriginRedirectsOnly(HttpClient httpClient) {
+		BiPredicate<HttpClientRequest, HttpClientResponse> follow = httpClient.configuration()
+			.followRedirectPredicate();
+		if (follow == null) {
+			return httpClient;
+		}
+		return httpClient
+			.followRedirect((request, response) -> follow.test(request, response) && isSameOrigin(request, response));
+	}
+
+	private static boolean isSameOrigin(HttpClientRequest request, HttpClientResponse response) {
+		String location = response.responseHeaders().get(HttpHeaderNames.LOCATION);
+		if (location == null) {
+			return false;
+		}
+		try {
+			URI from = URI.create(request.resourceUrl());
+			URI to = from.resolve(location.strip());
+			return from.getScheme() != null && from.getScheme().equalsIgnoreCase(to.getScheme())
+					&& from.getHost() != null && from.getHost().equalsIgnoreCase(to.getHost())
+					&& port(from) == port(to);
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() != -1) {
+			return uri.getPort();
+		}
+		return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
 	}
 
 	private static HttpClient withProxy(HttpClient httpClient, OpenSandboxProperties.Proxy proxy) {

@@ -68,6 +68,8 @@ public class OpenSandboxProperties implements InitializingBean {
 
 	private final Cleanup cleanup = new Cleanup();
 
+	private final Execd execd = new Execd();
+
 	@Override
 	public void afterPropertiesSet() {
 		new OpenSandboxPropertiesValidator().validate(this);
@@ -139,6 +141,10 @@ public class OpenSandboxProperties implements InitializingBean {
 
 	public Cleanup getCleanup() {
 		return this.cleanup;
+	}
+
+	public Execd getExecd() {
+		return this.execd;
 	}
 
 	@Override
@@ -371,6 +377,12 @@ public class OpenSandboxProperties implements InitializingBean {
 		 */
 		private Duration readyTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Longest delay between two readiness checks of a new sandbox. Checks start a few
+		 * milliseconds apart and back off to this interval.
+		 */
+		private Duration readyPollInterval = Duration.ofMillis(50);
+
 		public @Nullable String getImage() {
 			return this.image;
 		}
@@ -427,6 +439,14 @@ public class OpenSandboxProperties implements InitializingBean {
 			this.readyTimeout = readyTimeout;
 		}
 
+		public Duration getReadyPollInterval() {
+			return this.readyPollInterval;
+		}
+
+		public void setReadyPollInterval(Duration readyPollInterval) {
+			this.readyPollInterval = readyPollInterval;
+		}
+
 	}
 
 	/**
@@ -472,6 +492,47 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setKeepAlive(boolean keepAlive) {
 			this.keepAlive = keepAlive;
+		}
+
+	}
+
+	/**
+	 * Access to execd, the daemon inside each sandbox.
+	 */
+	public static class Execd {
+
+		/**
+		 * Access token sent to execd in the X-EXECD-ACCESS-TOKEN header, for execd
+		 * instances that require one.
+		 */
+		private @Nullable String accessToken;
+
+		/**
+		 * Longest time a command, code or metrics stream may stay silent (execd sends a
+		 * ping every 3 seconds while a command runs) before it fails.
+		 */
+		private Duration streamIdleTimeout = Duration.ofSeconds(30);
+
+		public @Nullable String getAccessToken() {
+			return this.accessToken;
+		}
+
+		public void setAccessToken(@Nullable String accessToken) {
+			this.accessToken = accessToken;
+		}
+
+		public Duration getStreamIdleTimeout() {
+			return this.streamIdleTimeout;
+		}
+
+		public void setStreamIdleTimeout(Duration streamIdleTimeout) {
+			this.streamIdleTimeout = streamIdleTimeout;
+		}
+
+		@Override
+		public String toString() {
+			return "Execd[accessToken=" + ((this.accessToken != null) ? "******" : null) + ", streamIdleTimeout="
+					+ this.streamIdleTimeout + "]";
 		}
 
 	}

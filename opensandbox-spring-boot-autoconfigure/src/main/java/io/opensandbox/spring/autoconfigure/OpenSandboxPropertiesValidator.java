@@ -41,6 +41,8 @@ final class OpenSandboxPropertiesValidator {
 					"Set 'opensandbox.sandbox.timeout' to 60s or more, for example 10m.");
 		}
 		positive("opensandbox.sandbox.ready-timeout", sandbox.getReadyTimeout());
+		positive("opensandbox.sandbox.ready-poll-interval", sandbox.getReadyPollInterval());
+		positive("opensandbox.execd.stream-idle-timeout", properties.getExecd().getStreamIdleTimeout());
 		if (sandbox.getImage() != null && sandbox.getImage().isBlank()) {
 			throw new InvalidOpenSandboxPropertyException("opensandbox.sandbox.image", sandbox.getImage(),
 					"the image name is blank", "Set 'opensandbox.sandbox.image' to an image such as "

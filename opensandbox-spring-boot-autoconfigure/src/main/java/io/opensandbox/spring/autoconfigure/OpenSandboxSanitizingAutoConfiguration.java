@@ -27,7 +27,8 @@ public final class OpenSandboxSanitizingAutoConfiguration {
 	 * {@code opensandbox.api-key}, {@code opensandbox.apiKey}, {@code OPENSANDBOX_APIKEY}
 	 * and {@code OPEN_SANDBOX_API_KEY} all match.
 	 */
-	private static final Set<String> SECRET_KEYS = Set.of("opensandboxapikey", "opensandboxproxypassword");
+	private static final Set<String> SECRET_KEYS = Set.of("opensandboxapikey", "opensandboxproxypassword",
+			"opensandboxexecdaccesstoken");
 
 	private static final String SANDBOX_ENV_PREFIX = "opensandboxsandboxenv";
 

@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -90,7 +89,7 @@ public final class EgressClient {
 	}
 
 	private Mono<EgressPolicy> call(HttpMethod method, WebClient.ResponseSpec response) {
-		return response.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.bodyToMono(PolicyJson.class)
 			.map(PolicyJson::toPolicy)
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + "/policy"));

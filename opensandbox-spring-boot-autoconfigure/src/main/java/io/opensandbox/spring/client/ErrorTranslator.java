@@ -26,6 +26,7 @@ import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -60,6 +61,16 @@ public final class ErrorTranslator {
 	private static final int MAX_MESSAGE_LENGTH = 1000;
 
 	private ErrorTranslator() {
+	}
+
+	/**
+	 * Whether a response status is a failure: an error, or a redirect that was not
+	 * followed (for example one to another origin, which would receive the credentials).
+	 * @param status the status
+	 * @return {@code true} for 3xx, 4xx and 5xx
+	 */
+	public static boolean isFailure(HttpStatusCode status) {
+		return status.value() >= 300;
 	}
 
 	/**

@@ -16,7 +16,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -184,7 +183,7 @@ public final class ExecdClient {
 			.uri(template, variables)
 			.accept(MediaType.TEXT_PLAIN, MediaType.ALL)
 			.retrieve()
-			.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+			.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.toEntity(String.class)
 			.map((entity) -> {
 				String next = entity.getHeaders().getFirst(LOGS_CURSOR_HEADER);
@@ -361,7 +360,7 @@ public final class ExecdClient {
 			.uri("/metrics/watch")
 			.accept(MediaType.TEXT_EVENT_STREAM, MediaType.ALL)
 			.retrieve()
-			.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+			.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.bodyToFlux(DataBuffer.class);
 		return ExecdStreamDecoder.decode(bytes, MetricsJson.class)
 			.timeout(this.streamIdleTimeout)
@@ -400,7 +399,7 @@ public final class ExecdClient {
 				.accept(MediaType.TEXT_EVENT_STREAM)
 				.bodyValue(body)
 				.retrieve()
-				.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+				.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 				.bodyToFlux(DataBuffer.class);
 			return ExecdStreamDecoder.decode(bytes)
 				.timeout(this.streamIdleTimeout)
@@ -442,7 +441,7 @@ public final class ExecdClient {
 	}
 
 	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {
-		return response.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.bodyToMono(type)
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + template));
 	}

@@ -15,7 +15,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -408,7 +407,7 @@ public final class LifecycleClient {
 	 * @return the status the server reports, for example {@code healthy}
 	 */
 	public Mono<String> health() {
-		return call(HttpMethod.GET, "/health",
+		return call(HttpMethod.GET + " " + this.address.healthUri(),
 				this.webClient.get().uri(this.address.healthUri()).retrieve(), LifecycleWire.HealthJson.class)
 			.map((health) -> LifecycleWire.require(health.status(), "status"));
 	}
@@ -420,10 +419,13 @@ public final class LifecycleClient {
 	}
 
 	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {
-		return response.onStatus(HttpStatusCode::isError, ErrorTranslator::translate)
+		return call(method + " " + this.address.apiBase() + template, response, type);
+	}
+
+	private <T> Mono<T> call(String request, WebClient.ResponseSpec response, Class<T> type) {
+		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.bodyToMono(type)
-			.onErrorMap((failure) -> ErrorTranslator.translate(failure,
-					method + " " + this.address.apiBase() + template));
+			.onErrorMap((failure) -> ErrorTranslator.translate(failure, request));
 	}
 
 	static String userAgent() {

@@ -34,18 +34,34 @@ public record ServerAddress(URI root, URI apiBase) {
 	public static ServerAddress of(String domain, String protocol) {
 		Assert.isTrue(domain != null && !domain.isBlank(), "Domain must not be empty");
 		String scheme = checkProtocol(protocol, "Protocol");
+		String shown = withoutUserInfo(domain);
 		String rest = domain.strip();
 		int separator = rest.indexOf("://");
 		if (separator >= 0) {
-			scheme = checkProtocol(rest.substring(0, separator), "Scheme of domain '" + domain + "'");
+			scheme = checkProtocol(rest.substring(0, separator), "Scheme of domain '" + shown + "'");
 			rest = rest.substring(separator + 3);
 		}
 		rest = stripTrailingSlashes(rest);
 		if (rest.toLowerCase(Locale.ROOT).endsWith(API_VERSION)) {
 			rest = stripTrailingSlashes(rest.substring(0, rest.length() - API_VERSION.length()));
 		}
-		URI root = parse(domain, scheme + "://" + rest);
+		URI root = parse(shown, scheme + "://" + rest);
 		return new ServerAddress(root, URI.create(root + API_VERSION));
+	}
+
+	/**
+	 * The domain as it may appear in a message: user info (which may hold a password) is
+	 * masked.
+	 */
+	private static String withoutUserInfo(String domain) {
+		int separator = domain.indexOf("://");
+		int start = (separator >= 0) ? separator + 3 : 0;
+		int end = start;
+		while (end < domain.length() && "/?#".indexOf(domain.charAt(end)) < 0) {
+			end++;
+		}
+		int at = domain.lastIndexOf('@', end - 1);
+		return (at >= start) ? domain.substring(0, start) + "******" + domain.substring(at) : domain;
 	}
 
 	private static String checkProtocol(String protocol, String what) {

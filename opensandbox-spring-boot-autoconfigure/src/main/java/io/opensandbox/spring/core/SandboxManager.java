@@ -172,9 +172,7 @@ public class SandboxManager {
 	}
 
 	private static <T> T block(Mono<T> mono) {
-		T result = mono.block();
-		Assert.state(result != null, "Server sent no response body");
-		return result;
+		return Blocking.get(mono);
 	}
 
 }

@@ -107,7 +107,8 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 			merged.imageAuth = defaults.imageAuth;
 			merged.snapshotId = defaults.snapshotId;
 		}
-		if (this.entrypoint.isEmpty()) {
+		// A snapshot restores its own entry process unless one is given explicitly
+		if (this.entrypoint.isEmpty() && merged.snapshotId == null) {
 			merged.entrypoint.addAll(defaults.entrypoint);
 		}
 		if (this.timeout == null && !this.noExpiry) {

@@ -1,0 +1,31 @@
+package io.opensandbox.spring.autoconfigure;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Hands out copies of the one {@link WebClient.Builder} every OpenSandbox client is built
+ * from: the application's builder (observations, codecs, its customizers) with
+ * OpenSandbox's own connector (timeouts, proxy, SSL bundle, wiretap) and the
+ * {@link OpenSandboxWebClientCustomizer}s applied. All OpenSandbox clients share its
+ * connection pool.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public final class OpenSandboxWebClientBuilderFactory {
+
+	private final WebClient.Builder builder;
+
+	OpenSandboxWebClientBuilderFactory(WebClient.Builder builder) {
+		this.builder = builder;
+	}
+
+	/**
+	 * A new copy of the builder, free to change.
+	 * @return the builder
+	 */
+	public WebClient.Builder builder() {
+		return this.builder.clone();
+	}
+
+}

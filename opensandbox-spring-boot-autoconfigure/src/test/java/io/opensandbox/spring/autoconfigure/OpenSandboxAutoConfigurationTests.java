@@ -1,0 +1,463 @@
+package io.opensandbox.spring.autoconfigure;
+
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.annotation.Configurations;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.SandboxManager;
+import io.opensandbox.spring.error.OpenSandboxTimeoutException;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link OpenSandboxAutoConfiguration}.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+class OpenSandboxAutoConfigurationTests {
+
+	private static final String SANDBOX_JSON = """
+			{"id":"abc","status":{"state":"Running"},"entrypoint":["tail"],"createdAt":"2026-01-01T00:00:00Z"}""";
+
+	private static final String API_KEY_HEADER = LifecycleClient.API_KEY_HEADER;
+
+	@RegisterExtension
+	static final WireMockExtension server = WireMockExtension.newInstance()
+		.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
+		.build();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(OpenSandboxAutoConfiguration.class));
+
+	@Test
+	void autoConfigurationIsRegistered() {
+		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
+			.contains(OpenSandboxAutoConfiguration.class.getName());
+	}
+
+	@Test
+	void autoConfigurationIsOrderedAfterBootHttpClientWebClientAndSslAutoConfigurations() {
+		Class<?>[] ordered = Configurations.getClasses(AutoConfigurations.of(OpenSandboxAutoConfiguration.class,
+				SslAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
+				WebClientAutoConfiguration.class));
+		assertThat(ordered[ordered.length - 1]).isEqualTo(OpenSandboxAutoConfiguration.class);
+	}
+
+	@Test
+	void defaultBeansArePresent() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(OpenSandboxProperties.class)
+			.hasSingleBean(PropertiesOpenSandboxConnectionDetails.class)
+			.hasSingleBean(LifecycleClient.class)
+			.hasSingleBean(ReactiveSandboxManager.class)
+			.hasSingleBean(SandboxManager.class));
+	}
+
+	@Test
+	void sandboxManagerIsBuiltOnTheAutoConfiguredClient() {
+		this.contextRunner.run((context) -> {
+			SandboxManager manager = context.getBean(SandboxManager.class);
+			assertThat(manager.reactive()).isSameAs(context.getBean(ReactiveSandboxManager.class));
+			assertThat(manager.reactive().getClient()).isSameAs(context.getBean(LifecycleClient.class));
+		});
+	}
+
+	@Test
+	void disabledCreatesNoBeans() {
+		this.contextRunner.withPropertyValues("opensandbox.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(OpenSandboxProperties.class)
+				.doesNotHaveBean(OpenSandboxConnectionDetails.class)
+				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(ReactiveSandboxManager.class)
+				.doesNotHaveBean(SandboxManager.class));
+	}
+
+	@Test
+	void withoutWebClientCreatesNoBeans() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(WebClient.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(OpenSandboxProperties.class)
+				.doesNotHaveBean(OpenSandboxConnectionDetails.class)
+				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(ReactiveSandboxManager.class)
+				.doesNotHaveBean(SandboxManager.class));
+	}
+
+	@Test
+	void withoutReactorNettyCreatesNoBeans() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(reactor.netty.http.client.HttpClient.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(OpenSandboxProperties.class)
+				.doesNotHaveBean(OpenSandboxConnectionDetails.class)
+				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(ReactiveSandboxManager.class)
+				.doesNotHaveBean(SandboxManager.class));
+	}
+
+	@Test
+	void userConnectionDetailsReplaceTheProperties() {
+		stubSandbox();
+		this.contextRunner.withUserConfiguration(UserConnectionDetailsConfiguration.class)
+			.withPropertyValues("opensandbox.domain=127.0.0.1:1", "opensandbox.api-key=property-key")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(OpenSandboxConnectionDetails.class)
+					.doesNotHaveBean(PropertiesOpenSandboxConnectionDetails.class);
+				assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc");
+			});
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER,
+				equalTo("user-key")));
+	}
+
+	@Test
+	void userLifecycleClientIsUsed() {
+		this.contextRunner.withUserConfiguration(UserLifecycleClientConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(LifecycleClient.class);
+			LifecycleClient client = context.getBean(LifecycleClient.class);
+			assertThat(client.getAddress().root()).hasToString("http://user.example:9999");
+			assertThat(context.getBean(ReactiveSandboxManager.class).getClient()).isSameAs(client);
+		});
+	}
+
+	@Test
+	void userReactiveSandboxManagerIsUsed() {
+		this.contextRunner.withUserConfiguration(UserReactiveSandboxManagerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(ReactiveSandboxManager.class);
+			ReactiveSandboxManager reactive = context.getBean(ReactiveSandboxManager.class);
+			assertThat(context.getBean(UserReactiveSandboxManagerConfiguration.class).manager).isSameAs(reactive);
+			assertThat(context.getBean(SandboxManager.class).reactive()).isSameAs(reactive);
+		});
+	}
+
+	@Test
+	void userSandboxManagerIsUsed() {
+		this.contextRunner.withUserConfiguration(UserSandboxManagerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(SandboxManager.class).hasSingleBean(ReactiveSandboxManager.class);
+			assertThat(context.getBean(SandboxManager.class))
+				.isSameAs(context.getBean(UserSandboxManagerConfiguration.class).manager);
+		});
+	}
+
+	@Test
+	void openSandboxWebClientCustomizersAreAppliedInOrder() {
+		stubSandbox();
+		this.contextRunner.withUserConfiguration(OrderedCustomizersConfiguration.class)
+			.withPropertyValues("opensandbox.domain=" + domain())
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		assertThat(onlyRequest().getHeaders().getHeader("X-Customizer").values()).containsExactly("first",
+				"second");
+	}
+
+	@Test
+	void applicationWebClientBuilderIsUsedWithoutBeingChanged() {
+		stubSandbox();
+		server.stubFor(get(urlEqualTo("/app")).willReturn(ok()));
+		this.contextRunner
+			.withConfiguration(
+					AutoConfigurations.of(ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
+			.withUserConfiguration(ApplicationWebClientCustomizerConfiguration.class,
+					OpenSandboxCustomizerConfiguration.class)
+			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=secret-key")
+			.run((context) -> {
+				context.getBean(SandboxManager.class).get("abc");
+				context.getBean(WebClient.Builder.class)
+					.build()
+					.get()
+					.uri("http://" + domain() + "/app")
+					.retrieve()
+					.toBodilessEntity()
+					.block();
+			});
+		server.verify(getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader("X-App", equalTo("app"))
+			.withHeader("X-OpenSandbox", equalTo("yes")));
+		server.verify(getRequestedFor(urlEqualTo("/app")).withHeader("X-App", equalTo("app"))
+			.withHeader("X-OpenSandbox", absent())
+			.withHeader(API_KEY_HEADER, absent()));
+	}
+
+	@Test
+	void sharedWebClientBuilderBeanIsClonedNotMutated() {
+		stubSandbox();
+		server.stubFor(get(urlEqualTo("/app")).willReturn(ok()));
+		this.contextRunner.withUserConfiguration(SharedWebClientBuilderConfiguration.class,
+				OpenSandboxCustomizerConfiguration.class)
+			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=secret-key")
+			.run((context) -> {
+				context.getBean(SandboxManager.class).get("abc");
+				context.getBean(WebClient.Builder.class)
+					.build()
+					.get()
+					.uri("http://" + domain() + "/app")
+					.retrieve()
+					.toBodilessEntity()
+					.block();
+			});
+		server.verify(getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader("X-App", equalTo("app"))
+			.withHeader("X-OpenSandbox", equalTo("yes")));
+		server.verify(getRequestedFor(urlEqualTo("/app")).withHeader("X-App", equalTo("app"))
+			.withHeader("X-OpenSandbox", absent())
+			.withHeader(API_KEY_HEADER, absent()));
+	}
+
+	@Test
+	void domainDefaultsToLocalhost8080() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(OpenSandboxConnectionDetails.class).getDomain()).isEqualTo("localhost:8080");
+			assertThat(context.getBean(LifecycleClient.class).getAddress().apiBase())
+				.hasToString("http://localhost:8080/v1");
+		});
+	}
+
+	@Test
+	void domainFallsBackToOpenSandboxDomainVariable() {
+		stubSandbox();
+		this.contextRunner.withPropertyValues("OPEN_SANDBOX_DOMAIN=" + domain()).run((context) -> {
+			assertThat(context.getBean(OpenSandboxConnectionDetails.class).getDomain()).isEqualTo(domain());
+			assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc");
+		});
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+	}
+
+	@Test
+	void domainPropertyWinsOverOpenSandboxDomainVariable() {
+		stubSandbox();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "OPEN_SANDBOX_DOMAIN=127.0.0.1:1")
+			.run((context) -> {
+				assertThat(context.getBean(OpenSandboxConnectionDetails.class).getDomain()).isEqualTo(domain());
+				assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc");
+			});
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+	}
+
+	@Test
+	void apiKeyFallsBackToOpenSandboxApiKeyVariable() {
+		stubSandbox();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "OPEN_SANDBOX_API_KEY=variable-key")
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER,
+				equalTo("variable-key")));
+	}
+
+	@Test
+	void apiKeyPropertyWinsOverOpenSandboxApiKeyVariable() {
+		stubSandbox();
+		this.contextRunner
+			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=property-key",
+					"OPEN_SANDBOX_API_KEY=variable-key")
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER,
+				equalTo("property-key")));
+	}
+
+	@Test
+	void noApiKeyHeaderIsSentWithoutAnApiKey() {
+		stubSandbox();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain())
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER, absent()));
+	}
+
+	@Test
+	void protocolAppliesToADomainWithoutScheme() {
+		this.contextRunner.withPropertyValues("opensandbox.domain=sandbox.example.com", "opensandbox.protocol=HTTPS")
+			.run((context) -> {
+				assertThat(context.getBean(OpenSandboxConnectionDetails.class).getProtocol()).isEqualTo("https");
+				assertThat(context.getBean(LifecycleClient.class).getAddress().apiBase())
+					.hasToString("https://sandbox.example.com/v1");
+			});
+	}
+
+	@Test
+	void configuredHeadersAreSentWithEveryRequest() {
+		stubSandbox();
+		this.contextRunner
+			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.headers.X-Tenant=acme",
+					"opensandbox.headers.X-Team=platform")
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader("X-Tenant", equalTo("acme"))
+			.withHeader("X-Team", equalTo("platform")));
+	}
+
+	@Test
+	void readTimeoutIsApplied() {
+		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json")
+				.withBody(SANDBOX_JSON)
+				.withFixedDelay(10_000)));
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.http.read-timeout=200ms")
+			.run((context) -> assertThatExceptionOfType(OpenSandboxTimeoutException.class)
+				.isThrownBy(() -> context.getBean(SandboxManager.class).get("abc"))
+				.withMessageContaining("read timeout"));
+	}
+
+	@Test
+	void startupMakesNoNetworkCall() {
+		stubSandbox();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=secret-key")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SandboxManager.class);
+				assertThat(server.getAllServeEvents()).isEmpty();
+			});
+		assertThat(server.getAllServeEvents()).isEmpty();
+	}
+
+	private static String domain() {
+		return "127.0.0.1:" + server.getPort();
+	}
+
+	private static void stubSandbox() {
+		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc")).willReturn(okJson(SANDBOX_JSON)));
+	}
+
+	private static LoggedRequest onlyRequest() {
+		List<LoggedRequest> requests = server.findAll(getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+		assertThat(requests).hasSize(1);
+		return requests.get(0);
+	}
+
+	private static ExchangeFilterFunction addHeader(String name, String value) {
+		return (request, next) -> next
+			.exchange(ClientRequest.from(request).headers((headers) -> headers.add(name, value)).build());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserConnectionDetailsConfiguration {
+
+		@Bean
+		OpenSandboxConnectionDetails userConnectionDetails() {
+			return new OpenSandboxConnectionDetails() {
+
+				@Override
+				public String getDomain() {
+					return domain();
+				}
+
+				@Override
+				public String getApiKey() {
+					return "user-key";
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserLifecycleClientConfiguration {
+
+		@Bean
+		LifecycleClient userLifecycleClient() {
+			return new LifecycleClient(WebClient.builder(), ServerAddress.of("user.example:9999", "http"), null,
+					Map.of());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserReactiveSandboxManagerConfiguration {
+
+		final ReactiveSandboxManager manager = new ReactiveSandboxManager(new LifecycleClient(WebClient.builder(),
+				ServerAddress.of("user.example:9999", "http"), null, Map.of()));
+
+		@Bean
+		ReactiveSandboxManager userReactiveSandboxManager() {
+			return this.manager;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSandboxManagerConfiguration {
+
+		final SandboxManager manager = new SandboxManager(new ReactiveSandboxManager(new LifecycleClient(
+				WebClient.builder(), ServerAddress.of("user.example:9999", "http"), null, Map.of())));
+
+		@Bean
+		SandboxManager userSandboxManager() {
+			return this.manager;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderedCustomizersConfiguration {
+
+		@Bean
+		@Order(2)
+		OpenSandboxWebClientCustomizer secondCustomizer() {
+			return (builder) -> builder.filter(addHeader("X-Customizer", "second"));
+		}
+
+		@Bean
+		@Order(1)
+		OpenSandboxWebClientCustomizer firstCustomizer() {
+			return (builder) -> builder.filter(addHeader("X-Customizer", "first"));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OpenSandboxCustomizerConfiguration {
+
+		@Bean
+		OpenSandboxWebClientCustomizer openSandboxHeaderCustomizer() {
+			return (builder) -> builder.filter(addHeader("X-OpenSandbox", "yes"));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApplicationWebClientCustomizerConfiguration {
+
+		@Bean
+		WebClientCustomizer applicationHeaderCustomizer() {
+			return (builder) -> builder.defaultHeader("X-App", "app");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SharedWebClientBuilderConfiguration {
+
+		@Bean
+		WebClient.Builder sharedWebClientBuilder() {
+			return WebClient.builder().defaultHeader("X-App", "app");
+		}
+
+	}
+
+}
