@@ -1,0 +1,117 @@
+package io.opensandbox.spring.core;
+
+import java.util.function.Function;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.util.Assert;
+
+import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.SandboxEndpointClients;
+import io.opensandbox.spring.model.SandboxSpec;
+
+/**
+ * Reactive implementation of {@link ReactiveSandboxOperations}. Thread-safe.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
+
+	private static final Log logger = LogFactory.getLog(ReactiveSandboxTemplate.class);
+
+	private final LifecycleClient lifecycle;
+
+	private final SandboxEndpointClients clients;
+
+	private final SandboxTemplateSettings settings;
+
+	/**
+	 * Create a template.
+	 * @param lifecycle the lifecycle client
+	 * @param clients the factory for endpoint clients
+	 * @param settings defaults and readiness settings
+	 */
+	public ReactiveSandboxTemplate(LifecycleClient lifecycle, SandboxEndpointClients clients,
+			SandboxTemplateSettings settings) {
+		Assert.notNull(lifecycle, "'lifecycle' must not be null");
+		Assert.notNull(clients, "'clients' must not be null");
+		Assert.notNull(settings, "'settings' must not be null");
+		this.lifecycle = lifecycle;
+		this.clients = clients;
+		this.settings = settings;
+	}
+
+	@Override
+	public Mono<ReactiveSandbox> create(SandboxSpec spec) {
+		return create(spec, this.settings.readinessCheck());
+	}
+
+	/**
+	 * Create a sandbox with a readiness check of its own.
+	 * @param spec the specification
+	 * @param readinessCheck what "ready" means for this sandbox, or
+	 * {@link ReadinessCheck#SKIP}
+	 * @return the ready sandbox
+	 */
+	public Mono<ReactiveSandbox> create(SandboxSpec spec, ReadinessCheck readinessCheck) {
+		Assert.notNull(spec, "'spec' must not be null");
+		Assert.notNull(readinessCheck, "'readinessCheck' must not be null");
+		return Mono.defer(() -> this.lifecycle.create(spec.withDefaults(this.settings.defaults())))
+			.flatMap((info) -> awaitReady(handle(info.id()), readinessCheck));
+	}
+
+	private Mono<ReactiveSandbox> awaitReady(ReactiveSandbox sandbox, ReadinessCheck readinessCheck) {
+		if (readinessCheck == ReadinessCheck.SKIP) {
+			return Mono.just(sandbox);
+		}
+		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, readinessCheck,
+				this.settings.readyTimeout(), this.settings.readyPollInterval(), this.settings.useServerProxy());
+		return waiter.await()
+			.thenReturn(sandbox)
+			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(failure)))
+			.doOnCancel(() -> killQuietly(sandbox).subscribe());
+	}
+
+	private Mono<Void> killQuietly(ReactiveSandbox sandbox) {
+		return sandbox.kill().onErrorResume((ex) -> {
+			logger.warn("Could not kill sandbox '" + sandbox.id() + "' that did not become ready: " + ex.getMessage());
+			return Mono.empty();
+		});
+	}
+
+	@Override
+	public Mono<ReactiveSandbox> connect(String sandboxId) {
+		return this.lifecycle.get(sandboxId).map((info) -> handle(info.id()));
+	}
+
+	@Override
+	public <T> Flux<T> execute(SandboxSpec spec, Function<ReactiveSandbox, ? extends Publisher<T>> callback) {
+		Assert.notNull(callback, "'callback' must not be null");
+		return Flux.usingWhen(create(spec), callback, this::killQuietly, (sandbox, failure) -> killQuietly(sandbox),
+				this::killQuietly);
+	}
+
+	/**
+	 * A handle for a sandbox id, without contacting the server.
+	 * @param sandboxId the sandbox id
+	 * @return the handle
+	 */
+	public ReactiveSandbox handle(String sandboxId) {
+		return new ReactiveSandbox(sandboxId, this.lifecycle, this.clients, this.settings.useServerProxy(),
+				this.settings.clock());
+	}
+
+	/**
+	 * The settings this template creates sandboxes with.
+	 * @return the settings
+	 */
+	public SandboxTemplateSettings getSettings() {
+		return this.settings;
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.opensandbox.spring.core;
+
+import java.util.function.Consumer;
+
+import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.model.SandboxSpec;
+
+/**
+ * Entry point for creating and using sandboxes, implemented by {@link SandboxTemplate}.
+ * Methods block the calling thread; {@link #reactive()} gives the reactive twin.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public interface SandboxOperations {
+
+	/**
+	 * Create a sandbox with the configured defaults under the given specification, and
+	 * wait until it is ready. If it does not become ready it is killed and a
+	 * {@link io.opensandbox.spring.error.SandboxReadinessException} is thrown.
+	 * @param spec the specification
+	 * @return the ready sandbox; close it (or call {@link Sandbox#kill()}) when done
+	 */
+	Sandbox create(SandboxSpec spec);
+
+	/**
+	 * Create a sandbox from a specification built by the customizer.
+	 * @param customizer adjusts an empty specification builder
+	 * @return the ready sandbox
+	 */
+	default Sandbox create(Consumer<SandboxSpec.Builder> customizer) {
+		return create(SandboxSpec.builder().apply(customizer).build());
+	}
+
+	/**
+	 * Connect to an existing sandbox.
+	 * @param sandboxId the sandbox id
+	 * @return the sandbox
+	 */
+	Sandbox connect(String sandboxId);
+
+	/**
+	 * Create a sandbox, pass it to the callback, and kill it when the callback returns or
+	 * throws.
+	 * @param <T> the result type
+	 * @param spec the specification
+	 * @param callback the work
+	 * @return the callback's result
+	 */
+	<T> T execute(SandboxSpec spec, SandboxCallback<T> callback);
+
+	/**
+	 * Run one command in a fresh sandbox of the given image, which is killed afterwards.
+	 * @param image the image
+	 * @param command the shell command
+	 * @return the execution
+	 */
+	default Execution run(String image, String command) {
+		return execute(SandboxSpec.ofImage(image), (sandbox) -> sandbox.commands().run(command));
+	}
+
+	/**
+	 * The reactive twin.
+	 * @return the reactive operations
+	 */
+	ReactiveSandboxOperations reactive();
+
+}

@@ -1,0 +1,100 @@
+package io.opensandbox.spring.core;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+import io.opensandbox.spring.error.OpenSandboxException;
+import io.opensandbox.spring.model.SandboxSpec;
+
+/**
+ * The main entry point for using sandboxes from application code: create (with the
+ * configured defaults and readiness), connect, execute a callback in a sandbox that is
+ * killed afterwards, or run a single command. Thread-safe; configure once and inject.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public class SandboxTemplate implements SandboxOperations {
+
+	private final ReactiveSandboxTemplate reactive;
+
+	/**
+	 * Create the blocking twin of a reactive template.
+	 * @param reactive the reactive template
+	 */
+	public SandboxTemplate(ReactiveSandboxTemplate reactive) {
+		Assert.notNull(reactive, "'reactive' must not be null");
+		this.reactive = reactive;
+	}
+
+	@Override
+	public Sandbox create(SandboxSpec spec) {
+		return new Sandbox(Blocking.get(this.reactive.create(spec)));
+	}
+
+	/**
+	 * Create a sandbox with a readiness check of its own.
+	 * @param spec the specification
+	 * @param readinessCheck what "ready" means for this sandbox, or
+	 * {@link ReadinessCheck#SKIP}
+	 * @return the ready sandbox
+	 */
+	public Sandbox create(SandboxSpec spec, ReadinessCheck readinessCheck) {
+		return new Sandbox(Blocking.get(this.reactive.create(spec, readinessCheck)));
+	}
+
+	@Override
+	public Sandbox connect(String sandboxId) {
+		return new Sandbox(Blocking.get(this.reactive.connect(sandboxId)));
+	}
+
+	@Override
+	public <T> T execute(SandboxSpec spec, SandboxCallback<T> callback) {
+		Assert.notNull(callback, "'callback' must not be null");
+		Sandbox sandbox = create(spec);
+		@Nullable RuntimeException failure = null;
+		try {
+			return callback.doInSandbox(sandbox);
+		}
+		catch (RuntimeException ex) {
+			failure = ex;
+			throw ex;
+		}
+		catch (Exception ex) {
+			failure = new OpenSandboxException("Sandbox callback failed: " + ex.getMessage(), ex);
+			throw failure;
+		}
+		finally {
+			killAfterUse(sandbox, failure);
+		}
+	}
+
+	/**
+	 * Kill a sandbox whose callback ended, also when the thread was interrupted (the
+	 * interrupt is restored afterwards) and without hiding the callback's own failure.
+	 */
+	private static void killAfterUse(Sandbox sandbox, @Nullable RuntimeException failure) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			sandbox.kill();
+		}
+		catch (RuntimeException ex) {
+			if (failure == null) {
+				throw ex;
+			}
+			failure.addSuppressed(ex);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public ReactiveSandboxTemplate reactive() {
+		return this.reactive;
+	}
+
+}

@@ -1,0 +1,282 @@
+package io.opensandbox.spring.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.SandboxEndpointClients;
+import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.SandboxReadinessException;
+import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.model.SandboxSpec;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Creating sandboxes: defaults, readiness (adaptive polling, failure messages, killing
+ * what did not become ready), connect, execute and run. The lifecycle server and execd
+ * are one WireMock server on loopback.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+class SandboxTemplateTests {
+
+	private static final String ID = "0b7e5f7e-6c1f-4d2b-9a55-3f1f8f0f0a11";
+
+	private static final String SANDBOX_PATH = "/v1/sandboxes/" + ID;
+
+	private WireMockServer server;
+
+	private LifecycleClient lifecycle;
+
+	@BeforeEach
+	void startServer() {
+		this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+		this.server.start();
+		this.lifecycle = new LifecycleClient(WebClient.builder(), ServerAddress.of("127.0.0.1:" + this.server.port(), "http"),
+				"key", Map.of());
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(202, sandbox("Pending"))));
+		this.server.stubFor(delete(urlEqualTo(SANDBOX_PATH)).willReturn(aResponse().withStatus(204)));
+		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/44772"))
+			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
+		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(200)));
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.stop();
+	}
+
+	private SandboxTemplate template(Duration readyTimeout, boolean useServerProxy) {
+		SandboxSpec defaults = SandboxSpec.builder()
+			.entrypoint("tail", "-f", "/dev/null")
+			.timeout(Duration.ofMinutes(10))
+			.resource("cpu", "1")
+			.resource("memory", "2Gi")
+			.metadata("team", "a")
+			.build();
+		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults, useServerProxy, readyTimeout,
+				Duration.ofMillis(20), ReadinessCheck.EXECD_PING, Clock.systemUTC());
+		SandboxEndpointClients clients = new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null,
+				Duration.ofSeconds(5));
+		return new SandboxTemplate(new ReactiveSandboxTemplate(this.lifecycle, clients, settings));
+	}
+
+	@Test
+	void createMergesDefaultsAndWaitsUntilRunningAndExecdAnswers() {
+		stubStates("Pending", "Pending", "Running");
+		Sandbox sandbox = template(Duration.ofSeconds(5), false)
+			.create((spec) -> spec.image("python:3.12").metadata("job", "7").env("A", "1"));
+		assertThat(sandbox.id()).isEqualTo(ID);
+		this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes")).withRequestBody(equalToJson("""
+				{"image":{"uri":"python:3.12"},"entrypoint":["tail","-f","/dev/null"],"timeout":600,
+				 "resourceLimits":{"cpu":"1","memory":"2Gi"},"env":{"A":"1"},"metadata":{"team":"a","job":"7"}}""")));
+		this.server.verify(3, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
+		this.server.verify(1, getRequestedFor(urlEqualTo("/ping")));
+		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void sandboxThatStaysPendingIsKilledAndTheFailureSaysWhatWasSeen() {
+		stubStates("Pending");
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofMillis(400), false).create(SandboxSpec.ofImage("python:3.12")))
+			.satisfies((ex) -> {
+				assertThat(ex.getSandboxId()).isEqualTo(ID);
+				assertThat(ex.getLastState()).isEqualTo("Pending");
+				assertThat(ex.getAttempts()).isGreaterThan(2);
+				assertThat(ex.getMessage()).contains("was not ready within 400 ms", "last state: Pending (provisioning)",
+						"127.0.0.1:" + this.server.port(), "killed");
+			});
+		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void runningSandboxWhoseExecdDoesNotAnswerSuggestsTheServerProxy() {
+		stubStates("Running");
+		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/44772"))
+			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:1\",\"headers\":{}}")));
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofMillis(600), false).create(SandboxSpec.ofImage("python:3.12")))
+			.withMessageContaining("last state: Running")
+			.withMessageContaining("opensandbox.use-server-proxy=true");
+		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void failedSandboxStopsWaitingAtOnce() {
+		stubStates("Failed");
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofSeconds(30), false).create(SandboxSpec.ofImage("python:3.12")))
+			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(1))
+			.withMessageContaining("cannot become ready")
+			.withMessageContaining("last state: Failed");
+		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void serverProxyEndpointsAreRequestedWhenConfigured() {
+		stubStates("Running");
+		template(Duration.ofSeconds(5), true).create(SandboxSpec.ofImage("python:3.12"));
+		this.server.verify(getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/44772?use_server_proxy=true")));
+	}
+
+	@Test
+	void skippedReadinessReturnsRightAfterCreation() {
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"),
+				ReadinessCheck.SKIP);
+		assertThat(sandbox.id()).isEqualTo(ID);
+		this.server.verify(0, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
+		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
+	}
+
+	@Test
+	void customReadinessCheckReplacesThePing() {
+		stubStates("Running");
+		this.server.stubFor(get(urlEqualTo("/ready")).willReturn(aResponse().withStatus(200)));
+		ReadinessCheck check = (sandbox) -> WebClient.create("http://127.0.0.1:" + this.server.port() + "/ready")
+			.get()
+			.retrieve()
+			.toBodilessEntity()
+			.then();
+		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"), check);
+		this.server.verify(1, getRequestedFor(urlEqualTo("/ready")));
+		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
+	}
+
+	@Test
+	void connectChecksTheSandboxExists() {
+		stubStates("Running");
+		assertThat(template(Duration.ofSeconds(5), false).connect(ID).id()).isEqualTo(ID);
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/missing")).willReturn(json(404,
+				"{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox missing not found.\"}")));
+		assertThatExceptionOfType(OpenSandboxNotFoundException.class)
+			.isThrownBy(() -> template(Duration.ofSeconds(5), false).connect("missing"));
+	}
+
+	@Test
+	void executeKillsTheSandboxWhenTheCallbackThrows() {
+		stubStates("Running");
+		assertThatIllegalStateException().isThrownBy(() -> template(Duration.ofSeconds(5), false)
+			.execute(SandboxSpec.ofImage("python:3.12"), (sandbox) -> {
+				throw new IllegalStateException("boom");
+			}));
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void executeKillsTheSandboxWhenTheThreadWasInterrupted() {
+		stubStates("Running");
+		try {
+			String result = template(Duration.ofSeconds(5), false).execute(SandboxSpec.ofImage("python:3.12"),
+					(sandbox) -> {
+						Thread.currentThread().interrupt();
+						return "done";
+					});
+			assertThat(result).isEqualTo("done");
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void runExecutesOneCommandInAFreshSandboxAndKillsIt() {
+		stubStates("Running");
+		this.server.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"stdout\",\"text\":\"hi\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
+		Execution execution = template(Duration.ofSeconds(5), false).run("python:3.12", "echo hi");
+		assertThat(execution.stdoutText()).isEqualTo("hi");
+		assertThat(execution.exitCode()).isZero();
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void endpointsAreResolvedOnceAndAgainAfterResume() {
+		stubStates("Running");
+		this.server.stubFor(post(urlEqualTo(SANDBOX_PATH + "/pause")).willReturn(aResponse().withStatus(202)));
+		this.server.stubFor(post(urlEqualTo(SANDBOX_PATH + "/resume")).willReturn(aResponse().withStatus(202)));
+		this.server.stubFor(get(urlEqualTo("/metrics")).willReturn(json(200,
+				"{\"cpu_count\":1,\"cpu_used_pct\":1,\"mem_total_mib\":1,\"mem_used_mib\":1,\"timestamp\":1}")));
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
+		sandbox.metrics();
+		sandbox.metrics();
+		this.server.verify(1, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/44772")));
+		sandbox.pause();
+		sandbox.resume();
+		sandbox.metrics();
+		this.server.verify(2, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/44772")));
+	}
+
+	@Test
+	void closingASandboxKillsIt() {
+		stubStates("Running");
+		try (Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"))) {
+			assertThat(sandbox.id()).isEqualTo(ID);
+		}
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void missingImageFailsBeforeAnyRequest() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> template(Duration.ofSeconds(5), false).create(SandboxSpec.builder().build()));
+		assertThat(this.server.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	/**
+	 * The sandbox reports the given states one after another, then stays in the last.
+	 */
+	private void stubStates(String... states) {
+		String current = Scenario.STARTED;
+		for (int i = 0; i < states.length; i++) {
+			String next = (i < states.length - 1) ? "state-" + (i + 1) : current;
+			this.server.stubFor(get(urlEqualTo(SANDBOX_PATH)).inScenario("states")
+				.whenScenarioStateIs(current)
+				.willReturn(json(200, sandbox(states[i])))
+				.willSetStateTo(next));
+			current = next;
+		}
+	}
+
+	private static String sandbox(String state) {
+		return """
+				{"id":"%s","status":{"state":"%s","reason":"provisioning"},"entrypoint":["tail"],
+				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}"""
+			.formatted(ID, state);
+	}
+
+	private static ResponseDefinitionBuilder json(int status, String body) {
+		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+	}
+
+}
