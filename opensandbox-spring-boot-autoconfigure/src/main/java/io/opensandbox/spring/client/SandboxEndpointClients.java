@@ -60,6 +60,15 @@ public final class SandboxEndpointClients {
 	}
 
 	/**
+	 * A client for the file operations of execd in a sandbox.
+	 * @param endpoint the endpoint of port {@value ExecdClient#PORT}
+	 * @return the client
+	 */
+	public ExecdFilesClient files(SandboxEndpoint endpoint) {
+		return new ExecdFilesClient(this.builder, endpoint, this.protocol, this.execdAccessToken, this.headers);
+	}
+
+	/**
 	 * A client for the egress sidecar of a sandbox.
 	 * @param endpoint the endpoint of port {@value EgressClient#PORT}
 	 * @return the client

@@ -17,6 +17,7 @@ import org.springframework.util.Assert;
 
 import io.opensandbox.spring.client.EgressClient;
 import io.opensandbox.spring.client.ExecdClient;
+import io.opensandbox.spring.client.ExecdFilesClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
@@ -47,7 +48,7 @@ public class ReactiveSandbox {
 
 	private final Clock clock;
 
-	private final AtomicReference<@Nullable Mono<ExecdClient>> execd = new AtomicReference<>();
+	private final AtomicReference<@Nullable Mono<Execd>> execd = new AtomicReference<>();
 
 	private final AtomicReference<@Nullable Mono<EgressClient>> egress = new AtomicReference<>();
 
@@ -56,6 +57,8 @@ public class ReactiveSandbox {
 	private final ReactiveCodes codes;
 
 	private final ReactiveEgress egressPolicy;
+
+	private final ReactiveFiles files;
 
 	/**
 	 * Create a handle for an existing sandbox. Nothing is sent until it is used.
@@ -76,6 +79,7 @@ public class ReactiveSandbox {
 		this.commands = new ReactiveCommands(this);
 		this.codes = new ReactiveCodes(this);
 		this.egressPolicy = new ReactiveEgress(this);
+		this.files = new ReactiveFiles(this);
 	}
 
 	/**
@@ -169,6 +173,14 @@ public class ReactiveSandbox {
 	}
 
 	/**
+	 * Files and directories.
+	 * @return the files API
+	 */
+	public ReactiveFiles files() {
+		return this.files;
+	}
+
+	/**
 	 * The code interpreter.
 	 * @return the code API
 	 */
@@ -205,8 +217,16 @@ public class ReactiveSandbox {
 	 * @return the client
 	 */
 	Mono<ExecdClient> execdClient() {
+		return execd().map(Execd::commands);
+	}
+
+	Mono<ExecdFilesClient> filesClient() {
+		return execd().map(Execd::files);
+	}
+
+	private Mono<Execd> execd() {
 		return cached(this.execd, () -> this.lifecycle.endpoint(this.id, ExecdClient.PORT, this.useServerProxy, null)
-			.map(this.clients::execd));
+			.map((endpoint) -> new Execd(this.clients.execd(endpoint), this.clients.files(endpoint))));
 	}
 
 	Mono<EgressClient> egressClient() {
@@ -245,6 +265,12 @@ public class ReactiveSandbox {
 	@Override
 	public String toString() {
 		return "ReactiveSandbox[" + this.id + "]";
+	}
+
+	/**
+	 * The clients of one resolved execd endpoint.
+	 */
+	private record Execd(ExecdClient commands, ExecdFilesClient files) {
 	}
 
 }

@@ -28,6 +28,8 @@ public class Sandbox implements AutoCloseable {
 
 	private final Egress egress;
 
+	private final Files files;
+
 	/**
 	 * Create the blocking twin of a reactive sandbox.
 	 * @param reactive the reactive sandbox
@@ -37,6 +39,7 @@ public class Sandbox implements AutoCloseable {
 		this.commands = new Commands(reactive.commands());
 		this.codes = new Codes(reactive.codes());
 		this.egress = new Egress(reactive.egress());
+		this.files = new Files(reactive.files());
 	}
 
 	/**
@@ -61,6 +64,14 @@ public class Sandbox implements AutoCloseable {
 	 */
 	public Commands commands() {
 		return this.commands;
+	}
+
+	/**
+	 * Files and directories.
+	 * @return the files API
+	 */
+	public Files files() {
+		return this.files;
 	}
 
 	/**

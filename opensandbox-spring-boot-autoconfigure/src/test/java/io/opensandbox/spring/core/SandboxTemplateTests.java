@@ -238,6 +238,23 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void filesCommandsAndCodeGoToTheSandboxExecdEndpoint() {
+		stubStates("Running");
+		this.server.stubFor(post(urlEqualTo("/files/upload")).willReturn(aResponse().withStatus(200)));
+		this.server.stubFor(get(urlEqualTo("/files/download?path=%2Ftmp%2Fx.py")).willReturn(
+				aResponse().withHeader("Content-Type", "application/octet-stream").withBody("print(1)")));
+		this.server.stubFor(post(urlEqualTo("/code")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"stdout\",\"text\":\"1\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
+		sandbox.files().write("/tmp/x.py", "print(1)");
+		assertThat(sandbox.files().readText("/tmp/x.py")).isEqualTo("print(1)");
+		assertThat(sandbox.codes().run("python", "print(1)").stdoutText()).isEqualTo("1");
+		this.server.verify(postRequestedFor(urlEqualTo("/files/upload")));
+		this.server.verify(1, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/44772")));
+	}
+
+	@Test
 	void closingASandboxKillsIt() {
 		stubStates("Running");
 		try (Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"))) {
