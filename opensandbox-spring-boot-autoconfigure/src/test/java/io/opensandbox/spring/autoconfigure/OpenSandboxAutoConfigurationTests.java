@@ -1,5 +1,6 @@
 package io.opensandbox.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,10 +28,17 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxTemplate;
+import io.opensandbox.spring.core.ReadinessCheck;
 import io.opensandbox.spring.core.SandboxManager;
+import io.opensandbox.spring.core.SandboxTemplate;
+import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
+import io.opensandbox.spring.model.SandboxEndpoint;
+import io.opensandbox.spring.model.SandboxSpec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -335,6 +343,75 @@ class OpenSandboxAutoConfigurationTests {
 		assertThat(server.getAllServeEvents()).isEmpty();
 	}
 
+	@Test
+	void templateBeansArePresent() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(OpenSandboxWebClientBuilderFactory.class)
+			.hasSingleBean(SandboxEndpointClients.class)
+			.hasSingleBean(ReactiveSandboxTemplate.class)
+			.hasSingleBean(SandboxTemplate.class));
+	}
+
+	@Test
+	void userSandboxTemplateIsUsed() {
+		this.contextRunner.withUserConfiguration(UserSandboxTemplateConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(SandboxTemplate.class)
+				.getBean(SandboxTemplate.class)
+				.isSameAs(context.getBean(UserSandboxTemplateConfiguration.class).template));
+	}
+
+	@Test
+	void sandboxPropertiesBecomeTheTemplateDefaults() {
+		this.contextRunner
+			.withPropertyValues("opensandbox.sandbox.image=python:3.12", "opensandbox.sandbox.timeout=5m",
+					"opensandbox.sandbox.resources.cpu=2", "opensandbox.sandbox.env.MODE=test",
+					"opensandbox.sandbox.metadata.team=a", "opensandbox.sandbox.ready-timeout=7s",
+					"opensandbox.sandbox.ready-poll-interval=25ms", "opensandbox.use-server-proxy=true")
+			.run((context) -> {
+				SandboxTemplateSettings settings = context.getBean(ReactiveSandboxTemplate.class).getSettings();
+				SandboxSpec defaults = settings.defaults();
+				assertThat(defaults.image()).isEqualTo("python:3.12");
+				assertThat(defaults.timeout()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(defaults.entrypoint()).containsExactly("tail", "-f", "/dev/null");
+				assertThat(defaults.resourceLimits()).containsEntry("cpu", "2").containsEntry("memory", "2Gi");
+				assertThat(defaults.env()).containsExactly(Map.entry("MODE", "test"));
+				assertThat(defaults.metadata()).containsExactly(Map.entry("team", "a"));
+				assertThat(settings.readyTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(settings.readyPollInterval()).isEqualTo(Duration.ofMillis(25));
+				assertThat(settings.useServerProxy()).isTrue();
+				assertThat(settings.readinessCheck()).isSameAs(ReadinessCheck.EXECD_PING);
+			});
+	}
+
+	@Test
+	void readinessCheckBeanIsUsed() {
+		this.contextRunner.withBean(ReadinessCheck.class, () -> (sandbox) -> reactor.core.publisher.Mono.empty())
+			.run((context) -> assertThat(context.getBean(ReactiveSandboxTemplate.class).getSettings().readinessCheck())
+				.isSameAs(context.getBean(ReadinessCheck.class)));
+	}
+
+	@Test
+	void sandboxEndpointsGetTheAccessTokenAndHeadersButNotTheApiKey() {
+		server.stubFor(get(urlEqualTo("/ping")).willReturn(ok()));
+		this.contextRunner
+			.withPropertyValues("opensandbox.api-key=secret-key", "opensandbox.execd.access-token=execd-token",
+					"opensandbox.headers.X-Team=a")
+			.run((context) -> {
+				SandboxEndpointClients clients = context.getBean(SandboxEndpointClients.class);
+				clients.execd(new SandboxEndpoint("127.0.0.1:" + server.getPort(), Map.of())).ping().block();
+			});
+		server.verify(getRequestedFor(urlEqualTo("/ping")).withHeader("X-EXECD-ACCESS-TOKEN", equalTo("execd-token"))
+			.withHeader("X-Team", equalTo("a"))
+			.withHeader(API_KEY_HEADER, absent()));
+	}
+
+	@Test
+	void sandboxEndpointsUseTheSchemeOfTheDomain() {
+		this.contextRunner.withPropertyValues("opensandbox.domain=https://sandbox.example.com")
+			.run((context) -> assertThat(context.getBean(SandboxEndpointClients.class).getProtocol())
+				.isEqualTo("https"));
+	}
+
 	private static String domain() {
 		return "127.0.0.1:" + server.getPort();
 	}
@@ -352,6 +429,18 @@ class OpenSandboxAutoConfigurationTests {
 	private static ExchangeFilterFunction addHeader(String name, String value) {
 		return (request, next) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.add(name, value)).build());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSandboxTemplateConfiguration {
+
+		final SandboxTemplate template = org.mockito.Mockito.mock(SandboxTemplate.class);
+
+		@Bean
+		SandboxTemplate userSandboxTemplate() {
+			return this.template;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
