@@ -3,7 +3,10 @@ package io.opensandbox.spring.autoconfigure;
 import java.time.Clock;
 import java.util.List;
 
+import reactor.netty.resources.ConnectionProvider;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,7 +15,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
@@ -21,9 +23,13 @@ import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.ReadinessCheck;
+import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxManager;
+import io.opensandbox.spring.core.SandboxOwnership;
+import io.opensandbox.spring.core.SandboxScope;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
+import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
@@ -55,13 +61,14 @@ public final class OpenSandboxAutoConfiguration {
 	OpenSandboxWebClientBuilderFactory openSandboxWebClientBuilderFactory(
 			OpenSandboxConnectionDetails connectionDetails, OpenSandboxProperties properties,
 			ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<OpenSandboxWebClientCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<ReactorResourceFactory> reactorResourceFactory) {
+			ObjectProvider<OpenSandboxWebClientCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
+		ConnectionProvider connectionProvider = OpenSandboxHttpConnectorFactory
+			.connectionProvider(properties.getHttp());
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
 		builder.clientConnector(OpenSandboxHttpConnectorFactory.create(properties, connectionDetails.getApiKey(),
-				sslBundles.getIfAvailable(), reactorResourceFactory.getIfUnique()));
+				sslBundles.getIfAvailable(), connectionProvider));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return new OpenSandboxWebClientBuilderFactory(builder);
+		return new OpenSandboxWebClientBuilderFactory(builder, connectionProvider);
 	}
 
 	@Bean
@@ -85,15 +92,50 @@ public final class OpenSandboxAutoConfiguration {
 	}
 
 	@Bean
+	static SandboxScopeRegistrar openSandboxScopeRegistrar() {
+		return new SandboxScopeRegistrar();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SandboxTracker openSandboxTracker() {
+		return new SandboxTracker();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SandboxOwnership openSandboxOwnership(Environment environment) {
+		return SandboxOwnership.forApplication(environment.getProperty("spring.application.name", "application"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SandboxCleanup openSandboxCleanup(LifecycleClient lifecycleClient, SandboxTracker tracker,
+			SandboxOwnership ownership, OpenSandboxProperties properties,
+			ConfigurableListableBeanFactory beanFactory) {
+		OpenSandboxProperties.Cleanup cleanup = properties.getCleanup();
+		SandboxCleanup.Settings settings = new SandboxCleanup.Settings(cleanup.isKillOnShutdown(),
+				cleanup.getShutdownTimeout(), cleanup.isKeepAlive() ? cleanup.getKeepAliveInterval() : null,
+				cleanup.isSweepOrphansOnStartup() ? ownership : null, cleanup.getConcurrency());
+		SandboxScope scope = (beanFactory.getRegisteredScope(SandboxScope.NAME) instanceof SandboxScope registered)
+				? registered : null;
+		return new SandboxCleanup(lifecycleClient, tracker, scope, settings, Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ReactiveSandboxTemplate reactiveSandboxTemplate(LifecycleClient lifecycleClient,
-			SandboxEndpointClients endpointClients, OpenSandboxProperties properties,
-			ObjectProvider<ReadinessCheck> readinessCheck) {
+			SandboxEndpointClients endpointClients, SandboxTracker tracker, SandboxOwnership ownership,
+			OpenSandboxProperties properties, ObjectProvider<ReadinessCheck> readinessCheck,
+			ObjectProvider<SandboxTemplateCustomizer> customizers) {
 		OpenSandboxProperties.Sandbox sandbox = properties.getSandbox();
 		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults(sandbox),
 				properties.isUseServerProxy(), sandbox.getReadyTimeout(), sandbox.getReadyPollInterval(),
 				readinessCheck.getIfAvailable(() -> ReadinessCheck.EXECD_PING), Clock.systemUTC());
-		return new ReactiveSandboxTemplate(lifecycleClient, endpointClients, settings);
+		for (SandboxTemplateCustomizer customizer : customizers.orderedStream().toList()) {
+			settings = customizer.customize(settings);
+		}
+		return new ReactiveSandboxTemplate(lifecycleClient, endpointClients, settings, tracker, ownership);
 	}
 
 	private static SandboxSpec defaults(OpenSandboxProperties.Sandbox sandbox) {

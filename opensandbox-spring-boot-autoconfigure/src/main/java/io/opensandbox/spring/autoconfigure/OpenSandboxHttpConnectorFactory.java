@@ -1,6 +1,7 @@
 package io.opensandbox.spring.autoconfigure;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
@@ -12,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -19,7 +21,6 @@ import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsProp
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.util.StringUtils;
 
@@ -37,13 +38,25 @@ final class OpenSandboxHttpConnectorFactory {
 	private OpenSandboxHttpConnectorFactory() {
 	}
 
+	/**
+	 * The connection pool of OpenSandbox's clients. Reactor Netty's default pool allows
+	 * only 16 connections per host on small machines, too few for streams that stay open
+	 * or for killing many sandboxes at shutdown.
+	 */
+	static ConnectionProvider connectionProvider(OpenSandboxProperties.Http http) {
+		return ConnectionProvider.builder("opensandbox")
+			.maxConnections(http.getMaxConnections())
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(http.getPendingAcquireTimeout())
+			.maxIdleTime(Duration.ofSeconds(30))
+			.build();
+	}
+
 	static ClientHttpConnector create(OpenSandboxProperties properties, @Nullable String apiKey,
-			@Nullable SslBundles sslBundles, @Nullable ReactorResourceFactory resourceFactory) {
+			@Nullable SslBundles sslBundles, ConnectionProvider connectionProvider) {
 		HttpClientSettings settings = new HttpClientSettingsPropertyMapper(sslBundles, null).map(properties.getHttp());
 		ReactorClientHttpConnectorBuilder builder = ClientHttpConnectorBuilder.reactor();
-		if (resourceFactory != null) {
-			builder = builder.withReactorResourceFactory(resourceFactory);
-		}
+		builder = builder.withHttpClientFactory(() -> HttpClient.create(connectionProvider));
 		builder = builder.withHttpClientCustomizer(OpenSandboxHttpConnectorFactory::sameOriginRedirectsOnly);
 		OpenSandboxProperties.Proxy proxy = properties.getProxy();
 		if (StringUtils.hasText(proxy.getHost())) {

@@ -167,6 +167,17 @@ public class OpenSandboxProperties implements InitializingBean {
 		 */
 		private boolean wiretap;
 
+		/**
+		 * Most connections open at once to one host (the lifecycle server, or one sandbox
+		 * endpoint). Each running command stream holds one.
+		 */
+		private int maxConnections = 500;
+
+		/**
+		 * Longest time a request waits for a free connection when all are in use.
+		 */
+		private Duration pendingAcquireTimeout = Duration.ofSeconds(45);
+
 		public Http() {
 			setConnectTimeout(Duration.ofSeconds(10));
 			setReadTimeout(Duration.ofSeconds(30));
@@ -178,6 +189,22 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setWiretap(boolean wiretap) {
 			this.wiretap = wiretap;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getPendingAcquireTimeout() {
+			return this.pendingAcquireTimeout;
+		}
+
+		public void setPendingAcquireTimeout(Duration pendingAcquireTimeout) {
+			this.pendingAcquireTimeout = pendingAcquireTimeout;
 		}
 
 	}
@@ -470,6 +497,25 @@ public class OpenSandboxProperties implements InitializingBean {
 		 */
 		private boolean keepAlive = true;
 
+		/**
+		 * How often to look for tracked sandboxes that have used up half their timeout and
+		 * renew them.
+		 */
+		private Duration keepAliveInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Whether to kill, at startup, sandboxes labelled with this application's name but
+		 * another instance id: those a crashed earlier run left behind. Safe only for an
+		 * application that runs as a single instance, since it would kill the sandboxes
+		 * of other running instances.
+		 */
+		private boolean sweepOrphansOnStartup;
+
+		/**
+		 * Most kill or renew requests sent at once.
+		 */
+		private int concurrency = 64;
+
 		public boolean isKillOnShutdown() {
 			return this.killOnShutdown;
 		}
@@ -492,6 +538,30 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setKeepAlive(boolean keepAlive) {
 			this.keepAlive = keepAlive;
+		}
+
+		public Duration getKeepAliveInterval() {
+			return this.keepAliveInterval;
+		}
+
+		public void setKeepAliveInterval(Duration keepAliveInterval) {
+			this.keepAliveInterval = keepAliveInterval;
+		}
+
+		public boolean isSweepOrphansOnStartup() {
+			return this.sweepOrphansOnStartup;
+		}
+
+		public void setSweepOrphansOnStartup(boolean sweepOrphansOnStartup) {
+			this.sweepOrphansOnStartup = sweepOrphansOnStartup;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
 		}
 
 	}

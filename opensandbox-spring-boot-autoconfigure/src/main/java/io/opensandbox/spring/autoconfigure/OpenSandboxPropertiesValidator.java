@@ -49,6 +49,10 @@ final class OpenSandboxPropertiesValidator {
 							+ "'python:3.12', or remove the property.");
 		}
 		positive("opensandbox.cleanup.shutdown-timeout", properties.getCleanup().getShutdownTimeout());
+		positive("opensandbox.cleanup.keep-alive-interval", properties.getCleanup().getKeepAliveInterval());
+		positive("opensandbox.http.pending-acquire-timeout", http.getPendingAcquireTimeout());
+		atLeastOne("opensandbox.http.max-connections", http.getMaxConnections());
+		atLeastOne("opensandbox.cleanup.concurrency", properties.getCleanup().getConcurrency());
 	}
 
 	static void validateProtocol(@Nullable String protocol) {
@@ -86,6 +90,13 @@ final class OpenSandboxPropertiesValidator {
 			throw new InvalidOpenSandboxPropertyException("opensandbox.proxy.username", null,
 					"a proxy password is set without a user name",
 					"Set 'opensandbox.proxy.username' as well, or remove 'opensandbox.proxy.password'.");
+		}
+	}
+
+	private static void atLeastOne(String property, int value) {
+		if (value < 1) {
+			throw new InvalidOpenSandboxPropertyException(property, String.valueOf(value), "it must be at least 1",
+					"Set '" + property + "' to 1 or more.");
 		}
 	}
 

@@ -1,5 +1,8 @@
 package io.opensandbox.spring.autoconfigure;
 
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -12,12 +15,24 @@ import org.springframework.web.reactive.function.client.WebClient;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public final class OpenSandboxWebClientBuilderFactory {
+public final class OpenSandboxWebClientBuilderFactory implements DisposableBean {
 
 	private final WebClient.Builder builder;
 
-	OpenSandboxWebClientBuilderFactory(WebClient.Builder builder) {
+	private final ConnectionProvider connectionProvider;
+
+	OpenSandboxWebClientBuilderFactory(WebClient.Builder builder, ConnectionProvider connectionProvider) {
 		this.builder = builder;
+		this.connectionProvider = connectionProvider;
+	}
+
+	/**
+	 * Close the connection pool. Runs when singletons are destroyed, after the shutdown
+	 * sweep of the sandboxes has used it.
+	 */
+	@Override
+	public void destroy() {
+		this.connectionProvider.dispose();
 	}
 
 	/**

@@ -48,6 +48,8 @@ public class ReactiveSandbox {
 
 	private final Clock clock;
 
+	private final @Nullable SandboxTracker tracker;
+
 	private final AtomicReference<@Nullable Mono<Execd>> execd = new AtomicReference<>();
 
 	private final AtomicReference<@Nullable Mono<EgressClient>> egress = new AtomicReference<>();
@@ -70,12 +72,28 @@ public class ReactiveSandbox {
 	 */
 	public ReactiveSandbox(String id, LifecycleClient lifecycle, SandboxEndpointClients clients,
 			boolean useServerProxy, Clock clock) {
+		this(id, lifecycle, clients, useServerProxy, clock, null);
+	}
+
+	/**
+	 * Create a handle for an existing sandbox that a tracker may hold. Killing it stops
+	 * the tracking.
+	 * @param id the sandbox id
+	 * @param lifecycle the lifecycle client
+	 * @param clients the factory for endpoint clients
+	 * @param useServerProxy whether to reach endpoints through the server proxy
+	 * @param clock the clock renewals are computed with
+	 * @param tracker the tracker of the application's sandboxes, if any
+	 */
+	public ReactiveSandbox(String id, LifecycleClient lifecycle, SandboxEndpointClients clients,
+			boolean useServerProxy, Clock clock, @Nullable SandboxTracker tracker) {
 		Assert.hasText(id, "'id' must not be empty");
 		this.id = id;
 		this.lifecycle = lifecycle;
 		this.clients = clients;
 		this.useServerProxy = useServerProxy;
 		this.clock = clock;
+		this.tracker = tracker;
 		this.commands = new ReactiveCommands(this);
 		this.codes = new ReactiveCodes(this);
 		this.egressPolicy = new ReactiveEgress(this);
@@ -125,7 +143,12 @@ public class ReactiveSandbox {
 	public Mono<Instant> renew(Duration timeToLive) {
 		Assert.isTrue(timeToLive != null && !timeToLive.isNegative() && !timeToLive.isZero(),
 				() -> "Time to live must be positive, not " + timeToLive);
-		return Mono.defer(() -> this.lifecycle.renewExpiration(this.id, this.clock.instant().plus(timeToLive)));
+		return Mono.defer(() -> this.lifecycle.renewExpiration(this.id, this.clock.instant().plus(timeToLive)))
+			.doOnNext((expiresAt) -> {
+				if (this.tracker != null) {
+					this.tracker.renewed(this.id, expiresAt);
+				}
+			});
 	}
 
 	/**
@@ -155,13 +178,25 @@ public class ReactiveSandbox {
 	}
 
 	/**
-	 * Kill the sandbox. A sandbox that is already gone counts as killed.
+	 * Kill the sandbox. A sandbox that is already gone counts as killed. Once killed, the
+	 * application no longer tracks it.
 	 * @return completes when the sandbox is being terminated
 	 */
 	public Mono<Void> kill() {
 		return this.lifecycle.delete(this.id)
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
+			.doOnSuccess((done) -> release())
 			.doFinally((signal) -> dropEndpoints());
+	}
+
+	/**
+	 * Stop tracking this sandbox without killing it: it is no longer renewed, nor killed
+	 * when the application stops, and becomes the caller's to manage. It still expires at
+	 * its current expiry unless renewed.
+	 * @return whether the application tracked it
+	 */
+	public boolean release() {
+		return (this.tracker != null) && this.tracker.untrack(this.id);
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package io.opensandbox.spring.core;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -12,6 +15,7 @@ import org.springframework.util.Assert;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
+import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
@@ -30,20 +34,41 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	private final SandboxTemplateSettings settings;
 
+	private final @Nullable SandboxTracker tracker;
+
+	private final @Nullable SandboxOwnership ownership;
+
 	/**
-	 * Create a template.
+	 * Create a template that does not track the sandboxes it creates.
 	 * @param lifecycle the lifecycle client
 	 * @param clients the factory for endpoint clients
 	 * @param settings defaults and readiness settings
 	 */
 	public ReactiveSandboxTemplate(LifecycleClient lifecycle, SandboxEndpointClients clients,
 			SandboxTemplateSettings settings) {
+		this(lifecycle, clients, settings, null, null);
+	}
+
+	/**
+	 * Create a template.
+	 * @param lifecycle the lifecycle client
+	 * @param clients the factory for endpoint clients
+	 * @param settings defaults and readiness settings
+	 * @param tracker where created sandboxes are tracked until killed or released, if
+	 * anywhere
+	 * @param ownership the metadata naming this application on every created sandbox, if
+	 * any
+	 */
+	public ReactiveSandboxTemplate(LifecycleClient lifecycle, SandboxEndpointClients clients,
+			SandboxTemplateSettings settings, @Nullable SandboxTracker tracker, @Nullable SandboxOwnership ownership) {
 		Assert.notNull(lifecycle, "'lifecycle' must not be null");
 		Assert.notNull(clients, "'clients' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		this.lifecycle = lifecycle;
 		this.clients = clients;
 		this.settings = settings;
+		this.tracker = tracker;
+		this.ownership = ownership;
 	}
 
 	@Override
@@ -61,8 +86,42 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 	public Mono<ReactiveSandbox> create(SandboxSpec spec, ReadinessCheck readinessCheck) {
 		Assert.notNull(spec, "'spec' must not be null");
 		Assert.notNull(readinessCheck, "'readinessCheck' must not be null");
-		return Mono.defer(() -> this.lifecycle.create(spec.withDefaults(this.settings.defaults())))
-			.flatMap((info) -> awaitReady(handle(info.id()), readinessCheck));
+		String owner = SandboxScope.currentOwner();
+		return Mono.defer(() -> {
+			if (this.tracker != null) {
+				this.tracker.checkOpen();
+			}
+			SandboxSpec merged = withOwnership(spec.withDefaults(this.settings.defaults()));
+			return this.lifecycle.create(merged).flatMap((info) -> tracked(info, merged, owner));
+		}).flatMap((sandbox) -> awaitReady(sandbox, readinessCheck));
+	}
+
+	private SandboxSpec withOwnership(SandboxSpec spec) {
+		if (this.ownership == null) {
+			return spec;
+		}
+		Map<String, String> metadata = new LinkedHashMap<>(spec.metadata());
+		metadata.putAll(this.ownership.metadata());
+		return spec.toBuilder().metadata(metadata).build();
+	}
+
+	/**
+	 * Track a sandbox the server accepted, from the moment it exists, so that a shutdown
+	 * during readiness still kills it. If the tracker closed meanwhile, kill it at once.
+	 */
+	private Mono<ReactiveSandbox> tracked(SandboxInfo info, SandboxSpec spec, @Nullable String owner) {
+		ReactiveSandbox sandbox = handle(info.id());
+		if (this.tracker == null) {
+			return Mono.just(sandbox);
+		}
+		try {
+			this.tracker.track(new TrackedSandbox(info.id(), spec.image(), this.settings.clock().instant(),
+					info.expiresAt(), spec.noExpiry() ? null : spec.timeout(), owner));
+			return Mono.just(sandbox);
+		}
+		catch (IllegalStateException ex) {
+			return killQuietly(sandbox).then(Mono.error(ex));
+		}
 	}
 
 	private Mono<ReactiveSandbox> awaitReady(ReactiveSandbox sandbox, ReadinessCheck readinessCheck) {
@@ -103,7 +162,15 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 	 */
 	public ReactiveSandbox handle(String sandboxId) {
 		return new ReactiveSandbox(sandboxId, this.lifecycle, this.clients, this.settings.useServerProxy(),
-				this.settings.clock());
+				this.settings.clock(), this.tracker);
+	}
+
+	/**
+	 * The tracker of the sandboxes this template created, if it tracks them.
+	 * @return the tracker or {@code null}
+	 */
+	public @Nullable SandboxTracker getTracker() {
+		return this.tracker;
 	}
 
 	/**

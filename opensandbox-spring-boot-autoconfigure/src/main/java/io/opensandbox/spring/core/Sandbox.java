@@ -157,6 +157,15 @@ public class Sandbox implements AutoCloseable {
 	}
 
 	/**
+	 * Stop tracking this sandbox without killing it: it is no longer renewed, nor killed
+	 * when the application stops, and becomes the caller's to manage.
+	 * @return whether the application tracked it
+	 */
+	public boolean release() {
+		return this.reactive.release();
+	}
+
+	/**
 	 * Kill the sandbox.
 	 */
 	@Override

@@ -132,8 +132,30 @@ class OpenSandboxHttpConnectorFactoryTests {
 
 	@Test
 	void connectorIsReactorNetty() {
-		assertThat(OpenSandboxHttpConnectorFactory.create(new OpenSandboxProperties(), null, null, null))
-			.isInstanceOf(ReactorClientHttpConnector.class);
+		OpenSandboxProperties properties = new OpenSandboxProperties();
+		reactor.netty.resources.ConnectionProvider provider = OpenSandboxHttpConnectorFactory
+			.connectionProvider(properties.getHttp());
+		try {
+			assertThat(OpenSandboxHttpConnectorFactory.create(properties, null, null, provider))
+				.isInstanceOf(ReactorClientHttpConnector.class);
+		}
+		finally {
+			provider.dispose();
+		}
+	}
+
+	@Test
+	void connectionPoolHasTheConfiguredSize() {
+		OpenSandboxProperties properties = new OpenSandboxProperties();
+		properties.getHttp().setMaxConnections(321);
+		reactor.netty.resources.ConnectionProvider provider = OpenSandboxHttpConnectorFactory
+			.connectionProvider(properties.getHttp());
+		try {
+			assertThat(provider.maxConnections()).isEqualTo(321);
+		}
+		finally {
+			provider.dispose();
+		}
 	}
 
 	@Test

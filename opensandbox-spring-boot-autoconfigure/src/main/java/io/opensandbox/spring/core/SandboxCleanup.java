@@ -1,0 +1,245 @@
+package io.opensandbox.spring.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.model.SandboxFilter;
+import io.opensandbox.spring.model.SandboxInfo;
+
+/**
+ * Keeps the application's sandboxes alive while it runs and kills them when it stops, so
+ * that none outlives its purpose: tracked sandboxes are renewed in the background (a JVM
+ * that dies without stopping leaves them running for one time-to-live at most), and at
+ * shutdown every tracked sandbox is killed in parallel within a deadline. Optionally, at
+ * startup, sandboxes left behind by earlier runs of the application are killed.
+ * <p>
+ * Stops in phase {@value #PHASE}: after the web server and application components (which
+ * stop in higher phases) and before Reactor Netty's resources (phases 0 and 1), which the
+ * kill requests still need.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public class SandboxCleanup implements SmartLifecycle {
+
+	/** The lifecycle phase: above Reactor Netty's resources and connector. */
+	public static final int PHASE = 1024;
+
+	private static final Log logger = LogFactory.getLog(SandboxCleanup.class);
+
+	private final LifecycleClient lifecycle;
+
+	private final SandboxTracker tracker;
+
+	private final @Nullable SandboxScope scope;
+
+	private final Settings settings;
+
+	private final Clock clock;
+
+	private volatile @Nullable Disposable keepAlive;
+
+	private volatile boolean running;
+
+	/**
+	 * Create the cleanup.
+	 * @param lifecycle the lifecycle client
+	 * @param tracker the tracked sandboxes
+	 * @param scope the sandbox scope whose beans are destroyed at shutdown, if any
+	 * @param settings what to do and when
+	 * @param clock the clock renewals are computed with
+	 */
+	public SandboxCleanup(LifecycleClient lifecycle, SandboxTracker tracker, @Nullable SandboxScope scope,
+			Settings settings, Clock clock) {
+		Assert.notNull(lifecycle, "'lifecycle' must not be null");
+		Assert.notNull(tracker, "'tracker' must not be null");
+		Assert.notNull(settings, "'settings' must not be null");
+		this.lifecycle = lifecycle;
+		this.tracker = tracker;
+		this.scope = scope;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start() {
+		if (this.settings.keepAliveInterval() != null) {
+			Duration interval = this.settings.keepAliveInterval();
+			this.keepAlive = Flux.interval(interval, interval, Schedulers.parallel())
+				.onBackpressureDrop()
+				.concatMap((tick) -> renewDue(), 1)
+				.subscribe();
+		}
+		if (this.settings.orphanSweep() != null) {
+			sweepOrphans(this.settings.orphanSweep()).subscribe();
+		}
+		this.running = true;
+	}
+
+	/**
+	 * Renew every tracked sandbox that has used up half its time to live (or whose expiry
+	 * is unknown).
+	 * @return completes when the renewals are done
+	 */
+	Mono<Void> renewDue() {
+		Instant now = this.clock.instant();
+		return Flux.fromIterable(this.tracker.tracked())
+			.filter((sandbox) -> sandbox.timeToLive() != null)
+			.filter((sandbox) -> sandbox.expiresAt() == null
+					|| !sandbox.expiresAt().isAfter(now.plus(sandbox.timeToLive().dividedBy(2))))
+			.flatMap(this::renew, this.settings.concurrency())
+			.then();
+	}
+
+	private Mono<Void> renew(TrackedSandbox sandbox) {
+		Duration timeToLive = sandbox.timeToLive();
+		Assert.state(timeToLive != null, "No time to live");
+		return this.lifecycle.renewExpiration(sandbox.id(), this.clock.instant().plus(timeToLive))
+			.doOnNext((expiresAt) -> this.tracker.renewed(sandbox.id(), expiresAt))
+			.then()
+			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> {
+				logger.debug("Tracked sandbox '" + sandbox.id() + "' is gone; no longer tracking it");
+				this.tracker.untrack(sandbox.id());
+				return Mono.empty();
+			})
+			.onErrorResume((ex) -> {
+				logger.warn("Renewing sandbox '" + sandbox.id() + "' failed: " + ex.getMessage());
+				return Mono.empty();
+			});
+	}
+
+	/**
+	 * Kill the sandboxes of this application left by other instances.
+	 * @param ownership this instance's ownership
+	 * @return the number killed
+	 */
+	Mono<Integer> sweepOrphans(SandboxOwnership ownership) {
+		SandboxFilter filter = SandboxFilter.all()
+			.withMetadata(SandboxOwnership.APPLICATION_KEY, ownership.application());
+		AtomicInteger killed = new AtomicInteger();
+		return new ReactiveSandboxManager(this.lifecycle).listAll(filter)
+			.filter((sandbox) -> !ownership.instance().equals(sandbox.metadata().get(SandboxOwnership.INSTANCE_KEY)))
+			.filter((sandbox) -> !sandbox.state().isTerminal())
+			.map(SandboxInfo::id)
+			.flatMap((id) -> kill(id).doOnSuccess((done) -> killed.incrementAndGet())
+				.onErrorResume((ex) -> Mono.empty()), this.settings.concurrency())
+			.then(Mono.fromCallable(killed::get))
+			.doOnNext((count) -> {
+				if (count > 0) {
+					logger.info("Killed " + count + " sandboxes left by earlier instances of application '"
+							+ ownership.application() + "'");
+				}
+			})
+			.onErrorResume((ex) -> {
+				logger.warn("Sweeping orphaned sandboxes failed: " + ex.getMessage());
+				return Mono.just(killed.get());
+			});
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		Disposable keepAlive = this.keepAlive;
+		if (keepAlive != null) {
+			keepAlive.dispose();
+		}
+		this.tracker.close();
+		Duration deadline = this.settings.shutdownTimeout();
+		Mono<Void> destroyScoped = (this.scope != null)
+				? Mono.<Void>fromRunnable(this.scope::close).subscribeOn(Schedulers.boundedElastic()) : Mono.empty();
+		if (!this.settings.killOnShutdown()) {
+			runWithin(destroyScoped, deadline);
+			return;
+		}
+		int total = this.tracker.size();
+		AtomicInteger failed = new AtomicInteger();
+		Mono<Void> sweep = destroyScoped.onErrorResume((ex) -> Mono.empty())
+			.then(Mono.defer(() -> Flux.fromIterable(this.tracker.tracked())
+				.flatMap((sandbox) -> kill(sandbox.id()).onErrorResume((ex) -> {
+					failed.incrementAndGet();
+					logger.debug("Killing sandbox '" + sandbox.id() + "' failed", ex);
+					return Mono.empty();
+				}), this.settings.concurrency())
+				.then()));
+		boolean finished = runWithin(sweep, deadline);
+		List<TrackedSandbox> left = this.tracker.tracked();
+		if (!left.isEmpty()) {
+			logger.warn(left.size() + " of " + Math.max(total, left.size())
+					+ " sandboxes could not be killed at shutdown (" + failed.get() + " failed"
+					+ (finished ? "" : ", the rest did not finish within " + deadline.toMillis() + " ms")
+					+ "); they expire at their time to live: "
+					+ left.stream().limit(20).map(TrackedSandbox::id).toList());
+		}
+	}
+
+	/**
+	 * Wait for the work on this (shutdown) thread, never longer than the deadline.
+	 * @return whether it finished in time
+	 */
+	private static boolean runWithin(Mono<Void> work, Duration deadline) {
+		try {
+			work.timeout(deadline).block();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private Mono<Void> kill(String sandboxId) {
+		return this.lifecycle.delete(sandboxId)
+			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
+			.doOnSuccess((done) -> this.tracker.untrack(sandboxId));
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/**
+	 * What the cleanup does and when.
+	 *
+	 * @param killOnShutdown whether to kill tracked sandboxes at shutdown
+	 * @param shutdownTimeout the longest time shutdown may wait for the kills
+	 * @param keepAliveInterval how often to check for sandboxes due for renewal, or
+	 * {@code null} for no renewal
+	 * @param orphanSweep this instance's ownership if sandboxes of other instances of the
+	 * application should be killed at startup, otherwise {@code null}
+	 * @param concurrency how many requests run at once
+	 */
+	public record Settings(boolean killOnShutdown, Duration shutdownTimeout, @Nullable Duration keepAliveInterval,
+			@Nullable SandboxOwnership orphanSweep, int concurrency) {
+
+		public Settings {
+			Assert.isTrue(shutdownTimeout != null && !shutdownTimeout.isNegative() && !shutdownTimeout.isZero(),
+					"Shutdown timeout must be positive");
+			Assert.isTrue(keepAliveInterval == null || (!keepAliveInterval.isNegative() && !keepAliveInterval.isZero()),
+					"Keep-alive interval must be positive");
+			Assert.isTrue(concurrency > 0, "Concurrency must be positive");
+		}
+
+	}
+
+}

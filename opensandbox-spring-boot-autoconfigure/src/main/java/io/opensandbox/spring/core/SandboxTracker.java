@@ -1,0 +1,120 @@
+package io.opensandbox.spring.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sandboxes this application created and has not yet killed or released. Once
+ * {@link #close() closed} (when the application shuts down) no sandbox can be tracked, so
+ * none is created that the shutdown sweep would miss. Thread-safe.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public class SandboxTracker {
+
+	private final Map<String, TrackedSandbox> sandboxes = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	/**
+	 * Fail if the tracker no longer accepts sandboxes.
+	 * @throws IllegalStateException after {@link #close()}
+	 */
+	public void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The application is shutting down: no new sandbox can be created");
+		}
+	}
+
+	/**
+	 * Track a sandbox.
+	 * @param sandbox the sandbox
+	 * @throws IllegalStateException after {@link #close()}
+	 */
+	public void track(TrackedSandbox sandbox) {
+		checkOpen();
+		this.sandboxes.put(sandbox.id(), sandbox);
+	}
+
+	/**
+	 * Stop tracking a sandbox (it was killed, or the caller takes it over).
+	 * @param sandboxId the sandbox id
+	 * @return whether it was tracked
+	 */
+	public boolean untrack(String sandboxId) {
+		return this.sandboxes.remove(sandboxId) != null;
+	}
+
+	/**
+	 * Whether a sandbox is tracked.
+	 * @param sandboxId the sandbox id
+	 * @return {@code true} if tracked
+	 */
+	public boolean isTracked(String sandboxId) {
+		return this.sandboxes.containsKey(sandboxId);
+	}
+
+	/**
+	 * A tracked sandbox.
+	 * @param sandboxId the sandbox id
+	 * @return the sandbox, or {@code null} if it is not tracked
+	 */
+	public @Nullable TrackedSandbox get(String sandboxId) {
+		return this.sandboxes.get(sandboxId);
+	}
+
+	/**
+	 * Record a new expiry of a tracked sandbox.
+	 * @param sandboxId the sandbox id
+	 * @param expiresAt the new expiry
+	 */
+	void renewed(String sandboxId, Instant expiresAt) {
+		update(sandboxId, (sandbox) -> sandbox.withExpiresAt(expiresAt));
+	}
+
+	private void update(String sandboxId, UnaryOperator<TrackedSandbox> change) {
+		this.sandboxes.computeIfPresent(sandboxId, (id, sandbox) -> change.apply(sandbox));
+	}
+
+	/**
+	 * The tracked sandboxes, oldest first.
+	 * @return a snapshot of the tracked sandboxes
+	 */
+	public List<TrackedSandbox> tracked() {
+		List<TrackedSandbox> snapshot = new ArrayList<>(this.sandboxes.values());
+		snapshot.sort(Comparator.comparing(TrackedSandbox::createdAt));
+		return snapshot;
+	}
+
+	/**
+	 * How many sandboxes are tracked.
+	 * @return the count
+	 */
+	public int size() {
+		return this.sandboxes.size();
+	}
+
+	/**
+	 * Accept no more sandboxes.
+	 */
+	public void close() {
+		this.closed = true;
+	}
+
+	/**
+	 * Whether the tracker was closed.
+	 * @return {@code true} after {@link #close()}
+	 */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+}
