@@ -68,7 +68,7 @@ final class OpenSandboxPropertiesValidator {
 			return ServerAddress.of(domain, protocol);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidOpenSandboxPropertyException(property, domain, ex.getMessage(),
+			throw new InvalidOpenSandboxPropertyException(property, ServerAddress.withoutUserInfo(domain), ex.getMessage(),
 					"Set '" + property + "' to the lifecycle server's address as host[:port][/prefix], "
 							+ "for example 'localhost:8080' or 'https://sandbox.example.com'.");
 		}

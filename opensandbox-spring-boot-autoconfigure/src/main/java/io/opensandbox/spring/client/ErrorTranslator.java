@@ -40,6 +40,7 @@ import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxRateLimitedException;
 import io.opensandbox.spring.error.OpenSandboxRejectedException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 import io.opensandbox.spring.error.SandboxFileNotFoundException;
 
@@ -166,6 +167,32 @@ public final class ErrorTranslator {
 					failure);
 		}
 		return failure;
+	}
+
+	/**
+	 * Translate a failure of a stream (command events, metrics, a download body). Silence
+	 * past the idle timeout, and any failure after the stream started, are
+	 * {@link OpenSandboxStreamException}s: what arrived before is not a result.
+	 * @param failure the failure
+	 * @param request the request, as {@code METHOD url}
+	 * @param midStream where the stream broke off (for example "after 400 bytes"), or
+	 * {@code null} if it failed before it started
+	 * @param idleTimeout the idle timeout a {@link TimeoutException} stands for, if any
+	 * @return the exception to signal
+	 */
+	public static Throwable translateStream(Throwable failure, String request, @Nullable String midStream,
+			@Nullable Duration idleTimeout) {
+		if (idleTimeout != null && failure instanceof TimeoutException) {
+			return new OpenSandboxStreamException(
+					request + ": no event (not even a ping) for " + idleTimeout.toMillis() + " ms", failure);
+		}
+		Throwable translated = translate(failure, request);
+		if (midStream != null && translated instanceof OpenSandboxException
+				&& !(translated instanceof OpenSandboxStreamException)) {
+			return new OpenSandboxStreamException(
+					request + ": the stream broke off " + midStream + ": " + translated.getMessage(), failure);
+		}
+		return translated;
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,13 +13,15 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import reactor.netty.http.client.HttpClientRequest;
+
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
@@ -359,12 +360,15 @@ public final class ExecdClient {
 		Flux<DataBuffer> bytes = this.webClient.get()
 			.uri("/metrics/watch")
 			.accept(MediaType.TEXT_EVENT_STREAM, MediaType.ALL)
+			.httpRequest(this::streamResponseTimeout)
 			.retrieve()
 			.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.bodyToFlux(DataBuffer.class);
 		return ExecdStreamDecoder.decode(bytes, MetricsJson.class)
 			.timeout(this.streamIdleTimeout)
 			.map(MetricsJson::toMetrics)
+			.concatWith(Flux.error(() -> new OpenSandboxStreamException(
+					request + ": execd ended the metrics stream, which only ends when cancelled", null)))
 			.onErrorMap((failure) -> streamFailure(failure, request, true));
 	}
 
@@ -397,6 +401,7 @@ public final class ExecdClient {
 				.uri(template, variables)
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.TEXT_EVENT_STREAM)
+				.httpRequest(this::streamResponseTimeout)
 				.bodyValue(body)
 				.retrieve()
 				.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
@@ -427,17 +432,20 @@ public final class ExecdClient {
 		});
 	}
 
+	/**
+	 * Streams are bounded by the stream idle timeout, not by the HTTP read timeout, which
+	 * is meant for ordinary responses and may be shorter. The connection's own timeout is
+	 * set a little later so that the idle timeout reports the silence.
+	 */
+	private void streamResponseTimeout(ClientHttpRequest request) {
+		if (request.getNativeRequest() instanceof HttpClientRequest reactorRequest) {
+			reactorRequest.responseTimeout(this.streamIdleTimeout.plusSeconds(1));
+		}
+	}
+
 	private Throwable streamFailure(Throwable failure, String request, boolean midStream) {
-		if (failure instanceof TimeoutException) {
-			return new OpenSandboxStreamException(request + ": no event (not even a ping) for "
-					+ this.streamIdleTimeout.toMillis() + " ms", failure);
-		}
-		Throwable translated = ErrorTranslator.translate(failure, request);
-		if (midStream && translated instanceof OpenSandboxException
-				&& !(translated instanceof OpenSandboxStreamException)) {
-			return new OpenSandboxStreamException(request + ": " + translated.getMessage(), failure);
-		}
-		return translated;
+		return ErrorTranslator.translateStream(failure, request, midStream ? "mid-way" : null,
+				this.streamIdleTimeout);
 	}
 
 	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {

@@ -179,7 +179,8 @@ public final class ExecdFilesClient {
 			return Flux.defer(() -> Flux.just(factory.wrap(inMemory.bytes())));
 		}
 		if (content instanceof FileUpload.Content.LocalFile local) {
-			return DataBufferUtils.read(local.file(), factory, BUFFER_SIZE);
+			// Opening the file channel blocks: keep it off the event loop
+			return DataBufferUtils.read(local.file(), factory, BUFFER_SIZE).subscribeOn(Schedulers.boundedElastic());
 		}
 		if (content instanceof FileUpload.Content.FromResource resource) {
 			// A resource that is not a file is read through a blocking InputStream
@@ -233,9 +234,11 @@ public final class ExecdFilesClient {
 		return open(path, 0, null).flatMap((body) -> {
 			AtomicLong written = new AtomicLong();
 			Flux<DataBuffer> counted = body.doOnNext((buffer) -> written.addAndGet(buffer.readableByteCount()));
+			// Opening (and truncating) the target blocks: keep it off the event loop
 			return DataBufferUtils
 				.write(counted, target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
 						StandardOpenOption.WRITE)
+				.subscribeOn(Schedulers.boundedElastic())
 				.then(Mono.fromSupplier(written::get))
 				.onErrorMap((failure) -> ErrorTranslator.translate(failure, request))
 				.onErrorResume((failure) -> deleteQuietly(target).then(Mono.error(failure)))
@@ -367,12 +370,7 @@ public final class ExecdFilesClient {
 	}
 
 	private static Throwable brokenBody(Throwable failure, String request, long received) {
-		Throwable translated = ErrorTranslator.translate(failure, request);
-		if (translated instanceof OpenSandboxException && !(translated instanceof OpenSandboxStreamException)) {
-			return new OpenSandboxStreamException(
-					request + ": the body broke off after " + received + " bytes: " + translated.getMessage(), failure);
-		}
-		return translated;
+		return ErrorTranslator.translateStream(failure, request, "after " + received + " bytes", null);
 	}
 
 	/**

@@ -18,6 +18,7 @@ import tools.jackson.core.JacksonException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
+import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.ExecutionError;
 import io.opensandbox.spring.model.ExecutionEvent;
 
@@ -37,6 +38,12 @@ import io.opensandbox.spring.model.ExecutionEvent;
 public final class ExecdStreamDecoder<T> {
 
 	private static final Log logger = LogFactory.getLog(ExecdStreamDecoder.class);
+
+	/**
+	 * Longest line accepted: execd sends one output line per event, so only a broken or
+	 * hostile stream sends more without a line break.
+	 */
+	static final int MAX_LINE_LENGTH = 16 * 1024 * 1024;
 
 	private static final byte[] DATA_PREFIX = "data:".getBytes(StandardCharsets.US_ASCII);
 
@@ -143,6 +150,10 @@ public final class ExecdStreamDecoder<T> {
 	private void append(byte[] bytes, int offset, int length) {
 		if (length == 0) {
 			return;
+		}
+		if (this.pendingLength + length > MAX_LINE_LENGTH) {
+			throw new OpenSandboxStreamException("An execd stream line exceeds " + MAX_LINE_LENGTH
+					+ " bytes without a line break; the stream is not an event stream", null);
 		}
 		if (this.pendingLength + length > this.pending.length) {
 			this.pending = Arrays.copyOf(this.pending, Math.max(this.pending.length * 2, this.pendingLength + length));

@@ -67,6 +67,9 @@ final class LifecycleWire {
 			body.put("platform", Map.of("os", spec.platform().os(), "arch", spec.platform().arch()));
 		}
 		putIfPresent(body, "secureAccess", spec.secureAccess());
+		if (spec.credentialProxy() != null) {
+			body.put("credentialProxy", Map.of("enabled", spec.credentialProxy()));
+		}
 		return body;
 	}
 

@@ -52,8 +52,10 @@ public record ServerAddress(URI root, URI apiBase) {
 	/**
 	 * The domain as it may appear in a message: user info (which may hold a password) is
 	 * masked.
+	 * @param domain the domain as configured
+	 * @return the domain, safe to show
 	 */
-	private static String withoutUserInfo(String domain) {
+	public static String withoutUserInfo(String domain) {
 		int separator = domain.indexOf("://");
 		int start = (separator >= 0) ? separator + 3 : 0;
 		int end = start;

@@ -92,8 +92,14 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 				this.tracker.checkOpen();
 			}
 			SandboxSpec merged = withOwnership(spec.withDefaults(this.settings.defaults()));
-			return this.lifecycle.create(merged).flatMap((info) -> tracked(info, merged, owner));
-		}).flatMap((sandbox) -> awaitReady(sandbox, readinessCheck));
+			// The creation request is not cancelled with its subscriber: a sandbox the
+			// server creates after the caller gave up is killed as soon as its id is known.
+			Mono<SandboxInfo> creation = this.lifecycle.create(merged).cache();
+			return creation.flatMap((info) -> tracked(info, merged, owner))
+				.flatMap((sandbox) -> awaitReady(sandbox, readinessCheck, merged.networkPolicy() != null))
+				.doOnCancel(() -> creation.flatMap((info) -> killQuietly(handle(info.id())))
+					.subscribe(null, (ex) -> logger.debug("Creation failed after it was cancelled", ex)));
+		});
 	}
 
 	private SandboxSpec withOwnership(SandboxSpec spec) {
@@ -124,16 +130,20 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 		}
 	}
 
-	private Mono<ReactiveSandbox> awaitReady(ReactiveSandbox sandbox, ReadinessCheck readinessCheck) {
+	private Mono<ReactiveSandbox> awaitReady(ReactiveSandbox sandbox, ReadinessCheck readinessCheck,
+			boolean hasEgress) {
 		if (readinessCheck == ReadinessCheck.SKIP) {
 			return Mono.just(sandbox);
 		}
-		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, readinessCheck,
-				this.settings.readyTimeout(), this.settings.readyPollInterval(), this.settings.useServerProxy());
+		// A sandbox with a network policy has an egress sidecar: resolve its endpoint too
+		ReadinessCheck check = hasEgress
+				? (candidate) -> readinessCheck.check(candidate).then(candidate.egressClient().then())
+				: readinessCheck;
+		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, check, this.settings.readyTimeout(),
+				this.settings.readyPollInterval(), this.settings.useServerProxy());
 		return waiter.await()
 			.thenReturn(sandbox)
-			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(failure)))
-			.doOnCancel(() -> killQuietly(sandbox).subscribe());
+			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(failure)));
 	}
 
 	private Mono<Void> killQuietly(ReactiveSandbox sandbox) {

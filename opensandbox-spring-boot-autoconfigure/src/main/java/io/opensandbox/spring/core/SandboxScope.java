@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.ObjectFactory;
 import org.springframework.beans.factory.config.Scope;
 
@@ -50,9 +51,10 @@ public class SandboxScope implements Scope {
 		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
 			instance = this.instances.get(name);
 			if (instance == null) {
-				checkOpen(name);
+				String beanName = beanName(name);
+				checkOpen(beanName);
 				String previousOwner = currentOwner.get();
-				currentOwner.set(name);
+				currentOwner.set(beanName);
 				try {
 					instance = objectFactory.getObject();
 				}
@@ -63,6 +65,14 @@ public class SandboxScope implements Scope {
 			}
 			return instance;
 		}
+	}
+
+	/**
+	 * The name the application knows a scoped bean by: behind a scoped proxy the scope is
+	 * asked for the {@code scopedTarget.} bean.
+	 */
+	private static String beanName(String name) {
+		return ScopedProxyUtils.isScopedTarget(name) ? ScopedProxyUtils.getOriginalBeanName(name) : name;
 	}
 
 	private void checkOpen(String name) {

@@ -32,6 +32,8 @@ import org.springframework.util.Assert;
  * @param extensions provider-specific parameters, passed through as they are
  * @param platform the platform constraint
  * @param secureAccess whether endpoint access requires server-issued credentials
+ * @param credentialProxy whether the egress sidecar runs the credential vault proxy
+ * (transparent TLS interception for credential injection); needs a network policy
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
@@ -39,7 +41,7 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 		List<String> entrypoint, @Nullable Duration timeout, boolean noExpiry, Map<String, String> resourceLimits,
 		Map<String, String> env, Map<String, String> metadata, @Nullable NetworkPolicy networkPolicy,
 		List<Volume> volumes, Map<String, String> extensions, @Nullable Platform platform,
-		@Nullable Boolean secureAccess) {
+		@Nullable Boolean secureAccess, @Nullable Boolean credentialProxy) {
 
 	/** The shortest timeout the server accepts. */
 	public static final Duration MINIMUM_TIMEOUT = Duration.ofSeconds(60);
@@ -55,6 +57,8 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 				() -> "Sandbox timeout must be at least 60 seconds, not " + timeout);
 		Assert.isTrue(timeout == null || !noExpiry, "A sandbox cannot have both a timeout and no expiry");
 		Assert.isTrue(entrypoint.stream().noneMatch((part) -> part == null), "Entrypoint must not contain null");
+		Assert.isTrue(!Boolean.TRUE.equals(credentialProxy) || networkPolicy != null,
+				"The credential proxy needs a network policy");
 		entrypoint = List.copyOf(entrypoint);
 		resourceLimits = copy(resourceLimits);
 		env = copy(env);
@@ -131,6 +135,9 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 		if (this.secureAccess == null) {
 			merged.secureAccess = defaults.secureAccess;
 		}
+		if (this.credentialProxy == null) {
+			merged.credentialProxy = defaults.credentialProxy;
+		}
 		return merged.build();
 	}
 
@@ -147,7 +154,7 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 				+ this.resourceLimits + ", env=" + this.env.keySet() + ", metadata=" + this.metadata
 				+ ", networkPolicy=" + this.networkPolicy + ", volumes=" + this.volumes + ", extensions="
 				+ this.extensions.keySet() + ", platform=" + this.platform + ", secureAccess=" + this.secureAccess
-				+ "]";
+				+ ", credentialProxy=" + this.credentialProxy + "]";
 	}
 
 	/**
@@ -183,6 +190,8 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 
 		private @Nullable Boolean secureAccess;
 
+		private @Nullable Boolean credentialProxy;
+
 		private Builder() {
 		}
 
@@ -201,6 +210,7 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 			this.extensions.putAll(spec.extensions);
 			this.platform = spec.platform;
 			this.secureAccess = spec.secureAccess;
+			this.credentialProxy = spec.credentialProxy;
 		}
 
 		/**
@@ -395,6 +405,17 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 		}
 
 		/**
+		 * Start the egress sidecar with the credential vault proxy, which intercepts TLS to
+		 * inject credentials. Needs a network policy.
+		 * @param credentialProxy whether to enable it
+		 * @return this builder
+		 */
+		public Builder credentialProxy(boolean credentialProxy) {
+			this.credentialProxy = credentialProxy;
+			return this;
+		}
+
+		/**
 		 * Apply a customizer to this builder.
 		 * @param customizer the customizer
 		 * @return this builder
@@ -412,7 +433,7 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 		public SandboxSpec build() {
 			return new SandboxSpec(this.image, this.imageAuth, this.snapshotId, this.entrypoint, this.timeout,
 					this.noExpiry, this.resourceLimits, this.env, this.metadata, this.networkPolicy, this.volumes,
-					this.extensions, this.platform, this.secureAccess);
+					this.extensions, this.platform, this.secureAccess, this.credentialProxy);
 		}
 
 	}

@@ -69,6 +69,20 @@ class InvalidOpenSandboxPropertyFailureAnalyzerTests {
 	}
 
 	@Test
+	void domainWithUserInfoIsAnalyzedWithoutShowingThePassword() {
+		FailureAnalysis analysis = analyzeStartupFailure(this.withProxyCredentials,
+				"opensandbox.domain=https://admin:hunter2@sandbox.example.com");
+		assertThat(analysis.getDescription()).contains("opensandbox.domain")
+			.contains("https://******@sandbox.example.com")
+			.doesNotContain("hunter2");
+		assertThat(analysis.getCause()).satisfies((cause) -> {
+			for (Throwable failure = cause; failure != null; failure = failure.getCause()) {
+				assertThat(String.valueOf(failure.getMessage())).doesNotContain("hunter2");
+			}
+		});
+	}
+
+	@Test
 	void domainWithUnknownSchemeIsAnalyzed() {
 		FailureAnalysis analysis = analyzeStartupFailure(this.withProxyCredentials,
 				"opensandbox.domain=ftp://sandbox.example.com");

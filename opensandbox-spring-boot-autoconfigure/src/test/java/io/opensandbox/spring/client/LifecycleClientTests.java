@@ -220,6 +220,7 @@ class LifecycleClientTests {
 			.extension("access.renew.extend.seconds", "600")
 			.platform(Platform.linux("arm64"))
 			.secureAccess(true)
+			.credentialProxy(true)
 			.build();
 		SandboxInfo created = this.client.create(spec).block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.POST, "/v1/sandboxes")
@@ -273,7 +274,8 @@ class LifecycleClientTests {
 					  ],
 					  "extensions": {"access.renew.extend.seconds": "600"},
 					  "platform": {"os": "linux", "arch": "arm64"},
-					  "secureAccess": true
+					  "secureAccess": true,
+					  "credentialProxy": {"enabled": true}
 					}
 					""")));
 		assertThat(created).isEqualTo(new SandboxInfo(ID,
@@ -644,7 +646,7 @@ class LifecycleClientTests {
 	void createRejectsImageWithSnapshotBeforeSending() {
 		assertRejectedBeforeSending(() -> this.client.create(new SandboxSpec("python:3.12", null, "snap-1",
 				List.of("tail", "-f", "/dev/null"), Duration.ofMinutes(5), false, Map.of("cpu", "1"), Map.of(),
-				Map.of(), null, List.of(), Map.of(), null, null)), "not both");
+				Map.of(), null, List.of(), Map.of(), null, null, null)), "not both");
 	}
 
 	@Test

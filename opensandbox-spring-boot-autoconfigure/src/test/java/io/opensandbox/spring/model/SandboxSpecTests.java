@@ -41,7 +41,7 @@ class SandboxSpecTests {
 			.build();
 		assertThat(spec).isEqualTo(new SandboxSpec("python:3.12", AUTH, null, List.of("tail", "-f", "/dev/null"),
 				Duration.ofMinutes(5), false, Map.of("cpu", "1"), Map.of("A", "1"), Map.of("team", "ml"), policy,
-				List.of(volume), Map.of("x", "y"), new Platform("linux", "amd64"), true));
+				List.of(volume), Map.of("x", "y"), new Platform("linux", "amd64"), true, null));
 	}
 
 	@Test
@@ -107,7 +107,7 @@ class SandboxSpecTests {
 	void imageAndSnapshotTogetherAreRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxSpec("python:3.12", null, "snap-1", List.of(), null, false, Map.of(), Map.of(),
-					Map.of(), null, List.of(), Map.of(), null, null))
+					Map.of(), null, List.of(), Map.of(), null, null, null))
 			.withMessageContaining("an image or from a snapshot, not both");
 	}
 
@@ -126,7 +126,7 @@ class SandboxSpecTests {
 	void registryCredentialsWithoutImageAreRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxSpec(null, AUTH, "snap-1", List.of(), null, false, Map.of(), Map.of(),
-					Map.of(), null, List.of(), Map.of(), null, null))
+					Map.of(), null, List.of(), Map.of(), null, null, null))
 			.withMessage("Registry credentials need an image");
 	}
 
@@ -147,7 +147,7 @@ class SandboxSpecTests {
 	void timeoutWithNoExpiryIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxSpec("python:3.12", null, null, List.of(), Duration.ofMinutes(5), true,
-					Map.of(), Map.of(), Map.of(), null, List.of(), Map.of(), null, null))
+					Map.of(), Map.of(), Map.of(), null, List.of(), Map.of(), null, null, null))
 			.withMessage("A sandbox cannot have both a timeout and no expiry");
 	}
 
