@@ -31,6 +31,7 @@ public class ReactiveCodes {
 	 * @return the context
 	 */
 	public Mono<CodeContext> createContext(String language) {
+		Arguments.text(language, "Language");
 		return this.sandbox.withExecd((execd) -> execd.createContext(language));
 	}
 
@@ -40,6 +41,7 @@ public class ReactiveCodes {
 	 * @return the context
 	 */
 	public Mono<CodeContext> context(String contextId) {
+		Arguments.text(contextId, "Context id");
 		return this.sandbox.withExecd((execd) -> execd.getContext(contextId));
 	}
 
@@ -58,6 +60,7 @@ public class ReactiveCodes {
 	 * @return completes when deleted
 	 */
 	public Mono<Void> deleteContext(String contextId) {
+		Arguments.text(contextId, "Context id");
 		return this.sandbox.withExecd((execd) -> execd.deleteContext(contextId));
 	}
 
@@ -67,6 +70,7 @@ public class ReactiveCodes {
 	 * @return completes when deleted
 	 */
 	public Mono<Void> deleteContexts(String language) {
+		Arguments.text(language, "Language");
 		return this.sandbox.withExecd((execd) -> execd.deleteContexts(language));
 	}
 
@@ -87,6 +91,8 @@ public class ReactiveCodes {
 	 * @return the events
 	 */
 	public Flux<ExecutionEvent> stream(String code, CodeContext context) {
+		Arguments.text(code, "Code");
+		Arguments.notNull(context, "Context");
 		return this.sandbox.execdClient().flatMapMany((execd) -> execd.runCode(code, context));
 	}
 
@@ -96,6 +102,7 @@ public class ReactiveCodes {
 	 * @return completes when execd accepted the interrupt
 	 */
 	public Mono<Void> interrupt(String contextId) {
+		Arguments.text(contextId, "Context id");
 		return this.sandbox.withExecd((execd) -> execd.interruptCode(contextId));
 	}
 

@@ -54,6 +54,7 @@ public class ReactiveCommands {
 	 * @return the events, ending with completion or an error event
 	 */
 	public Flux<ExecutionEvent> stream(String command, CommandOptions options) {
+		Arguments.command(command, options);
 		return this.sandbox.execdClient().flatMapMany((execd) -> execd.runCommand(command, options));
 	}
 
@@ -64,6 +65,7 @@ public class ReactiveCommands {
 	 * @return the command id
 	 */
 	public Mono<String> start(String command, CommandOptions options) {
+		Arguments.command(command, options);
 		return this.sandbox.withExecd((execd) -> execd.startCommand(command, options));
 	}
 
@@ -73,6 +75,7 @@ public class ReactiveCommands {
 	 * @return the status
 	 */
 	public Mono<CommandStatus> status(String commandId) {
+		Arguments.text(commandId, "Command id");
 		return this.sandbox.withExecd((execd) -> execd.commandStatus(commandId));
 	}
 
@@ -83,6 +86,7 @@ public class ReactiveCommands {
 	 * @return the output and the next cursor
 	 */
 	public Mono<CommandLogs> logs(String commandId, @Nullable Long cursor) {
+		Arguments.text(commandId, "Command id");
 		return this.sandbox.withExecd((execd) -> execd.commandLogs(commandId, cursor));
 	}
 
@@ -92,6 +96,7 @@ public class ReactiveCommands {
 	 * @return completes when execd accepted the interrupt
 	 */
 	public Mono<Void> interrupt(String commandId) {
+		Arguments.text(commandId, "Command id");
 		return this.sandbox.withExecd((execd) -> execd.interruptCommand(commandId));
 	}
 
@@ -114,6 +119,8 @@ public class ReactiveCommands {
 	 */
 	public Flux<ExecutionEvent> streamInSession(String sessionId, String command, @Nullable String cwd,
 			@Nullable Duration timeout) {
+		Arguments.text(sessionId, "Session id");
+		Arguments.text(command, "Command");
 		return this.sandbox.execdClient()
 			.flatMapMany((execd) -> execd.runInSession(sessionId, command, cwd, timeout));
 	}
@@ -124,6 +131,7 @@ public class ReactiveCommands {
 	 * @return completes when the session is deleted
 	 */
 	public Mono<Void> closeSession(String sessionId) {
+		Arguments.text(sessionId, "Session id");
 		return this.sandbox.withExecd((execd) -> execd.deleteSession(sessionId));
 	}
 

@@ -36,6 +36,7 @@ public class ReactiveEgress {
 	 * @return the policy after the change
 	 */
 	public Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules) {
+		Arguments.notEmpty(rules, "rule");
 		return this.sandbox.egressClient().flatMap((egress) -> egress.patchRules(rules));
 	}
 
@@ -45,6 +46,8 @@ public class ReactiveEgress {
 	 * @return the policy after the change
 	 */
 	public Mono<EgressPolicy> removeRules(Collection<String> targets) {
+		Arguments.notEmpty(targets, "target");
+		targets.forEach((target) -> Arguments.text(target, "Target"));
 		return this.sandbox.egressClient().flatMap((egress) -> egress.removeRules(targets));
 	}
 

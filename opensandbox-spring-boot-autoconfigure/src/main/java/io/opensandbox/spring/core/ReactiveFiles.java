@@ -39,6 +39,7 @@ public class ReactiveFiles {
 	 * @return completes when every file is stored
 	 */
 	public Mono<Void> write(List<FileUpload> files) {
+		Arguments.notEmpty(files, "file");
 		return with((client) -> client.write(files));
 	}
 
@@ -48,6 +49,7 @@ public class ReactiveFiles {
 	 * @return the content
 	 */
 	public Flux<DataBuffer> read(String path) {
+		Arguments.text(path, "Path");
 		return this.sandbox.filesClient().flatMapMany((client) -> client.read(path));
 	}
 
@@ -59,6 +61,7 @@ public class ReactiveFiles {
 	 * @return the content of the range
 	 */
 	public Flux<DataBuffer> read(String path, long offset, @Nullable Long length) {
+		Arguments.text(path, "Path");
 		return this.sandbox.filesClient().flatMapMany((client) -> client.read(path, offset, length));
 	}
 
@@ -69,6 +72,8 @@ public class ReactiveFiles {
 	 * @return the number of bytes written
 	 */
 	public Mono<Long> download(String path, Path target) {
+		Arguments.text(path, "Path");
+		Arguments.notNull(target, "Target");
 		return with((client) -> client.download(path, target));
 	}
 
@@ -78,6 +83,7 @@ public class ReactiveFiles {
 	 * @return the content
 	 */
 	public Mono<byte[]> readBytes(String path) {
+		Arguments.text(path, "Path");
 		return with((client) -> client.readBytes(path));
 	}
 
@@ -87,6 +93,7 @@ public class ReactiveFiles {
 	 * @return the text
 	 */
 	public Mono<String> readText(String path) {
+		Arguments.text(path, "Path");
 		return with((client) -> client.readText(path));
 	}
 
@@ -96,6 +103,7 @@ public class ReactiveFiles {
 	 * @return the information by path
 	 */
 	public Mono<Map<String, FileInfo>> info(Collection<String> paths) {
+		Arguments.paths(paths);
 		return with((client) -> client.info(paths));
 	}
 
@@ -106,6 +114,7 @@ public class ReactiveFiles {
 	 * @return the files
 	 */
 	public Mono<List<FileInfo>> search(String directory, @Nullable String pattern) {
+		Arguments.text(directory, "Directory");
 		return with((client) -> client.search(directory, pattern));
 	}
 
@@ -116,6 +125,7 @@ public class ReactiveFiles {
 	 * @return the entries
 	 */
 	public Mono<List<FileInfo>> list(String directory, int depth) {
+		Arguments.text(directory, "Directory");
 		return with((client) -> client.list(directory, depth));
 	}
 
@@ -126,6 +136,7 @@ public class ReactiveFiles {
 	 * @return completes when created
 	 */
 	public Mono<Void> mkdirs(Collection<String> directories, @Nullable FilePermission permission) {
+		Arguments.paths(directories);
 		return with((client) -> client.mkdirs(directories, permission));
 	}
 
@@ -135,6 +146,7 @@ public class ReactiveFiles {
 	 * @return completes when deleted
 	 */
 	public Mono<Void> delete(Collection<String> files) {
+		Arguments.paths(files);
 		return with((client) -> client.delete(files));
 	}
 
@@ -144,6 +156,7 @@ public class ReactiveFiles {
 	 * @return completes when deleted
 	 */
 	public Mono<Void> deleteDirectories(Collection<String> directories) {
+		Arguments.paths(directories);
 		return with((client) -> client.deleteDirectories(directories));
 	}
 
@@ -154,6 +167,8 @@ public class ReactiveFiles {
 	 * @return completes when moved
 	 */
 	public Mono<Void> move(String source, String destination) {
+		Arguments.text(source, "Source");
+		Arguments.text(destination, "Destination");
 		return with((client) -> client.move(source, destination));
 	}
 
@@ -163,6 +178,7 @@ public class ReactiveFiles {
 	 * @return completes when changed
 	 */
 	public Mono<Void> chmod(Map<String, FilePermission> permissions) {
+		Arguments.paths(permissions.keySet());
 		return with((client) -> client.chmod(permissions));
 	}
 
@@ -172,6 +188,7 @@ public class ReactiveFiles {
 	 * @return the number of replacements by path
 	 */
 	public Mono<Map<String, Integer>> replace(Map<String, Replacement> replacements) {
+		Arguments.paths(replacements.keySet());
 		return with((client) -> client.replace(replacements));
 	}
 

@@ -156,7 +156,8 @@ public class ReactiveSandbox {
 	 * @return completes when the server accepted the request
 	 */
 	public Mono<Void> pause() {
-		return this.lifecycle.pause(this.id).doFinally((signal) -> dropEndpoints());
+		return this.lifecycle.pause(this.id).doOnTerminate(this::dropEndpoints)
+			.doOnCancel(this::dropEndpoints);
 	}
 
 	/**
@@ -164,7 +165,8 @@ public class ReactiveSandbox {
 	 * @return completes when the server accepted the request
 	 */
 	public Mono<Void> resume() {
-		return this.lifecycle.resume(this.id).doFinally((signal) -> dropEndpoints());
+		return this.lifecycle.resume(this.id).doOnTerminate(this::dropEndpoints)
+			.doOnCancel(this::dropEndpoints);
 	}
 
 	/**
@@ -186,7 +188,8 @@ public class ReactiveSandbox {
 		return this.lifecycle.delete(this.id)
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
 			.doOnSuccess((done) -> release())
-			.doFinally((signal) -> dropEndpoints());
+			.doOnTerminate(this::dropEndpoints)
+			.doOnCancel(this::dropEndpoints);
 	}
 
 	/**

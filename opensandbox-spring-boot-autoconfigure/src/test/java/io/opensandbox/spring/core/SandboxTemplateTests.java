@@ -255,6 +255,82 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void badArgumentsFailBeforeTheEndpointIsLookedUp() {
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"),
+				ReadinessCheck.SKIP);
+		this.server.resetRequests();
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.commands().run(" "));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> sandbox.commands().stream("", io.opensandbox.spring.model.CommandOptions.defaults()));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().readText(""));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().delete());
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> sandbox.codes().run("", io.opensandbox.spring.model.CodeContext.ofLanguage("python")));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> sandbox.egress().patchRules(java.util.List.of()));
+		assertThat(this.server.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	@Test
+	void sandboxCreatedAfterTheCallerCancelledIsKilled() {
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(202, sandbox("Pending"))
+			.withFixedDelay(800)));
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> template(Duration.ofSeconds(5), false).reactive()
+			.create(SandboxSpec.ofImage("python:3.12"))
+			.timeout(Duration.ofMillis(100))
+			.block());
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
+	}
+
+	@Test
+	void sandboxWithANetworkPolicyHasItsEgressEndpointResolvedWhileWaiting() {
+		stubStates("Running");
+		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/18080"))
+			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
+		template(Duration.ofSeconds(5), false).create((spec) -> spec.image("python:3.12")
+			.networkPolicy(io.opensandbox.spring.model.NetworkPolicy
+				.denyByDefault(io.opensandbox.spring.model.NetworkRule.allow("pypi.org"))));
+		this.server.verify(1, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/18080")));
+	}
+
+	@Test
+	void readinessFailureNamesTheLastError() {
+		stubStates("Running");
+		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(json(503,
+				"{\"code\":\"EXECD_STARTING\",\"message\":\"execd is starting\"}")));
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofMillis(400), false).create(SandboxSpec.ofImage("python:3.12")))
+			.withMessageContaining("last error: GET /ping failed with HTTP 503 EXECD_STARTING: execd is starting")
+			.satisfies((ex) -> assertThat(ex).hasCauseInstanceOf(io.opensandbox.spring.error.OpenSandboxServerException.class));
+	}
+
+	@Test
+	void readinessPollsSoonAfterCreationAndBacksOffToTheInterval() {
+		stubStates("Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Running");
+		long started = System.nanoTime();
+		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
+		long elapsed = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		// 5, 10, 20, 20, 20, 20, 20, 20 ms between checks (interval 20 ms): well under
+		// a fixed 200 ms poll's 1.6 s for eight retries
+		assertThat(elapsed).isLessThan(1500);
+		this.server.verify(9, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void killDropsTheCachedEndpoints() {
+		stubStates("Running");
+		this.server.stubFor(get(urlEqualTo("/metrics")).willReturn(json(200,
+				"{\"cpu_count\":1,\"cpu_used_pct\":1,\"mem_total_mib\":1,\"mem_used_mib\":1,\"timestamp\":1}")));
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
+		sandbox.metrics();
+		sandbox.kill();
+		sandbox.metrics();
+		this.server.verify(2, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/44772")));
+	}
+
+	@Test
 	void closingASandboxKillsIt() {
 		stubStates("Running");
 		try (Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"))) {
