@@ -343,6 +343,92 @@ class ExecdClientTests {
 			.containsExactly(12.5, 50.0);
 	}
 
+	@Test
+	void pingsKeepAStreamLongerThanTheIdleTimeoutAlive() {
+		ExecdClient client = client(Duration.ofMillis(1200));
+		StringBuilder body = new StringBuilder("{\"type\":\"init\",\"text\":\"cmd-p\"}\n\n");
+		for (int i = 0; i < 10; i++) {
+			body.append("{\"type\":\"ping\",\"timestamp\":").append(1700000000000L + i).append("}\n\n");
+		}
+		body.append("{\"type\":\"execution_complete\"}\n\n");
+		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(body.toString())
+			.withChunkedDribbleDelay(12, 3000)));
+		List<ExecutionEvent> events = client.runCommand("sleep 3", CommandOptions.defaults()).collectList().block();
+		assertThat(events).extracting(ExecutionEvent::type).containsExactly(Type.INIT, Type.EXECUTION_COMPLETE);
+	}
+
+	@Test
+	void streamsAreBoundedByTheIdleTimeoutNotTheReadTimeout() {
+		WebClient.Builder shortReadTimeout = WebClient.builder()
+			.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+					reactor.netty.http.client.HttpClient.create().responseTimeout(Duration.ofMillis(300))));
+		ExecdClient client = new ExecdClient(shortReadTimeout,
+				new SandboxEndpoint("127.0.0.1:" + this.execd.port(), Map.of()), "http", null, Map.of(),
+				Duration.ofSeconds(5));
+		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody("{\"type\":\"init\",\"text\":\"cmd-r\"}\n\n" + " ".repeat(64)
+					+ "\n{\"type\":\"execution_complete\"}\n\n")
+			.withChunkedDribbleDelay(2, 1200)));
+		assertThat(client.runCommand("sleep 1", CommandOptions.defaults()).collectList().block())
+			.extracting(ExecutionEvent::type)
+			.containsExactly(Type.INIT, Type.EXECUTION_COMPLETE);
+	}
+
+	@Test
+	void streamBrokenAfterItsFirstEventsIsAStreamError() throws Exception {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getByName("127.0.0.1"))) {
+			Thread server = new Thread(() -> {
+				try (java.net.Socket connection = socket.accept()) {
+					java.io.InputStream in = connection.getInputStream();
+					byte[] buffer = new byte[8192];
+					String request = "";
+					while (!request.contains("\r\n\r\n")) {
+						int read = in.read(buffer);
+						if (read < 0) {
+							return;
+						}
+						request += new String(buffer, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1);
+					}
+					String events = "{\"type\":\"init\",\"text\":\"cmd-x\"}\n\n{\"type\":\"stdout\",\"text\":\"half\"}\n\n";
+					String response = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+							+ "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(events.length()) + "\r\n"
+							+ events + "\r\n";
+					connection.getOutputStream().write(response.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					connection.getOutputStream().flush();
+					Thread.sleep(200);
+				}
+				catch (Exception ex) {
+					// the test fails on the client side if the server breaks early
+				}
+			});
+			server.start();
+			ExecdClient client = new ExecdClient(WebClient.builder(),
+					new SandboxEndpoint("127.0.0.1:" + socket.getLocalPort(), Map.of()), "http", null, Map.of(),
+					Duration.ofSeconds(5));
+			List<ExecutionEvent> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+			assertThatExceptionOfType(OpenSandboxStreamException.class)
+				.isThrownBy(() -> client.runCommand("x", CommandOptions.defaults()).doOnNext(received::add).blockLast());
+			assertThat(received).extracting(ExecutionEvent::text).containsExactly("cmd-x", "half");
+			server.join(5000);
+		}
+	}
+
+	@Test
+	void metricsWatchEndingIsAStreamError() {
+		String sample = "{\"cpu_count\":2,\"cpu_used_pct\":1,\"mem_total_mib\":2,\"mem_used_mib\":1,\"timestamp\":1}";
+		this.execd.stubFor(get(urlEqualTo("/metrics/watch")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/event-stream").withBody(sample + "\n")));
+		List<SandboxMetrics> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		assertThatExceptionOfType(OpenSandboxStreamException.class)
+			.isThrownBy(() -> this.client.watchMetrics().doOnNext(received::add).blockLast())
+			.withMessageContaining("ended the metrics stream");
+		assertThat(received).hasSize(1);
+	}
+
 	private void stubCommand(String body) {
 		this.execd.stubFor(post(urlEqualTo("/command"))
 			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(body)));

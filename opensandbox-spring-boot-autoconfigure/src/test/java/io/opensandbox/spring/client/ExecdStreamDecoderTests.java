@@ -137,6 +137,18 @@ class ExecdStreamDecoderTests {
 		assertThat(buffers).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
 	}
 
+	@Test
+	void aLineLongerThanTheLimitFailsTheStream() {
+		byte[] chunk = new byte[1024 * 1024];
+		java.util.Arrays.fill(chunk, (byte) 'a');
+		Flux<DataBuffer> body = Flux.range(0, ExecdStreamDecoder.MAX_LINE_LENGTH / chunk.length + 1)
+			.map((i) -> DefaultDataBufferFactory.sharedInstance.wrap(chunk));
+		org.assertj.core.api.Assertions
+			.assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxStreamException.class)
+			.isThrownBy(() -> ExecdStreamDecoder.decode(body).blockLast())
+			.withMessageContaining("without a line break");
+	}
+
 	private static List<ExecutionEvent> decode(byte[]... chunks) {
 		DefaultDataBufferFactory factory = DefaultDataBufferFactory.sharedInstance;
 		Flux<DataBuffer> body = Flux.fromArray(chunks).map(factory::wrap);
