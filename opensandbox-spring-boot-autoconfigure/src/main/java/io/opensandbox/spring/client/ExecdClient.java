@@ -189,7 +189,9 @@ public final class ExecdClient {
 			.map((entity) -> {
 				String next = entity.getHeaders().getFirst(LOGS_CURSOR_HEADER);
 				String text = (entity.getBody() != null) ? entity.getBody() : "";
-				return new CommandLogs(text, parseCursor(next, (cursor != null) ? cursor : 0));
+				// Without the cursor header, move past the lines received so they are not read again
+				long fallback = ((cursor != null) ? cursor : 0) + text.chars().filter((c) -> c == '\n').count();
+				return new CommandLogs(text, parseCursor(next, fallback));
 			})
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, "GET " + this.baseUrl + template));
 	}

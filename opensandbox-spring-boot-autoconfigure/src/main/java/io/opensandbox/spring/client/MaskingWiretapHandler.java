@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -39,6 +41,16 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 			"opensandbox-secure-access");
 
 	private static final String MASK = "******";
+
+	private static final Pattern CREDENTIAL_FIELD = Pattern.compile(
+			"(\"[^\"]*(?:password|secret|token|apikey|api_key|api-key|credential)[^\"]*\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
+			Pattern.CASE_INSENSITIVE);
+
+	private static final Pattern VALUE_OBJECT = Pattern.compile("(\"(?:headers|env|envs)\"\\s*:\\s*\\{)([^{}]*)\\}",
+			Pattern.CASE_INSENSITIVE);
+
+	private static final Pattern STRING_FIELD = Pattern
+		.compile("(\"(?:[^\"\\\\]|\\\\.)*\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
 
 	private static final Log logger = LogFactory.getLog(LOGGER_NAME);
 
@@ -102,11 +114,35 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 	}
 
 	String mask(String text) {
-		String masked = text;
+		String masked = maskJson(text);
 		for (String secret : this.secrets) {
 			masked = masked.replace(secret, MASK);
 		}
 		return masked;
+	}
+
+	/**
+	 * Mask credentials inside JSON bodies whose values this handler cannot know in
+	 * advance: fields named like a credential (registry passwords, OSS secrets, tokens),
+	 * and every value of {@code headers} (endpoint access tokens) and {@code env}
+	 * objects.
+	 */
+	static String maskJson(String text) {
+		String masked = replaceAll(CREDENTIAL_FIELD, text, (match) -> match.group(1) + "\"" + MASK + "\"");
+		return replaceAll(VALUE_OBJECT, masked,
+				(match) -> match.group(1) + replaceAll(STRING_FIELD, match.group(2), (field) -> field.group(1) + "\""
+						+ MASK + "\"") + "}");
+	}
+
+	private static String replaceAll(Pattern pattern, String text,
+			java.util.function.Function<Matcher, String> replacement) {
+		Matcher matcher = pattern.matcher(text);
+		StringBuilder result = new StringBuilder();
+		while (matcher.find()) {
+			matcher.appendReplacement(result, Matcher.quoteReplacement(replacement.apply(matcher)));
+		}
+		matcher.appendTail(result);
+		return result.toString();
 	}
 
 }

@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
+import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.SandboxReadinessException;
 import io.opensandbox.spring.model.SandboxInfo;
@@ -60,11 +61,22 @@ final class ReadinessWaiter {
 	}
 
 	private Mono<Void> poll(Duration delay) {
-		return Mono.defer(this::attempt).onErrorResume((failure) -> !(failure instanceof Fatal), (failure) -> {
+		return Mono.defer(this::attempt).onErrorResume(ReadinessWaiter::isTransient, (failure) -> {
 			this.lastError = failure;
 			Duration next = delay.multipliedBy(2);
 			return Mono.delay(delay).then(poll((next.compareTo(this.interval) > 0) ? this.interval : next));
 		});
+	}
+
+	/**
+	 * Whether a failed check is worth repeating: not for a sandbox that failed or
+	 * vanished, a rejected key or token, or an error that is not about OpenSandbox at all.
+	 */
+	private static boolean isTransient(Throwable failure) {
+		if (failure instanceof NotReady) {
+			return true;
+		}
+		return failure instanceof OpenSandboxException && !(failure instanceof OpenSandboxAuthenticationException);
 	}
 
 	private Mono<Void> attempt() {
@@ -94,7 +106,8 @@ final class ReadinessWaiter {
 	}
 
 	private SandboxReadinessException failure(Throwable failure) {
-		Throwable cause = (failure instanceof Fatal fatal) ? fatal.getCause() : this.lastError;
+		Throwable cause = (failure instanceof Fatal fatal) ? fatal.getCause()
+				: (failure instanceof TimeoutException) ? this.lastError : failure;
 		if (cause instanceof NotReady) {
 			cause = null;
 		}

@@ -429,6 +429,14 @@ class ExecdClientTests {
 		assertThat(received).hasSize(1);
 	}
 
+	@Test
+	void commandLogsWithoutACursorHeaderMovePastTheLinesReceived() {
+		this.execd.stubFor(get(urlEqualTo("/command/bg-2/logs?cursor=2")).willReturn(aResponse()
+			.withHeader("Content-Type", "text/plain")
+			.withBody("line3\nline4\n")));
+		assertThat(this.client.commandLogs("bg-2", 2L).block().cursor()).isEqualTo(4);
+	}
+
 	private void stubCommand(String body) {
 		this.execd.stubFor(post(urlEqualTo("/command"))
 			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(body)));

@@ -141,4 +141,20 @@ class MaskingWiretapHandlerTests {
 		assertThat(output).doesNotContain("not-logged-marker");
 	}
 
+	@Test
+	void credentialsInJsonBodiesAreMaskedWhateverTheirValue() {
+		String body = """
+				{"image":{"uri":"python:3.12","auth":{"username":"robot","password":"reg-pass"}},
+				 "env":{"OPENAI_API_KEY":"sk-env","MODE":"test"},
+				 "volumes":[{"ossfs":{"accessKeyId":"AKID","accessKeySecret":"oss-secret"}}],
+				 "endpoint":"10.0.0.5:44772","headers":{"OpenSandbox-Secure-Access":"route-token"},
+				 "note":"escaped \\"quote\\" stays"}""";
+		String masked = MaskingWiretapHandler.maskJson(body);
+		assertThat(masked).doesNotContain("reg-pass", "sk-env", "oss-secret", "route-token")
+			.contains("\"password\":\"******\"", "\"accessKeySecret\":\"******\"",
+					"\"OpenSandbox-Secure-Access\":\"******\"", "\"MODE\":\"******\"")
+			.contains("\"username\":\"robot\"", "\"accessKeyId\":\"AKID\"", "\"endpoint\":\"10.0.0.5:44772\"",
+					"\"uri\":\"python:3.12\"");
+	}
+
 }

@@ -307,6 +307,17 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void rejectedExecdAccessTokenStopsWaitingAtOnce() {
+		stubStates("Running");
+		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(json(401, "{\"error\":\"invalid access token\"}")));
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofSeconds(30), false).create(SandboxSpec.ofImage("python:3.12")))
+			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(1))
+			.withMessageContaining("invalid access token");
+		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
 	void readinessPollsSoonAfterCreationAndBacksOffToTheInterval() {
 		stubStates("Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Running");
 		long started = System.nanoTime();
