@@ -18,6 +18,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.RetryPolicy;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
@@ -67,6 +68,10 @@ public final class OpenSandboxAutoConfiguration {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
 		builder.clientConnector(OpenSandboxHttpConnectorFactory.create(properties, connectionDetails.getApiKey(),
 				sslBundles.getIfAvailable(), connectionProvider));
+		OpenSandboxProperties.Retry retry = properties.getRetry();
+		builder.filter(new RetryPolicy(retry.isEnabled(), retry.getMaxAttempts(), retry.getInitialBackoff(),
+				retry.getMaxBackoff(), retry.getDeadline())
+			.asFilter());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new OpenSandboxWebClientBuilderFactory(builder, connectionProvider);
 	}

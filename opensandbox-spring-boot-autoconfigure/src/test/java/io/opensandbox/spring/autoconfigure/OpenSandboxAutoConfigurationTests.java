@@ -412,6 +412,23 @@ class OpenSandboxAutoConfigurationTests {
 				.isEqualTo("https"));
 	}
 
+	@Test
+	void retryPropertiesApplyToEveryClient() {
+		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
+			.willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+				.withBody("{\"code\":\"BUSY\",\"message\":\"busy\"}")));
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.retry.max-attempts=2",
+				"opensandbox.retry.initial-backoff=10ms")
+			.run((context) -> org.assertj.core.api.Assertions.catchThrowable(
+					() -> context.getBean(SandboxManager.class).get("abc")));
+		server.verify(2, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+		server.resetRequests();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.retry.enabled=false")
+			.run((context) -> org.assertj.core.api.Assertions.catchThrowable(
+					() -> context.getBean(SandboxManager.class).get("abc")));
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+	}
+
 	private static String domain() {
 		return "127.0.0.1:" + server.getPort();
 	}
