@@ -33,7 +33,10 @@ import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.ReadinessCheck;
+import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxManager;
+import io.opensandbox.spring.core.SandboxOwnership;
+import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
@@ -427,6 +430,67 @@ class OpenSandboxAutoConfigurationTests {
 			.run((context) -> org.assertj.core.api.Assertions.catchThrowable(
 					() -> context.getBean(SandboxManager.class).get("abc")));
 		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+	}
+
+	@Test
+	void userLifecycleBeansAreUsed() {
+		SandboxTracker tracker = new SandboxTracker();
+		SandboxOwnership ownership = new SandboxOwnership("mine", "instance-1");
+		this.contextRunner.withBean("userTracker", SandboxTracker.class, () -> tracker)
+			.withBean("userOwnership", SandboxOwnership.class, () -> ownership)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SandboxTracker.class).hasSingleBean(SandboxOwnership.class);
+				assertThat(context.getBean(ReactiveSandboxTemplate.class).getTracker()).isSameAs(tracker);
+			});
+	}
+
+	@Test
+	void userTemplateAndClientBeansAreUsed() {
+		this.contextRunner
+			.withBean("userEndpointClients", SandboxEndpointClients.class,
+					() -> new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null, Duration.ofSeconds(1)))
+			.withBean("userReactiveTemplate", ReactiveSandboxTemplate.class,
+					() -> org.mockito.Mockito.mock(ReactiveSandboxTemplate.class))
+			.withBean("userCleanup", SandboxCleanup.class, () -> org.mockito.Mockito.mock(SandboxCleanup.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SandboxEndpointClients.class)
+					.hasSingleBean(ReactiveSandboxTemplate.class)
+					.hasSingleBean(SandboxCleanup.class);
+				assertThat(context).getBean(SandboxEndpointClients.class)
+					.isSameAs(context.getBean("userEndpointClients"));
+				assertThat(context.getBean(SandboxTemplate.class).reactive())
+					.isSameAs(context.getBean("userReactiveTemplate"));
+			});
+	}
+
+	@Test
+	void ownershipNamesTheApplication() {
+		this.contextRunner.withPropertyValues("spring.application.name=Order Service")
+			.run((context) -> assertThat(context.getBean(SandboxOwnership.class).application())
+				.isEqualTo("Order-Service"));
+	}
+
+	@Test
+	void sandboxTemplateCustomizersAreAppliedInOrder() {
+		this.contextRunner
+			.withBean("first", SandboxTemplateCustomizer.class,
+					() -> (settings) -> settings.withReadinessCheck(ReadinessCheck.SKIP))
+			.withBean("second", SandboxTemplateCustomizer.class, () -> (settings) -> {
+				assertThat(settings.readinessCheck()).isSameAs(ReadinessCheck.SKIP);
+				return settings.withReadinessCheck(ReadinessCheck.EXECD_PING);
+			})
+			.run((context) -> assertThat(context.getBean(ReactiveSandboxTemplate.class).getSettings().readinessCheck())
+				.isSameAs(ReadinessCheck.EXECD_PING));
+	}
+
+	@Test
+	void cleanupFollowsTheCleanupProperties() {
+		this.contextRunner.withPropertyValues("opensandbox.cleanup.shutdown-timeout=3s")
+			.run((context) -> assertThat(context).hasSingleBean(SandboxCleanup.class)
+				.getBean(SandboxCleanup.class)
+				.extracting("settings")
+				.satisfies((settings) -> assertThat(((SandboxCleanup.Settings) settings).shutdownTimeout())
+					.isEqualTo(Duration.ofSeconds(3))));
 	}
 
 	private static String domain() {
