@@ -209,6 +209,28 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void reactiveExecuteKillsTheSandboxOnCompleteErrorAndCancel() {
+		stubStates("Running");
+		ReactiveSandboxTemplate reactive = template(Duration.ofSeconds(5), false).reactive();
+		assertThat(reactive.execute(SandboxSpec.ofImage("python:3.12"), (sandbox) -> reactor.core.publisher.Mono.just(sandbox.id()))
+			.blockLast()).isEqualTo(ID);
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
+		assertThatIllegalStateException().isThrownBy(() -> reactive
+			.execute(SandboxSpec.ofImage("python:3.12"),
+					(sandbox) -> reactor.core.publisher.Mono.error(new IllegalStateException("boom")))
+			.blockLast());
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.server.verify(2, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
+		reactive.execute(SandboxSpec.ofImage("python:3.12"),
+				(sandbox) -> reactor.core.publisher.Flux.interval(Duration.ofMillis(10)))
+			.take(2)
+			.blockLast();
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.server.verify(3, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
+	}
+
+	@Test
 	void runExecutesOneCommandInAFreshSandboxAndKillsIt() {
 		stubStates("Running");
 		this.server.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()

@@ -1,0 +1,89 @@
+package io.opensandbox.spring.benchmarks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.SandboxCleanup;
+import io.opensandbox.spring.core.SandboxTracker;
+import io.opensandbox.spring.core.TrackedSandbox;
+
+/**
+ * Shutdown: N tracked sandboxes against a loopback server that takes a fixed time per
+ * kill; how long {@link SandboxCleanup#stop()} takes to kill them all, with the
+ * connection pool and concurrency the auto-configuration uses by default.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class ShutdownBenchmark {
+
+	private ShutdownBenchmark() {
+	}
+
+	static String run(int sandboxes, int killMillis, int rounds) {
+		AtomicInteger deletes = new AtomicInteger();
+		DisposableServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.delete("/v1/sandboxes/{id}", (request, response) -> {
+				deletes.incrementAndGet();
+				return Mono.delay(Duration.ofMillis(killMillis)).then(response.status(204).send());
+			}))
+			.bindNow();
+		ConnectionProvider pool = ConnectionProvider.builder("benchmark")
+			.maxConnections(500)
+			.pendingAcquireMaxCount(-1)
+			.build();
+		try {
+			WebClient.Builder builder = WebClient.builder()
+				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)));
+			LifecycleClient lifecycle = new LifecycleClient(builder,
+					ServerAddress.of("127.0.0.1:" + server.port(), "http"), null, Map.of());
+			List<Long> timings = new ArrayList<>();
+			for (int round = 0; round <= rounds; round++) {
+				SandboxTracker tracker = new SandboxTracker();
+				for (int i = 0; i < sandboxes; i++) {
+					tracker.track(new TrackedSandbox("sb-" + round + "-" + i, null, Instant.now(), null, null, null));
+				}
+				SandboxCleanup cleanup = new SandboxCleanup(lifecycle, tracker, null,
+						new SandboxCleanup.Settings(true, Duration.ofSeconds(30), null, null, 64), Clock.systemUTC());
+				long started = System.nanoTime();
+				cleanup.stop();
+				long elapsed = Duration.ofNanos(System.nanoTime() - started).toMillis();
+				if (tracker.size() != 0) {
+					throw new IllegalStateException(tracker.size() + " sandboxes were not killed");
+				}
+				if (round > 0) {
+					timings.add(elapsed);
+				}
+			}
+			Collections.sort(timings);
+			long median = timings.get(timings.size() / 2);
+			return "| Shutdown: " + sandboxes + " tracked sandboxes, " + killMillis + " ms per kill | <= 2000 ms | "
+					+ median + " ms | " + timings.get(0) + "-" + timings.get(timings.size() - 1) + " ms over "
+					+ timings.size() + " rounds (" + deletes.get() + " kills, first round warm-up) | "
+					+ ((median <= 2000) ? "yes" : "no") + " |";
+		}
+		finally {
+			pool.dispose();
+			server.disposeNow();
+		}
+	}
+
+}
