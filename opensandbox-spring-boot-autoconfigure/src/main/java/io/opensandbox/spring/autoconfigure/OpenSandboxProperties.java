@@ -70,6 +70,8 @@ public class OpenSandboxProperties implements InitializingBean {
 
 	private final Execd execd = new Execd();
 
+	private final Health health = new Health();
+
 	@Override
 	public void afterPropertiesSet() {
 		new OpenSandboxPropertiesValidator().validate(this);
@@ -145,6 +147,10 @@ public class OpenSandboxProperties implements InitializingBean {
 
 	public Execd getExecd() {
 		return this.execd;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	@Override
@@ -603,6 +609,27 @@ public class OpenSandboxProperties implements InitializingBean {
 		public String toString() {
 			return "Execd[accessToken=" + ((this.accessToken != null) ? "******" : null) + ", streamIdleTimeout="
 					+ this.streamIdleTimeout + "]";
+		}
+
+	}
+
+	/**
+	 * The OpenSandbox health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * Longest time a health check may take; a server that does not answer in time is
+		 * reported DOWN.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

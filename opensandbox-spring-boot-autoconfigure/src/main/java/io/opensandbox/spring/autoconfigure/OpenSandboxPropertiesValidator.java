@@ -50,6 +50,7 @@ final class OpenSandboxPropertiesValidator {
 		}
 		positive("opensandbox.cleanup.shutdown-timeout", properties.getCleanup().getShutdownTimeout());
 		positive("opensandbox.cleanup.keep-alive-interval", properties.getCleanup().getKeepAliveInterval());
+		positive("opensandbox.health.timeout", properties.getHealth().getTimeout());
 		positive("opensandbox.http.pending-acquire-timeout", http.getPendingAcquireTimeout());
 		atLeastOne("opensandbox.http.max-connections", http.getMaxConnections());
 		atLeastOne("opensandbox.cleanup.concurrency", properties.getCleanup().getConcurrency());

@@ -1,0 +1,7 @@
+/**
+ * Micrometer observations of OpenSandbox operations: documentation, contexts and conventions.
+ */
+@NullMarked
+package io.opensandbox.spring.observation;
+
+import org.jspecify.annotations.NullMarked;
