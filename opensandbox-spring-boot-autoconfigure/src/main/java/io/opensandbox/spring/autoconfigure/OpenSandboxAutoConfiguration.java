@@ -3,6 +3,9 @@ package io.opensandbox.spring.autoconfigure;
 import java.time.Clock;
 import java.util.List;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -32,6 +36,11 @@ import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.model.SandboxSpec;
+import io.opensandbox.spring.observation.CleanupObservationConvention;
+import io.opensandbox.spring.observation.CommandExecutionObservationConvention;
+import io.opensandbox.spring.observation.FileTransferObservationConvention;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
+import io.opensandbox.spring.observation.SandboxOperationObservationConvention;
 
 /**
  * Auto-configuration for OpenSandbox: connection details, the HTTP clients, the
@@ -78,22 +87,36 @@ public final class OpenSandboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	OpenSandboxObservations openSandboxObservations(ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<SandboxOperationObservationConvention> operationConvention,
+			ObjectProvider<CommandExecutionObservationConvention> executionConvention,
+			ObjectProvider<FileTransferObservationConvention> transferConvention,
+			ObjectProvider<CleanupObservationConvention> cleanupConvention) {
+		return new OpenSandboxObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+				operationConvention.getIfUnique(), executionConvention.getIfUnique(),
+				transferConvention.getIfUnique(), cleanupConvention.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	LifecycleClient openSandboxLifecycleClient(OpenSandboxConnectionDetails connectionDetails,
-			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory) {
+			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory,
+			OpenSandboxObservations observations) {
 		ServerAddress address = OpenSandboxPropertiesValidator.validateDomain("opensandbox.domain",
 				connectionDetails.getDomain(), connectionDetails.getProtocol());
 		return new LifecycleClient(builderFactory.builder(), address, connectionDetails.getApiKey(),
-				properties.getHeaders());
+				properties.getHeaders(), observations);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	SandboxEndpointClients openSandboxEndpointClients(LifecycleClient lifecycleClient,
-			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory) {
+			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory,
+			OpenSandboxObservations observations) {
 		// Endpoints have no scheme: they are reached with the lifecycle server's protocol
 		String protocol = lifecycleClient.getAddress().root().getScheme();
 		return new SandboxEndpointClients(builderFactory.builder(), protocol, properties.getHeaders(),
-				properties.getExecd().getAccessToken(), properties.getExecd().getStreamIdleTimeout());
+				properties.getExecd().getAccessToken(), properties.getExecd().getStreamIdleTimeout(), observations);
 	}
 
 	@Bean
@@ -116,7 +139,7 @@ public final class OpenSandboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SandboxCleanup openSandboxCleanup(LifecycleClient lifecycleClient, SandboxTracker tracker,
-			SandboxOwnership ownership, OpenSandboxProperties properties,
+			SandboxOwnership ownership, OpenSandboxProperties properties, OpenSandboxObservations observations,
 			ConfigurableListableBeanFactory beanFactory) {
 		OpenSandboxProperties.Cleanup cleanup = properties.getCleanup();
 		SandboxCleanup.Settings settings = new SandboxCleanup.Settings(cleanup.isKillOnShutdown(),
@@ -124,7 +147,7 @@ public final class OpenSandboxAutoConfiguration {
 				cleanup.isSweepOrphansOnStartup() ? ownership : null, cleanup.getConcurrency());
 		SandboxScope scope = (beanFactory.getRegisteredScope(SandboxScope.NAME) instanceof SandboxScope registered)
 				? registered : null;
-		return new SandboxCleanup(lifecycleClient, tracker, scope, settings, Clock.systemUTC());
+		return new SandboxCleanup(lifecycleClient, tracker, scope, settings, Clock.systemUTC(), observations);
 	}
 
 	@Bean
@@ -172,6 +195,20 @@ public final class OpenSandboxAutoConfiguration {
 	@ConditionalOnMissingBean
 	SandboxManager sandboxManager(ReactiveSandboxManager reactiveSandboxManager) {
 		return new SandboxManager(reactiveSandboxManager);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class OpenSandboxMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "openSandboxMeterBinder")
+		MeterBinder openSandboxMeterBinder(SandboxTracker tracker) {
+			return (registry) -> Gauge.builder("opensandbox.sandboxes.active", tracker, SandboxTracker::size)
+				.description("Sandboxes this application created and has not yet killed or released")
+				.register(registry);
+		}
+
 	}
 
 }

@@ -2,7 +2,12 @@ package io.opensandbox.spring.client;
 
 import java.util.Map;
 
+import io.micrometer.common.KeyValue;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
+import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
+import org.springframework.web.reactive.function.client.DefaultClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
@@ -14,6 +19,22 @@ import io.opensandbox.spring.model.SandboxEndpoint;
  * mapper, and never the API key.
  */
 final class EndpointWebClients {
+
+	/** {@code client.name} of every request to a sandbox endpoint. */
+	static final String CLIENT_NAME = "opensandbox-sandbox";
+
+	/**
+	 * Every sandbox has its own host: naming the client after it, as the default
+	 * convention does, would give {@code http.client.requests} one series per sandbox.
+	 */
+	private static final ClientRequestObservationConvention SANDBOX_ENDPOINT_CONVENTION = new DefaultClientRequestObservationConvention() {
+
+		@Override
+		protected KeyValue clientName(ClientRequestObservationContext context) {
+			return KeyValue.of("client.name", CLIENT_NAME);
+		}
+
+	};
 
 	private EndpointWebClients() {
 	}
@@ -30,6 +51,7 @@ final class EndpointWebClients {
 				defaults.remove(LifecycleClient.API_KEY_HEADER);
 			})
 			.codecs(WireJson::configure)
+			.observationConvention(SANDBOX_ENDPOINT_CONVENTION)
 			.build();
 	}
 

@@ -30,6 +30,7 @@ import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxMetrics;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * Reactive client for execd, the daemon inside one sandbox, reached through the endpoint
@@ -58,6 +59,8 @@ public final class ExecdClient {
 
 	private final Duration streamIdleTimeout;
 
+	private final OpenSandboxObservations observations;
+
 	/**
 	 * Create a client. The builder is cloned, never changed.
 	 * @param builder the builder to start from (connector, observation, customizations)
@@ -70,10 +73,29 @@ public final class ExecdClient {
 	 */
 	public ExecdClient(WebClient.Builder builder, SandboxEndpoint endpoint, String protocol,
 			@Nullable String accessToken, Map<String, String> headers, Duration streamIdleTimeout) {
+		this(builder, endpoint, protocol, accessToken, headers, streamIdleTimeout, OpenSandboxObservations.NOOP);
+	}
+
+	/**
+	 * Create a client that records an {@code opensandbox.command.execution} observation
+	 * spanning every command, session and code stream.
+	 * @param builder the builder to start from (connector, observation, customizations)
+	 * @param endpoint the execd endpoint of the sandbox
+	 * @param protocol {@code http} or {@code https}
+	 * @param accessToken execd's access token, if it requires one
+	 * @param headers extra headers for every request
+	 * @param streamIdleTimeout how long a stream may stay silent (pings included) before it
+	 * fails
+	 * @param observations where observations go
+	 */
+	public ExecdClient(WebClient.Builder builder, SandboxEndpoint endpoint, String protocol,
+			@Nullable String accessToken, Map<String, String> headers, Duration streamIdleTimeout,
+			OpenSandboxObservations observations) {
 		Assert.isTrue(streamIdleTimeout != null && !streamIdleTimeout.isNegative() && !streamIdleTimeout.isZero(),
 				"Stream idle timeout must be positive");
 		this.baseUrl = endpoint.url(protocol);
 		this.streamIdleTimeout = streamIdleTimeout;
+		this.observations = observations;
 		this.webClient = EndpointWebClients.create(builder, endpoint, protocol, headers,
 				(accessToken != null && !accessToken.isEmpty()) ? Map.of(ACCESS_TOKEN_HEADER, accessToken) : Map.of());
 	}
@@ -98,7 +120,7 @@ public final class ExecdClient {
 	public Flux<ExecutionEvent> runCommand(String command, CommandOptions options) {
 		Assert.hasText(command, "Command must not be empty");
 		Map<String, Object> body = commandBody(command, options, false);
-		return stream("/command", Map.of(), body, this::interruptCommand);
+		return this.observations.execution("command", stream("/command", Map.of(), body, this::interruptCommand));
 	}
 
 	/**
@@ -236,7 +258,8 @@ public final class ExecdClient {
 		if (timeout != null) {
 			body.put("timeout", timeout.toMillis());
 		}
-		return stream("/session/{id}/run", Map.of("id", id), body, (executionId) -> Mono.empty());
+		return this.observations.execution("session",
+				stream("/session/{id}/run", Map.of("id", id), body, (executionId) -> Mono.empty()));
 	}
 
 	/**
@@ -328,8 +351,8 @@ public final class ExecdClient {
 		}
 		contextBody.put("language", context.language());
 		Map<String, Object> body = Map.of("code", code, "context", contextBody);
-		return stream("/code", Map.of(), body,
-				(executionId) -> interruptCode((context.id() != null) ? context.id() : executionId));
+		return this.observations.execution("code", stream("/code", Map.of(), body,
+				(executionId) -> interruptCode((context.id() != null) ? context.id() : executionId)));
 	}
 
 	/**

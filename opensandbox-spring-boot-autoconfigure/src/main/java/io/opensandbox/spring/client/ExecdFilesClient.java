@@ -47,6 +47,7 @@ import io.opensandbox.spring.model.FileInfo;
 import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 import io.opensandbox.spring.model.SandboxEndpoint;
 
 /**
@@ -94,6 +95,8 @@ public final class ExecdFilesClient {
 
 	private final String baseUrl;
 
+	private final OpenSandboxObservations observations;
+
 	/**
 	 * Create a client. The builder is cloned, never changed.
 	 * @param builder the builder to start from (connector, observation, customizations)
@@ -104,6 +107,22 @@ public final class ExecdFilesClient {
 	 */
 	public ExecdFilesClient(WebClient.Builder builder, SandboxEndpoint endpoint, String protocol,
 			@Nullable String accessToken, Map<String, String> headers) {
+		this(builder, endpoint, protocol, accessToken, headers, OpenSandboxObservations.NOOP);
+	}
+
+	/**
+	 * Create a client that records an {@code opensandbox.file.transfer} observation for
+	 * every upload and download.
+	 * @param builder the builder to start from (connector, observation, customizations)
+	 * @param endpoint the execd endpoint of the sandbox
+	 * @param protocol {@code http} or {@code https}
+	 * @param accessToken execd's access token, if it requires one
+	 * @param headers extra headers for every request
+	 * @param observations where observations go
+	 */
+	public ExecdFilesClient(WebClient.Builder builder, SandboxEndpoint endpoint, String protocol,
+			@Nullable String accessToken, Map<String, String> headers, OpenSandboxObservations observations) {
+		this.observations = observations;
 		this.baseUrl = endpoint.url(protocol);
 		this.webClient = EndpointWebClients.create(builder, endpoint, protocol, headers,
 				(accessToken != null && !accessToken.isEmpty()) ? Map.of(ExecdClient.ACCESS_TOKEN_HEADER, accessToken)
@@ -134,20 +153,22 @@ public final class ExecdFilesClient {
 		Assert.notEmpty(files, "At least one file is needed");
 		Assert.noNullElements(files, "Files must not be null");
 		List<Part> parts = new ArrayList<>(files.size() * 2);
+		AtomicLong uploaded = new AtomicLong();
 		for (FileUpload file : files) {
 			byte[] metadata = WireJson.MAPPER.writeValueAsBytes(metadata(file));
 			parts.add(new UploadPart("metadata", METADATA_FILENAME, MediaType.APPLICATION_JSON,
 					() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(metadata))));
 			parts.add(new UploadPart("file", filename(file.path()), MediaType.APPLICATION_OCTET_STREAM,
-					() -> content(file.content())));
+					() -> content(file.content())
+						.doOnNext((buffer) -> uploaded.addAndGet(buffer.readableByteCount()))));
 		}
 		// Parts are written as a stream of Part, in order: MultipartBodyBuilder would group
 		// them by name (all metadata parts, then all file parts).
-		return call(HttpMethod.POST, "/files/upload", this.webClient.post()
+		return this.observations.transfer("upload", call(HttpMethod.POST, "/files/upload", this.webClient.post()
 			.uri("/files/upload")
 			.contentType(MediaType.MULTIPART_FORM_DATA)
 			.body(Flux.fromIterable(parts), Part.class)
-			.retrieve(), Void.class);
+			.retrieve(), Void.class), uploaded::get);
 	}
 
 	private static Map<String, Object> metadata(FileUpload file) {
@@ -231,8 +252,8 @@ public final class ExecdFilesClient {
 	public Mono<Long> download(String path, Path target) {
 		Assert.notNull(target, "'target' must not be null");
 		String request = "GET " + this.baseUrl + "/files/download";
-		return open(path, 0, null).flatMap((body) -> {
-			AtomicLong written = new AtomicLong();
+		AtomicLong written = new AtomicLong();
+		return this.observations.transfer("download", open(path, 0, null).flatMap((body) -> {
 			Flux<DataBuffer> counted = body.doOnNext((buffer) -> written.addAndGet(buffer.readableByteCount()));
 			// Opening (and truncating) the target blocks: keep it off the event loop
 			return DataBufferUtils
@@ -243,7 +264,7 @@ public final class ExecdFilesClient {
 				.onErrorMap((failure) -> ErrorTranslator.translate(failure, request))
 				.onErrorResume((failure) -> deleteQuietly(target).then(Mono.error(failure)))
 				.doOnCancel(() -> deleteQuietly(target).subscribe());
-		});
+		}), written::get);
 	}
 
 	private static Mono<Void> deleteQuietly(Path file) {

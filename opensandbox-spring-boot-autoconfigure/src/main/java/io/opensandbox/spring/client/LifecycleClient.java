@@ -23,6 +23,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
@@ -59,6 +60,8 @@ public final class LifecycleClient {
 
 	private final ServerAddress address;
 
+	private final OpenSandboxObservations observations;
+
 	/**
 	 * Create a client on top of a {@link WebClient.Builder}. The builder is cloned, never
 	 * changed; its connector, filters and observation settings are kept.
@@ -69,7 +72,23 @@ public final class LifecycleClient {
 	 */
 	public LifecycleClient(WebClient.Builder builder, ServerAddress address, @Nullable String apiKey,
 			Map<String, String> headers) {
+		this(builder, address, apiKey, headers, OpenSandboxObservations.NOOP);
+	}
+
+	/**
+	 * Create a client that records an {@code opensandbox.sandbox.operation} observation
+	 * for every call.
+	 * @param builder the builder to start from
+	 * @param address where the server is
+	 * @param apiKey the API key, or {@code null} for a server without authentication
+	 * @param headers extra headers for every request
+	 * @param observations where observations go
+	 */
+	public LifecycleClient(WebClient.Builder builder, ServerAddress address, @Nullable String apiKey,
+			Map<String, String> headers, OpenSandboxObservations observations) {
 		Assert.notNull(builder, "'builder' must not be null");
+		Assert.notNull(observations, "'observations' must not be null");
+		this.observations = observations;
 		Assert.notNull(address, "'address' must not be null");
 		this.address = address;
 		WebClient.Builder lifecycle = builder.clone()
@@ -144,9 +163,10 @@ public final class LifecycleClient {
 		variables.put("page", page);
 		variables.put("pageSize", pageSize);
 		String template = "/sandboxes?" + String.join("&", query);
-		return call(HttpMethod.GET, template,
+		return this.observations.operation("list", null,
+				call(HttpMethod.GET, template,
 				this.webClient.get().uri(template, variables).retrieve(), LifecycleWire.SandboxListJson.class)
-			.map(LifecycleWire.SandboxListJson::toPage);
+			.map(LifecycleWire.SandboxListJson::toPage));
 	}
 
 	/**
@@ -177,14 +197,15 @@ public final class LifecycleClient {
 	 */
 	public Mono<SandboxInfo> create(SandboxSpec spec) {
 		checkCreatable(spec);
-		return call(HttpMethod.POST, "/sandboxes",
+		return this.observations.operation("create", null,
+				call(HttpMethod.POST, "/sandboxes",
 				this.webClient.post()
 					.uri("/sandboxes")
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(LifecycleWire.createRequest(spec))
 					.retrieve(),
 				LifecycleWire.SandboxJson.class)
-			.map(LifecycleWire.SandboxJson::toInfo);
+			.map(LifecycleWire.SandboxJson::toInfo));
 	}
 
 	private static void checkCreatable(SandboxSpec spec) {
@@ -215,9 +236,10 @@ public final class LifecycleClient {
 	 */
 	public Mono<SandboxInfo> get(String sandboxId) {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
-		return call(HttpMethod.GET, "/sandboxes/{sandboxId}",
+		return this.observations.operation("get", id,
+				call(HttpMethod.GET, "/sandboxes/{sandboxId}",
 				this.webClient.get().uri("/sandboxes/{sandboxId}", id).retrieve(), LifecycleWire.SandboxJson.class)
-			.map(LifecycleWire.SandboxJson::toInfo);
+			.map(LifecycleWire.SandboxJson::toInfo));
 	}
 
 	/**
@@ -228,8 +250,9 @@ public final class LifecycleClient {
 	 */
 	public Mono<Void> delete(String sandboxId) {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
-		return call(HttpMethod.DELETE, "/sandboxes/{sandboxId}",
-				this.webClient.delete().uri("/sandboxes/{sandboxId}", id).retrieve(), Void.class);
+		return this.observations.operation("kill", id,
+				call(HttpMethod.DELETE, "/sandboxes/{sandboxId}",
+				this.webClient.delete().uri("/sandboxes/{sandboxId}", id).retrieve(), Void.class));
 	}
 
 	/**
@@ -239,7 +262,8 @@ public final class LifecycleClient {
 	 * @return completes when the server accepted the request
 	 */
 	public Mono<Void> pause(String sandboxId) {
-		return postWithoutBody("/sandboxes/{sandboxId}/pause", Identifiers.require(sandboxId, "Sandbox id"));
+		return this.observations.operation("pause", sandboxId,
+				postWithoutBody("/sandboxes/{sandboxId}/pause", Identifiers.require(sandboxId, "Sandbox id")));
 	}
 
 	/**
@@ -249,7 +273,8 @@ public final class LifecycleClient {
 	 * @return completes when the server accepted the request
 	 */
 	public Mono<Void> resume(String sandboxId) {
-		return postWithoutBody("/sandboxes/{sandboxId}/resume", Identifiers.require(sandboxId, "Sandbox id"));
+		return this.observations.operation("resume", sandboxId,
+				postWithoutBody("/sandboxes/{sandboxId}/resume", Identifiers.require(sandboxId, "Sandbox id")));
 	}
 
 	private Mono<Void> postWithoutBody(String template, String id) {
@@ -265,14 +290,15 @@ public final class LifecycleClient {
 	public Mono<Instant> renewExpiration(String sandboxId, Instant expiresAt) {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		Assert.notNull(expiresAt, "'expiresAt' must not be null");
-		return call(HttpMethod.POST, "/sandboxes/{sandboxId}/renew-expiration",
+		return this.observations.operation("renew", id,
+				call(HttpMethod.POST, "/sandboxes/{sandboxId}/renew-expiration",
 				this.webClient.post()
 					.uri("/sandboxes/{sandboxId}/renew-expiration", id)
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(Map.of("expiresAt", expiresAt.toString()))
 					.retrieve(),
 				LifecycleWire.ExpirationJson.class)
-			.map(LifecycleWire.ExpirationJson::toInstant);
+			.map(LifecycleWire.ExpirationJson::toInstant));
 	}
 
 	/**
@@ -287,14 +313,15 @@ public final class LifecycleClient {
 		Assert.notNull(patch, "'patch' must not be null");
 		checkMetadataKeys(patch);
 		Map<String, @Nullable String> body = new LinkedHashMap<>(patch);
-		return call(HttpMethod.PATCH, "/sandboxes/{sandboxId}/metadata",
+		return this.observations.operation("patch-metadata", id,
+				call(HttpMethod.PATCH, "/sandboxes/{sandboxId}/metadata",
 				this.webClient.patch()
 					.uri("/sandboxes/{sandboxId}/metadata", id)
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(body)
 					.retrieve(),
 				LifecycleWire.SandboxJson.class)
-			.map(LifecycleWire.SandboxJson::toInfo);
+			.map(LifecycleWire.SandboxJson::toInfo));
 	}
 
 	/**
@@ -322,9 +349,10 @@ public final class LifecycleClient {
 			template += "?expires={expires}";
 			variables.put("expires", Math.max(0, expires.getEpochSecond()));
 		}
-		return call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
+		return this.observations.operation("endpoint", id,
+				call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
 				LifecycleWire.EndpointJson.class)
-			.map(LifecycleWire.EndpointJson::toEndpoint);
+			.map(LifecycleWire.EndpointJson::toEndpoint));
 	}
 
 	/**
@@ -337,14 +365,15 @@ public final class LifecycleClient {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		Assert.isTrue(name == null || !name.isBlank(), "Snapshot name must not be blank");
 		Map<String, Object> body = (name != null) ? Map.of("name", name) : Map.of();
-		return call(HttpMethod.POST, "/sandboxes/{sandboxId}/snapshots",
+		return this.observations.operation("create-snapshot", id,
+				call(HttpMethod.POST, "/sandboxes/{sandboxId}/snapshots",
 				this.webClient.post()
 					.uri("/sandboxes/{sandboxId}/snapshots", id)
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(body)
 					.retrieve(),
 				LifecycleWire.SnapshotJson.class)
-			.map(LifecycleWire.SnapshotJson::toInfo);
+			.map(LifecycleWire.SnapshotJson::toInfo));
 	}
 
 	/**
@@ -354,9 +383,10 @@ public final class LifecycleClient {
 	 */
 	public Mono<SnapshotInfo> getSnapshot(String snapshotId) {
 		String id = Identifiers.require(snapshotId, "Snapshot id");
-		return call(HttpMethod.GET, "/snapshots/{snapshotId}",
+		return this.observations.operation("get-snapshot", null,
+				call(HttpMethod.GET, "/snapshots/{snapshotId}",
 				this.webClient.get().uri("/snapshots/{snapshotId}", id).retrieve(), LifecycleWire.SnapshotJson.class)
-			.map(LifecycleWire.SnapshotJson::toInfo);
+			.map(LifecycleWire.SnapshotJson::toInfo));
 	}
 
 	/**
@@ -385,9 +415,10 @@ public final class LifecycleClient {
 		variables.put("page", page);
 		variables.put("pageSize", pageSize);
 		String template = "/snapshots?" + String.join("&", query);
-		return call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
+		return this.observations.operation("list-snapshots", null,
+				call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
 				LifecycleWire.SnapshotListJson.class)
-			.map(LifecycleWire.SnapshotListJson::toPage);
+			.map(LifecycleWire.SnapshotListJson::toPage));
 	}
 
 	/**
@@ -397,8 +428,9 @@ public final class LifecycleClient {
 	 */
 	public Mono<Void> deleteSnapshot(String snapshotId) {
 		String id = Identifiers.require(snapshotId, "Snapshot id");
-		return call(HttpMethod.DELETE, "/snapshots/{snapshotId}",
-				this.webClient.delete().uri("/snapshots/{snapshotId}", id).retrieve(), Void.class);
+		return this.observations.operation("delete-snapshot", null,
+				call(HttpMethod.DELETE, "/snapshots/{snapshotId}",
+				this.webClient.delete().uri("/snapshots/{snapshotId}", id).retrieve(), Void.class));
 	}
 
 	/**
@@ -407,9 +439,10 @@ public final class LifecycleClient {
 	 * @return the status the server reports, for example {@code healthy}
 	 */
 	public Mono<String> health() {
-		return call(HttpMethod.GET + " " + this.address.healthUri(),
+		return this.observations.operation("health", null,
+				call(HttpMethod.GET + " " + this.address.healthUri(),
 				this.webClient.get().uri(this.address.healthUri()).retrieve(), LifecycleWire.HealthJson.class)
-			.map((health) -> LifecycleWire.require(health.status(), "status"));
+			.map((health) -> LifecycleWire.require(health.status(), "status")));
 	}
 
 	private static void checkPaging(int page, int pageSize) {

@@ -9,6 +9,7 @@ import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.model.SandboxEndpoint;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * Creates the clients for a sandbox's endpoints (execd, egress) from one shared
@@ -30,6 +31,8 @@ public final class SandboxEndpointClients {
 
 	private final Duration streamIdleTimeout;
 
+	private final OpenSandboxObservations observations;
+
 	/**
 	 * Create a factory.
 	 * @param builder the builder every client starts from (it is cloned, never changed)
@@ -40,7 +43,22 @@ public final class SandboxEndpointClients {
 	 */
 	public SandboxEndpointClients(WebClient.Builder builder, String protocol, Map<String, String> headers,
 			@Nullable String execdAccessToken, Duration streamIdleTimeout) {
+		this(builder, protocol, headers, execdAccessToken, streamIdleTimeout, OpenSandboxObservations.NOOP);
+	}
+
+	/**
+	 * Create a factory whose clients record observations.
+	 * @param builder the builder every client starts from (it is cloned, never changed)
+	 * @param protocol {@code http} or {@code https}
+	 * @param headers extra headers for every request
+	 * @param execdAccessToken execd's access token, if it requires one
+	 * @param streamIdleTimeout how long an execd stream may stay silent
+	 * @param observations where observations go
+	 */
+	public SandboxEndpointClients(WebClient.Builder builder, String protocol, Map<String, String> headers,
+			@Nullable String execdAccessToken, Duration streamIdleTimeout, OpenSandboxObservations observations) {
 		Assert.notNull(builder, "'builder' must not be null");
+		this.observations = observations;
 		Assert.hasText(protocol, "'protocol' must not be empty");
 		this.builder = builder.clone();
 		this.protocol = protocol;
@@ -56,7 +74,7 @@ public final class SandboxEndpointClients {
 	 */
 	public ExecdClient execd(SandboxEndpoint endpoint) {
 		return new ExecdClient(this.builder, endpoint, this.protocol, this.execdAccessToken, this.headers,
-				this.streamIdleTimeout);
+				this.streamIdleTimeout, this.observations);
 	}
 
 	/**
@@ -65,7 +83,8 @@ public final class SandboxEndpointClients {
 	 * @return the client
 	 */
 	public ExecdFilesClient files(SandboxEndpoint endpoint) {
-		return new ExecdFilesClient(this.builder, endpoint, this.protocol, this.execdAccessToken, this.headers);
+		return new ExecdFilesClient(this.builder, endpoint, this.protocol, this.execdAccessToken, this.headers,
+				this.observations);
 	}
 
 	/**
@@ -75,6 +94,14 @@ public final class SandboxEndpointClients {
 	 */
 	public EgressClient egress(SandboxEndpoint endpoint) {
 		return new EgressClient(this.builder, endpoint, this.protocol, this.headers);
+	}
+
+	/**
+	 * Where observations of the endpoint clients go.
+	 * @return the observations
+	 */
+	public OpenSandboxObservations getObservations() {
+		return this.observations;
 	}
 
 	/**

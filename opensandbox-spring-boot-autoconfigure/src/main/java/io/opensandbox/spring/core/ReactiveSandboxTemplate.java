@@ -141,7 +141,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 				: readinessCheck;
 		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, check, this.settings.readyTimeout(),
 				this.settings.readyPollInterval(), this.settings.useServerProxy());
-		return waiter.await()
+		return this.clients.getObservations()
+			.ready(sandbox.id(), waiter.await())
 			.thenReturn(sandbox)
 			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(failure)));
 	}

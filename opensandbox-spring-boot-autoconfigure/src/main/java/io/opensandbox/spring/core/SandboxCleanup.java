@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,9 @@ import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
+import io.opensandbox.spring.observation.CleanupContext;
+import io.opensandbox.spring.observation.OpenSandboxObservationContext;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * Keeps the application's sandboxes alive while it runs and kills them when it stops, so
@@ -53,6 +57,8 @@ public class SandboxCleanup implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final OpenSandboxObservations observations;
+
 	private volatile @Nullable Disposable keepAlive;
 
 	private volatile boolean running;
@@ -67,7 +73,23 @@ public class SandboxCleanup implements SmartLifecycle {
 	 */
 	public SandboxCleanup(LifecycleClient lifecycle, SandboxTracker tracker, @Nullable SandboxScope scope,
 			Settings settings, Clock clock) {
+		this(lifecycle, tracker, scope, settings, clock, OpenSandboxObservations.NOOP);
+	}
+
+	/**
+	 * Create the cleanup, recording the shutdown sweep as an {@code opensandbox.cleanup}
+	 * observation.
+	 * @param lifecycle the lifecycle client
+	 * @param tracker the tracked sandboxes
+	 * @param scope the sandbox scope whose beans are destroyed at shutdown, if any
+	 * @param settings what to do and when
+	 * @param clock the clock renewals are computed with
+	 * @param observations where observations go
+	 */
+	public SandboxCleanup(LifecycleClient lifecycle, SandboxTracker tracker, @Nullable SandboxScope scope,
+			Settings settings, Clock clock, OpenSandboxObservations observations) {
 		Assert.notNull(lifecycle, "'lifecycle' must not be null");
+		this.observations = observations;
 		Assert.notNull(tracker, "'tracker' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		this.lifecycle = lifecycle;
@@ -169,6 +191,9 @@ public class SandboxCleanup implements SmartLifecycle {
 		}
 		int total = this.tracker.size();
 		AtomicInteger failed = new AtomicInteger();
+		CleanupContext context = new CleanupContext();
+		context.setTracked(total);
+		Observation observation = this.observations.cleanup(context).start();
 		Mono<Void> sweep = destroyScoped.onErrorResume((ex) -> Mono.empty())
 			.then(Mono.defer(() -> Flux.fromIterable(this.tracker.tracked())
 				.flatMap((sandbox) -> kill(sandbox.id()).onErrorResume((ex) -> {
@@ -177,8 +202,14 @@ public class SandboxCleanup implements SmartLifecycle {
 					return Mono.empty();
 				}), this.settings.concurrency())
 				.then()));
-		boolean finished = runWithin(sweep, deadline);
+		boolean finished = runWithin(sweep.contextWrite((reactorContext) -> reactorContext
+			.put(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, observation)), deadline);
 		List<TrackedSandbox> left = this.tracker.tracked();
+		context.setFailed(failed.get());
+		context.setKilled(Math.max(0, total - left.size()));
+		context.setOutcome(left.isEmpty() ? OpenSandboxObservationContext.Outcome.SUCCESS
+				: OpenSandboxObservationContext.Outcome.ERROR);
+		observation.stop();
 		if (!left.isEmpty()) {
 			logger.warn(left.size() + " of " + Math.max(total, left.size())
 					+ " sandboxes could not be killed at shutdown (" + failed.get() + " failed"

@@ -493,6 +493,92 @@ class OpenSandboxAutoConfigurationTests {
 					.isEqualTo(Duration.ofSeconds(3))));
 	}
 
+	@Test
+	void observationsGoToTheObservationRegistry() {
+		stubSandbox();
+		io.micrometer.observation.tck.TestObservationRegistry registry = io.micrometer.observation.tck.TestObservationRegistry
+			.create();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain())
+			.withBean(io.micrometer.observation.ObservationRegistry.class, () -> registry)
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(registry)
+			.hasObservationWithNameEqualTo("opensandbox.sandbox.operation");
+	}
+
+	@Test
+	void observationsCanBeTurnedOffWithManagementObservationsEnable() {
+		stubSandbox();
+		java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ApplicationContextRunner runner = this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration.class))
+			.withPropertyValues("opensandbox.domain=" + domain())
+			.withBean(io.micrometer.observation.ObservationHandler.class,
+					() -> new io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context>() {
+
+						@Override
+						public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+							return true;
+						}
+
+						@Override
+						public void onStart(io.micrometer.observation.Observation.Context context) {
+							observed.add(context.getName());
+						}
+
+					});
+		runner.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		assertThat(observed).contains("opensandbox.sandbox.operation");
+		observed.clear();
+		runner.withPropertyValues("management.observations.enable.opensandbox=false")
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		assertThat(observed).noneMatch((name) -> name.startsWith("opensandbox."));
+	}
+
+	@Test
+	void customObservationConventionBeansAreUsed() {
+		stubSandbox();
+		io.micrometer.observation.tck.TestObservationRegistry registry = io.micrometer.observation.tck.TestObservationRegistry
+			.create();
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain())
+			.withBean(io.micrometer.observation.ObservationRegistry.class, () -> registry)
+			.withBean(io.opensandbox.spring.observation.SandboxOperationObservationConvention.class,
+					() -> new io.opensandbox.spring.observation.DefaultSandboxOperationObservationConvention() {
+
+						@Override
+						public String getName() {
+							return "team.sandbox.calls";
+						}
+
+					})
+			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
+		io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(registry)
+			.hasObservationWithNameEqualTo("team.sandbox.calls");
+	}
+
+	@Test
+	void activeSandboxesGaugeFollowsTheTracker() {
+		this.contextRunner.run((context) -> {
+			io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+			context.getBean("openSandboxMeterBinder", io.micrometer.core.instrument.binder.MeterBinder.class)
+				.bindTo(meters);
+			SandboxTracker tracker = context.getBean(SandboxTracker.class);
+			tracker.track(new io.opensandbox.spring.core.TrackedSandbox("a", null, java.time.Instant.now(), null, null,
+					null));
+			tracker.track(new io.opensandbox.spring.core.TrackedSandbox("b", null, java.time.Instant.now(), null, null,
+					null));
+			assertThat(meters.get("opensandbox.sandboxes.active").gauge().value()).isEqualTo(2.0);
+			tracker.untrack("a");
+			assertThat(meters.get("opensandbox.sandboxes.active").gauge().value()).isEqualTo(1.0);
+		});
+	}
+
+	@Test
+	void noGaugeWithoutMicrometerCore() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(io.micrometer.core.instrument.binder.MeterBinder.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("openSandboxMeterBinder"));
+	}
+
 	private static String domain() {
 		return "127.0.0.1:" + server.getPort();
 	}

@@ -1,0 +1,20 @@
+package io.opensandbox.spring.observation;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+
+/**
+ * Convention for the observation of a command or code execution; define a bean of this type to replace
+ * the default.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public interface CommandExecutionObservationConvention extends ObservationConvention<CommandExecutionContext> {
+
+	@Override
+	default boolean supportsContext(Observation.Context context) {
+		return context instanceof CommandExecutionContext;
+	}
+
+}

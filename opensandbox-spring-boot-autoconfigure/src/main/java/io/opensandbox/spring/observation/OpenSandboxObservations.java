@@ -1,0 +1,230 @@
+package io.opensandbox.spring.observation;
+
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
+
+import org.springframework.util.Assert;
+
+import io.opensandbox.spring.model.ExecutionError;
+import io.opensandbox.spring.model.ExecutionEvent;
+
+/**
+ * Records OpenSandbox observations around reactive work: each observation starts on
+ * subscription, ends with the work (success, error or cancellation), takes the
+ * observation in the Reactor context as its parent, and is itself the parent of the HTTP
+ * client observations made inside it, so traces nest and propagate to the server.
+ * Thread-safe.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+public final class OpenSandboxObservations {
+
+	/** Records nothing. */
+	public static final OpenSandboxObservations NOOP = new OpenSandboxObservations(ObservationRegistry.NOOP, null,
+			null, null, null);
+
+	/** The Reactor context key under which Micrometer keeps the current observation. */
+	public static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
+
+	private static final String OBSERVATION_KEY = OBSERVATION_CONTEXT_KEY;
+
+	private static final SandboxOperationObservationConvention DEFAULT_OPERATION = new DefaultSandboxOperationObservationConvention();
+
+	private static final SandboxOperationObservationConvention DEFAULT_READY = new DefaultSandboxReadyObservationConvention();
+
+	private static final CommandExecutionObservationConvention DEFAULT_EXECUTION = new DefaultCommandExecutionObservationConvention();
+
+	private static final FileTransferObservationConvention DEFAULT_TRANSFER = new DefaultFileTransferObservationConvention();
+
+	private static final CleanupObservationConvention DEFAULT_CLEANUP = new DefaultCleanupObservationConvention();
+
+	private final ObservationRegistry registry;
+
+	private final @Nullable SandboxOperationObservationConvention operationConvention;
+
+	private final @Nullable CommandExecutionObservationConvention executionConvention;
+
+	private final @Nullable FileTransferObservationConvention transferConvention;
+
+	private final @Nullable CleanupObservationConvention cleanupConvention;
+
+	/**
+	 * Create an instance.
+	 * @param registry the registry
+	 * @param operationConvention a convention replacing the default for lifecycle calls
+	 * and readiness, or {@code null}
+	 * @param executionConvention a convention replacing the default for executions, or
+	 * {@code null}
+	 * @param transferConvention a convention replacing the default for file transfers, or
+	 * {@code null}
+	 * @param cleanupConvention a convention replacing the default for the shutdown sweep,
+	 * or {@code null}
+	 */
+	public OpenSandboxObservations(ObservationRegistry registry,
+			@Nullable SandboxOperationObservationConvention operationConvention,
+			@Nullable CommandExecutionObservationConvention executionConvention,
+			@Nullable FileTransferObservationConvention transferConvention,
+			@Nullable CleanupObservationConvention cleanupConvention) {
+		Assert.notNull(registry, "'registry' must not be null");
+		this.registry = registry;
+		this.operationConvention = operationConvention;
+		this.executionConvention = executionConvention;
+		this.transferConvention = transferConvention;
+		this.cleanupConvention = cleanupConvention;
+	}
+
+	/**
+	 * Observe a lifecycle call as {@code opensandbox.sandbox.operation}.
+	 * @param <T> the result type
+	 * @param operation the operation name, for example {@code create}
+	 * @param sandboxId the sandbox, if the call concerns one
+	 * @param call the call
+	 * @return the observed call
+	 */
+	public <T> Mono<T> operation(String operation, @Nullable String sandboxId, Mono<T> call) {
+		return observe(() -> {
+			SandboxOperationContext context = new SandboxOperationContext(operation);
+			context.setSandboxId(sandboxId);
+			return OpenSandboxObservationDocumentation.SANDBOX_OPERATION.observation(this.operationConvention,
+					DEFAULT_OPERATION, () -> context, this.registry);
+		}, call);
+	}
+
+	/**
+	 * Observe the wait for a new sandbox to be ready as {@code opensandbox.sandbox.ready}.
+	 * @param <T> the result type
+	 * @param sandboxId the sandbox
+	 * @param wait the wait
+	 * @return the observed wait
+	 */
+	public <T> Mono<T> ready(String sandboxId, Mono<T> wait) {
+		return observe(() -> {
+			SandboxOperationContext context = new SandboxOperationContext(
+					DefaultSandboxOperationObservationConvention.READY);
+			context.setSandboxId(sandboxId);
+			return OpenSandboxObservationDocumentation.SANDBOX_READY.observation(null, DEFAULT_READY, () -> context,
+					this.registry);
+		}, wait);
+	}
+
+	/**
+	 * Observe a whole execution stream as {@code opensandbox.command.execution}: the
+	 * observation ends with the stream, and records the execution id and whether the exit
+	 * code was zero.
+	 * @param kind {@code command}, {@code session} or {@code code}
+	 * @param events the event stream
+	 * @return the observed stream
+	 */
+	public Flux<ExecutionEvent> execution(String kind, Flux<ExecutionEvent> events) {
+		if (this.registry.isNoop()) {
+			return events;
+		}
+		return Flux.deferContextual((view) -> {
+			CommandExecutionContext context = new CommandExecutionContext(kind);
+			Observation observation = start(OpenSandboxObservationDocumentation.COMMAND_EXECUTION
+				.observation(this.executionConvention, DEFAULT_EXECUTION, () -> context, this.registry), view);
+			return finish(events.doOnNext((event) -> record(context, event)), observation, context);
+		});
+	}
+
+	private static void record(CommandExecutionContext context, ExecutionEvent event) {
+		if (event.type() == ExecutionEvent.Type.INIT && context.getCommandId() == null) {
+			context.setCommandId(event.text());
+		}
+		else if (event.type() == ExecutionEvent.Type.ERROR) {
+			ExecutionError error = event.error();
+			context.setExitCode((error != null) ? error.exitCode() : null);
+		}
+		else if (event.type() == ExecutionEvent.Type.EXECUTION_COMPLETE && context.getExitCode() == null) {
+			context.setExitCode(0);
+		}
+	}
+
+	/**
+	 * Observe an upload or download as {@code opensandbox.file.transfer}.
+	 * @param <T> the result type
+	 * @param direction {@code upload} or {@code download}
+	 * @param transfer the transfer
+	 * @param bytes how many bytes were transferred, read when the transfer ends
+	 * @return the observed transfer
+	 */
+	public <T> Mono<T> transfer(String direction, Mono<T> transfer, LongSupplier bytes) {
+		if (this.registry.isNoop()) {
+			return transfer;
+		}
+		return Mono.deferContextual((view) -> {
+			FileTransferContext context = new FileTransferContext(direction);
+			Observation observation = start(OpenSandboxObservationDocumentation.FILE_TRANSFER
+				.observation(this.transferConvention, DEFAULT_TRANSFER, () -> context, this.registry), view);
+			Mono<T> counted = transfer.doOnTerminate(() -> context.setBytes(bytes.getAsLong()))
+				.doOnCancel(() -> context.setBytes(bytes.getAsLong()));
+			return finish(counted.flux(), observation, context).singleOrEmpty();
+		});
+	}
+
+	/**
+	 * An observation of the shutdown sweep, as {@code opensandbox.cleanup}, not yet
+	 * started; the sweep is blocking.
+	 * @param context the context the sweep fills in
+	 * @return the observation
+	 */
+	public Observation cleanup(CleanupContext context) {
+		return OpenSandboxObservationDocumentation.CLEANUP.observation(this.cleanupConvention, DEFAULT_CLEANUP,
+				() -> context, this.registry);
+	}
+
+	/**
+	 * The registry observations go to.
+	 * @return the registry
+	 */
+	public ObservationRegistry getRegistry() {
+		return this.registry;
+	}
+
+	private <T> Mono<T> observe(Supplier<Observation> observations, Mono<T> work) {
+		if (this.registry.isNoop()) {
+			return work;
+		}
+		return Mono.deferContextual((view) -> {
+			Observation observation = observations.get();
+			// A predicate (management.observations.enable.*) may have turned it off
+			if (observation.isNoop()
+					|| !(observation.getContext() instanceof OpenSandboxObservationContext context)) {
+				return work;
+			}
+			return finish(work.flux(), start(observation, view), context).singleOrEmpty();
+		});
+	}
+
+	private static Observation start(Observation observation, ContextView view) {
+		Object parent = view.getOrDefault(OBSERVATION_KEY, null);
+		if (parent instanceof Observation parentObservation) {
+			observation.parentObservation(parentObservation);
+		}
+		return observation.start();
+	}
+
+	private static <T> Flux<T> finish(Flux<T> work, Observation observation, OpenSandboxObservationContext context) {
+		return work.doOnError((failure) -> {
+			context.setOutcome(OpenSandboxObservationContext.Outcome.ERROR);
+			observation.error(failure);
+		})
+			// Stopped before the signal reaches the caller, so a caller that blocks sees it
+			// finished
+			.doOnTerminate(observation::stop)
+			.doOnCancel(() -> {
+				context.setOutcome(OpenSandboxObservationContext.Outcome.CANCELLED);
+				observation.stop();
+			})
+			.contextWrite((reactorContext) -> reactorContext.put(OBSERVATION_KEY, observation));
+	}
+
+}
