@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,8 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * The one retry policy of every OpenSandbox client, applied as an exchange filter.
@@ -82,6 +85,12 @@ public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBack
 		boolean idempotent = isIdempotent(request);
 		long started = System.nanoTime();
 		AtomicInteger attempts = new AtomicInteger();
+		return Mono.deferContextual((view) -> attempts(request, next, idempotent, started, attempts,
+				view.getOrDefault(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, null)));
+	}
+
+	private Mono<ClientResponse> attempts(ClientRequest request, ExchangeFunction next, boolean idempotent,
+			long started, AtomicInteger attempts, @Nullable Object observation) {
 		return Mono.defer(() -> {
 			attempts.incrementAndGet();
 			return next.exchange(request);
@@ -111,6 +120,10 @@ public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBack
 			}
 			else {
 				return Mono.error(failure);
+			}
+			if (observation instanceof Observation current) {
+				current.event(Observation.Event.of("opensandbox.retry",
+						"retry " + attempts.get() + " after " + describe(failure)));
 			}
 			if (logger.isDebugEnabled()) {
 				logger.debug("Retrying " + request.method() + " " + request.url().getPath() + " in " + delay.toMillis()

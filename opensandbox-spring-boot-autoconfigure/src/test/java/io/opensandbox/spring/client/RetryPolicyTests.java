@@ -222,6 +222,22 @@ class RetryPolicyTests {
 		assertThat(policy.delay(1, Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(300));
 	}
 
+	@Test
+	void retriesAreRecordedOnTheCurrentObservation() {
+		answerInTurn(() -> get(urlEqualTo("/v1/sandboxes/abc")), json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}"),
+				json(200, SANDBOX));
+		io.micrometer.observation.tck.TestObservationRegistry registry = io.micrometer.observation.tck.TestObservationRegistry
+			.create();
+		LifecycleClient client = new LifecycleClient(
+				WebClient.builder().observationRegistry(registry).filter(POLICY.asFilter()),
+				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), null, Map.of());
+		client.get("abc").block();
+		io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(registry)
+			.hasObservationWithNameEqualTo("http.client.requests")
+			.that()
+			.hasEvent(io.micrometer.observation.Observation.Event.of("opensandbox.retry"));
+	}
+
 	private static ResponseDefinitionBuilder json(int status, String body) {
 		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
 	}
