@@ -139,30 +139,30 @@ public final class ErrorTranslator {
 		}
 		String where = (failure instanceof WebClientRequestException requestException)
 				? requestException.getMethod() + " " + withoutQuery(requestException.getUri()) : request;
-		if (has(failure, ConnectTimeoutException.class)) {
+		if (hasCause(failure, ConnectTimeoutException.class)) {
 			return new OpenSandboxTimeoutException(where + ": connect timed out", failure);
 		}
-		if (has(failure, ReadTimeoutException.class) || has(failure, SocketTimeoutException.class)
-				|| has(failure, TimeoutException.class)) {
+		if (hasCause(failure, ReadTimeoutException.class) || hasCause(failure, SocketTimeoutException.class)
+				|| hasCause(failure, TimeoutException.class)) {
 			return new OpenSandboxTimeoutException(where + ": no response within the read timeout", failure);
 		}
-		if (has(failure, WriteTimeoutException.class)) {
+		if (hasCause(failure, WriteTimeoutException.class)) {
 			return new OpenSandboxTimeoutException(where + ": request could not be written in time", failure);
 		}
-		if (has(failure, UnknownHostException.class)) {
+		if (hasCause(failure, UnknownHostException.class)) {
 			return new OpenSandboxIoException(where + ": unknown host", failure);
 		}
-		if (has(failure, ConnectException.class)) {
+		if (hasCause(failure, ConnectException.class)) {
 			return new OpenSandboxIoException(where + ": connection refused", failure);
 		}
-		if (has(failure, PrematureCloseException.class)) {
+		if (hasCause(failure, PrematureCloseException.class)) {
 			return new OpenSandboxIoException(where + ": connection closed before the response was complete",
 					failure);
 		}
-		if (has(failure, IOException.class) || failure instanceof WebClientRequestException) {
+		if (hasCause(failure, IOException.class) || failure instanceof WebClientRequestException) {
 			return new OpenSandboxIoException(where + ": " + rootMessage(failure), failure);
 		}
-		if (failure instanceof CodecException || has(failure, JacksonException.class)) {
+		if (failure instanceof CodecException || hasCause(failure, JacksonException.class)) {
 			return new OpenSandboxProtocolException(where + ": unreadable response body: " + rootMessage(failure),
 					failure);
 		}
@@ -210,7 +210,7 @@ public final class ErrorTranslator {
 		return (query >= 0) ? text.substring(0, query) : text;
 	}
 
-	private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+	static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
 			if (type.isInstance(candidate)) {
 				return true;
@@ -222,11 +222,16 @@ public final class ErrorTranslator {
 		return false;
 	}
 
-	private static String rootMessage(Throwable failure) {
+	static Throwable rootCause(Throwable failure) {
 		Throwable root = failure;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
+		return root;
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = rootCause(failure);
 		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 

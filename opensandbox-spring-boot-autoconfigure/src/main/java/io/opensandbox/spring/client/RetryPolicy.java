@@ -171,34 +171,18 @@ public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBack
 		if (!(failure instanceof WebClientRequestException)) {
 			return false;
 		}
-		if (has(failure, ConnectException.class)) {
+		if (ErrorTranslator.hasCause(failure, ConnectException.class)) {
 			// Refused or timed out while connecting: nothing was sent
 			return true;
 		}
-		return idempotent && has(failure, IOException.class);
-	}
-
-	private static boolean has(Throwable failure, Class<? extends Throwable> type) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (type.isInstance(candidate)) {
-				return true;
-			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-		}
-		return false;
+		return idempotent && ErrorTranslator.hasCause(failure, IOException.class);
 	}
 
 	private static String describe(Throwable failure) {
 		if (failure instanceof RetryableStatus retryable) {
 			return "HTTP " + retryable.status;
 		}
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getClass().getSimpleName();
+		return ErrorTranslator.rootCause(failure).getClass().getSimpleName();
 	}
 
 	/**
