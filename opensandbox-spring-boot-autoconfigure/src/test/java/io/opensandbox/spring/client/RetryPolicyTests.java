@@ -235,7 +235,7 @@ class RetryPolicyTests {
 		io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(registry)
 			.hasObservationWithNameEqualTo("http.client.requests")
 			.that()
-			.hasEvent(io.micrometer.observation.Observation.Event.of("opensandbox.retry"));
+			.hasEvent("opensandbox.retry");
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String body) {
