@@ -24,6 +24,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -34,9 +35,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.codec.multipart.FilePart;
 import org.springframework.http.codec.multipart.Part;
+import org.springframework.http.codec.multipart.PartHttpMessageWriter;
 import org.springframework.util.Assert;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriBuilder;
 
@@ -88,6 +93,8 @@ public final class ExecdFilesClient {
 
 	private static final ParameterizedTypeReference<Map<String, ReplaceResultJson>> REPLACE_RESULTS = new ParameterizedTypeReference<>() {
 	};
+
+	private static final ResolvableType PART_TYPE = ResolvableType.forClass(Part.class);
 
 	private static final Log logger = LogFactory.getLog(ExecdFilesClient.class);
 
@@ -163,12 +170,20 @@ public final class ExecdFilesClient {
 						.doOnNext((buffer) -> uploaded.addAndGet(buffer.readableByteCount()))));
 		}
 		// Parts are written as a stream of Part, in order: MultipartBodyBuilder would group
-		// them by name (all metadata parts, then all file parts).
-		return this.observations.transfer("upload", call(HttpMethod.POST, "/files/upload", this.webClient.post()
-			.uri("/files/upload")
-			.contentType(MediaType.MULTIPART_FORM_DATA)
-			.body(Flux.fromIterable(parts), Part.class)
-			.retrieve(), Void.class), uploaded::get);
+		// them by name (all metadata parts, then all file parts). The body is written on the
+		// event loop, and Spring's writer would draw the boundary from a SecureRandom there,
+		// which reads /dev/urandom: draw it beforehand, off the event loop.
+		Mono<byte[]> boundary = Mono.fromCallable(MimeTypeUtils::generateMultipartBoundary)
+			.subscribeOn(Schedulers.boundedElastic());
+		return this.observations.transfer("upload", boundary.flatMap((bytes) -> {
+			BodyInserter<Flux<Part>, ClientHttpRequest> body = (request, context) -> new UploadWriter(bytes)
+				.write(Flux.fromIterable(parts), PART_TYPE, MediaType.MULTIPART_FORM_DATA, request, context.hints());
+			return call(HttpMethod.POST, "/files/upload", this.webClient.post()
+				.uri("/files/upload")
+				.contentType(MediaType.MULTIPART_FORM_DATA)
+				.body(body)
+				.retrieve(), Void.class);
+		}), uploaded::get);
 	}
 
 	private static Map<String, Object> metadata(FileUpload file) {
@@ -679,6 +694,24 @@ public final class ExecdFilesClient {
 		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 			.bodyToMono(type)
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + path));
+	}
+
+	/**
+	 * Spring's writer of a stream of {@link Part}s, with a boundary drawn beforehand.
+	 */
+	private static final class UploadWriter extends PartHttpMessageWriter {
+
+		private final byte[] boundary;
+
+		UploadWriter(byte[] boundary) {
+			this.boundary = boundary;
+		}
+
+		@Override
+		protected byte[] generateMultipartBoundary() {
+			return this.boundary;
+		}
+
 	}
 
 	/**
