@@ -21,6 +21,10 @@ public final class Benchmarks {
 	public static void main(String[] args) throws Exception {
 		List<String> rows = new ArrayList<>();
 		rows.add(ShutdownBenchmark.run(1000, 50, 5));
+		rows.addAll(CreateToReadyBenchmark.run(500, 3, 15));
+		rows.addAll(CommandOutputBenchmark.run(1_000_000, 1, 5));
+		rows.addAll(LifecycleGetBenchmark.run(1, 2_000, 1, 5));
+		rows.addAll(LifecycleGetBenchmark.run(64, 20_000, 1, 5));
 		write(rows);
 	}
 

@@ -388,9 +388,9 @@ public final class ExecdClient {
 			.httpRequest(this::streamResponseTimeout)
 			.retrieve()
 			.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-			.bodyToFlux(DataBuffer.class);
+			.bodyToFlux(DataBuffer.class)
+			.timeout(this.streamIdleTimeout);
 		return ExecdStreamDecoder.decode(bytes, MetricsJson.class)
-			.timeout(this.streamIdleTimeout)
 			.map(MetricsJson::toMetrics)
 			.concatWith(Flux.error(() -> new OpenSandboxStreamException(
 					request + ": execd ended the metrics stream, which only ends when cancelled", null)))
@@ -430,9 +430,11 @@ public final class ExecdClient {
 				.bodyValue(body)
 				.retrieve()
 				.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-				.bodyToFlux(DataBuffer.class);
+				.bodyToFlux(DataBuffer.class)
+				// Silence is measured on the network buffers, not per event: one timer per
+				// buffer instead of one per line keeps decoding fast
+				.timeout(this.streamIdleTimeout);
 			return ExecdStreamDecoder.decode(bytes)
-				.timeout(this.streamIdleTimeout)
 				.doOnNext((event) -> {
 					started.set(true);
 					if (event.type() == ExecutionEvent.Type.INIT && event.text() != null) {

@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -54,10 +55,10 @@ public final class ExecdStreamDecoder<T> {
 
 	private int pendingLength;
 
-	private final Class<T> type;
+	private final ObjectReader reader;
 
 	private ExecdStreamDecoder(Class<T> type) {
-		this.type = type;
+		this.reader = WireJson.MAPPER.readerFor(type);
 	}
 
 	/**
@@ -216,7 +217,7 @@ public final class ExecdStreamDecoder<T> {
 			return null;
 		}
 		try {
-			return WireJson.MAPPER.readValue(bytes, offset, length, this.type);
+			return this.reader.readValue(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
 			skip(bytes, offset, length, ex);

@@ -83,6 +83,16 @@ public record ExecutionEvent(Type type, @Nullable Instant timestamp, @Nullable S
 			if (value == null) {
 				return UNKNOWN;
 			}
+			// The common types first, without allocating
+			switch (value) {
+				case "stdout":
+					return STDOUT;
+				case "stderr":
+					return STDERR;
+				case "ping":
+					return PING;
+				default:
+			}
 			try {
 				return valueOf(value.strip().toUpperCase(Locale.ROOT));
 			}

@@ -1,0 +1,161 @@
+package io.opensandbox.spring.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+/**
+ * A loopback lifecycle server and execd in one Reactor Netty server on 127.0.0.1. Serves
+ * lifecycle routes with and without {@code /v1} (the official SDK's base has none), uses
+ * UUID ids (the SDK parses them), answers the endpoint of any port with this server's own
+ * address, and reports a sandbox {@code Running} (and {@code /ping} 200) only a fixed
+ * delay after its creation.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class FakeOpenSandbox implements AutoCloseable {
+
+	private final long readyDelayNanos;
+
+	private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
+
+	/** When the most recently created sandbox becomes ready; /ping has no sandbox id. */
+	private volatile long latestReadyAt = System.nanoTime();
+
+	private final List<byte[]> commandChunks;
+
+	private final DisposableServer server;
+
+	FakeOpenSandbox(long readyDelayMillis, int commandEvents) {
+		this.readyDelayNanos = readyDelayMillis * 1_000_000L;
+		this.commandChunks = buildChunks(commandEvents);
+		this.server = HttpServer.create().host("127.0.0.1").port(0).route(this::routes).bindNow();
+	}
+
+	int port() {
+		return this.server.port();
+	}
+
+	String address() {
+		return "127.0.0.1:" + port();
+	}
+
+	long commandBytes() {
+		long total = 0;
+		for (byte[] chunk : this.commandChunks) {
+			total += chunk.length;
+		}
+		return total;
+	}
+
+	/** Register a sandbox that is already running, for scenarios that skip creation. */
+	String runningSandbox() {
+		String id = UUID.randomUUID().toString();
+		this.createdAt.put(id, System.nanoTime() - this.readyDelayNanos);
+		return id;
+	}
+
+	private void routes(HttpServerRoutes routes) {
+		for (String base : new String[] { "/v1", "" }) {
+			routes.post(base + "/sandboxes", this::create)
+				.get(base + "/sandboxes/{id}/endpoints/{port}", this::endpoint)
+				.get(base + "/sandboxes/{id}", this::get)
+				.delete(base + "/sandboxes/{id}", (request, response) -> {
+					this.createdAt.remove(request.param("id"));
+					return response.status(204).send();
+				});
+		}
+		routes.get("/ping", (request, response) -> {
+			boolean ready = System.nanoTime() - this.latestReadyAt >= 0;
+			return response.status(ready ? 200 : 503).send();
+		});
+		routes.post("/command", this::command);
+	}
+
+	private Mono<Void> create(HttpServerRequest request, HttpServerResponse response) {
+		return request.receive().aggregate().then(Mono.defer(() -> {
+			String id = UUID.randomUUID().toString();
+			long now = System.nanoTime();
+			this.createdAt.put(id, now);
+			this.latestReadyAt = now + this.readyDelayNanos;
+			return json(response.status(202), sandbox(id, "Pending"));
+		}));
+	}
+
+	private Mono<Void> get(HttpServerRequest request, HttpServerResponse response) {
+		String id = request.param("id");
+		Long created = this.createdAt.get(id);
+		if (created == null) {
+			return json(response.status(404), "{\"code\":\"NOT_FOUND\",\"message\":\"no sandbox " + id + "\"}");
+		}
+		boolean running = System.nanoTime() - created >= this.readyDelayNanos;
+		return json(response.status(200), sandbox(id, running ? "Running" : "Pending"));
+	}
+
+	private Mono<Void> endpoint(HttpServerRequest request, HttpServerResponse response) {
+		return json(response.status(200), "{\"endpoint\":\"" + address() + "\",\"headers\":{}}");
+	}
+
+	private Mono<Void> command(HttpServerRequest request, HttpServerResponse response) {
+		return request.receive().aggregate().then(Mono.defer(() -> response.status(200)
+			.header("Content-Type", "text/event-stream")
+			.send(Flux.fromIterable(this.commandChunks).map(Unpooled::wrappedBuffer), (buf) -> true)
+			.then()));
+	}
+
+	private static String sandbox(String id, String state) {
+		Instant now = Instant.now();
+		return "{\"id\":\"" + id + "\",\"image\":{\"uri\":\"python:3.11\"},\"status\":{\"state\":\"" + state
+				+ "\",\"reason\":null,\"message\":null,\"lastTransitionAt\":\"" + now + "\"},\"metadata\":{},"
+				+ "\"entrypoint\":[\"tail\",\"-f\",\"/dev/null\"],\"expiresAt\":\"" + now.plusSeconds(600)
+				+ "\",\"createdAt\":\"" + now + "\"}";
+	}
+
+	private static Mono<Void> json(HttpServerResponse response, String body) {
+		ByteBuf buf = Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8));
+		return response.header("Content-Type", "application/json").sendObject(buf).then();
+	}
+
+	/** The whole stream pre-built in 64 KiB chunks: init, N stdout events, complete. */
+	private static List<byte[]> buildChunks(int events) {
+		List<byte[]> chunks = new ArrayList<>();
+		if (events <= 0) {
+			return chunks;
+		}
+		long timestamp = System.currentTimeMillis();
+		StringBuilder chunk = new StringBuilder(70_000);
+		chunk.append("{\"type\":\"init\",\"text\":\"cmd-1\",\"timestamp\":").append(timestamp).append("}\n\n");
+		for (int i = 0; i < events; i++) {
+			chunk.append("{\"type\":\"stdout\",\"text\":\"line ").append(i).append("\",\"timestamp\":")
+				.append(timestamp).append("}\n\n");
+			if (chunk.length() >= 65_000) {
+				chunks.add(chunk.toString().getBytes(StandardCharsets.UTF_8));
+				chunk.setLength(0);
+			}
+		}
+		chunk.append("{\"type\":\"execution_complete\",\"timestamp\":").append(timestamp)
+			.append(",\"execution_time\":1}\n\n");
+		chunks.add(chunk.toString().getBytes(StandardCharsets.UTF_8));
+		return chunks;
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow();
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.opensandbox.spring.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.alibaba.opensandbox.sandbox.Sandbox;
+import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Lifecycle GET round trips against a loopback server, at concurrency 1 and 64: our
+ * {@code LifecycleClient.get} (reactive, flatMap with that concurrency) and the official
+ * SDK's {@code Sandbox.getInfo()} (blocking, that many threads, an OkHttp pool of that
+ * many connections), alternating in the same run. Throughput is the median of rounds;
+ * latency percentiles pool every measured call.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class LifecycleGetBenchmark {
+
+	private LifecycleGetBenchmark() {
+	}
+
+	static List<String> run(int concurrency, int callsPerRound, int warmups, int rounds) throws Exception {
+		try (FakeOpenSandbox server = new FakeOpenSandbox(0, 0); Clients clients = new Clients(server)) {
+			String id = server.runningSandbox();
+			List<Double> ourRates = new ArrayList<>();
+			List<Double> ourLatencies = new ArrayList<>();
+			List<Double> sdkRates = new ArrayList<>();
+			List<Double> sdkLatencies = new ArrayList<>();
+			String sdkError = null;
+			Sandbox official = null;
+			ExecutorService threads = Executors.newFixedThreadPool(concurrency);
+			try {
+				try {
+					ConnectionConfig.Builder builder = ConnectionConfig.builder()
+						.domain(server.address())
+						.protocol("http")
+						.apiKey("benchmark");
+					// okhttp3 is a runtime-only dependency of the SDK: give it a pool that keeps
+					// as many idle connections as there are threads (its default keeps 5)
+					Class<?> poolType = Class.forName("okhttp3.ConnectionPool");
+					Object pool = poolType.getConstructor(int.class, long.class, TimeUnit.class)
+						.newInstance(concurrency, 5L, TimeUnit.MINUTES);
+					ConnectionConfig.Builder.class.getMethod("connectionPool", poolType).invoke(builder, pool);
+					ConnectionConfig config = builder.build();
+					official = Sandbox.connector().sandboxId(UUID.fromString(id)).connectionConfig(config).connect();
+				}
+				catch (ReflectiveOperationException | RuntimeException ex) {
+					sdkError = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				}
+				for (int round = 0; round < warmups + rounds; round++) {
+					boolean measured = round >= warmups;
+					double[] latencies = new double[callsPerRound];
+					long started = System.nanoTime();
+					Flux.range(0, callsPerRound).flatMap((i) -> Mono.defer(() -> {
+						long callStarted = System.nanoTime();
+						return clients.lifecycle.get(id)
+							.doOnNext((info) -> latencies[i] = (System.nanoTime() - callStarted) / 1e6);
+					}), concurrency).then().block(Duration.ofMinutes(5));
+					double seconds = (System.nanoTime() - started) / 1e9;
+					if (measured) {
+						ourRates.add(callsPerRound / seconds);
+						for (double latency : latencies) {
+							ourLatencies.add(latency);
+						}
+					}
+					if (sdkError == null) {
+						Sandbox sandbox = official;
+						double[] sdkLatency = new double[callsPerRound];
+						List<Future<?>> futures = new ArrayList<>();
+						started = System.nanoTime();
+						for (int t = 0; t < concurrency; t++) {
+							int first = t;
+							futures.add(threads.submit(() -> {
+								for (int i = first; i < callsPerRound; i += concurrency) {
+									long callStarted = System.nanoTime();
+									sandbox.getInfo();
+									sdkLatency[i] = (System.nanoTime() - callStarted) / 1e6;
+								}
+							}));
+						}
+						try {
+							for (Future<?> future : futures) {
+								future.get(5, TimeUnit.MINUTES);
+							}
+						}
+						catch (Exception ex) {
+							sdkError = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+							continue;
+						}
+						seconds = (System.nanoTime() - started) / 1e9;
+						if (measured) {
+							sdkRates.add(callsPerRound / seconds);
+							for (double latency : sdkLatency) {
+								sdkLatencies.add(latency);
+							}
+						}
+					}
+				}
+			}
+			finally {
+				threads.shutdownNow();
+				if (official != null) {
+					official.close();
+				}
+			}
+			String scenario = "Lifecycle GET sandbox, concurrency " + concurrency + ", "
+					+ String.format(Locale.ROOT, "%,d", callsPerRound) + " calls per round";
+			Stats ours = new Stats(ourRates);
+			Stats ourLatency = new Stats(ourLatencies);
+			List<String> rows = new ArrayList<>();
+			String ratio = "";
+			if (sdkError == null) {
+				ratio = " = " + String.format(Locale.ROOT, "%.2fx", ours.median() / new Stats(sdkRates).median())
+						+ " the SDK";
+			}
+			rows.add("| " + scenario + ": ours (LifecycleClient.get) | none (comparison) | " + rate(ours.median())
+					+ " calls/s" + ratio + "; p50 " + ms(ourLatency.percentile(50)) + ", p99 "
+					+ ms(ourLatency.percentile(99)) + " | " + rate(ours.min()) + "-" + rate(ours.max())
+					+ " calls/s over " + ours.size() + " rounds (" + warmups + " warm-up, alternating with the SDK) | n/a |");
+			if (sdkError != null) {
+				rows.add("| " + scenario + ": official SDK 1.0.0 | reference | failed | " + sdkError.replace('|', '/')
+						+ " | n/a |");
+			}
+			else {
+				Stats theirs = new Stats(sdkRates);
+				Stats theirLatency = new Stats(sdkLatencies);
+				rows.add("| " + scenario + ": official SDK 1.0.0 (Sandbox.getInfo, " + concurrency
+						+ " threads) | reference | " + rate(theirs.median()) + " calls/s; p50 "
+						+ ms(theirLatency.percentile(50)) + ", p99 " + ms(theirLatency.percentile(99)) + " | "
+						+ rate(theirs.min()) + "-" + rate(theirs.max()) + " calls/s over " + theirs.size()
+						+ " rounds | n/a |");
+			}
+			return rows;
+		}
+	}
+
+	private static String rate(double value) {
+		return String.format(Locale.ROOT, "%,.0f", value);
+	}
+
+	private static String ms(double value) {
+		return String.format(Locale.ROOT, "%.2f ms", value);
+	}
+
+}
