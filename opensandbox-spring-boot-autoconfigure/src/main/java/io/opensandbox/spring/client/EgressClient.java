@@ -89,10 +89,8 @@ public final class EgressClient {
 	}
 
 	private Mono<EgressPolicy> call(HttpMethod method, WebClient.ResponseSpec response) {
-		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-			.bodyToMono(PolicyJson.class)
-			.map(PolicyJson::toPolicy)
-			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + "/policy"));
+		return ErrorTranslator.body(response, PolicyJson.class, method + " " + this.baseUrl + "/policy")
+			.map(PolicyJson::toPolicy);
 	}
 
 	/**

@@ -22,12 +22,14 @@ import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
@@ -85,6 +87,36 @@ public final class ErrorTranslator {
 			.defaultIfEmpty("")
 			.map((body) -> translate(describe(response.request()), response.statusCode().value(),
 					response.headers().asHttpHeaders(), body));
+	}
+
+	/**
+	 * Read a response body, translating an error status and any failure on the way: the
+	 * shape of every ordinary (non-streaming) call.
+	 * @param <T> the body type
+	 * @param response the response
+	 * @param type the body type
+	 * @param request the request, as {@code METHOD url}, for messages
+	 * @return the body
+	 */
+	public static <T> Mono<T> body(WebClient.ResponseSpec response, Class<T> type, String request) {
+		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
+			.bodyToMono(type)
+			.onErrorMap((failure) -> translate(failure, request));
+	}
+
+	/**
+	 * Read a response body of a generic type; see {@link #body(WebClient.ResponseSpec, Class, String)}.
+	 * @param <T> the body type
+	 * @param response the response
+	 * @param type the body type
+	 * @param request the request, as {@code METHOD url}, for messages
+	 * @return the body
+	 */
+	public static <T> Mono<T> body(WebClient.ResponseSpec response, ParameterizedTypeReference<T> type,
+			String request) {
+		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
+			.bodyToMono(type)
+			.onErrorMap((failure) -> translate(failure, request));
 	}
 
 	/**

@@ -476,9 +476,7 @@ public final class ExecdClient {
 	}
 
 	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {
-		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-			.bodyToMono(type)
-			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + template));
+		return ErrorTranslator.body(response, type, method + " " + this.baseUrl + template);
 	}
 
 	/**

@@ -684,16 +684,12 @@ public final class ExecdFilesClient {
 	}
 
 	private <T> Mono<T> call(HttpMethod method, String path, WebClient.ResponseSpec response, Class<T> type) {
-		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-			.bodyToMono(type)
-			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + path));
+		return ErrorTranslator.body(response, type, method + " " + this.baseUrl + path);
 	}
 
 	private <T> Mono<T> call(HttpMethod method, String path, WebClient.ResponseSpec response,
 			ParameterizedTypeReference<T> type) {
-		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-			.bodyToMono(type)
-			.onErrorMap((failure) -> ErrorTranslator.translate(failure, method + " " + this.baseUrl + path));
+		return ErrorTranslator.body(response, type, method + " " + this.baseUrl + path);
 	}
 
 	/**

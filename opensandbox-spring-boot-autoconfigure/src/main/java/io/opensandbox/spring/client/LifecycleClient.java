@@ -456,9 +456,7 @@ public final class LifecycleClient {
 	}
 
 	private <T> Mono<T> call(String request, WebClient.ResponseSpec response, Class<T> type) {
-		return response.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
-			.bodyToMono(type)
-			.onErrorMap((failure) -> ErrorTranslator.translate(failure, request));
+		return ErrorTranslator.body(response, type, request);
 	}
 
 	static String userAgent() {

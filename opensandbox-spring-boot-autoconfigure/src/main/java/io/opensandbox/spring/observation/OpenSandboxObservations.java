@@ -34,8 +34,6 @@ public final class OpenSandboxObservations {
 	/** The Reactor context key under which Micrometer keeps the current observation. */
 	public static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
 
-	private static final String OBSERVATION_KEY = OBSERVATION_CONTEXT_KEY;
-
 	private static final SandboxOperationObservationConvention DEFAULT_OPERATION = new DefaultSandboxOperationObservationConvention();
 
 	private static final SandboxOperationObservationConvention DEFAULT_READY = new DefaultSandboxReadyObservationConvention();
@@ -205,7 +203,7 @@ public final class OpenSandboxObservations {
 	}
 
 	private static Observation start(Observation observation, ContextView view) {
-		Object parent = view.getOrDefault(OBSERVATION_KEY, null);
+		Object parent = view.getOrDefault(OBSERVATION_CONTEXT_KEY, null);
 		if (parent instanceof Observation parentObservation) {
 			observation.parentObservation(parentObservation);
 		}
@@ -224,7 +222,7 @@ public final class OpenSandboxObservations {
 				context.setOutcome(OpenSandboxObservationContext.Outcome.CANCELLED);
 				observation.stop();
 			})
-			.contextWrite((reactorContext) -> reactorContext.put(OBSERVATION_KEY, observation));
+			.contextWrite((reactorContext) -> reactorContext.put(OBSERVATION_CONTEXT_KEY, observation));
 	}
 
 }
