@@ -341,14 +341,29 @@ class SandboxTemplateTests {
 
 	@Test
 	void readinessPollsSoonAfterCreationAndBacksOffToTheInterval() {
-		stubStates("Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Running");
-		long started = System.nanoTime();
-		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
-		long elapsed = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-		// 5, 10, 20, 20, 20, 20, 20, 20 ms between checks (interval 20 ms): well under
-		// a fixed 200 ms poll's 1.6 s for eight retries
-		assertThat(elapsed).isLessThan(1500);
-		this.server.verify(9, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
+		stubStates("Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Running");
+		SandboxSpec defaults = SandboxSpec.builder()
+			.entrypoint("tail")
+			.timeout(Duration.ofMinutes(10))
+			.resource("cpu", "1")
+			.build();
+		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults, false, Duration.ofSeconds(10),
+				Duration.ofMillis(200), ReadinessCheck.EXECD_PING, Clock.systemUTC());
+		new SandboxTemplate(new ReactiveSandboxTemplate(this.lifecycle,
+				new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null, Duration.ofSeconds(5)),
+				settings))
+			.create(SandboxSpec.ofImage("python:3.12"));
+		java.util.List<Long> times = this.server.findAll(getRequestedFor(urlEqualTo(SANDBOX_PATH)))
+			.stream()
+			.map((request) -> request.getLoggedDate().getTime())
+			.sorted()
+			.toList();
+		assertThat(times).hasSize(7);
+		long firstGap = times.get(1) - times.get(0);
+		long lastGap = times.get(6) - times.get(5);
+		// 5, 10, 20, 40, 80, 160 ms: a fixed 200 ms poll would wait 200 ms every time
+		assertThat(firstGap).isLessThan(100);
+		assertThat(lastGap).isGreaterThan(firstGap).isLessThan(400);
 	}
 
 	@Test
