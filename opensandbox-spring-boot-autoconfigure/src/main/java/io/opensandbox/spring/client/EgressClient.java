@@ -61,12 +61,13 @@ public final class EgressClient {
 	 * Add or replace rules; a rule replaces an existing one with the same target (ignoring
 	 * case). The default action is kept.
 	 * @param rules the rules
-	 * @return the policy after the change
+	 * @return the policy after the change (read back when the sidecar's answer carries only
+	 * the status, as the real sidecar's does)
 	 */
 	public Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules) {
 		Assert.notEmpty(rules, "At least one rule is needed");
 		List<Map<String, Object>> body = rules.stream().map(LifecycleWire::rule).toList();
-		return call(HttpMethod.PATCH, this.webClient.patch()
+		return change(HttpMethod.PATCH, this.webClient.patch()
 			.uri("/policy")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
@@ -76,12 +77,14 @@ public final class EgressClient {
 	/**
 	 * Remove the rules for the given targets.
 	 * @param targets the targets, for example {@code pypi.org}
-	 * @return the policy after the change
+	 * @return the policy after the change (read back when the sidecar's answer carries only
+	 * the status, as the real sidecar's does), with the sidecar's reason when no target
+	 * matched
 	 */
 	public Mono<EgressPolicy> removeRules(Collection<String> targets) {
 		Assert.notEmpty(targets, "At least one target is needed");
 		targets.forEach((target) -> Assert.hasText(target, "Targets must not be empty"));
-		return call(HttpMethod.DELETE, this.webClient.method(HttpMethod.DELETE)
+		return change(HttpMethod.DELETE, this.webClient.method(HttpMethod.DELETE)
 			.uri("/policy")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(new ArrayList<>(targets))
@@ -91,6 +94,17 @@ public final class EgressClient {
 	private Mono<EgressPolicy> call(HttpMethod method, WebClient.ResponseSpec response) {
 		return ErrorTranslator.body(response, PolicyJson.class, method + " " + this.baseUrl + "/policy")
 			.map(PolicyJson::toPolicy);
+	}
+
+	/**
+	 * A change answered with the status only (the sidecar's {@code PATCH} and
+	 * {@code DELETE} carry no policy) is followed by a read of the policy.
+	 */
+	private Mono<EgressPolicy> change(HttpMethod method, WebClient.ResponseSpec response) {
+		return ErrorTranslator.body(response, PolicyJson.class, method + " " + this.baseUrl + "/policy")
+			.flatMap((changed) -> (changed.policy() != null) ? Mono.just(changed.toPolicy())
+					: policy().map((current) -> new EgressPolicy(current.status(), current.mode(),
+							current.enforcementMode(), changed.reason(), current.policy())));
 	}
 
 	/**

@@ -88,6 +88,21 @@ class EgressClientTests {
 	}
 
 	@Test
+	void changesAnsweredWithTheStatusOnlyReadThePolicyBack() {
+		this.sidecar.stubFor(patch(urlEqualTo("/policy"))
+			.willReturn(json("{\"status\":\"ok\",\"mode\":\"enforcing\",\"enforcementMode\":\"dns\"}")));
+		this.sidecar.stubFor(delete(urlEqualTo("/policy")).willReturn(json(
+				"{\"status\":\"ok\",\"mode\":\"enforcing\",\"reason\":\"no matching targets found\"}")));
+		this.sidecar.stubFor(get(urlEqualTo("/policy")).willReturn(json(POLICY)));
+		EgressPolicy patched = this.client.patchRules(List.of(NetworkRule.allow("pypi.org"))).block();
+		assertThat(patched.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
+		EgressPolicy removed = this.client.removeRules(List.of("unknown.example")).block();
+		assertThat(removed.reason()).isEqualTo("no matching targets found");
+		assertThat(removed.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
+		this.sidecar.verify(2, getRequestedFor(urlEqualTo("/policy")));
+	}
+
+	@Test
 	void plainTextErrorsAreTranslated() {
 		this.sidecar.stubFor(patch(urlEqualTo("/policy")).willReturn(
 				aResponse().withStatus(413).withHeader("Content-Type", "text/plain").withBody("too many rules")));

@@ -1,0 +1,267 @@
+package io.opensandbox.spring.test.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.opensandbox.spring.test.server.isolation.SandboxProcess;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One command run by execd's {@code POST /command}: a {@code bash -c} process in its own
+ * process group in the sandbox. A foreground run streams one event per output line; a
+ * background run writes stdout and stderr into one output file read by byte offset. A
+ * timeout or an interrupt kills the group, which execd reports as exit code {@code -1}.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class CommandRun {
+
+	private final String id = UUID.randomUUID().toString().replace("-", "");
+
+	private final String command;
+
+	private final Instant startedAt = Instant.now();
+
+	private final @Nullable Path output;
+
+	private final SandboxProcess process;
+
+	private volatile @Nullable Instant finishedAt;
+
+	private volatile @Nullable Integer exitCode;
+
+	private volatile @Nullable String error;
+
+	private volatile @Nullable String killedBy;
+
+	private CommandRun(String command, SandboxProcess process, @Nullable Path output) {
+		this.command = command;
+		this.process = process;
+		this.output = output;
+	}
+
+	/**
+	 * Start a command.
+	 * @param isolated the sandbox
+	 * @param command the shell command
+	 * @param cwd the working directory, or {@code null}
+	 * @param env extra environment variables
+	 * @param timeoutMillis the timeout in milliseconds, or {@code 0} for none
+	 * @param events where a foreground run's events go, or {@code null} for a background run
+	 * @param outputDirectory where a background run's output file goes
+	 * @param io the executor for the output readers
+	 * @param timer the timer for the timeout
+	 * @return the run
+	 * @throws IOException if the process cannot start
+	 */
+	static CommandRun start(IsolatedSandbox isolated, String command, @Nullable String cwd, Map<String, String> env,
+			long timeoutMillis, @Nullable EventSink events, Path outputDirectory, Executor io,
+			ScheduledExecutorService timer) throws IOException {
+		SandboxProcess process = isolated.start(List.of("/bin/bash", "-c", command), cwd, env);
+		closeQuietly(process.stdin());
+		Path output = null;
+		OutputStream log = null;
+		if (events == null) {
+			output = Files.createTempFile(outputDirectory, "command-", ".output");
+			log = Files.newOutputStream(output);
+		}
+		CommandRun run = new CommandRun(command, process, output);
+		if (events != null) {
+			events.emit(EventSink.event("init", "text", run.id));
+			events.emit(EventSink.ping());
+		}
+		OutputStream sharedLog = log;
+		CompletableFuture<Void> stdout = CompletableFuture
+			.runAsync(() -> run.pump(process.stdout(), "stdout", events, sharedLog), io);
+		CompletableFuture<Void> stderr = CompletableFuture
+			.runAsync(() -> run.pump(process.stderr(), "stderr", events, sharedLog), io);
+		if (timeoutMillis > 0) {
+			var timeout = timer.schedule(() -> run.kill("signal: killed"), timeoutMillis, TimeUnit.MILLISECONDS);
+			process.onExit().whenComplete((code, ex) -> timeout.cancel(false));
+		}
+		CompletableFuture.allOf(stdout, stderr)
+			.thenCombine(process.onExit(), (ignored, code) -> code)
+			.whenComplete((code, ex) -> {
+				if (sharedLog != null) {
+					closeQuietly(sharedLog);
+				}
+				run.finish(code, ex, events);
+			});
+		return run;
+	}
+
+	private void pump(InputStream stream, String type, @Nullable EventSink events, @Nullable OutputStream log) {
+		if (log != null) {
+			copy(stream, log);
+			return;
+		}
+		try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				events.emit(EventSink.line(type, line));
+			}
+		}
+		catch (IOException ex) {
+			// the process was killed while writing: what was read has been delivered
+		}
+	}
+
+	private static void copy(InputStream stream, OutputStream log) {
+		byte[] buffer = new byte[8192];
+		try (stream) {
+			int read;
+			while ((read = stream.read(buffer)) >= 0) {
+				synchronized (log) {
+					log.write(buffer, 0, read);
+					log.flush();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the process was killed while writing
+		}
+	}
+
+	private void finish(@Nullable Integer code, @Nullable Throwable failure, @Nullable EventSink events) {
+		String killed = this.killedBy;
+		int exit = (killed != null || code == null) ? -1 : code;
+		this.exitCode = exit;
+		if (failure != null) {
+			this.error = String.valueOf(failure.getMessage());
+		}
+		else if (killed != null) {
+			this.error = killed;
+		}
+		else if (exit != 0) {
+			this.error = "exit status " + exit;
+		}
+		this.finishedAt = Instant.now();
+		if (events != null) {
+			if (exit == 0) {
+				events.emit(EventSink.event("execution_complete", "execution_time",
+						this.finishedAt.toEpochMilli() - this.startedAt.toEpochMilli()));
+			}
+			else {
+				events.emit(EventSink.error("CommandExecError", Integer.toString(exit), List.of(this.error)));
+			}
+			events.complete();
+		}
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	boolean running() {
+		return this.finishedAt == null;
+	}
+
+	boolean background() {
+		return this.output != null;
+	}
+
+	/**
+	 * Kill the command's process group.
+	 * @param reason what the status's error says afterwards
+	 */
+	void kill(String reason) {
+		if (running()) {
+			this.killedBy = reason;
+			this.process.kill();
+		}
+	}
+
+	/**
+	 * The output after a byte offset and the offset after it.
+	 * @param cursor the byte offset already read
+	 * @return the bytes after the cursor and the new cursor
+	 * @throws IOException if the output cannot be read
+	 */
+	Logs logsSince(long cursor) throws IOException {
+		Path file = this.output;
+		if (file == null) {
+			throw new IllegalStateException("not a background command");
+		}
+		try (RandomAccessFile reader = new RandomAccessFile(file.toFile(), "r")) {
+			long length = reader.length();
+			if (cursor >= length) {
+				return new Logs(new byte[0], cursor);
+			}
+			byte[] bytes = new byte[(int) Math.min(length - cursor, Integer.MAX_VALUE - 16)];
+			reader.seek(cursor);
+			reader.readFully(bytes);
+			return new Logs(bytes, cursor + bytes.length);
+		}
+	}
+
+	void deleteOutput() {
+		Path file = this.output;
+		if (file != null) {
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException ex) {
+				// removed with the server's work directory
+			}
+		}
+	}
+
+	/**
+	 * The status as execd writes it: no exit code, error or finish time while running.
+	 * @return the status JSON
+	 */
+	Map<String, Object> status() {
+		Instant finished = this.finishedAt;
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("id", this.id);
+		json.put("content", this.command);
+		json.put("running", finished == null);
+		if (finished != null) {
+			json.put("exit_code", this.exitCode);
+			if (this.error != null) {
+				json.put("error", this.error);
+			}
+		}
+		json.put("started_at", Timestamps.formatNanos(this.startedAt));
+		if (finished != null) {
+			json.put("finished_at", Timestamps.formatNanos(finished));
+		}
+		return json;
+	}
+
+	private static void closeQuietly(java.io.Closeable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			// nothing left to do
+		}
+	}
+
+	/**
+	 * Output bytes and the cursor after them.
+	 *
+	 * @param bytes the bytes
+	 * @param cursor the cursor
+	 */
+	record Logs(byte[] bytes, long cursor) {
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.opensandbox.spring.test.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * One request and its response, with the path left after routing and the decoded query.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class Exchange {
+
+	private final HttpServerRequest request;
+
+	private final HttpServerResponse response;
+
+	private final String path;
+
+	private final Map<String, List<String>> query;
+
+	private final Map<String, String> variables = new LinkedHashMap<>();
+
+	Exchange(HttpServerRequest request, HttpServerResponse response) {
+		this.request = request;
+		this.response = response;
+		QueryStringDecoder decoder = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+		this.path = decoder.path();
+		this.query = decoder.parameters();
+	}
+
+	private Exchange(Exchange parent, String path) {
+		this.request = parent.request;
+		this.response = parent.response;
+		this.path = path;
+		this.query = parent.query;
+		this.variables.putAll(parent.variables);
+	}
+
+	/**
+	 * The same exchange seen below a prefix (for execd behind an endpoint path).
+	 * @param remainingPath the path after the prefix
+	 * @return the exchange
+	 */
+	Exchange forPath(String remainingPath) {
+		return new Exchange(this, remainingPath.isEmpty() ? "/" : remainingPath);
+	}
+
+	HttpServerRequest request() {
+		return this.request;
+	}
+
+	HttpServerResponse response() {
+		return this.response;
+	}
+
+	String method() {
+		return this.request.method().name();
+	}
+
+	String path() {
+		return this.path;
+	}
+
+	void variable(String name, String value) {
+		this.variables.put(name, value);
+	}
+
+	String variable(String name) {
+		String value = this.variables.get(name);
+		if (value == null) {
+			throw new IllegalStateException("No path variable " + name);
+		}
+		return value;
+	}
+
+	@Nullable String query(String name) {
+		List<String> values = this.query.get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+	}
+
+	List<String> queries(String name) {
+		return this.query.getOrDefault(name, List.of());
+	}
+
+	@Nullable String header(String name) {
+		return this.request.requestHeaders().get(name);
+	}
+
+	Mono<String> body() {
+		return this.request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+	}
+
+	Mono<Void> json(int status, Object body) {
+		byte[] bytes = Json.writeBytes(body);
+		return this.response.status(status)
+			.header("Content-Type", "application/json")
+			.header("Content-Length", Integer.toString(bytes.length))
+			.sendByteArray(Mono.just(bytes))
+			.then();
+	}
+
+	Mono<Void> text(int status, String body) {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		return this.response.status(status)
+			.header("Content-Type", "text/plain; charset=utf-8")
+			.header("Content-Length", Integer.toString(bytes.length))
+			.sendByteArray(Mono.just(bytes))
+			.then();
+	}
+
+	Mono<Void> empty(int status) {
+		return this.response.status(HttpResponseStatus.valueOf(status)).header("Content-Length", "0").send();
+	}
+
+	static List<Object> location(Object... parts) {
+		return new ArrayList<>(List.of(parts));
+	}
+
+}

@@ -1,0 +1,262 @@
+package io.opensandbox.spring.test.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.opensandbox.spring.test.server.isolation.SandboxProcess;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A persistent {@code python3} process that runs code the way a notebook kernel does:
+ * globals persist, output arrives line by line, the value of a final expression is the
+ * run's {@code result}, an exception is an {@code error} with its traceback.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class PythonInterpreter implements CodeContext.Interpreter {
+
+	/**
+	 * The driver: reads one JSON request per line, runs it in persistent globals and writes
+	 * one JSON message per line on a private copy of stdout (the process's own stdout and
+	 * stderr, used by child processes, are read as stderr/stdout of the current run).
+	 */
+	private static final String DRIVER = """
+			import ast, io, json, os, sys, traceback
+			_channel = os.fdopen(os.dup(1), 'w', encoding='utf-8')
+			os.dup2(2, 1)
+			def _emit(message):
+			    _channel.write(json.dumps(message) + '\\n')
+			    _channel.flush()
+			class _Lines(io.TextIOBase):
+			    def __init__(self, name):
+			        self.name, self.buffer_text = name, ''
+			    def writable(self):
+			        return True
+			    def write(self, text):
+			        self.buffer_text += text
+			        while '\\n' in self.buffer_text:
+			            line, self.buffer_text = self.buffer_text.split('\\n', 1)
+			            _emit({'t': self.name, 'text': line + '\\n'})
+			        return len(text)
+			    def end(self):
+			        if self.buffer_text:
+			            _emit({'t': self.name, 'text': self.buffer_text})
+			            self.buffer_text = ''
+			_globals = {'__name__': '__main__', '__builtins__': __builtins__}
+			_count = 0
+			_requests = sys.stdin
+			while True:
+			    _raw = _requests.readline()
+			    if not _raw:
+			        break
+			    _count += 1
+			    _out, _err = _Lines('stdout'), _Lines('stderr')
+			    sys.stdout, sys.stderr, sys.stdin = _out, _err, io.StringIO('')
+			    try:
+			        _tree = ast.parse(json.loads(_raw)['code'], '<stdin>', 'exec')
+			        _last = None
+			        if _tree.body and isinstance(_tree.body[-1], ast.Expr):
+			            _last = ast.Expression(_tree.body.pop().value)
+			        exec(compile(_tree, '<stdin>', 'exec'), _globals)
+			        if _last is not None:
+			            _value = eval(compile(_last, '<stdin>', 'eval'), _globals)
+			            if _value is not None:
+			                _out.end()
+			                _emit({'t': 'result', 'text': repr(_value), 'count': _count})
+			        _out.end(); _err.end()
+			        _emit({'t': 'done', 'count': _count})
+			    except BaseException as _e:
+			        _out.end(); _err.end()
+			        _emit({'t': 'error', 'ename': type(_e).__name__, 'evalue': str(_e),
+			               'traceback': traceback.format_exception(type(_e), _e, _e.__traceback__)})
+			        _emit({'t': 'done', 'count': _count})
+			    finally:
+			        sys.stdout, sys.stderr, sys.stdin = sys.__stdout__, sys.__stderr__, sys.__stdin__
+			""";
+
+	private final SandboxProcess process;
+
+	private final OutputStream stdin;
+
+	private final Semaphore turn = new Semaphore(1);
+
+	private final Object lock = new Object();
+
+	private @Nullable Run current;
+
+	private volatile boolean closed;
+
+	private PythonInterpreter(SandboxProcess process) {
+		this.process = process;
+		this.stdin = process.stdin();
+	}
+
+	static PythonInterpreter start(IsolatedSandbox isolated, Executor io) throws IOException {
+		SandboxProcess process = isolated.start(List.of("python3", "-u", "-c", DRIVER), null,
+				Map.of("PYTHONUNBUFFERED", "1", "PYTHONIOENCODING", "utf-8"));
+		PythonInterpreter interpreter = new PythonInterpreter(process);
+		io.execute(interpreter::readChannel);
+		io.execute(interpreter::readStderr);
+		process.onExit().whenComplete((code, ex) -> interpreter.ended());
+		return interpreter;
+	}
+
+	@Override
+	public void run(String code, EventSink events, String executionId) {
+		this.turn.acquireUninterruptibly();
+		Run run = new Run(events, System.currentTimeMillis());
+		synchronized (this.lock) {
+			if (this.closed) {
+				this.turn.release();
+				events.emit(EventSink.error("RuntimeError", "the Python interpreter of this context has ended",
+						List.of()));
+				events.complete();
+				return;
+			}
+			this.current = run;
+		}
+		events.emit(EventSink.event("init", "text", executionId));
+		events.emit(EventSink.ping());
+		try {
+			this.stdin.write((Json.write(Map.of("code", code)) + "\n").getBytes(StandardCharsets.UTF_8));
+			this.stdin.flush();
+		}
+		catch (IOException ex) {
+			ended();
+		}
+	}
+
+	private void readChannel() {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(this.process.stdout(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				Map<String, Object> message;
+				try {
+					message = Json.readObject(line);
+				}
+				catch (RuntimeException ex) {
+					continue;
+				}
+				Run run;
+				synchronized (this.lock) {
+					run = this.current;
+				}
+				if (run != null) {
+					handle(run, message);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the interpreter was killed; ended() finishes the current run
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private void handle(Run run, Map<String, Object> message) {
+		switch (String.valueOf(message.get("t"))) {
+			case "stdout", "stderr" -> run.events.emit(EventSink.event((String) message.get("t"), "text",
+					String.valueOf(message.get("text"))));
+			case "result" -> {
+				run.events.emit(EventSink.event("execution_count", "execution_count", message.get("count")));
+				run.events.emit(EventSink.event("result", "results", Map.of("text", String.valueOf(message.get("text")))));
+			}
+			case "error" -> {
+				List<String> traceback = new ArrayList<>();
+				if (message.get("traceback") instanceof List<?> lines) {
+					lines.forEach((item) -> traceback.add(String.valueOf(item).stripTrailing()));
+				}
+				run.events.emit(EventSink.event("status", "text", "error"));
+				run.events.emit(EventSink.error(String.valueOf(message.get("ename")),
+						String.valueOf(message.get("evalue")), traceback));
+			}
+			case "done" -> finish(run);
+			default -> {
+			}
+		}
+	}
+
+	private void readStderr() {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(this.process.stderr(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				Run run;
+				synchronized (this.lock) {
+					run = this.current;
+				}
+				if (run != null) {
+					run.events.emit(EventSink.line("stderr", line));
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the interpreter was killed
+		}
+	}
+
+	private void finish(Run run) {
+		synchronized (this.lock) {
+			if (this.current != run) {
+				return;
+			}
+			this.current = null;
+		}
+		if (!run.failed) {
+			run.events.emit(EventSink.event("execution_complete", "execution_time",
+					System.currentTimeMillis() - run.started));
+		}
+		run.events.complete();
+		this.turn.release();
+	}
+
+	private void ended() {
+		Run run;
+		synchronized (this.lock) {
+			this.closed = true;
+			run = this.current;
+		}
+		if (run != null) {
+			run.failed = true;
+			run.events.emit(EventSink.error("RuntimeError", "the Python interpreter of this context has ended",
+					List.of()));
+			finish(run);
+		}
+	}
+
+	@Override
+	public void interrupt() {
+		close();
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.process.kill();
+	}
+
+	private static final class Run {
+
+		private final EventSink events;
+
+		private final long started;
+
+		private volatile boolean failed;
+
+		Run(EventSink events, long started) {
+			this.events = events;
+			this.started = started;
+		}
+
+	}
+
+}

@@ -1,0 +1,213 @@
+package io.opensandbox.spring.test.server;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+
+import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One sandbox as the server holds it: what it was created with, its lifecycle state, its
+ * isolated root and processes, and the execd and egress state that lives inside it.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class ServerSandbox {
+
+	private final String id;
+
+	private final @Nullable String image;
+
+	private final List<String> entrypoint;
+
+	private final Map<String, String> env;
+
+	private final @Nullable Map<String, Object> platform;
+
+	private final @Nullable EgressPolicy egress;
+
+	private final boolean secureAccess;
+
+	private final Instant createdAt;
+
+	private final Map<String, String> metadata;
+
+	private final String accessToken = UUID.randomUUID().toString().replace("-", "");
+
+	private final String egressToken = UUID.randomUUID().toString().replace("-", "");
+
+	final Map<String, CommandRun> commands = new ConcurrentHashMap<>();
+
+	final Map<String, BashSession> sessions = new ConcurrentHashMap<>();
+
+	final Map<String, CodeContext> contexts = new ConcurrentHashMap<>();
+
+	private volatile String state = "Pending";
+
+	private volatile @Nullable String reason = "sandbox_pending";
+
+	private volatile @Nullable String message = "Sandbox is being provisioned";
+
+	private volatile Instant lastTransitionAt;
+
+	private volatile @Nullable Instant expiresAt;
+
+	private volatile @Nullable IsolatedSandbox isolated;
+
+	private volatile @Nullable Future<?> expiry;
+
+	ServerSandbox(String id, @Nullable String image, List<String> entrypoint, Map<String, String> env,
+			Map<String, String> metadata, @Nullable Map<String, Object> platform, @Nullable EgressPolicy egress,
+			boolean secureAccess, Instant createdAt, @Nullable Instant expiresAt) {
+		this.id = id;
+		this.image = image;
+		this.entrypoint = List.copyOf(entrypoint);
+		this.env = Map.copyOf(env);
+		this.metadata = new LinkedHashMap<>(metadata);
+		this.platform = platform;
+		this.egress = egress;
+		this.secureAccess = secureAccess;
+		this.createdAt = createdAt;
+		this.lastTransitionAt = createdAt;
+		this.expiresAt = expiresAt;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	@Nullable String image() {
+		return this.image;
+	}
+
+	List<String> entrypoint() {
+		return this.entrypoint;
+	}
+
+	Map<String, String> env() {
+		return this.env;
+	}
+
+	@Nullable EgressPolicy egress() {
+		return this.egress;
+	}
+
+	boolean secureAccess() {
+		return this.secureAccess;
+	}
+
+	String accessToken() {
+		return this.accessToken;
+	}
+
+	String egressToken() {
+		return this.egressToken;
+	}
+
+	Instant createdAt() {
+		return this.createdAt;
+	}
+
+	String state() {
+		return this.state;
+	}
+
+	synchronized void transition(String newState, @Nullable String newReason, @Nullable String newMessage) {
+		this.state = newState;
+		this.reason = newReason;
+		this.message = newMessage;
+		this.lastTransitionAt = Instant.now();
+	}
+
+	/**
+	 * Move to a state only from an expected one.
+	 * @param from the expected state
+	 * @param to the new state
+	 * @param newReason the reason
+	 * @return whether the transition happened
+	 */
+	synchronized boolean transitionFrom(String from, String to, @Nullable String newReason) {
+		if (!this.state.equals(from)) {
+			return false;
+		}
+		transition(to, newReason, null);
+		return true;
+	}
+
+	@Nullable Instant expiresAt() {
+		return this.expiresAt;
+	}
+
+	void expiresAt(Instant value) {
+		this.expiresAt = value;
+	}
+
+	@Nullable IsolatedSandbox isolated() {
+		return this.isolated;
+	}
+
+	void isolated(IsolatedSandbox value) {
+		this.isolated = value;
+	}
+
+	@Nullable Future<?> expiry() {
+		return this.expiry;
+	}
+
+	void expiry(@Nullable Future<?> value) {
+		this.expiry = value;
+	}
+
+	Map<String, String> metadata() {
+		synchronized (this.metadata) {
+			return new LinkedHashMap<>(this.metadata);
+		}
+	}
+
+	void patchMetadata(Map<String, Object> patch) {
+		synchronized (this.metadata) {
+			patch.forEach((key, value) -> {
+				if (value == null) {
+					this.metadata.remove(key);
+				}
+				else {
+					this.metadata.put(key, value.toString());
+				}
+			});
+		}
+	}
+
+	/**
+	 * The {@code Sandbox} JSON of the lifecycle API.
+	 * @param created whether this is the create response, which carries no image
+	 * @return the JSON object
+	 */
+	Map<String, Object> toJson(boolean created) {
+		Map<String, Object> status = Json.object("state", this.state, "reason", this.reason, "message",
+				this.message, "lastTransitionAt", Timestamps.format(this.lastTransitionAt));
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("id", this.id);
+		if (!created && this.image != null) {
+			json.put("image", Map.of("uri", this.image));
+		}
+		json.put("status", status);
+		json.put("metadata", metadata());
+		json.put("entrypoint", new ArrayList<>(this.entrypoint));
+		if (this.platform != null) {
+			json.put("platform", this.platform);
+		}
+		Instant expires = this.expiresAt;
+		if (expires != null) {
+			json.put("expiresAt", Timestamps.format(expires));
+		}
+		json.put("createdAt", Timestamps.format(this.createdAt));
+		return json;
+	}
+
+}

@@ -1,0 +1,261 @@
+package io.opensandbox.spring.test.server.isolation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Creates sandboxes in Linux namespaces: a backend ({@code unshare} or {@code bwrap})
+ * builds the sandbox's mounts around its root directory and starts an idle init there;
+ * commands then enter the init's namespaces with {@code nsenter}.
+ * <p>
+ * The init always runs in one more user and mount namespace than the ones the backend
+ * mounted in ({@code unshare --user --map-root-user --mount}). The kernel locks every
+ * mount that is copied into a namespace owned by a less privileged user namespace, so
+ * root inside the sandbox, though it has every capability there, can neither make the
+ * read-only system directories writable nor unmount anything to look underneath, and it
+ * owns neither the pid nor the network namespace (no new {@code /proc}, no interface
+ * changes). Pid 1 of the sandbox stays in the outer user namespace, which owns the pid,
+ * IPC, UTS and network namespaces, as the reaper and as the way in for commands; the
+ * sandbox cannot reach into it (it has no capability there).
+ *
+ * @author OpenSandbox Spring Boot
+ */
+abstract class NamespaceIsolation implements SandboxIsolation {
+
+	private static final long READY_TIMEOUT_SECONDS = 30;
+
+	private static final Map<String, Boolean> nsenterSupportsWdns = new ConcurrentHashMap<>();
+
+	/**
+	 * The init: announces itself, then idles until the JVM closes its standard input
+	 * (explicitly or by dying). Bash reaps any orphan it is handed.
+	 */
+	private static final String INIT_SCRIPT = """
+			trap '' HUP INT QUIT TERM PIPE TSTP TTIN TTOU
+			echo ready
+			while read -r _; do :; done
+			""";
+
+	/**
+	 * A private {@code /dev/pts}, for backends that cannot mount it themselves.
+	 */
+	private static final String DEVPTS_SCRIPT = """
+			mount --no-mtab -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec \\
+				devpts /dev/pts 2>/dev/null || :
+			""";
+
+	/**
+	 * The last stage of every backend: lock the mounts by entering a new user and mount
+	 * namespace, then become the init.
+	 * @param mountDevpts whether to mount {@code /dev/pts} first
+	 * @return the command
+	 */
+	static List<String> lockAndInit(boolean mountDevpts) {
+		return List.of("unshare", "--user", "--map-root-user", "--mount", "--", "/bin/bash", "-c",
+				(mountDevpts ? DEVPTS_SCRIPT : "") + INIT_SCRIPT);
+	}
+
+	private final Path baseDirectory;
+
+	private final HostLayout layout;
+
+	private final String nsenter;
+
+	private final String setsid;
+
+	/**
+	 * Creates the isolation, checking for the programs it needs.
+	 * @param baseDirectory where sandbox directories go
+	 * @param layout the host layout
+	 * @param tools where to look for programs
+	 * @param backendTools the backend's own programs, checked (and reported missing) first
+	 */
+	NamespaceIsolation(Path baseDirectory, HostLayout layout, Tools tools, String... backendTools) {
+		this.baseDirectory = baseDirectory;
+		this.layout = layout;
+		tools.require(backendTools);
+		List<String> paths = tools.require("nsenter", "setsid", "unshare", "bash");
+		this.nsenter = paths.get(0);
+		this.setsid = paths.get(1);
+	}
+
+	HostLayout layout() {
+		return this.layout;
+	}
+
+	/**
+	 * The command that builds the sandbox's mounts around {@code rootfs} and ends by running
+	 * {@link #lockAndInit(boolean)} in it, as the only child of the namespace's pid 1,
+	 * which must stay in the user namespace that owns the other namespaces.
+	 * @param directory the sandbox directory (for private files outside the root)
+	 * @param rootfs the sandbox root
+	 * @param options the options
+	 * @return the command
+	 * @throws IOException if preparing it fails
+	 */
+	abstract List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options) throws IOException;
+
+	@Override
+	public IsolatedSandbox create(String sandboxId, IsolationOptions options) throws IOException {
+		Path directory = SandboxFiles.createSandboxDirectory(this.baseDirectory, sandboxId);
+		Process launcher = null;
+		try {
+			Path rootfs = directory.resolve("rootfs");
+			SandboxFiles.prepareRootfs(rootfs, this.layout, true);
+			ProcessBuilder builder = new ProcessBuilder(launchCommand(directory, rootfs, options))
+				.directory(directory.toFile())
+				.redirectErrorStream(true);
+			builder.environment().clear();
+			builder.environment().put("PATH", Tools.SANDBOX_PATH);
+			builder.environment().put("LANG", "C.UTF-8");
+			launcher = builder.start();
+			awaitReady(launcher);
+			// The launcher, pid 1 of the namespace (outer user namespace), then the init.
+			List<ProcessHandle> generations = generations(launcher, 2);
+			ProcessHandle namespaceInit = generations.get(0);
+			ProcessHandle enterTarget = generations.get(generations.size() - 1);
+			String pidNamespace = ProcFs.pidNamespace(enterTarget.pid());
+			if (pidNamespace == null || pidNamespace.equals(ProcFs.pidNamespace(ProcessHandle.current().pid()))) {
+				throw new IOException("The sandbox init is not in a pid namespace of its own");
+			}
+			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory,
+					new SandboxPaths(rootfs, this.layout), AbstractSandbox.environment(AbstractSandbox.HOME, options),
+					launcher, namespaceInit, enterTarget, pidNamespace,
+					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), options), this.setsid,
+					supportsWdns(this.nsenter));
+			AbstractSandbox.LiveSandboxes.add(sandbox);
+			return sandbox;
+		}
+		catch (IOException | RuntimeException ex) {
+			if (launcher != null) {
+				launcher.destroyForcibly();
+				try {
+					launcher.waitFor(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			SandboxFiles.deleteTree(directory);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Entering takes two steps, because the namespaces are owned by two user namespaces.
+	 * First the outer user namespace and the pid, IPC, UTS (and network) namespaces it
+	 * owns, from pid 1; then, from the init, the nested user namespace and its locked
+	 * mount namespace and root. Credentials are kept: the caller's uid is root in both
+	 * user namespaces, and an unprivileged caller could not change them anyway.
+	 */
+	private List<String> nsenterCommand(long namespaceInit, long enterTarget, IsolationOptions options) {
+		List<String> command = new ArrayList<>(List.of(this.nsenter, "--preserve-credentials", "--target",
+				Long.toString(namespaceInit), "--user", "--pid", "--ipc", "--uts"));
+		if (!options.network()) {
+			command.add("--net");
+		}
+		command.addAll(List.of("--", this.nsenter, "--preserve-credentials", "--target", Long.toString(enterTarget),
+				"--user", "--mount", "--root"));
+		return command;
+	}
+
+	private void awaitReady(Process launcher) throws IOException {
+		// 0: waiting, 1: ready, 2: timed out
+		AtomicInteger state = new AtomicInteger();
+		CompletableFuture.delayedExecutor(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> {
+			if (state.compareAndSet(0, 2)) {
+				launcher.destroyForcibly();
+			}
+		});
+		InputStream output = launcher.getInputStream();
+		StringBuilder transcript = new StringBuilder();
+		StringBuilder line = new StringBuilder();
+		int c;
+		while ((c = output.read()) != -1) {
+			if (c != '\n') {
+				line.append((char) c);
+				continue;
+			}
+			if ("ready".contentEquals(line)) {
+				if (state.compareAndSet(0, 1)) {
+					return;
+				}
+				break;
+			}
+			if (transcript.length() < 4096) {
+				transcript.append(line).append('\n');
+			}
+			line.setLength(0);
+		}
+		// Failing to claim the state means the timer already fired.
+		boolean timedOut = !state.compareAndSet(0, 2);
+		transcript.append(line);
+		String exit;
+		try {
+			exit = launcher.waitFor(5, TimeUnit.SECONDS) ? "exit code " + launcher.exitValue() : "still running";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			exit = "interrupted";
+		}
+		throw new IOException("Could not start the " + name() + " sandbox"
+				+ (timedOut ? " within " + READY_TIMEOUT_SECONDS + " seconds" : "") + " (" + exit + ")"
+				+ (transcript.toString().isBlank() ? "" : ": " + transcript.toString().strip()));
+	}
+
+	private static List<ProcessHandle> generations(Process launcher, int count) throws IOException {
+		List<ProcessHandle> generations = new ArrayList<>();
+		long parent = launcher.pid();
+		for (int i = 0; i < count; i++) {
+			List<Long> children = ProcFs.children(parent);
+			if (children.size() != 1) {
+				throw new IOException(
+						"Unexpected sandbox process tree: process " + parent + " has children " + children);
+			}
+			long child = children.get(0);
+			ProcessHandle handle = ProcessHandle.of(child)
+				.orElseThrow(() -> new IOException("Sandbox process " + child + " exited during start"));
+			generations.add(handle);
+			parent = child;
+		}
+		return generations;
+	}
+
+	/**
+	 * Whether this {@code nsenter} can set the working directory inside the entered root
+	 * ({@code --wdns}, util-linux 2.38); older ones get a {@code cd} in a shell instead.
+	 */
+	private static boolean supportsWdns(String nsenter) {
+		return nsenterSupportsWdns.computeIfAbsent(nsenter, (path) -> {
+			try {
+				Process help = new ProcessBuilder(path, "--help").redirectErrorStream(true).start();
+				help.getOutputStream().close();
+				String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				help.waitFor(10, TimeUnit.SECONDS);
+				return text.contains("--wdns");
+			}
+			catch (IOException ex) {
+				return false;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		});
+	}
+
+	@Override
+	public String toString() {
+		return name() + " isolation in " + this.baseDirectory;
+	}
+
+}
