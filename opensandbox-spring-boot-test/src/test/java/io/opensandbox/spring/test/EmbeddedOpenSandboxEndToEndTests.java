@@ -204,7 +204,7 @@ class EmbeddedOpenSandboxEndToEndTests {
 	@Test
 	void pauseStopsProcessesAndResumeContinuesThem() throws InterruptedException {
 		try (Sandbox sandbox = create(PYTHON)) {
-			sandbox.commands().start("i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done",
+			sandbox.commands().start("i=0; while true; do i=$((i+1)); echo $i > /tmp/next; mv /tmp/next /tmp/count; sleep 0.02; done",
 					CommandOptions.defaults());
 			Thread.sleep(200);
 			sandbox.pause();

@@ -33,7 +33,10 @@ class EmbeddedOpenSandboxServerWireTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private static EmbeddedOpenSandboxServer server;
 
@@ -337,8 +340,8 @@ class EmbeddedOpenSandboxServerWireTests {
 			.orElseThrow()
 			.directory();
 		Instant deadline = Instant.now().plusSeconds(10);
-		while (lifecycle("GET", "/v1/sandboxes/" + id, null, Map.of()).statusCode() != 404
-				&& Instant.now().isBefore(deadline)) {
+		while ((lifecycle("GET", "/v1/sandboxes/" + id, null, Map.of()).statusCode() != 404
+				|| java.nio.file.Files.exists(directory)) && Instant.now().isBefore(deadline)) {
 			Thread.sleep(50);
 		}
 		assertThat(lifecycle("GET", "/v1/sandboxes/" + id, null, Map.of()).statusCode()).isEqualTo(404);

@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.SandboxProcess;
@@ -32,8 +29,6 @@ final class BashInterpreter implements CodeContext.Interpreter {
 
 	private static final char MARK = '\u001e';
 
-	private final String id = UUID.randomUUID().toString().replace("-", "");
-
 	private final String marker = MARK + "OSB-" + UUID.randomUUID().toString().replace("-", "");
 
 	private final SandboxProcess process;
@@ -42,44 +37,32 @@ final class BashInterpreter implements CodeContext.Interpreter {
 
 	private final Semaphore turn = new Semaphore(1);
 
-	private final ScheduledExecutorService timer;
-
 	private final Object lock = new Object();
 
 	private @Nullable Run current;
 
 	private volatile boolean closed;
 
-	private BashInterpreter(SandboxProcess process, ScheduledExecutorService timer) {
+	private BashInterpreter(SandboxProcess process) {
 		this.process = process;
 		this.stdin = process.stdin();
-		this.timer = timer;
 	}
 
-	static BashInterpreter start(IsolatedSandbox isolated, @Nullable String cwd, Executor io,
-			ScheduledExecutorService timer) throws IOException {
-		SandboxProcess process = isolated.start(List.of("/bin/bash", "--noprofile", "--norc"), cwd, Map.of());
-		BashInterpreter session = new BashInterpreter(process, timer);
+	static BashInterpreter start(IsolatedSandbox isolated, Executor io) throws IOException {
+		SandboxProcess process = isolated.start(List.of("/bin/bash", "--noprofile", "--norc"), null, Map.of());
+		BashInterpreter session = new BashInterpreter(process);
 		io.execute(() -> session.pump(process.stdout(), "stdout"));
 		io.execute(() -> session.pump(process.stderr(), "stderr"));
 		process.onExit().whenComplete((code, ex) -> session.ended());
 		return session;
 	}
 
-	String id() {
-		return this.id;
-	}
-
 	/**
-	 * Run a command in the session and stream its events; blocks until the session's
-	 * previous run has ended.
-	 * @param command the command
-	 * @param cwd the directory to change to first, or {@code null}
-	 * @param timeoutMillis the timeout, {@code 0} for none; at expiry the session is killed
-	 * @param events where the events go
-	 * @param executionId the id sent in the {@code init} event
+	 * Run code in the shell and stream its events; blocks until the previous run of this
+	 * context has ended.
 	 */
-	private void run(String command, @Nullable String cwd, long timeoutMillis, EventSink events, String executionId) {
+	@Override
+	public void run(String command, EventSink events, String executionId) {
 		this.turn.acquireUninterruptibly();
 		long started = System.currentTimeMillis();
 		Run run = new Run(events, started);
@@ -95,18 +78,9 @@ final class BashInterpreter implements CodeContext.Interpreter {
 		events.emit(EventSink.event("init", "text", executionId));
 		events.emit(EventSink.ping());
 		StringBuilder script = new StringBuilder();
-		if (cwd != null) {
-			script.append("cd -- ").append(quote(cwd)).append(" && ");
-		}
 		script.append("eval ").append(quote(command)).append(" </dev/null\n");
 		script.append("printf '%s:%d\\n' ").append(quote(this.marker)).append(" \"$?\"; printf '%s:0\\n' ")
 			.append(quote(this.marker)).append(" >&2\n");
-		if (timeoutMillis > 0) {
-			run.timeout = this.timer.schedule(() -> {
-				run.timedOut = true;
-				this.process.kill();
-			}, timeoutMillis, TimeUnit.MILLISECONDS);
-		}
 		try {
 			this.stdin.write(script.toString().getBytes(StandardCharsets.UTF_8));
 			this.stdin.flush();
@@ -170,9 +144,6 @@ final class BashInterpreter implements CodeContext.Interpreter {
 			}
 			this.current = null;
 		}
-		if (run.timeout != null) {
-			run.timeout.cancel(false);
-		}
 		if (exitCode != null && exitCode == 0) {
 			run.events.emit(EventSink.event("execution_complete", "execution_time",
 					System.currentTimeMillis() - run.started));
@@ -181,16 +152,10 @@ final class BashInterpreter implements CodeContext.Interpreter {
 			run.events.emit(EventSink.error("CommandExecError", Integer.toString(exitCode), List.of()));
 		}
 		else {
-			String why = run.timedOut ? "the run timed out; the session was killed" : "the session ended";
-			run.events.emit(EventSink.error("CommandExecError", "137", List.of(why)));
+			run.events.emit(EventSink.error("RuntimeError", "the bash interpreter of this context has ended", List.of()));
 		}
 		run.events.complete();
 		this.turn.release();
-	}
-
-	@Override
-	public void run(String code, EventSink events, String executionId) {
-		run(code, null, 0, events, executionId);
 	}
 
 	@Override
@@ -223,10 +188,6 @@ final class BashInterpreter implements CodeContext.Interpreter {
 		private final EventSink events;
 
 		private final long started;
-
-		private volatile @Nullable ScheduledFuture<?> timeout;
-
-		private volatile boolean timedOut;
 
 		private boolean stdoutDone;
 

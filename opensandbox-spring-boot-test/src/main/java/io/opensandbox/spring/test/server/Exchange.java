@@ -100,26 +100,32 @@ final class Exchange {
 		return this.request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
 	}
 
+	/*
+	 * Answers are assembled when subscribed, not when declared: a handler that answers after
+	 * blocking work (then(exchange.empty(202))) must not touch the response's status and
+	 * headers before that work is done.
+	 */
+
 	Mono<Void> json(int status, Object body) {
-		byte[] bytes = Json.writeBytes(body);
-		return this.response.status(status)
-			.header("Content-Type", "application/json")
-			.header("Content-Length", Integer.toString(bytes.length))
-			.sendByteArray(Mono.just(bytes))
-			.then();
+		return Mono.defer(() -> send(status, "application/json", Json.writeBytes(body)));
 	}
 
 	Mono<Void> text(int status, String body) {
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		return this.response.status(status)
-			.header("Content-Type", "text/plain; charset=utf-8")
-			.header("Content-Length", Integer.toString(bytes.length))
-			.sendByteArray(Mono.just(bytes))
-			.then();
+		return Mono.defer(() -> send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	Mono<Void> empty(int status) {
-		return this.response.status(HttpResponseStatus.valueOf(status)).header("Content-Length", "0").send();
+		return Mono.defer(() -> this.response.status(HttpResponseStatus.valueOf(status))
+			.header("Content-Length", "0")
+			.send());
+	}
+
+	private Mono<Void> send(int status, String contentType, byte[] bytes) {
+		return this.response.status(status)
+			.header("Content-Type", contentType)
+			.header("Content-Length", Integer.toString(bytes.length))
+			.sendByteArray(Mono.just(bytes))
+			.then();
 	}
 
 	static List<Object> location(Object... parts) {

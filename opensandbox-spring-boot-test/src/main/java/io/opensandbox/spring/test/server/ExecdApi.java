@@ -275,7 +275,7 @@ final class ExecdApi {
 				}
 				yield PythonInterpreter.start(isolated, this.server.io());
 			}
-			case "bash" -> BashInterpreter.start(isolated, null, this.server.io(), this.server.timer());
+			case "bash" -> BashInterpreter.start(isolated, this.server.io());
 			case "java", "go", "javascript", "typescript" -> throw new ApiException(500, "RUNTIME_ERROR",
 					errorPrefix + "language runtime server not configured, please check your image runtime");
 			default -> throw new ApiException(500, "RUNTIME_ERROR", errorPrefix + "unknown language: " + language);
@@ -380,12 +380,7 @@ final class ExecdApi {
 		Flux<String> body = Flux.interval(Duration.ZERO, Duration.ofSeconds(1))
 			.concatMap((tick) -> blocking(() -> Json.write(metricsJson(this.server.files(sandbox).metrics())) + "\n"))
 			.takeUntil((ignored) -> !this.server.registry().containsKey(sandbox.id()));
-		return exchange.response()
-			.status(200)
-			.header("Content-Type", "text/event-stream")
-			.header("Cache-Control", "no-cache")
-			.sendString(body)
-			.then();
+		return eventStream(exchange, body);
 	}
 
 	private static Map<String, Object> metricsJson(ProcessMetrics metrics) {
@@ -406,8 +401,12 @@ final class ExecdApi {
 			.map((event) -> Json.write(event) + "\n\n")
 			.publish((shared) -> Flux.merge(shared,
 					Flux.interval(PING_INTERVAL)
-						.map((tick) -> Json.write(EventSink.event("ping", "text", "pong")) + "\n\n")
+						.map((tick) -> Json.write(EventSink.ping()) + "\n\n")
 						.takeUntilOther(shared.then())));
+		return eventStream(exchange, body);
+	}
+
+	private static Mono<Void> eventStream(Exchange exchange, Flux<String> body) {
 		return exchange.response()
 			.status(200)
 			.header("Content-Type", "text/event-stream")

@@ -48,6 +48,8 @@ final class FilesApi {
 
 	private static final Set<PosixFilePermission> ALL = EnumSet.allOf(PosixFilePermission.class);
 
+	private static final long SMALL_FILE = 256 * 1024;
+
 	private final SandboxServer server;
 
 	FilesApi(SandboxServer server) {
@@ -68,6 +70,14 @@ final class FilesApi {
 			.add("DELETE", "/directories", this::deleteDirectories);
 	}
 
+	private static List<String> paths(Exchange exchange) {
+		List<String> paths = exchange.queries("path");
+		if (paths.isEmpty()) {
+			throw new ApiException(400, "MISSING_QUERY", "missing query parameter 'path'");
+		}
+		return paths;
+	}
+
 	private IsolatedSandbox isolated(Exchange exchange) {
 		ServerSandbox sandbox = this.server.registry().get(exchange.variable("sandbox"));
 		if (sandbox == null) {
@@ -78,10 +88,7 @@ final class FilesApi {
 
 	private Mono<Void> info(Exchange exchange) {
 		IsolatedSandbox isolated = isolated(exchange);
-		List<String> paths = exchange.queries("path");
-		if (paths.isEmpty()) {
-			throw new ApiException(400, "MISSING_QUERY", "missing query parameter path");
-		}
+		List<String> paths = paths(exchange);
 		return blocking(() -> {
 			Map<String, Object> infos = new LinkedHashMap<>();
 			for (String path : paths) {
@@ -93,10 +100,7 @@ final class FilesApi {
 
 	private Mono<Void> deleteFiles(Exchange exchange) {
 		IsolatedSandbox isolated = isolated(exchange);
-		List<String> paths = exchange.queries("path");
-		if (paths.isEmpty()) {
-			throw new ApiException(400, "MISSING_QUERY", "missing query parameter path");
-		}
+		List<String> paths = paths(exchange);
 		return blocking(() -> {
 			for (String path : paths) {
 				Path file = writable(isolated, path);
@@ -406,6 +410,14 @@ final class FilesApi {
 				.header("Content-Type", "application/octet-stream")
 				.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
 			String range = exchange.header("Range");
+			if (range == null && size <= SMALL_FILE) {
+				// read at once, so that a file rewritten meanwhile is still sent whole
+				return blocking(() -> Files.readAllBytes(file)).flatMap((bytes) -> response.status(200)
+					.header("Accept-Ranges", "bytes")
+					.header("Content-Length", Integer.toString(bytes.length))
+					.sendByteArray(Mono.just(bytes))
+					.then());
+			}
 			if (range == null) {
 				return response.status(200)
 					.header("Accept-Ranges", "bytes")
@@ -534,10 +546,7 @@ final class FilesApi {
 
 	private Mono<Void> deleteDirectories(Exchange exchange) {
 		IsolatedSandbox isolated = isolated(exchange);
-		List<String> paths = exchange.queries("path");
-		if (paths.isEmpty()) {
-			throw new ApiException(400, "MISSING_QUERY", "missing query parameter path");
-		}
+		List<String> paths = paths(exchange);
 		return blocking(() -> {
 			for (String path : paths) {
 				Path directory = writable(isolated, path);

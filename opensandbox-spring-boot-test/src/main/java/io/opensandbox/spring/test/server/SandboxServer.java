@@ -215,6 +215,19 @@ public final class SandboxServer implements AutoCloseable {
 	}
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		Mono<Void> answer = Mono.defer(() -> Mono.from(route(request, response)));
+		// A request without a body is read to its end before it is answered: an answer
+		// written from another thread before the request's last (empty) content was read
+		// could otherwise leave the kept-alive connection waiting for nothing.
+		return hasBody(request) ? answer : request.receive().then(answer);
+	}
+
+	private static boolean hasBody(HttpServerRequest request) {
+		return request.requestHeaders().contains("Transfer-Encoding")
+				|| request.requestHeaders().getInt("Content-Length", 0) > 0;
+	}
+
+	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
 		Exchange exchange = new Exchange(request, response);
 		String path = exchange.path();
 		Matcher proxy = PROXY_PATH.matcher(path);
