@@ -5,41 +5,133 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Runs every benchmark scenario and writes {@code benchmarks/results/latest.md}. Run with
- * {@code mvn -q -pl benchmarks -am install -DskipTests && mvn -q -pl benchmarks exec:java}.
+ * Runs the benchmark scenarios and writes the results as a Markdown table and as JSON. Run
+ * everything with
+ * {@code mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java}:
+ * that writes {@code benchmarks/results/latest.md} and {@code latest.json}. Select
+ * scenarios with {@code -Dbenchmarks.scenarios=command,files} (ids: {@value #ALL}); a
+ * selection writes {@code target/benchmark-results/partial.md} and {@code partial.json}
+ * instead, so that the published results always come from one full run. Other knobs, for
+ * investigating: {@code -Dbenchmarks.files.mib=256} (file size),
+ * {@code -Dbenchmarks.load.streams=200 -Dbenchmarks.load.seconds=9},
+ * {@code -Dbenchmarks.startup.cold=3} (fresh-JVM pairs),
+ * {@code -Dbenchmarks.fork.args=-XX:StartFlightRecording=filename=/tmp/child.jfr} (options for the
+ * client JVMs of the files, load and startup scenarios).
  *
  * @author OpenSandbox Spring Boot
  */
 public final class Benchmarks {
 
+	static final String ALL = "shutdown,ready,command,lifecycle,files,load,startup";
+
+	static final String COMMAND = "mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java";
+
 	private Benchmarks() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		List<String> rows = new ArrayList<>();
-		rows.add(ShutdownBenchmark.run(1000, 50, 5));
-		rows.addAll(CreateToReadyBenchmark.run(500, 3, 15));
-		rows.addAll(CommandOutputBenchmark.run(1_000_000, 1, 5));
-		rows.addAll(LifecycleGetBenchmark.run(1, 2_000, 1, 5));
-		rows.addAll(LifecycleGetBenchmark.run(64, 20_000, 1, 5));
-		write(rows);
+		String selection = System.getProperty("benchmarks.scenarios", "all").strip();
+		Set<String> scenarios = new LinkedHashSet<>(List.of(("all".equals(selection) ? ALL : selection).split(",")));
+		scenarios.removeIf(String::isBlank);
+		Set<String> unknown = new LinkedHashSet<>(scenarios);
+		unknown.removeAll(List.of(ALL.split(",")));
+		if (!unknown.isEmpty()) {
+			throw new IllegalArgumentException("Unknown scenarios " + unknown + "; known: " + ALL);
+		}
+		long started = System.nanoTime();
+		List<Row> rows = new ArrayList<>();
+		for (String scenario : scenarios) {
+			long scenarioStarted = System.nanoTime();
+			System.out.println("== " + scenario);
+			rows.addAll(run(scenario));
+			System.out.printf(Locale.ROOT, "== %s took %.0f s%n", scenario, (System.nanoTime() - scenarioStarted) / 1e9);
+		}
+		boolean full = scenarios.equals(new LinkedHashSet<>(List.of(ALL.split(","))));
+		Path results = full ? Path.of(System.getProperty("benchmarks.results", "results"))
+				: Path.of("target", "benchmark-results");
+		write(rows, results, full ? "latest" : "partial", (System.nanoTime() - started) / 1e9);
 	}
 
-	private static void write(List<String> rows) throws IOException {
+	private static List<Row> run(String scenario) throws Exception {
+		return switch (scenario) {
+			case "shutdown" -> ShutdownBenchmark.run(1000, 50, 5);
+			case "ready" -> CreateToReadyBenchmark.run(500, 10, 15);
+			case "command" -> CommandOutputBenchmark.run(1_000_000, 2, 5);
+			case "lifecycle" -> {
+				List<Row> rows = new ArrayList<>(LifecycleGetBenchmark.run(1, 4_000, 20, 5));
+				rows.addAll(LifecycleGetBenchmark.run(64, 20_000, 10, 5));
+				yield rows;
+			}
+			case "files" -> FilesBenchmark.run(Long.getLong("benchmarks.files.mib", 1024) * FilesBenchmark.MIB, 3, 5);
+			case "load" -> LoadBenchmark.run(Integer.getInteger("benchmarks.load.streams", 1000), Integer.getInteger("benchmarks.load.seconds", 60));
+			case "startup" -> StartupBenchmark.run(10, 40, Integer.getInteger("benchmarks.startup.cold", 10));
+			default -> throw new IllegalArgumentException(scenario);
+		};
+	}
+
+	private static void write(List<Row> rows, Path directory, String name, double seconds) throws IOException {
+		Map<String, Object> environment = environment();
 		StringBuilder report = new StringBuilder();
 		report.append("# Benchmark results\n\n");
-		report.append("Date: ").append(LocalDate.now()).append("; JDK: ").append(System.getProperty("java.version"))
-			.append("; cores: ").append(Runtime.getRuntime().availableProcessors()).append("; OS: ")
-			.append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append("\n\n");
+		report.append("Date: ").append(environment.get("date")).append("; machine: ").append(environment.get("cpu"))
+			.append(", ").append(environment.get("cores")).append(" cores, ").append(environment.get("memoryGiB"))
+			.append(" GiB RAM; JDK: ").append(environment.get("jdk")).append("; OS: ").append(environment.get("os"))
+			.append("; run took ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append("\n\n");
+		report.append("Command: `").append(COMMAND).append("`\n\n");
 		report.append("| Scenario | Target | Result (median of rounds) | Spread | Met |\n|---|---|---|---|---|\n");
-		rows.forEach((row) -> report.append(row).append('\n'));
-		Path results = Path.of(System.getProperty("benchmarks.results", "results"));
-		Files.createDirectories(results);
-		Files.writeString(results.resolve("latest.md"), report);
+		rows.forEach((row) -> report.append(row.markdown()).append('\n'));
+		Files.createDirectories(directory);
+		Files.writeString(directory.resolve(name + ".md"), report);
+		Map<String, Object> json = new LinkedHashMap<>(environment);
+		json.put("command", COMMAND);
+		json.put("seconds", Math.round(seconds));
+		json.put("rows", rows);
+		Fork.JSON.writeValue(directory.resolve(name + ".json").toFile(), json);
 		System.out.println(report);
+		System.out.println("Written to " + directory.toAbsolutePath().resolve(name + ".md") + " and .json");
+	}
+
+	private static Map<String, Object> environment() {
+		Map<String, Object> environment = new LinkedHashMap<>();
+		environment.put("date", LocalDate.now().toString());
+		environment.put("jdk", System.getProperty("java.runtime.version") + " ("
+				+ System.getProperty("java.vm.vendor") + ")");
+		environment.put("cores", Runtime.getRuntime().availableProcessors());
+		environment.put("cpu", cpu());
+		environment.put("memoryGiB", memoryGiB());
+		environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+				+ System.getProperty("os.arch"));
+		return environment;
+	}
+
+	private static String cpu() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+				if (line.startsWith("model name")) {
+					return line.substring(line.indexOf(':') + 1).strip();
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not Linux
+		}
+		return System.getProperty("os.arch");
+	}
+
+	private static long memoryGiB() {
+		if (java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+			return Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
+		}
+		return -1;
 	}
 
 }

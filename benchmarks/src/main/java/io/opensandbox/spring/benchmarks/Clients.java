@@ -1,40 +1,67 @@
 package io.opensandbox.spring.benchmarks;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
+import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
-import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.ReactiveSandboxTemplate;
+import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
- * Our clients and the official SDK's connection settings for one loopback server.
+ * Our clients as an application gets them, from the auto-configuration (its connection
+ * pool, retry filter and API key), pointed at one loopback server; and the official
+ * SDK's connection settings for the same server.
  *
  * @author OpenSandbox Spring Boot
  */
 final class Clients implements AutoCloseable {
 
-	final ConnectionProvider pool;
-
-	final WebClient.Builder builder;
+	final ConfigurableApplicationContext context;
 
 	final LifecycleClient lifecycle;
 
 	final SandboxEndpointClients endpoints;
 
+	final ReactiveSandboxTemplate template;
+
 	Clients(FakeOpenSandbox server) {
-		this.pool = ConnectionProvider.builder("benchmark").maxConnections(500).pendingAcquireMaxCount(-1).build();
-		this.builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(HttpClient.create(this.pool)));
-		this.lifecycle = new LifecycleClient(this.builder, ServerAddress.of(server.address(), "http"), null, Map.of());
-		this.endpoints = new SandboxEndpointClients(this.builder, "http", Map.of(), null, Duration.ofSeconds(60));
+		this(server.address(), Map.of());
+	}
+
+	Clients(String address, Map<String, Object> properties) {
+		Map<String, Object> all = new LinkedHashMap<>();
+		all.put("opensandbox.domain", address);
+		all.put("opensandbox.protocol", "http");
+		all.put("opensandbox.api-key", "benchmark");
+		all.put("opensandbox.cleanup.keep-alive", "false");
+		all.put("opensandbox.execd.stream-idle-timeout", "60s");
+		all.putAll(properties);
+		this.context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(all)
+			.run();
+		this.lifecycle = this.context.getBean(LifecycleClient.class);
+		this.endpoints = this.context.getBean(SandboxEndpointClients.class);
+		this.template = this.context.getBean(ReactiveSandboxTemplate.class);
+	}
+
+	/** An execd client for a loopback execd, as a sandbox handle would make it. */
+	ExecdClient execd(String address) {
+		return this.endpoints.execd(new SandboxEndpoint(address, Map.of()));
 	}
 
 	static SandboxSpec spec() {
@@ -48,8 +75,12 @@ final class Clients implements AutoCloseable {
 	}
 
 	static ConnectionConfig sdkConfig(FakeOpenSandbox server) {
+		return sdkConfig(server.address());
+	}
+
+	static ConnectionConfig sdkConfig(String address) {
 		return ConnectionConfig.builder()
-			.domain(server.address())
+			.domain(address)
 			.protocol("http")
 			.apiKey("benchmark")
 			.requestTimeout(Duration.ofMinutes(5))
@@ -58,7 +89,16 @@ final class Clients implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.pool.dispose();
+		this.context.close();
+	}
+
+	/**
+	 * A minimal application: whatever the class path auto-configures.
+	 */
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
 	}
 
 }

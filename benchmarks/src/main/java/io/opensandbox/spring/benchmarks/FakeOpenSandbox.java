@@ -1,15 +1,22 @@
 package io.opensandbox.spring.benchmarks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -29,7 +36,7 @@ import reactor.netty.http.server.HttpServerRoutes;
  */
 final class FakeOpenSandbox implements AutoCloseable {
 
-	private final long readyDelayNanos;
+	private volatile long readyDelayNanos;
 
 	private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
 
@@ -38,12 +45,36 @@ final class FakeOpenSandbox implements AutoCloseable {
 
 	private final List<byte[]> commandChunks;
 
+	/** The file {@code GET /files/download} serves, whatever path is asked for. */
+	private volatile @Nullable Path downloadSource;
+
+	private volatile long downloadSize;
+
+	/** Bytes received by {@code POST /files/upload}, which keeps none of them. */
+	final AtomicLong uploadedBytes = new AtomicLong();
+
+	/** Load streams open now, and the most open at once. */
+	final AtomicInteger openStreams = new AtomicInteger();
+
+	final AtomicInteger maxOpenStreams = new AtomicInteger();
+
 	private final DisposableServer server;
 
 	FakeOpenSandbox(long readyDelayMillis, int commandEvents) {
 		this.readyDelayNanos = readyDelayMillis * 1_000_000L;
 		this.commandChunks = buildChunks(commandEvents);
 		this.server = HttpServer.create().host("127.0.0.1").port(0).route(this::routes).bindNow();
+	}
+
+	/** Serve this file for every download. */
+	void serveDownloads(Path source) throws IOException {
+		this.downloadSize = Files.size(source);
+		this.downloadSource = source;
+	}
+
+	/** Change how long after creation new sandboxes become ready. */
+	void readyDelay(long millis) {
+		this.readyDelayNanos = millis * 1_000_000L;
 	}
 
 	int port() {
@@ -84,6 +115,26 @@ final class FakeOpenSandbox implements AutoCloseable {
 			return response.status(ready ? 200 : 503).send();
 		});
 		routes.post("/command", this::command);
+		routes.get("/files/download", this::download);
+		routes.post("/files/upload", (request, response) -> request.receive()
+			.doOnNext((buffer) -> this.uploadedBytes.addAndGet(buffer.readableBytes()))
+			.then(Mono.defer(() -> response.status(200).send())));
+	}
+
+	/**
+	 * The file, with its length announced, written by the kernel (Reactor Netty sends a
+	 * file region: zero-copy without TLS), so the server costs next to nothing.
+	 */
+	private Mono<Void> download(HttpServerRequest request, HttpServerResponse response) {
+		Path source = this.downloadSource;
+		if (source == null) {
+			return json(response.status(404), "{\"code\":\"FILE_NOT_FOUND\",\"message\":\"no file\"}");
+		}
+		return response.status(200)
+			.header("Content-Type", "application/octet-stream")
+			.header("Content-Length", Long.toString(this.downloadSize))
+			.sendFile(source)
+			.then();
 	}
 
 	private Mono<Void> create(HttpServerRequest request, HttpServerResponse response) {
@@ -111,10 +162,47 @@ final class FakeOpenSandbox implements AutoCloseable {
 	}
 
 	private Mono<Void> command(HttpServerRequest request, HttpServerResponse response) {
-		return request.receive().aggregate().then(Mono.defer(() -> response.status(200)
-			.header("Content-Type", "text/event-stream")
-			.send(Flux.fromIterable(this.commandChunks).map(Unpooled::wrappedBuffer), (buf) -> true)
-			.then()));
+		return request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
+			int load = body.indexOf("load ");
+			if (load >= 0) {
+				int end = load + 5;
+				while (end < body.length() && Character.isDigit(body.charAt(end))) {
+					end++;
+				}
+				return held(response, Integer.parseInt(body.substring(load + 5, end)));
+			}
+			return response.status(200)
+				.header("Content-Type", "text/event-stream")
+				.send(Flux.fromIterable(this.commandChunks).map(Unpooled::wrappedBuffer), (buf) -> true)
+				.then();
+		});
+	}
+
+	/**
+	 * A command that runs for some seconds, as execd streams it: init, then every 3 s a
+	 * ping and two lines of output, then completion.
+	 */
+	private Mono<Void> held(HttpServerResponse response, int seconds) {
+		long timestamp = System.currentTimeMillis();
+		String id = UUID.randomUUID().toString();
+		Flux<String> events = Flux.concat(
+				Flux.just("{\"type\":\"init\",\"text\":\"" + id + "\",\"timestamp\":" + timestamp + "}\n\n"),
+				Flux.interval(Duration.ofSeconds(3))
+					.take(seconds / 3)
+					.map((tick) -> "{\"type\":\"ping\",\"timestamp\":" + System.currentTimeMillis() + "}\n\n"
+							+ "{\"type\":\"stdout\",\"text\":\"tick " + tick + " of " + id
+							+ "\",\"timestamp\":" + System.currentTimeMillis() + "}\n\n"
+							+ "{\"type\":\"stdout\",\"text\":\"some more output for tick " + tick
+							+ "\",\"timestamp\":" + System.currentTimeMillis() + "}\n\n"),
+				Flux.just("{\"type\":\"execution_complete\",\"timestamp\":" + System.currentTimeMillis()
+						+ ",\"execution_time\":" + (seconds * 1000) + "}\n\n"));
+		return Mono.defer(() -> {
+			this.maxOpenStreams.accumulateAndGet(this.openStreams.incrementAndGet(), Math::max);
+			return response.status(200)
+				.header("Content-Type", "text/event-stream")
+				.sendString(events, StandardCharsets.UTF_8)
+				.then();
+		}).doFinally((signal) -> this.openStreams.decrementAndGet());
 	}
 
 	private static String sandbox(String id, String state) {

@@ -29,13 +29,15 @@ final class LifecycleGetBenchmark {
 	private LifecycleGetBenchmark() {
 	}
 
-	static List<String> run(int concurrency, int callsPerRound, int warmups, int rounds) throws Exception {
+	static List<Row> run(int concurrency, int callsPerRound, int warmupSeconds, int rounds) throws Exception {
 		try (FakeOpenSandbox server = new FakeOpenSandbox(0, 0); Clients clients = new Clients(server)) {
 			String id = server.runningSandbox();
 			List<Double> ourRates = new ArrayList<>();
 			List<Double> ourLatencies = new ArrayList<>();
 			List<Double> sdkRates = new ArrayList<>();
 			List<Double> sdkLatencies = new ArrayList<>();
+			List<Double> ratios = new ArrayList<>();
+			double ourRate = 0;
 			String sdkError = null;
 			Sandbox official = null;
 			ExecutorService threads = Executors.newFixedThreadPool(concurrency);
@@ -57,8 +59,15 @@ final class LifecycleGetBenchmark {
 				catch (ReflectiveOperationException | RuntimeException ex) {
 					sdkError = ex.getClass().getSimpleName() + ": " + ex.getMessage();
 				}
-				for (int round = 0; round < warmups + rounds; round++) {
-					boolean measured = round >= warmups;
+				// Warm up both clients (alternating rounds) for a while: the per-call chains
+				// are deep, and a few thousand calls leave them half compiled
+				long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+				int warmups = -1;
+				for (int round = 0; warmups < 0 || round < warmups + rounds; round++) {
+					if (warmups < 0 && System.nanoTime() - warmupEnd >= 0) {
+						warmups = round;
+					}
+					boolean measured = warmups >= 0 && round >= warmups;
 					double[] latencies = new double[callsPerRound];
 					long started = System.nanoTime();
 					Flux.range(0, callsPerRound).flatMap((i) -> Mono.defer(() -> {
@@ -67,6 +76,7 @@ final class LifecycleGetBenchmark {
 							.doOnNext((info) -> latencies[i] = (System.nanoTime() - callStarted) / 1e6);
 					}), concurrency).then().block(Duration.ofMinutes(5));
 					double seconds = (System.nanoTime() - started) / 1e9;
+					ourRate = callsPerRound / seconds;
 					if (measured) {
 						ourRates.add(callsPerRound / seconds);
 						for (double latency : latencies) {
@@ -100,6 +110,7 @@ final class LifecycleGetBenchmark {
 						seconds = (System.nanoTime() - started) / 1e9;
 						if (measured) {
 							sdkRates.add(callsPerRound / seconds);
+							ratios.add(ourRate / (callsPerRound / seconds));
 							for (double latency : sdkLatency) {
 								sdkLatencies.add(latency);
 							}
@@ -117,28 +128,44 @@ final class LifecycleGetBenchmark {
 					+ String.format(Locale.ROOT, "%,d", callsPerRound) + " calls per round";
 			Stats ours = new Stats(ourRates);
 			Stats ourLatency = new Stats(ourLatencies);
-			List<String> rows = new ArrayList<>();
+			List<Row> rows = new ArrayList<>();
 			String ratio = "";
+			String ratioSpread = "";
 			if (sdkError == null) {
-				ratio = " = " + String.format(Locale.ROOT, "%.2fx", ours.median() / new Stats(sdkRates).median())
-						+ " the SDK";
+				Stats pairs = new Stats(ratios);
+				ratio = "; ours/SDK per pair: median " + String.format(Locale.ROOT, "%.2fx", pairs.median());
+				ratioSpread = "; ours/SDK " + String.format(Locale.ROOT, "%.2fx-%.2fx", pairs.min(), pairs.max());
 			}
-			rows.add("| " + scenario + ": ours (LifecycleClient.get) | none (comparison) | " + rate(ours.median())
-					+ " calls/s" + ratio + "; p50 " + ms(ourLatency.percentile(50)) + ", p99 "
-					+ ms(ourLatency.percentile(99)) + " | " + rate(ours.min()) + "-" + rate(ours.max())
-					+ " calls/s over " + ours.size() + " rounds (" + warmups + " warm-up, alternating with the SDK) | n/a |");
+			Row our = new Row("lifecycle", scenario + ": ours (auto-configured LifecycleClient.get)", "comparison",
+					rate(ours.median()) + " calls/s" + ratio + "; p50 " + ms(ourLatency.percentile(50)) + ", p99 "
+							+ ms(ourLatency.percentile(99)),
+					rate(ours.min()) + "-" + rate(ours.max()) + " calls/s over " + ours.size() + " rounds (" + warmupSeconds
+							+ " s of warm-up, alternating with the SDK)" + ratioSpread,
+					"n/a")
+				.with("callsPerSecond", ours)
+				.with("p50Ms", ourLatency.percentile(50))
+				.with("p99Ms", ourLatency.percentile(99))
+				.with("concurrency", concurrency);
+			if (sdkError == null) {
+				our.with("oursOverSdk", new Stats(ratios));
+			}
+			rows.add(our);
 			if (sdkError != null) {
-				rows.add("| " + scenario + ": official SDK 1.0.0 | reference | failed | " + sdkError.replace('|', '/')
-						+ " | n/a |");
+				rows.add(new Row("lifecycle", scenario + ": official SDK 1.0.0", "reference", "failed", sdkError, "n/a"));
 			}
 			else {
 				Stats theirs = new Stats(sdkRates);
 				Stats theirLatency = new Stats(sdkLatencies);
-				rows.add("| " + scenario + ": official SDK 1.0.0 (Sandbox.getInfo, " + concurrency
-						+ " threads) | reference | " + rate(theirs.median()) + " calls/s; p50 "
-						+ ms(theirLatency.percentile(50)) + ", p99 " + ms(theirLatency.percentile(99)) + " | "
-						+ rate(theirs.min()) + "-" + rate(theirs.max()) + " calls/s over " + theirs.size()
-						+ " rounds | n/a |");
+				rows.add(new Row("lifecycle",
+						scenario + ": official SDK 1.0.0 (Sandbox.getInfo, " + concurrency + " threads)", "reference",
+						rate(theirs.median()) + " calls/s; p50 " + ms(theirLatency.percentile(50)) + ", p99 "
+								+ ms(theirLatency.percentile(99)),
+						rate(theirs.min()) + "-" + rate(theirs.max()) + " calls/s over " + theirs.size() + " rounds",
+						"n/a")
+					.with("callsPerSecond", theirs)
+					.with("p50Ms", theirLatency.percentile(50))
+					.with("p99Ms", theirLatency.percentile(99))
+					.with("concurrency", concurrency));
 			}
 			return rows;
 		}

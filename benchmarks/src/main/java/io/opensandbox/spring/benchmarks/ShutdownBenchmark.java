@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +35,7 @@ final class ShutdownBenchmark {
 	private ShutdownBenchmark() {
 	}
 
-	static String run(int sandboxes, int killMillis, int rounds) {
+	static List<Row> run(int sandboxes, int killMillis, int rounds) {
 		AtomicInteger deletes = new AtomicInteger();
 		DisposableServer server = HttpServer.create()
 			.host("127.0.0.1")
@@ -73,12 +72,18 @@ final class ShutdownBenchmark {
 					timings.add(elapsed);
 				}
 			}
-			Collections.sort(timings);
-			long median = timings.get(timings.size() / 2);
-			return "| Shutdown: " + sandboxes + " tracked sandboxes, " + killMillis + " ms per kill | <= 2000 ms | "
-					+ median + " ms | " + timings.get(0) + "-" + timings.get(timings.size() - 1) + " ms over "
-					+ timings.size() + " rounds (" + deletes.get() + " kills, first round warm-up) | "
-					+ ((median <= 2000) ? "yes" : "no") + " |";
+			Stats stats = new Stats(timings.stream().map(Long::doubleValue).toList());
+			boolean met = stats.median() <= 2000;
+			return List.of(new Row("shutdown",
+					"Shutdown: " + sandboxes + " tracked sandboxes killed by SandboxCleanup.stop(), " + killMillis
+							+ " ms per kill (loopback server)",
+					"<= 2000 ms", Stats.format(stats.median()) + " ms",
+					Stats.format(stats.min()) + "-" + Stats.format(stats.max()) + " ms over " + stats.size()
+							+ " rounds (" + deletes.get() + " kills, first round warm-up)",
+					Row.met(met))
+				.with("ms", stats)
+				.with("sandboxes", sandboxes)
+				.with("killMillis", killMillis));
 		}
 		finally {
 			pool.dispose();

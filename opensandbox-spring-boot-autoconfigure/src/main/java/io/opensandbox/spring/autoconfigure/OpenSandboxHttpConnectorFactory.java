@@ -56,7 +56,11 @@ final class OpenSandboxHttpConnectorFactory {
 			@Nullable SslBundles sslBundles, ConnectionProvider connectionProvider) {
 		HttpClientSettings settings = new HttpClientSettingsPropertyMapper(sslBundles, null).map(properties.getHttp());
 		ReactorClientHttpConnectorBuilder builder = ClientHttpConnectorBuilder.reactor();
-		builder = builder.withHttpClientFactory(() -> HttpClient.create(connectionProvider));
+		builder = builder.withHttpClientFactory(() -> HttpClient.create(connectionProvider))
+			// Spring's defaults minus compression: no OpenSandbox component compresses its
+			// answers, and the decompressing handler would still look at every buffer of
+			// every download and event stream
+			.withHttpClientDefaults(HttpClient::proxyWithSystemProperties);
 		builder = builder.withHttpClientCustomizer(OpenSandboxHttpConnectorFactory::sameOriginRedirectsOnly);
 		OpenSandboxProperties.Proxy proxy = properties.getProxy();
 		if (StringUtils.hasText(proxy.getHost())) {

@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -413,15 +412,15 @@ public final class ExecdClient {
 	 * POST a request whose answer is an event stream, and watch the stream: pings count
 	 * as activity and are dropped, silence longer than the idle timeout fails it, a
 	 * stream without a terminal event fails it, and a cancelled stream calls the
-	 * interrupt with the execution id.
+	 * interrupt with the execution id. The events of each network buffer are decoded and
+	 * watched together; only their delivery is per event.
 	 */
 	private Flux<ExecutionEvent> stream(String template, Map<String, ?> variables, Object body,
-			java.util.function.Function<String, Mono<Void>> interrupt) {
+			Function<String, Mono<Void>> interrupt) {
 		String request = "POST " + this.baseUrl + template;
 		return Flux.defer(() -> {
-			AtomicReference<String> executionId = new AtomicReference<>();
-			AtomicBoolean started = new AtomicBoolean();
-			AtomicBoolean finished = new AtomicBoolean();
+			ExecdStreamDecoder<ExecutionEvent> decoder = ExecdStreamDecoder.events();
+			StreamProgress progress = new StreamProgress();
 			Flux<DataBuffer> bytes = this.webClient.post()
 				.uri(template, variables)
 				.contentType(MediaType.APPLICATION_JSON)
@@ -434,29 +433,62 @@ public final class ExecdClient {
 				// Silence is measured on the network buffers, not per event: one timer per
 				// buffer instead of one per line keeps decoding fast
 				.timeout(this.streamIdleTimeout);
-			return ExecdStreamDecoder.decode(bytes)
-				.doOnNext((event) -> {
-					started.set(true);
-					if (event.type() == ExecutionEvent.Type.INIT && event.text() != null) {
-						executionId.compareAndSet(null, event.text());
-					}
-					if (event.isTerminal()) {
-						finished.set(true);
-					}
-				})
-				.filter((event) -> event.type() != ExecutionEvent.Type.PING)
-				.concatWith(Flux.defer(() -> finished.get() ? Flux.empty()
-						: Flux.error(new OpenSandboxStreamException(
-								request + ": the stream ended before the execution finished", null))))
-				.onErrorMap((failure) -> streamFailure(failure, request, started.get() && !finished.get()))
+			return bytes.concatMapIterable((buffer) -> progress.watch(decoder.feed(buffer)))
+				.concatWith(Flux.defer(() -> {
+					Flux<ExecutionEvent> last = Flux.fromIterable(progress.watch(decoder.finish()));
+					return progress.finished ? last : last.concatWith(Flux.error(() -> new OpenSandboxStreamException(
+							request + ": the stream ended before the execution finished", null)));
+				}))
+				.onErrorMap((failure) -> streamFailure(failure, request, progress.started && !progress.finished))
 				.doOnCancel(() -> {
-					String id = executionId.get();
-					if (id != null && !finished.get()) {
+					String id = progress.executionId;
+					if (id != null && !progress.finished) {
 						interrupt.apply(id)
 							.subscribe(null, (ex) -> logger.debug("Interrupting execution " + id + " failed", ex));
 					}
 				});
 		});
+	}
+
+	/**
+	 * What one stream has shown so far, read once per network buffer.
+	 */
+	private static final class StreamProgress {
+
+		volatile boolean started;
+
+		volatile boolean finished;
+
+		volatile @Nullable String executionId;
+
+		/**
+		 * Take note of the events of one buffer and drop its pings.
+		 * @param events the events, in a list this stream owns
+		 * @return the events to deliver
+		 */
+		List<ExecutionEvent> watch(List<ExecutionEvent> events) {
+			boolean pings = false;
+			for (ExecutionEvent event : events) {
+				ExecutionEvent.Type type = event.type();
+				if (type == ExecutionEvent.Type.PING) {
+					pings = true;
+				}
+				else if (type == ExecutionEvent.Type.INIT && event.text() != null && this.executionId == null) {
+					this.executionId = event.text();
+				}
+				else if (event.isTerminal()) {
+					this.finished = true;
+				}
+			}
+			if (!events.isEmpty()) {
+				this.started = true;
+			}
+			if (pings) {
+				events.removeIf((event) -> event.type() == ExecutionEvent.Type.PING);
+			}
+			return events;
+		}
+
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package io.opensandbox.spring.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +32,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -79,8 +81,17 @@ public final class ExecdFilesClient {
 	/** The file name execd needs on each metadata part (it ignores plain form fields). */
 	static final String METADATA_FILENAME = "metadata.json";
 
-	/** Size of the chunks local content is read in. */
+	/** Size of the chunks streamed content is read in. */
 	private static final int BUFFER_SIZE = 64 * 1024;
+
+	/** Size of the chunks a local file is read in for an upload. */
+	private static final int FILE_BUFFER_SIZE = 256 * 1024;
+
+	/** How many chunks of a local file may be read ahead of the connection. */
+	private static final int FILE_READ_AHEAD = 8;
+
+	/** How many received buffers may wait to be written to a download target. */
+	private static final int WRITE_PREFETCH = 64;
 
 	/** The file permission {@link #mkdirs(Collection, FilePermission)} uses by default. */
 	private static final FilePermission DEFAULT_DIRECTORY_PERMISSION = FilePermission.of(755);
@@ -159,16 +170,11 @@ public final class ExecdFilesClient {
 	public Mono<Void> write(List<FileUpload> files) {
 		Assert.notEmpty(files, "At least one file is needed");
 		Assert.noNullElements(files, "Files must not be null");
-		List<Part> parts = new ArrayList<>(files.size() * 2);
-		AtomicLong uploaded = new AtomicLong();
+		List<byte[]> metadata = new ArrayList<>(files.size());
 		for (FileUpload file : files) {
-			byte[] metadata = WireJson.MAPPER.writeValueAsBytes(metadata(file));
-			parts.add(new UploadPart("metadata", METADATA_FILENAME, MediaType.APPLICATION_JSON,
-					() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(metadata))));
-			parts.add(new UploadPart("file", filename(file.path()), MediaType.APPLICATION_OCTET_STREAM,
-					() -> content(file.content())
-						.doOnNext((buffer) -> uploaded.addAndGet(buffer.readableByteCount()))));
+			metadata.add(WireJson.MAPPER.writeValueAsBytes(metadata(file)));
 		}
+		AtomicLong uploaded = new AtomicLong();
 		// Parts are written as a stream of Part, in order: MultipartBodyBuilder would group
 		// them by name (all metadata parts, then all file parts). The body is written on the
 		// event loop, and Spring's writer would draw the boundary from a SecureRandom there,
@@ -176,14 +182,35 @@ public final class ExecdFilesClient {
 		Mono<byte[]> boundary = Mono.fromCallable(MimeTypeUtils::generateMultipartBoundary)
 			.subscribeOn(Schedulers.boundedElastic());
 		return this.observations.transfer("upload", boundary.flatMap((bytes) -> {
-			BodyInserter<Flux<Part>, ClientHttpRequest> body = (request, context) -> new UploadWriter(bytes)
-				.write(Flux.fromIterable(parts), PART_TYPE, MediaType.MULTIPART_FORM_DATA, request, context.hints());
+			BodyInserter<Flux<Part>, ClientHttpRequest> body = (request, context) -> new UploadWriter(bytes).write(
+					Flux.fromIterable(parts(files, metadata, request.bufferFactory(), uploaded)), PART_TYPE,
+					MediaType.MULTIPART_FORM_DATA, request, context.hints());
 			return call(HttpMethod.POST, "/files/upload", this.webClient.post()
 				.uri("/files/upload")
 				.contentType(MediaType.MULTIPART_FORM_DATA)
 				.body(body)
 				.retrieve(), Void.class);
 		}), uploaded::get);
+	}
+
+	/**
+	 * The parts of an upload, their content read into buffers of the connection's own
+	 * allocator (pooled, and direct where the transport is), so that nothing is copied
+	 * again on its way to the socket.
+	 */
+	private static List<Part> parts(List<FileUpload> files, List<byte[]> metadata, DataBufferFactory factory,
+			AtomicLong uploaded) {
+		List<Part> parts = new ArrayList<>(files.size() * 2);
+		for (int i = 0; i < files.size(); i++) {
+			FileUpload file = files.get(i);
+			byte[] json = metadata.get(i);
+			parts.add(new UploadPart("metadata", METADATA_FILENAME, MediaType.APPLICATION_JSON,
+					() -> Flux.just(factory.wrap(json))));
+			parts.add(new UploadPart("file", filename(file.path()), MediaType.APPLICATION_OCTET_STREAM,
+					() -> content(file.content(), factory)
+						.doOnNext((buffer) -> uploaded.addAndGet(buffer.readableByteCount()))));
+		}
+		return parts;
 	}
 
 	private static Map<String, Object> metadata(FileUpload file) {
@@ -209,14 +236,19 @@ public final class ExecdFilesClient {
 		return (safe.length() > 0) ? safe.toString() : "file";
 	}
 
-	private static Flux<DataBuffer> content(FileUpload.Content content) {
-		DataBufferFactory factory = DefaultDataBufferFactory.sharedInstance;
+	private static Flux<DataBuffer> content(FileUpload.Content content, DataBufferFactory factory) {
 		if (content instanceof FileUpload.Content.InMemory inMemory) {
 			return Flux.defer(() -> Flux.just(factory.wrap(inMemory.bytes())));
 		}
 		if (content instanceof FileUpload.Content.LocalFile local) {
-			// Opening the file channel blocks: keep it off the event loop
-			return DataBufferUtils.read(local.file(), factory, BUFFER_SIZE).subscribeOn(Schedulers.boundedElastic());
+			// Plain blocking reads, in large chunks, off the event loop: one thread hop per
+			// batch of chunks the connection asks for, instead of one per chunk
+			return DataBufferUtils
+				.readByteChannel(() -> FileChannel.open(local.file(), StandardOpenOption.READ), factory,
+						FILE_BUFFER_SIZE)
+				.subscribeOn(Schedulers.boundedElastic())
+				// A few chunks ahead of the socket are enough; the connection would ask for 128
+				.limitRate(FILE_READ_AHEAD);
 		}
 		if (content instanceof FileUpload.Content.FromResource resource) {
 			// A resource that is not a file is read through a blocking InputStream
@@ -270,16 +302,52 @@ public final class ExecdFilesClient {
 		AtomicLong written = new AtomicLong();
 		return this.observations.transfer("download", open(path, 0, null).flatMap((body) -> {
 			Flux<DataBuffer> counted = body.doOnNext((buffer) -> written.addAndGet(buffer.readableByteCount()));
-			// Opening (and truncating) the target blocks: keep it off the event loop
-			return DataBufferUtils
-				.write(counted, target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-						StandardOpenOption.WRITE)
-				.subscribeOn(Schedulers.boundedElastic())
-				.then(Mono.fromSupplier(written::get))
+			// Opening (and truncating) the target and writing to it block: the buffers are
+			// handed to a worker thread in batches and written there with plain writes, while
+			// the event loop goes on reading the next ones
+			return Mono
+				.usingWhen(
+						Mono.fromCallable(() -> FileChannel.open(target, StandardOpenOption.CREATE,
+								StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
+							.subscribeOn(Schedulers.boundedElastic()),
+						(channel) -> counted.publishOn(Schedulers.boundedElastic(), WRITE_PREFETCH)
+							.doOnNext((buffer) -> writeFully(channel, buffer))
+							.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+							.then(Mono.fromSupplier(written::get)),
+						ExecdFilesClient::close, (channel, failure) -> close(channel), ExecdFilesClient::close)
 				.onErrorMap((failure) -> ErrorTranslator.translate(failure, request))
 				.onErrorResume((failure) -> deleteQuietly(target).then(Mono.error(failure)))
 				.doOnCancel(() -> deleteQuietly(target).subscribe());
 		}), written::get);
+	}
+
+	/** Write a whole buffer, then release it. */
+	private static void writeFully(FileChannel channel, DataBuffer buffer) {
+		try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
+			while (iterator.hasNext()) {
+				ByteBuffer bytes = iterator.next();
+				while (bytes.hasRemaining()) {
+					channel.write(bytes);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	private static Mono<Void> close(FileChannel channel) {
+		return Mono.<Void>fromRunnable(() -> {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Could not close a download target", ex);
+			}
+		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private static Mono<Void> deleteQuietly(Path file) {

@@ -1,5 +1,9 @@
 package io.opensandbox.spring.client;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,7 +36,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
  * {@code data:}-framed lines are events; blank lines, comments and {@code event:},
  * {@code id:}, {@code retry:} lines are skipped; a line that is not a JSON event is logged
  * at debug and skipped. Lines and multi-byte characters split across buffers are joined
- * before decoding. Not thread-safe: use one instance per stream, as {@link #decode} does.
+ * before decoding. The common event lines are read straight from the bytes, the rest with
+ * Jackson. Not thread-safe: use one instance per stream, as {@link #decode} does.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -51,14 +57,50 @@ public final class ExecdStreamDecoder<T> {
 	private static final byte[][] SKIPPED_PREFIXES = { "event:".getBytes(StandardCharsets.US_ASCII),
 			"id:".getBytes(StandardCharsets.US_ASCII), "retry:".getBytes(StandardCharsets.US_ASCII) };
 
+	private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+	private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+
 	private byte[] pending = new byte[256];
 
 	private int pendingLength;
 
-	private final ObjectReader reader;
+	/** Where the bytes of a buffer without a backing array are copied, reused. */
+	private byte[] scratch = new byte[0];
 
-	private ExecdStreamDecoder(Class<T> type) {
-		this.reader = WireJson.MAPPER.readerFor(type);
+	private final LineParser<T> parser;
+
+	private ExecdStreamDecoder(LineParser<T> parser) {
+		this.parser = parser;
+	}
+
+	/**
+	 * A decoder of execution events for one stream. The common event lines are read
+	 * straight from the bytes ({@link ExecdEventParser}), the others with Jackson.
+	 * @return the decoder
+	 */
+	static ExecdStreamDecoder<ExecutionEvent> events() {
+		ExecdEventParser plain = new ExecdEventParser();
+		ObjectReader reader = WireJson.MAPPER.readerFor(EventJson.class);
+		return new ExecdStreamDecoder<>((bytes, offset, length) -> {
+			ExecutionEvent event = plain.parse(bytes, offset, length);
+			if (event != null) {
+				return event;
+			}
+			EventJson json = readJson(reader, bytes, offset, length);
+			return (json != null) ? json.toEvent() : null;
+		});
+	}
+
+	/**
+	 * A decoder of JSON lines into objects of a type, with Jackson, for one stream.
+	 * @param <T> the target type
+	 * @param type the target type
+	 * @return the decoder
+	 */
+	static <T> ExecdStreamDecoder<T> of(Class<T> type) {
+		ObjectReader reader = WireJson.MAPPER.readerFor(type);
+		return new ExecdStreamDecoder<>((bytes, offset, length) -> readJson(reader, bytes, offset, length));
 	}
 
 	/**
@@ -68,7 +110,7 @@ public final class ExecdStreamDecoder<T> {
 	 * @return the events, in order
 	 */
 	public static Flux<ExecutionEvent> decode(Flux<DataBuffer> body) {
-		return decode(body, EventJson.class).map(EventJson::toEvent);
+		return decode(body, ExecdStreamDecoder::events);
 	}
 
 	/**
@@ -80,8 +122,12 @@ public final class ExecdStreamDecoder<T> {
 	 * @return the objects, in order
 	 */
 	static <T> Flux<T> decode(Flux<DataBuffer> body, Class<T> type) {
+		return decode(body, () -> of(type));
+	}
+
+	private static <T> Flux<T> decode(Flux<DataBuffer> body, Supplier<ExecdStreamDecoder<T>> decoders) {
 		return Flux.defer(() -> {
-			ExecdStreamDecoder<T> decoder = new ExecdStreamDecoder<>(type);
+			ExecdStreamDecoder<T> decoder = decoders.get();
 			return body.concatMapIterable(decoder::feed)
 				.concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())));
 		});
@@ -89,7 +135,9 @@ public final class ExecdStreamDecoder<T> {
 
 	/**
 	 * Decode the complete lines in a buffer, keeping a trailing partial line for later.
-	 * The buffer is released.
+	 * The buffer is released. All the events of one network buffer are decoded at once,
+	 * so that what watches a stream can look at them once per buffer rather than once per
+	 * event.
 	 * @param buffer the next buffer of the body
 	 * @return the events completed by this buffer
 	 */
@@ -98,14 +146,17 @@ public final class ExecdStreamDecoder<T> {
 			List<T> events = new ArrayList<>();
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
 				while (iterator.hasNext()) {
-					java.nio.ByteBuffer bytes = iterator.next();
+					ByteBuffer bytes = iterator.next();
 					if (bytes.hasArray()) {
 						feed(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), events);
 					}
 					else {
-						byte[] copy = new byte[bytes.remaining()];
-						bytes.get(copy);
-						feed(copy, 0, copy.length, events);
+						int length = bytes.remaining();
+						if (this.scratch.length < length) {
+							this.scratch = new byte[Math.max(length, 8192)];
+						}
+						bytes.get(this.scratch, 0, length);
+						feed(this.scratch, 0, length, events);
 					}
 				}
 			}
@@ -119,20 +170,40 @@ public final class ExecdStreamDecoder<T> {
 	private void feed(byte[] bytes, int offset, int length, List<T> events) {
 		int lineStart = offset;
 		int end = offset + length;
-		for (int i = offset; i < end; i++) {
-			if (bytes[i] == '\n') {
-				if (this.pendingLength == 0) {
-					line(bytes, lineStart, i - lineStart, events);
-				}
-				else {
-					append(bytes, lineStart, i - lineStart);
-					line(this.pending, 0, this.pendingLength, events);
-					this.pendingLength = 0;
-				}
-				lineStart = i + 1;
+		for (int i = indexOfNewline(bytes, offset, end); i >= 0; i = indexOfNewline(bytes, lineStart, end)) {
+			if (this.pendingLength == 0) {
+				line(bytes, lineStart, i - lineStart, events);
 			}
+			else {
+				append(bytes, lineStart, i - lineStart);
+				line(this.pending, 0, this.pendingLength, events);
+				this.pendingLength = 0;
+			}
+			lineStart = i + 1;
 		}
 		append(bytes, lineStart, end - lineStart);
+	}
+
+	/**
+	 * The index of the first line feed in a range, or -1. Looks at eight bytes at a time:
+	 * a byte of {@code word ^ 0x0a0a...} is zero where the word holds a line feed, and
+	 * {@code (x - 0x0101...) & ~x & 0x8080...} marks the lowest zero byte exactly.
+	 */
+	static int indexOfNewline(byte[] bytes, int from, int end) {
+		int i = from;
+		for (; i + Long.BYTES <= end; i += Long.BYTES) {
+			long word = ((long) WORDS.get(bytes, i)) ^ NEWLINES;
+			long found = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+			if (found != 0) {
+				return i + (Long.numberOfTrailingZeros(found) >>> 3);
+			}
+		}
+		for (; i < end; i++) {
+			if (bytes[i] == '\n') {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	/**
@@ -172,7 +243,18 @@ public final class ExecdStreamDecoder<T> {
 		while (start < end && (bytes[start] == ' ' || bytes[start] == '\t')) {
 			start++;
 		}
-		if (start == end || bytes[start] == ':' || startsWithAny(bytes, start, end)) {
+		if (start == end) {
+			return;
+		}
+		if (bytes[start] == '{') {
+			// The usual line: a bare JSON event
+			T event = this.parser.parse(bytes, start, end - start);
+			if (event != null) {
+				events.add(event);
+			}
+			return;
+		}
+		if (bytes[start] == ':' || startsWithAny(bytes, start, end)) {
 			return;
 		}
 		if (startsWith(bytes, start, end, DATA_PREFIX)) {
@@ -216,8 +298,12 @@ public final class ExecdStreamDecoder<T> {
 			skip(bytes, offset, length, null);
 			return null;
 		}
+		return this.parser.parse(bytes, offset, length);
+	}
+
+	private static <T> @Nullable T readJson(ObjectReader reader, byte[] bytes, int offset, int length) {
 		try {
-			return this.reader.readValue(bytes, offset, length);
+			return reader.readValue(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
 			skip(bytes, offset, length, ex);
@@ -231,6 +317,23 @@ public final class ExecdStreamDecoder<T> {
 			logger.debug("Skipping a line that is not an execd event: " + line
 					+ ((cause != null) ? " (" + cause.getOriginalMessage() + ")" : ""));
 		}
+	}
+
+	/**
+	 * Makes one object of a line that starts with <code>{</code>.
+	 */
+	@FunctionalInterface
+	interface LineParser<T> {
+
+		/**
+		 * Parse a line.
+		 * @param bytes the bytes holding the line
+		 * @param offset where the line starts
+		 * @param length its length
+		 * @return the object, or {@code null} if the line is skipped
+		 */
+		@Nullable T parse(byte[] bytes, int offset, int length);
+
 	}
 
 	/**

@@ -6,14 +6,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.util.Assert;
@@ -82,56 +80,61 @@ public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBack
 		if (!this.enabled || this.maxAttempts <= 1) {
 			return next.exchange(request);
 		}
-		boolean idempotent = isIdempotent(request);
-		long started = System.nanoTime();
-		AtomicInteger attempts = new AtomicInteger();
-		return Mono.deferContextual((view) -> attempts(request, next, idempotent, started, attempts,
-				view.getOrDefault(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, null)));
+		return attempt(request, next, isIdempotent(request), System.nanoTime(), 1);
 	}
 
-	private Mono<ClientResponse> attempts(ClientRequest request, ExchangeFunction next, boolean idempotent,
-			long started, AtomicInteger attempts, @Nullable Object observation) {
-		return Mono.defer(() -> {
-			attempts.incrementAndGet();
-			return next.exchange(request);
-		}).flatMap((response) -> {
+	/**
+	 * One attempt, and the retries after it if it fails. The first attempt of a request
+	 * costs two plain operators: the retry machinery is only built for a retry.
+	 */
+	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, boolean idempotent,
+			long started, int attempt) {
+		return next.exchange(request).flatMap((response) -> {
 			int status = response.statusCode().value();
 			if (!idempotent || !RETRYABLE_STATUSES.contains(status)) {
 				return Mono.just(response);
 			}
-			Duration delay = delay(attempts.get(),
+			Duration delay = delay(attempt,
 					ErrorTranslator.retryAfter(response.headers().asHttpHeaders().getFirst("Retry-After")));
-			if (!mayRetry(attempts.get(), started, delay)) {
+			if (!mayRetry(attempt, started, delay)) {
 				// The last answer goes to the caller, to be translated with its body
 				return Mono.just(response);
 			}
 			return response.releaseBody().then(Mono.error(new RetryableStatus(status, delay)));
-		}).retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
-			Throwable failure = signal.failure();
-			Duration delay;
-			if (failure instanceof RetryableStatus retryable) {
-				delay = retryable.delay;
-			}
-			else if (isRetryableFailure(failure, idempotent)) {
-				delay = delay(attempts.get(), null);
-				if (!mayRetry(attempts.get(), started, delay)) {
+		})
+			// Only this attempt's failures: those of the retries after it pass through
+			.onErrorResume((failure) -> {
+				Duration delay;
+				if (failure instanceof RetryableStatus retryable) {
+					delay = retryable.delay;
+				}
+				else if (isRetryableFailure(failure, idempotent)) {
+					delay = delay(attempt, null);
+					if (!mayRetry(attempt, started, delay)) {
+						return Mono.error(failure);
+					}
+				}
+				else {
 					return Mono.error(failure);
 				}
-			}
-			else {
-				return Mono.error(failure);
-			}
+				return retry(request, next, idempotent, started, attempt, delay, failure);
+			});
+	}
+
+	private Mono<ClientResponse> retry(ClientRequest request, ExchangeFunction next, boolean idempotent, long started,
+			int attempt, Duration delay, Throwable failure) {
+		return Mono.deferContextual((view) -> {
+			Object observation = view.getOrDefault(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, null);
 			if (observation instanceof Observation current) {
-				current.event(Observation.Event.of("opensandbox.retry",
-						"retry " + attempts.get() + " after " + describe(failure)));
+				current.event(
+						Observation.Event.of("opensandbox.retry", "retry " + attempt + " after " + describe(failure)));
 			}
 			if (logger.isDebugEnabled()) {
 				logger.debug("Retrying " + request.method() + " " + request.url().getPath() + " in " + delay.toMillis()
-						+ " ms (attempt " + (attempts.get() + 1) + " of " + this.maxAttempts + ") after "
-						+ describe(failure));
+						+ " ms (attempt " + (attempt + 1) + " of " + this.maxAttempts + ") after " + describe(failure));
 			}
-			return Mono.delay(delay);
-		})));
+			return Mono.delay(delay).then(Mono.defer(() -> attempt(request, next, idempotent, started, attempt + 1)));
+		});
 	}
 
 	private boolean mayRetry(int attempts, long started, Duration delay) {

@@ -140,7 +140,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 				? (candidate) -> readinessCheck.check(candidate).then(candidate.egressClient().then())
 				: readinessCheck;
 		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, check, this.settings.readyTimeout(),
-				this.settings.readyPollInterval(), this.settings.useServerProxy());
+				this.settings.readyPollInterval(), this.settings.useServerProxy(),
+				readinessCheck == ReadinessCheck.EXECD_PING);
 		return this.clients.getObservations()
 			.ready(sandbox.id(), waiter.await())
 			.thenReturn(sandbox)

@@ -16,9 +16,11 @@ import io.opensandbox.spring.model.SandboxState;
 
 /**
  * Waits until one new sandbox is {@code Running} and passes its {@link ReadinessCheck}.
- * Polls adaptively: the first retry comes after a few milliseconds and the delay doubles
- * up to the configured interval, so a fast sandbox is seen quickly without hammering a
- * slow one. Remembers what it saw for the failure message.
+ * Polls adaptively: the second check starts a few milliseconds after the first and the
+ * delay between the starts of two checks doubles up to the configured interval, so a fast
+ * sandbox is seen quickly without hammering a slow one. With the default check (execd's
+ * ping) the execd endpoint is resolved alongside the first check, so that the ping can
+ * follow as soon as the sandbox runs. Remembers what it saw for the failure message.
  */
 final class ReadinessWaiter {
 
@@ -36,6 +38,8 @@ final class ReadinessWaiter {
 
 	private final boolean useServerProxy;
 
+	private final boolean resolveExecdEarly;
+
 	private volatile int attempts;
 
 	private volatile @Nullable String lastState;
@@ -47,24 +51,37 @@ final class ReadinessWaiter {
 	private volatile boolean reachedRunning;
 
 	ReadinessWaiter(ReactiveSandbox sandbox, LifecycleClient lifecycle, ReadinessCheck check, Duration timeout,
-			Duration interval, boolean useServerProxy) {
+			Duration interval, boolean useServerProxy, boolean resolveExecdEarly) {
 		this.sandbox = sandbox;
 		this.lifecycle = lifecycle;
 		this.check = check;
 		this.timeout = timeout;
 		this.interval = interval;
 		this.useServerProxy = useServerProxy;
+		this.resolveExecdEarly = resolveExecdEarly;
 	}
 
 	Mono<Void> await() {
-		return poll(FIRST_DELAY).timeout(this.timeout).onErrorMap((failure) -> failure(failure));
+		Mono<Void> polls = poll(FIRST_DELAY);
+		if (this.resolveExecdEarly) {
+			// The sandbox keeps the resolved client for the ping. A failure is not kept (a
+			// pending pod may have no address yet): the ping resolves it again then.
+			polls = Mono.when(this.sandbox.execdClient().onErrorResume((failure) -> Mono.empty()), polls);
+		}
+		return polls.timeout(this.timeout).onErrorMap((failure) -> failure(failure));
 	}
 
 	private Mono<Void> poll(Duration delay) {
-		return Mono.defer(this::attempt).onErrorResume(ReadinessWaiter::isTransient, (failure) -> {
-			this.lastError = failure;
-			Duration next = delay.multipliedBy(2);
-			return Mono.delay(delay).then(poll((next.compareTo(this.interval) > 0) ? this.interval : next));
+		return Mono.defer(() -> {
+			long started = System.nanoTime();
+			return attempt().onErrorResume(ReadinessWaiter::isTransient, (failure) -> {
+				this.lastError = failure;
+				Duration next = delay.multipliedBy(2);
+				// The delay runs from the start of this check, not from its answer
+				long left = Math.max(0, delay.toNanos() - (System.nanoTime() - started));
+				return Mono.delay(Duration.ofNanos(left))
+					.then(poll((next.compareTo(this.interval) > 0) ? this.interval : next));
+			});
 		});
 	}
 

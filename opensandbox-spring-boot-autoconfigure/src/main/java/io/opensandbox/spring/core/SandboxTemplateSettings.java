@@ -23,6 +23,13 @@ import io.opensandbox.spring.model.SandboxSpec;
 public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerProxy, Duration readyTimeout,
 		Duration readyPollInterval, ReadinessCheck readinessCheck, Clock clock) {
 
+	/**
+	 * The default longest delay between two readiness checks: 10 ms, so that a new
+	 * sandbox is seen ready a few milliseconds after it is (the official SDKs poll every
+	 * 200 ms).
+	 */
+	public static final Duration DEFAULT_READY_POLL_INTERVAL = Duration.ofMillis(10);
+
 	public SandboxTemplateSettings {
 		Assert.notNull(defaults, "'defaults' must not be null");
 		Assert.isTrue(readyTimeout != null && !readyTimeout.isNegative() && !readyTimeout.isZero(),
@@ -35,12 +42,13 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 
 	/**
 	 * Settings with the given defaults: direct endpoints, a 30 s ready timeout polled at
-	 * most every 50 ms, execd ping as readiness check, the system clock.
+	 * most every {@link #DEFAULT_READY_POLL_INTERVAL 10 ms}, execd ping as readiness
+	 * check, the system clock.
 	 * @param defaults the default specification
 	 * @return the settings
 	 */
 	public static SandboxTemplateSettings of(SandboxSpec defaults) {
-		return new SandboxTemplateSettings(defaults, false, Duration.ofSeconds(30), Duration.ofMillis(50),
+		return new SandboxTemplateSettings(defaults, false, Duration.ofSeconds(30), DEFAULT_READY_POLL_INTERVAL,
 				ReadinessCheck.EXECD_PING, Clock.systemUTC());
 	}
 

@@ -208,6 +208,15 @@ class OpenSandboxHttpConnectorFactoryTests {
 	}
 
 	@Test
+	void responsesAreNotAskedToBeCompressed() {
+		// No OpenSandbox component compresses; decompressing would cost every download
+		// and event stream a pass over each buffer
+		this.contextRunner.withPropertyValues("opensandbox.domain=127.0.0.1:" + server.getPort())
+			.run((context) -> assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc"));
+		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withoutHeader("Accept-Encoding"));
+	}
+
+	@Test
 	void sameOriginRedirectIsFollowed() {
 		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(aResponse().withStatus(307).withHeader("Location", "/v1/sandboxes/moved")));

@@ -11,6 +11,8 @@ import org.springframework.boot.http.client.HttpCookieHandling;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.opensandbox.spring.core.SandboxTemplateSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -55,7 +57,8 @@ class OpenSandboxPropertiesTests {
 		assertThat(properties.getSandbox().getEnv()).isEmpty();
 		assertThat(properties.getSandbox().getMetadata()).isEmpty();
 		assertThat(properties.getSandbox().getReadyTimeout()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(properties.getSandbox().getReadyPollInterval()).isEqualTo(Duration.ofMillis(50));
+		assertThat(properties.getSandbox().getReadyPollInterval()).isEqualTo(Duration.ofMillis(10))
+			.isEqualTo(SandboxTemplateSettings.DEFAULT_READY_POLL_INTERVAL);
 		assertThat(properties.getExecd().getAccessToken()).isNull();
 		assertThat(properties.getExecd().getStreamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getCleanup().isKillOnShutdown()).isTrue();

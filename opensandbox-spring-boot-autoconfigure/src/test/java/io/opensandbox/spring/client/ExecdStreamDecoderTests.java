@@ -138,6 +138,44 @@ class ExecdStreamDecoderTests {
 	}
 
 	@Test
+	void findsEveryLineFeedWhateverItsPositionInAWord() {
+		java.util.Random random = new java.util.Random(3);
+		for (int round = 0; round < 2000; round++) {
+			byte[] bytes = new byte[random.nextInt(40)];
+			for (int i = 0; i < bytes.length; i++) {
+				// line feeds, bytes that differ from one by a bit, and high bytes
+				int pick = random.nextInt(6);
+				bytes[i] = (byte) ((pick == 0) ? '\n' : (pick == 1) ? 0x0b : (pick == 2) ? 0x8a : (pick == 3) ? 0x0a ^ 0x80
+						: random.nextInt(256));
+			}
+			int from = (bytes.length > 0) ? random.nextInt(bytes.length + 1) : 0;
+			int expected = -1;
+			for (int i = from; i < bytes.length; i++) {
+				if (bytes[i] == '\n') {
+					expected = i;
+					break;
+				}
+			}
+			assertThat(ExecdStreamDecoder.indexOfNewline(bytes, from, bytes.length)).as(java.util.Arrays.toString(bytes))
+				.isEqualTo(expected);
+		}
+	}
+
+	@Test
+	void decodesBuffersWithoutABackingArray() {
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+		byte[] body = COMMAND_STREAM.getBytes(StandardCharsets.UTF_8);
+		List<DataBuffer> chunks = new ArrayList<>();
+		for (int i = 0; i < body.length; i += 7) {
+			ByteBuf buffer = UnpooledByteBufAllocator.DEFAULT.directBuffer();
+			buffer.writeBytes(slice(body, i, Math.min(body.length, i + 7)));
+			chunks.add(factory.wrap(buffer));
+		}
+		assertThat(ExecdStreamDecoder.decode(Flux.fromIterable(chunks)).collectList().block())
+			.isEqualTo(decode(body));
+	}
+
+	@Test
 	void aLineLongerThanTheLimitFailsTheStream() {
 		byte[] chunk = new byte[1024 * 1024];
 		java.util.Arrays.fill(chunk, (byte) 'a');

@@ -340,6 +340,31 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void execdEndpointIsResolvedWhileTheSandboxStillStarts() {
+		stubStates("Pending", "Pending", "Pending", "Running");
+		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
+		java.util.List<String> requests = new java.util.ArrayList<>(this.server.getAllServeEvents()
+			.stream()
+			.map((event) -> event.getRequest().getMethod() + " " + event.getRequest().getUrl())
+			.toList());
+		java.util.Collections.reverse(requests);
+		String endpoint = "GET " + SANDBOX_PATH + "/endpoints/44772";
+		// Resolved once, before the state check that saw the sandbox running: only the
+		// ping is left to do once it runs
+		assertThat(requests).containsOnlyOnce(endpoint);
+		assertThat(requests.indexOf(endpoint)).isLessThan(requests.lastIndexOf("GET " + SANDBOX_PATH));
+		assertThat(requests.indexOf("GET /ping")).isGreaterThan(requests.lastIndexOf("GET " + SANDBOX_PATH));
+	}
+
+	@Test
+	void defaultSettingsPollForReadinessAtMostEveryTenMilliseconds() {
+		// Seen ready within about 5 ms on average: the create-to-ready goal is 15 ms
+		assertThat(SandboxTemplateSettings.of(SandboxSpec.ofImage("python:3.12")).readyPollInterval())
+			.isEqualTo(SandboxTemplateSettings.DEFAULT_READY_POLL_INTERVAL)
+			.isEqualTo(Duration.ofMillis(10));
+	}
+
+	@Test
 	void readinessPollsSoonAfterCreationAndBacksOffToTheInterval() {
 		stubStates("Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Running");
 		SandboxSpec defaults = SandboxSpec.builder()
