@@ -288,47 +288,38 @@ final class FilesApi {
 	 */
 	private static List<Map<String, Object>> readMetadata(Path spooled, String boundary) throws IOException {
 		List<Map<String, Object>> metadata = new ArrayList<>();
-		int files = 0;
-		try (InputStream input = Files.newInputStream(spooled)) {
-			MultipartReader reader = new MultipartReader(input, boundary);
-			Map<String, String> headers;
-			while ((headers = nextPart(reader)) != null) {
-				Map<String, String> disposition = MultipartReader
-					.parameters(headers.getOrDefault("content-disposition", ""));
-				boolean filePart = disposition.containsKey("filename");
-				String name = disposition.get("name");
-				if (filePart && "metadata".equals(name)) {
-					java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
-					copyPart(reader, new LimitedOutputStream(json, 64 * 1024));
-					Map<String, Object> item;
-					try {
-						item = Json.readObject(json.toString(StandardCharsets.UTF_8));
-					}
-					catch (Json.BadRequestException ex) {
-						throw new ApiException(400, "INVALID_FILE_METADATA", "invalid metadata format. " + ex.getMessage());
-					}
-					if (!(item.get("path") instanceof String path) || path.isEmpty()) {
-						throw new ApiException(400, "INVALID_FILE_METADATA", "metadata path is empty");
-					}
-					metadata.add(item);
+		int[] files = { 0 };
+		forEachPart(spooled, boundary, (name, filePart, reader) -> {
+			if (filePart && "metadata".equals(name)) {
+				java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+				copyPart(reader, new LimitedOutputStream(json, 64 * 1024));
+				Map<String, Object> item;
+				try {
+					item = Json.readObject(json.toString(StandardCharsets.UTF_8));
 				}
-				else {
-					if (filePart && "file".equals(name)) {
-						files++;
-					}
-					copyPart(reader, OutputStream.nullOutputStream());
+				catch (Json.BadRequestException ex) {
+					throw new ApiException(400, "INVALID_FILE_METADATA", "invalid metadata format. " + ex.getMessage());
 				}
+				if (!(item.get("path") instanceof String path) || path.isEmpty()) {
+					throw new ApiException(400, "INVALID_FILE_METADATA", "metadata path is empty");
+				}
+				metadata.add(item);
+				return;
 			}
-		}
+			if (filePart && "file".equals(name)) {
+				files[0]++;
+			}
+			copyPart(reader, OutputStream.nullOutputStream());
+		});
 		if (metadata.isEmpty()) {
 			throw new ApiException(400, "INVALID_FILE_METADATA", "metadata file is missing");
 		}
-		if (files == 0) {
+		if (files[0] == 0) {
 			throw new ApiException(400, "INVALID_FILE_CONTENT", "file is missing");
 		}
-		if (files != metadata.size()) {
+		if (files[0] != metadata.size()) {
 			throw new ApiException(400, "INVALID_FILE",
-					"metadata and file count mismatch: " + metadata.size() + " vs " + files);
+					"metadata and file count mismatch: " + metadata.size() + " vs " + files[0]);
 		}
 		return metadata;
 	}
@@ -340,30 +331,46 @@ final class FilesApi {
 	 */
 	private static void writeFiles(IsolatedSandbox isolated, Path spooled, String boundary,
 			List<Map<String, Object>> metadata) throws IOException {
-		int index = 0;
+		int[] index = { 0 };
+		forEachPart(spooled, boundary, (name, filePart, reader) -> {
+			if (!filePart || !"file".equals(name)) {
+				copyPart(reader, OutputStream.nullOutputStream());
+				return;
+			}
+			Map<String, Object> meta = metadata.get(index[0]++);
+			Path target = writable(isolated, (String) meta.get("path"));
+			Files.createDirectories(target.getParent());
+			boolean created = !Files.exists(target);
+			try (OutputStream out = Files.newOutputStream(target)) {
+				copyPart(reader, out);
+			}
+			if (created) {
+				Files.setPosixFilePermissions(target, permissions(755));
+			}
+			applyPermission(target, meta);
+		});
+	}
+
+	private static void forEachPart(Path spooled, String boundary, PartHandler handler) throws IOException {
 		try (InputStream input = Files.newInputStream(spooled)) {
 			MultipartReader reader = new MultipartReader(input, boundary);
 			Map<String, String> headers;
 			while ((headers = nextPart(reader)) != null) {
 				Map<String, String> disposition = MultipartReader
 					.parameters(headers.getOrDefault("content-disposition", ""));
-				if (!disposition.containsKey("filename") || !"file".equals(disposition.get("name"))) {
-					copyPart(reader, OutputStream.nullOutputStream());
-					continue;
-				}
-				Map<String, Object> meta = metadata.get(index++);
-				Path target = writable(isolated, (String) meta.get("path"));
-				Files.createDirectories(target.getParent());
-				boolean created = !Files.exists(target);
-				try (OutputStream out = Files.newOutputStream(target)) {
-					copyPart(reader, out);
-				}
-				if (created) {
-					Files.setPosixFilePermissions(target, permissions(755));
-				}
-				applyPermission(target, meta);
+				handler.handle(disposition.get("name"), disposition.containsKey("filename"), reader);
 			}
 		}
+	}
+
+	/**
+	 * Handles one part; must consume its content.
+	 */
+	@FunctionalInterface
+	private interface PartHandler {
+
+		void handle(@Nullable String name, boolean filePart, MultipartReader reader) throws IOException;
+
 	}
 
 	private static @Nullable Map<String, String> nextPart(MultipartReader reader) {
