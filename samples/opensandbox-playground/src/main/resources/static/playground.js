@@ -326,8 +326,12 @@ async function loadSandboxes() {
 			cell(row, '').appendChild(kill);
 			body.appendChild(row);
 		}
-		showMessage('sandboxes-message', sandboxes.length === 0
-			? 'No sandboxes yet: the first command creates yours.' : '');
+		if (sandboxes.length === 0) {
+			const row = document.createElement('tr');
+			row.className = 'empty';
+			cell(row, 'No sandboxes yet: the first command creates yours.').colSpan = 6;
+			body.appendChild(row);
+		}
 	}
 	catch (error) {
 		showMessage('sandboxes-message', 'Cannot list the sandboxes: ' + error.message, true);

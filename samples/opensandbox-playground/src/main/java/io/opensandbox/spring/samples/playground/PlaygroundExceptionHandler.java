@@ -6,7 +6,9 @@ import org.apache.commons.logging.LogFactory;
 import io.opensandbox.spring.error.OpenSandboxException;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -14,6 +16,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Turns failures into RFC 9457 problems whose {@code detail} is a sentence the page can
  * show as is. Framework errors (an unreadable body, a wrong method) become problems too,
  * through {@code spring.webflux.problemdetails.enabled}.
+ * <p>
+ * The content type is fixed to {@code application/problem+json}: the page asks for
+ * {@code text/event-stream} when it runs a command, and content negotiation would
+ * otherwise write a refused run's problem as an event stream, which the page cannot read
+ * as an error.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -23,20 +30,19 @@ public class PlaygroundExceptionHandler {
 	private static final Log logger = LogFactory.getLog(PlaygroundExceptionHandler.class);
 
 	@ExceptionHandler
-	ProblemDetail invalidInput(PlaygroundInputException ex) {
-		return ProblemDetail.forStatusAndDetail(ex.getStatus(), ex.getMessage());
+	ResponseEntity<ProblemDetail> invalidInput(PlaygroundInputException ex) {
+		return problem(ex.getStatus(), ex.getMessage());
 	}
 
 	@ExceptionHandler
-	ProblemDetail unknownSandbox(UnknownSandboxException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	ResponseEntity<ProblemDetail> unknownSandbox(UnknownSandboxException ex) {
+		return problem(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 	@ExceptionHandler
-	ProblemDetail openSandboxFailure(OpenSandboxException ex) {
+	ResponseEntity<ProblemDetail> openSandboxFailure(OpenSandboxException ex) {
 		logger.warn("OpenSandbox call failed", ex);
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
-				"The OpenSandbox server failed: " + ex.getMessage());
+		return problem(HttpStatus.BAD_GATEWAY, "The OpenSandbox server failed: " + ex.getMessage());
 	}
 
 	/**
@@ -44,8 +50,14 @@ public class PlaygroundExceptionHandler {
 	 * people (a blank path, a NUL character).
 	 */
 	@ExceptionHandler
-	ProblemDetail invalidArgument(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ResponseEntity<ProblemDetail> invalidArgument(IllegalArgumentException ex) {
+		return problem(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+		return ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(ProblemDetail.forStatusAndDetail(status, detail));
 	}
 
 }

@@ -71,21 +71,34 @@ class PlaygroundBrowserTests {
 
 	private WebDriverWait wait;
 
+	/**
+	 * Fail at once, before the application starts, when the browser is required and
+	 * missing.
+	 */
 	@BeforeAll
-	static void requireChromium() {
-		boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		String missing = "Headless Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-				+ "): install the Debian packages 'chromium' and 'chromium-driver' "
-				+ "(apt-get install -y chromium chromium-driver)";
-		String mode = System.getProperty(MODE_PROPERTY, System.getenv("OPENSANDBOX_BROWSER_TESTS"));
-		if ("required".equals(mode) && !present) {
-			fail(missing + "; " + MODE_PROPERTY + "=required");
+	static void failWhenChromiumIsRequiredAndMissing() {
+		if ("required".equals(System.getProperty(MODE_PROPERTY)) && !chromiumPresent()) {
+			fail(missingChromiumMessage() + "; " + MODE_PROPERTY + "=required");
 		}
-		Assumptions.assumeTrue(present, missing);
 	}
 
+	private static boolean chromiumPresent() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
+	private static String missingChromiumMessage() {
+		return "Headless Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER
+				+ "): install the Debian packages 'chromium' and 'chromium-driver' "
+				+ "(apt-get install -y chromium chromium-driver)";
+	}
+
+	/**
+	 * Skip each test (an assumption, so that the reason shows in the test report) when the
+	 * browser is missing, or start it with a fresh profile.
+	 */
 	@BeforeEach
 	void startBrowser(@TempDir Path userData) {
+		Assumptions.assumeTrue(chromiumPresent(), PlaygroundBrowserTests::missingChromiumMessage);
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

@@ -225,6 +225,18 @@ class PlaygroundEndToEndTests {
 	}
 
 	@Test
+	void refusedRunIsAProblemAlsoWhenTheBrowserAsksForAnEventStream() {
+		PlaygroundClient session = PlaygroundClient.connect(this.port);
+		Map<String, Object> problem = PlaygroundClient.problem(session.client()
+			.post()
+			.uri("/api/runs")
+			.accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(Map.of("code", ""))
+			.exchange(), 400);
+		assertThat(problem).containsEntry("detail", "The command is empty: type a command first");
+	}
+
+	@Test
 	void commandThatNeverEndsIsStoppedAtItsTimeLimit() {
 		PlaygroundClient session = PlaygroundClient.connect(this.port);
 		String sandboxId = session.shell("true").sandboxId();
@@ -294,6 +306,18 @@ class PlaygroundEndToEndTests {
 			.expectBody()
 			.jsonPath("$.sandboxes[?(@.id == '%s')]".formatted(sandboxId))
 			.exists();
+	}
+
+	@Test
+	void sandboxKilledThroughTheActuatorIsReplacedWithTheNextCommand() {
+		PlaygroundClient session = PlaygroundClient.connect(this.port);
+		String sandboxId = session.shell("echo before > /tmp/marker").sandboxId();
+		session.client().delete().uri("/actuator/sandboxes/{id}", sandboxId).exchange().expectStatus().isOk();
+		assertThat(serverSandboxIds()).doesNotContain(sandboxId);
+		assertThat(session.info()).doesNotContainKey("sandboxId");
+		PlaygroundClient.Run next = session.shell("cat /tmp/marker");
+		assertThat(next.sandboxId()).isNotEqualTo(sandboxId);
+		assertThat(next.exitCode()).as("fresh sandbox without the old file").isNotEqualTo(0);
 	}
 
 	@Test
