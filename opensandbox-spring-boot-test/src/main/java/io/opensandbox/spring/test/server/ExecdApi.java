@@ -229,10 +229,13 @@ final class ExecdApi {
 			String command = requiredString(body, "command");
 			String cwd = optionalString(body, "cwd");
 			long timeout = optionalLong(body, "timeout");
-			requireDirectory(this.server.processes(sandbox), cwd);
 			EventSink events = new EventSink();
-			this.server.io().execute(() -> session.run(command, cwd, timeout, events));
-			return stream(exchange, events);
+			// the directory check touches the file system: off the event loop, like the run
+			return blocking(() -> {
+				requireDirectory(this.server.processes(sandbox), cwd);
+				this.server.io().execute(() -> session.run(command, cwd, timeout, events));
+				return session;
+			}).then(stream(exchange, events));
 		});
 	}
 

@@ -232,11 +232,11 @@ public final class SandboxServer implements AutoCloseable {
 		String path = exchange.path();
 		Matcher proxy = PROXY_PATH.matcher(path);
 		if (proxy.matches()) {
-			return endpoint(exchange, proxy, true);
+			return endpoint(exchange, proxy);
 		}
 		Matcher direct = DIRECT_PATH.matcher(path);
 		if (direct.matches()) {
-			return endpoint(exchange, direct, false);
+			return endpoint(exchange, direct);
 		}
 		String requestId = request.requestHeaders().get("X-Request-ID");
 		response.header("X-Request-ID",
@@ -244,7 +244,7 @@ public final class SandboxServer implements AutoCloseable {
 		return this.lifecycle.handle(exchange);
 	}
 
-	private Publisher<Void> endpoint(Exchange exchange, Matcher matcher, boolean proxied) {
+	private Publisher<Void> endpoint(Exchange exchange, Matcher matcher) {
 		ServerSandbox sandbox = this.sandboxes.get(matcher.group(1));
 		int port = Integer.parseInt(matcher.group(2));
 		Exchange inner = exchange.forPath((matcher.group(3) != null) ? matcher.group(3) : "/");
