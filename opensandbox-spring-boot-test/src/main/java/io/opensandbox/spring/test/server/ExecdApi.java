@@ -104,7 +104,7 @@ final class ExecdApi {
 		EventSink events = new EventSink();
 		return blocking(() -> {
 			IsolatedSandbox isolated = this.server.processes(sandbox);
-			requireDirectory(isolated, cwd);
+			requireDirectory(this.server.fileAgent(sandbox), cwd);
 			CommandRun run = CommandRun.start(isolated, command, cwd, env, timeout, background ? null : events,
 					this.server.commandOutputs(), this.server.io(), this.server.timer());
 			sandbox.commands.put(run.id(), run);
@@ -118,18 +118,15 @@ final class ExecdApi {
 		}).then(stream(exchange, events));
 	}
 
-	private static void requireDirectory(IsolatedSandbox isolated, @Nullable String cwd) {
+	/**
+	 * Checks a working directory inside the sandbox (never on the host) before anything
+	 * runs in it.
+	 */
+	private static void requireDirectory(FileAgent agent, @Nullable String cwd) throws IOException {
 		if (cwd == null) {
 			return;
 		}
-		boolean exists;
-		try {
-			exists = cwd.startsWith("/") && java.nio.file.Files.isDirectory(isolated.hostPath(cwd));
-		}
-		catch (IllegalArgumentException ex) {
-			exists = false;
-		}
-		if (!exists) {
+		if (FilesApi.pathProblem(cwd) != null || !agent.isDirectory(cwd)) {
 			throw new ApiException(400, "INVALID_REQUEST_BODY",
 					"invalid request, validation error working directory does not exist: " + cwd);
 		}
@@ -209,7 +206,17 @@ final class ExecdApi {
 			return blocking(() -> {
 				IsolatedSandbox isolated = this.server.processes(sandbox);
 				if (cwd != null) {
-					java.nio.file.Files.createDirectories(isolated.hostPath(cwd));
+					String problem = FilesApi.pathProblem(cwd);
+					if (problem != null) {
+						throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid working directory: " + problem);
+					}
+					// Created inside the sandbox, as the sandbox: never on the host.
+					try {
+						this.server.fileAgent(sandbox).mkdirs(cwd, FileAgent.Permission.NONE);
+					}
+					catch (FileAgent.Failure ex) {
+						throw FilesApi.translate(ex);
+					}
 				}
 				return new BashSession(isolated, cwd, this.server.timer());
 			});
@@ -232,7 +239,8 @@ final class ExecdApi {
 			EventSink events = new EventSink();
 			// the directory check touches the file system: off the event loop, like the run
 			return blocking(() -> {
-				requireDirectory(this.server.processes(sandbox), cwd);
+				this.server.processes(sandbox);
+				requireDirectory(this.server.fileAgent(sandbox), cwd);
 				this.server.io().execute(() -> session.run(command, cwd, timeout, events));
 				return session;
 			}).then(stream(exchange, events));

@@ -33,8 +33,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import io.netty.buffer.ByteBuf;
-import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -49,6 +50,12 @@ final class FilesApi {
 	private static final Set<PosixFilePermission> ALL = EnumSet.allOf(PosixFilePermission.class);
 
 	private static final long SMALL_FILE = 256 * 1024;
+
+	private static final int CHUNK = 64 * 1024;
+
+	private static final long MAX_REPLACE = 64L * 1024 * 1024;
+
+	private static final int MAX_PATH = 4096;
 
 	private final SandboxServer server;
 
@@ -78,60 +85,64 @@ final class FilesApi {
 		return paths;
 	}
 
-	private IsolatedSandbox isolated(Exchange exchange) {
+	private FileAgent agent(Exchange exchange) {
 		ServerSandbox sandbox = this.server.registry().get(exchange.variable("sandbox"));
 		if (sandbox == null) {
 			throw new ApiException(404, "SANDBOX_NOT_FOUND", "sandbox has been removed");
 		}
-		return this.server.files(sandbox);
+		return this.server.fileAgent(sandbox);
 	}
 
 	private Mono<Void> info(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
-		List<String> paths = paths(exchange);
+		FileAgent agent = agent(exchange);
+		List<String> paths = checked(paths(exchange));
 		return blocking(() -> {
 			Map<String, Object> infos = new LinkedHashMap<>();
-			for (String path : paths) {
-				infos.put(path, fileInfo(path, located(isolated, path, false)));
+			for (FileAgent.Entry entry : agent.info(paths)) {
+				infos.put(entry.path(), fileInfo(entry.path(), entry));
 			}
 			return infos;
 		}).flatMap((infos) -> exchange.json(200, infos));
 	}
 
 	private Mono<Void> deleteFiles(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
-		List<String> paths = paths(exchange);
+		FileAgent agent = agent(exchange);
+		List<String> paths = checked(paths(exchange));
 		return blocking(() -> {
-			for (String path : paths) {
-				Path file = writable(isolated, path);
-				if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+			try {
+				agent.deleteFiles(paths);
+			}
+			catch (FileAgent.Failure ex) {
+				if (ex.kind() == FileAgent.Failure.Kind.WRONG_TYPE) {
 					throw new ApiException(500, "RUNTIME_ERROR",
-							"error removing file " + path + ". path is a directory: " + path);
+							"error removing file " + ex.path() + ". path is a directory: " + ex.path());
 				}
-				Files.deleteIfExists(file);
+				throw ex;
 			}
 			return paths;
 		}).then(exchange.empty(200));
 	}
 
 	private Mono<Void> permissions(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
+		FileAgent agent = agent(exchange);
 		return exchange.body().map(Json::readObject).flatMap((body) -> blocking(() -> {
 			for (Map.Entry<String, Object> entry : body.entrySet()) {
 				if (!(entry.getValue() instanceof Map<?, ?> permission)) {
 					throw new ApiException(400, "INVALID_REQUEST_BODY", "permission of " + entry.getKey()
 							+ " must be an object");
 				}
+				String path = checked(entry.getKey());
+				FileAgent.Permission wanted = permission(permission);
 				try {
-					Path file = writable(isolated, entry.getKey());
-					if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-						throw new NoSuchFileException(entry.getKey());
-					}
-					applyPermission(file, permission);
+					agent.chmod(path, wanted);
 				}
-				catch (IOException | ApiException ex) {
-					throw new ApiException(500, "RUNTIME_ERROR",
-							"error changing permissions for " + entry.getKey() + ". " + messageOf(ex));
+				catch (FileAgent.Failure ex) {
+					if (isUnknownPrincipal(ex)) {
+						throw ex;
+					}
+					throw new ApiException(500, "RUNTIME_ERROR", "error changing permissions for " + path + ". "
+							+ ((ex.kind() == FileAgent.Failure.Kind.NOT_FOUND) ? path + ": no such file or directory"
+									: ex.getMessage()));
 				}
 			}
 			return body;
@@ -139,81 +150,126 @@ final class FilesApi {
 	}
 
 	private Mono<Void> move(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
+		FileAgent agent = agent(exchange);
 		return exchange.body().map(Json::readArray).flatMap((items) -> blocking(() -> {
 			for (Object item : items) {
 				if (!(item instanceof Map<?, ?> rename) || !(rename.get("src") instanceof String src)
 						|| !(rename.get("dest") instanceof String dest)) {
 					throw new ApiException(400, "INVALID_REQUEST_BODY", "each item needs src and dest");
 				}
-				Path source = writable(isolated, src);
-				if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-					throw new ApiException(404, "FILE_NOT_FOUND",
-							"file not found. source path not found: " + src + ": no such file or directory");
+				try {
+					agent.move(checked(src), checked(dest));
 				}
-				Path target = writable(isolated, dest);
-				if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-					throw new ApiException(500, "RUNTIME_ERROR",
-							"error accessing file: destination path already exists: " + dest);
+				catch (FileAgent.Failure ex) {
+					switch (ex.kind()) {
+						case NOT_FOUND -> throw new ApiException(404, "FILE_NOT_FOUND",
+								"file not found. source path not found: " + src + ": no such file or directory");
+						case EXISTS -> throw new ApiException(500, "RUNTIME_ERROR",
+								"error accessing file: destination path already exists: " + dest);
+						default -> throw ex;
+					}
 				}
-				Files.createDirectories(target.getParent());
-				Files.move(source, target);
 			}
 			return items;
 		})).then(exchange.empty(200));
 	}
 
 	private Mono<Void> search(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
-		String directory = ExecdApi.requiredQuery(exchange, "path");
+		FileAgent agent = agent(exchange);
+		String directory = checked(ExecdApi.requiredQuery(exchange, "path"));
 		String pattern = exchange.query("pattern");
-		return blocking(() -> {
-			Path root = located(isolated, directory, true);
-			if (!Files.isDirectory(root)) {
-				throw new ApiException(400, "INVALID_REQUEST_BODY", directory + " is not a directory");
-			}
-			PathMatcher matcher = FileSystems.getDefault()
+		PathMatcher matcher;
+		try {
+			matcher = FileSystems.getDefault()
 				.getPathMatcher("glob:" + ((pattern != null && !pattern.isEmpty()) ? pattern : "**"));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid search pattern '" + pattern + "': "
+					+ ex.getMessage().lines().findFirst().orElse(""));
+		}
+		return blocking(() -> {
 			List<Map<String, Object>> found = new ArrayList<>();
-			try (Stream<Path> files = Files.walk(root)) {
-				for (Path file : (Iterable<Path>) files::iterator) {
-					if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-							&& matcher.matches(file.getFileName())) {
-						found.add(fileInfo(join(directory, root.relativize(file)), file));
+			try {
+				for (FileAgent.Entry entry : agent.regularFiles(directory)) {
+					Path relative = Path.of(entry.path());
+					if (matcher.matches(relative.getFileName())) {
+						String path = join(directory, entry.path());
+						found.add(fileInfo(path, entry));
 					}
 				}
+			}
+			catch (FileAgent.Failure ex) {
+				if (ex.kind() == FileAgent.Failure.Kind.NOT_A_DIRECTORY) {
+					throw new ApiException(400, "INVALID_REQUEST_BODY", directory + " is not a directory");
+				}
+				throw ex;
 			}
 			return found;
 		}).flatMap((found) -> exchange.json(200, found));
 	}
 
 	private Mono<Void> replace(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
+		FileAgent agent = agent(exchange);
 		boolean verbose = "true".equalsIgnoreCase(exchange.query("verbose"));
 		return exchange.body().map(Json::readObject).flatMap((body) -> blocking(() -> {
 			Map<String, Object> counts = new LinkedHashMap<>();
 			for (Map.Entry<String, Object> entry : body.entrySet()) {
-				located(isolated, entry.getKey(), true);
+				String path = checked(entry.getKey());
 				if (!(entry.getValue() instanceof Map<?, ?> replacement)
 						|| !(replacement.get("old") instanceof String old) || old.isEmpty()
 						|| !(replacement.get("new") instanceof String replacementText)) {
 					throw new ApiException(400, "INVALID_REQUEST_BODY", "old content must not be empty");
 				}
-				Path file = writable(isolated, entry.getKey());
-				String content = Files.readString(file, StandardCharsets.UTF_8);
+				String content = new String(readSmall(agent, path), StandardCharsets.UTF_8);
 				int count = 0;
 				for (int at = content.indexOf(old); at >= 0; at = content.indexOf(old, at + old.length())) {
 					count++;
 				}
-				Files.writeString(file, content.replace(old, replacementText), StandardCharsets.UTF_8);
+				byte[] replaced = content.replace(old, replacementText).getBytes(StandardCharsets.UTF_8);
+				agent.write(path, (out) -> out.write(replaced), FileAgent.Permission.NONE);
 				counts.put(entry.getKey(), Map.of("replacedCount", count));
 			}
 			return counts;
 		})).flatMap((counts) -> verbose ? exchange.json(200, counts) : exchange.empty(200));
 	}
 
+	/**
+	 * A whole file of at most {@link #MAX_REPLACE} bytes, for text replacement.
+	 */
+	private static byte[] readSmall(FileAgent agent, String path) throws IOException {
+		FileAgent.OpenFile file = openRegular(agent, path);
+		try {
+			if (file.size() > MAX_REPLACE) {
+				throw new ApiException(413, "FILE_TOO_LARGE",
+						"file " + path + " is larger than " + MAX_REPLACE + " bytes, too large to replace text in");
+			}
+			try (InputStream content = file.range(0, file.size())) {
+				byte[] bytes = content.readNBytes((int) file.size());
+				if (bytes.length != file.size()) {
+					throw new IOException("file " + path + " changed while it was read");
+				}
+				return bytes;
+			}
+		}
+		finally {
+			file.close();
+		}
+	}
+
+	private static FileAgent.OpenFile openRegular(FileAgent agent, String path) throws IOException {
+		try {
+			return agent.open(path);
+		}
+		catch (FileAgent.Failure ex) {
+			if (ex.kind() == FileAgent.Failure.Kind.WRONG_TYPE) {
+				throw new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + path + " is not a regular file");
+			}
+			throw ex;
+		}
+	}
+
 	private Mono<Void> upload(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
+		FileAgent agent = agent(exchange);
 		String boundary = MultipartReader.boundary(exchange.header("Content-Type"));
 		if (boundary == null) {
 			throw new ApiException(400, "INVALID_FILE", "multipart form is empty");
@@ -221,7 +277,7 @@ final class FilesApi {
 		return spool(exchange).flatMap((spooled) -> blocking(() -> {
 			try {
 				List<Map<String, Object>> metadata = readMetadata(spooled, boundary);
-				writeFiles(isolated, spooled, boundary, metadata);
+				writeFiles(agent, spooled, boundary, metadata);
 				return spooled;
 			}
 			finally {
@@ -303,6 +359,11 @@ final class FilesApi {
 				if (!(item.get("path") instanceof String path) || path.isEmpty()) {
 					throw new ApiException(400, "INVALID_FILE_METADATA", "metadata path is empty");
 				}
+				String problem = pathProblem(path);
+				if (problem != null) {
+					throw new ApiException(400, "INVALID_FILE_METADATA", "invalid metadata path: " + problem);
+				}
+				permission(item);
 				metadata.add(item);
 				return;
 			}
@@ -325,12 +386,12 @@ final class FilesApi {
 	}
 
 	/**
-	 * Second pass: each file part written to the path of the metadata with its index. A new
-	 * file gets mode 755 (execd's 0777 under the usual umask), an existing one keeps its
-	 * mode, and parent directories are created.
+	 * Second pass: each file part written, by the agent inside the sandbox, to the path of
+	 * the metadata with its index. A new file gets mode 755 (execd's 0777 under the usual
+	 * umask), an existing one keeps its mode, and parent directories are created.
 	 */
-	private static void writeFiles(IsolatedSandbox isolated, Path spooled, String boundary,
-			List<Map<String, Object>> metadata) throws IOException {
+	private static void writeFiles(FileAgent agent, Path spooled, String boundary, List<Map<String, Object>> metadata)
+			throws IOException {
 		int[] index = { 0 };
 		forEachPart(spooled, boundary, (name, filePart, reader) -> {
 			if (!filePart || !"file".equals(name)) {
@@ -338,16 +399,16 @@ final class FilesApi {
 				return;
 			}
 			Map<String, Object> meta = metadata.get(index[0]++);
-			Path target = writable(isolated, (String) meta.get("path"));
-			Files.createDirectories(target.getParent());
-			boolean created = !Files.exists(target);
-			try (OutputStream out = Files.newOutputStream(target)) {
-				copyPart(reader, out);
+			String path = (String) meta.get("path");
+			try {
+				agent.write(path, reader::copyTo, permission(meta));
 			}
-			if (created) {
-				Files.setPosixFilePermissions(target, permissions(755));
+			catch (FileAgent.Failure ex) {
+				if (ex.kind() == FileAgent.Failure.Kind.WRONG_TYPE) {
+					throw new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + path + " is a directory");
+				}
+				throw ex;
 			}
-			applyPermission(target, meta);
 		});
 	}
 
@@ -395,62 +456,91 @@ final class FilesApi {
 	}
 
 	private Mono<Void> download(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
-		String path = ExecdApi.requiredQuery(exchange, "path");
-		return blocking(() -> {
-			Path file = located(isolated, path, true);
-			if (!Files.isRegularFile(file)) {
-				throw new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + path + " is not a regular file");
-			}
-			return file;
-		}).flatMap((file) -> {
-			long size;
-			Instant modified;
-			try {
-				size = Files.size(file);
-				modified = Files.getLastModifiedTime(file).toInstant();
-			}
-			catch (IOException ex) {
-				return Mono.error(ex);
-			}
+		FileAgent agent = agent(exchange);
+		String path = checked(ExecdApi.requiredQuery(exchange, "path"));
+		String range = exchange.header("Range");
+		return blocking(() -> openRegular(agent, path)).flatMap((file) -> {
+			long size = file.size();
 			var response = exchange.response()
 				.header("Content-Type", "application/octet-stream")
-				.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
-			String range = exchange.header("Range");
-			if (range == null && size <= SMALL_FILE) {
-				// read at once, so that a file rewritten meanwhile is still sent whole
-				return blocking(() -> Files.readAllBytes(file)).flatMap((bytes) -> response.status(200)
-					.header("Accept-Ranges", "bytes")
-					.header("Content-Length", Integer.toString(bytes.length))
-					.sendByteArray(Mono.just(bytes))
-					.then());
+				.header("Content-Disposition", "attachment; filename=\"" + fileName(path) + "\"");
+			long from = 0;
+			long length = size;
+			int status = 200;
+			if (range != null) {
+				long[] bounds = range(range);
+				if (bounds == null) {
+					file.close();
+					return exchange.json(416, Map.of("code", "UNKNOWN"));
+				}
+				from = (bounds[0] < 0) ? Math.max(size + bounds[0], 0) : bounds[0];
+				long to = (bounds[0] < 0 || bounds[1] < 0) ? size - 1 : Math.min(bounds[1], size - 1);
+				if (from >= size || (bounds[0] < 0 && size == 0)) {
+					file.close();
+					response.header("Content-Range", "bytes */" + size);
+					return exchange.text(416, "invalid range: failed to overlap\n");
+				}
+				length = to - from + 1;
+				status = 206;
+				response.header("Content-Range", "bytes " + from + "-" + to + "/" + size);
 			}
-			if (range == null) {
-				return response.status(200)
-					.header("Accept-Ranges", "bytes")
+			else {
+				response.header("Accept-Ranges", "bytes")
 					.header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-						.format(modified.atZone(java.time.ZoneOffset.UTC)))
-					.header("Content-Length", Long.toString(size))
-					.sendFile(file, 0, size)
-					.then();
+						.format(Instant.ofEpochMilli(file.modifiedMillis()).atZone(java.time.ZoneOffset.UTC)));
 			}
-			long[] bounds = range(range);
-			if (bounds == null) {
-				return exchange.json(416, Map.of("code", "UNKNOWN"));
+			long start = from;
+			long count = length;
+			response.status(status).header("Content-Length", Long.toString(length));
+			if (length <= SMALL_FILE) {
+				// read at once, so that a file rewritten meanwhile is still sent whole
+				return blocking(() -> readRange(file, start, count))
+					.flatMap((bytes) -> response.sendByteArray(Mono.just(bytes)).then());
 			}
-			long from = (bounds[0] < 0) ? Math.max(size + bounds[0], 0) : bounds[0];
-			long to = (bounds[0] < 0 || bounds[1] < 0) ? size - 1 : Math.min(bounds[1], size - 1);
-			if (from >= size || (bounds[0] < 0 && size == 0)) {
-				response.header("Content-Range", "bytes */" + size);
-				return exchange.text(416, "invalid range: failed to overlap\n");
-			}
-			long length = to - from + 1;
-			return response.status(206)
-				.header("Content-Range", "bytes " + from + "-" + to + "/" + size)
-				.header("Content-Length", Long.toString(length))
-				.sendFile(file, from, length)
-				.then();
+			return response.send(content(file, start, count)).then();
 		});
+	}
+
+	private static byte[] readRange(FileAgent.OpenFile file, long from, long length) throws IOException {
+		try (InputStream content = file.range(from, length)) {
+			byte[] bytes = content.readNBytes((int) length);
+			if (bytes.length != length) {
+				throw new IOException("the file changed while it was read (" + bytes.length + " of " + length
+						+ " bytes)");
+			}
+			return bytes;
+		}
+		finally {
+			file.close();
+		}
+	}
+
+	/**
+	 * A large file's content, read on a blocking thread as the connection asks for more, so
+	 * the server holds one chunk at a time. A file that shrank meanwhile ends the stream
+	 * with an error (the client sees a short body, never a success).
+	 */
+	private Flux<ByteBuf> content(FileAgent.OpenFile file, long from, long length) {
+		return Flux.<ByteBuf, long[]>generate(() -> new long[] { 0 }, (sent, sink) -> {
+			try {
+				InputStream content = file.stream(from, length);
+				byte[] chunk = content.readNBytes((int) Math.min(CHUNK, length - sent[0]));
+				if (chunk.length == 0) {
+					sink.error(new IOException("the file changed while it was read (" + sent[0] + " of " + length
+							+ " bytes)"));
+					return sent;
+				}
+				sent[0] += chunk.length;
+				sink.next(Unpooled.wrappedBuffer(chunk));
+				if (sent[0] >= length) {
+					sink.complete();
+				}
+			}
+			catch (IOException ex) {
+				sink.error(ex);
+			}
+			return sent;
+		}, (sent) -> file.close()).subscribeOn(this.server.blocking());
 	}
 
 	/**
@@ -482,8 +572,8 @@ final class FilesApi {
 	}
 
 	private Mono<Void> listDirectory(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
-		String directory = ExecdApi.requiredQuery(exchange, "path");
+		FileAgent agent = agent(exchange);
+		String directory = checked(ExecdApi.requiredQuery(exchange, "path"));
 		String depthText = exchange.query("depth");
 		int depth;
 		try {
@@ -497,54 +587,55 @@ final class FilesApi {
 		}
 		int maxDepth = depth;
 		return blocking(() -> {
-			Path root = located(isolated, directory, false);
-			if (Files.isSymbolicLink(root)) {
-				throw new ApiException(400, "INVALID_REQUEST_BODY",
-						"path is a symbolic link, refusing to traverse: " + directory);
+			List<FileAgent.Entry> found;
+			try {
+				found = (maxDepth == 0) ? List.of() : agent.list(directory, maxDepth);
 			}
-			if (!Files.isDirectory(root)) {
-				throw new ApiException(400, "INVALID_REQUEST_BODY", "path is not a directory: " + directory);
+			catch (FileAgent.Failure ex) {
+				switch (ex.kind()) {
+					case LINK -> throw new ApiException(400, "INVALID_REQUEST_BODY",
+							"path is a symbolic link, refusing to traverse: " + directory);
+					case NOT_A_DIRECTORY -> throw new ApiException(400, "INVALID_REQUEST_BODY",
+							"path is not a directory: " + directory);
+					default -> throw ex;
+				}
 			}
+			// Pre-order: entries sorted by name, each directory's children right after it.
+			List<FileAgent.Entry> sorted = new ArrayList<>(found);
+			sorted.sort(Comparator.comparing((entry) -> List.of(entry.path().split("/")), FilesApi::compareNames));
 			List<Map<String, Object>> entries = new ArrayList<>();
-			listInto(entries, root, directory, maxDepth);
+			for (FileAgent.Entry entry : sorted) {
+				entries.add(fileInfo(join(directory, entry.path()), entry));
+			}
 			return entries;
 		}).flatMap((entries) -> exchange.json(200, entries));
 	}
 
-	/**
-	 * Pre-order listing: entries sorted by name, each directory's children right after it.
-	 */
-	private static void listInto(List<Map<String, Object>> entries, Path directory, String path, int depth)
-			throws IOException {
-		if (depth <= 0) {
-			return;
-		}
-		List<Path> children;
-		try (Stream<Path> list = Files.list(directory)) {
-			children = list.sorted(Comparator.comparing((child) -> child.getFileName().toString())).toList();
-		}
-		for (Path child : children) {
-			String childPath = join(path, child.getFileName());
-			entries.add(fileInfo(childPath, child));
-			if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-				listInto(entries, child, childPath, depth - 1);
+	private static int compareNames(List<String> left, List<String> right) {
+		for (int i = 0; i < Math.min(left.size(), right.size()); i++) {
+			int order = left.get(i).compareTo(right.get(i));
+			if (order != 0) {
+				return order;
 			}
 		}
+		return Integer.compare(left.size(), right.size());
 	}
 
 	private Mono<Void> createDirectories(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
+		FileAgent agent = agent(exchange);
 		return exchange.body().map(Json::readObject).flatMap((body) -> blocking(() -> {
 			for (Map.Entry<String, Object> entry : body.entrySet()) {
-				Path directory = writable(isolated, entry.getKey());
+				String path = checked(entry.getKey());
+				FileAgent.Permission permission = (entry.getValue() instanceof Map<?, ?> map) ? permission(map)
+						: FileAgent.Permission.NONE;
 				try {
-					Files.createDirectories(directory);
+					agent.mkdirs(path, permission);
 				}
-				catch (FileAlreadyExistsException ex) {
-					throw new ApiException(400, "INVALID_REQUEST_BODY", entry.getKey() + " exists and is not a directory");
-				}
-				if (entry.getValue() instanceof Map<?, ?> permission) {
-					applyPermission(directory, permission);
+				catch (FileAgent.Failure ex) {
+					if (ex.kind() == FileAgent.Failure.Kind.EXISTS) {
+						throw new ApiException(400, "INVALID_REQUEST_BODY", path + " exists and is not a directory");
+					}
+					throw ex;
 				}
 			}
 			return body;
@@ -552,190 +643,136 @@ final class FilesApi {
 	}
 
 	private Mono<Void> deleteDirectories(Exchange exchange) {
-		IsolatedSandbox isolated = isolated(exchange);
-		List<String> paths = paths(exchange);
+		FileAgent agent = agent(exchange);
+		List<String> paths = checked(paths(exchange));
 		return blocking(() -> {
-			for (String path : paths) {
-				Path directory = writable(isolated, path);
-				if (Files.isSymbolicLink(directory)) {
-					Files.delete(directory);
-					continue;
-				}
-				if (!Files.exists(directory)) {
-					continue;
-				}
-				try (Stream<Path> tree = Files.walk(directory)) {
-					for (Path item : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
-						Files.deleteIfExists(item);
-					}
-				}
-			}
+			agent.deleteTrees(paths);
 			return paths;
 		}).then(exchange.empty(200));
 	}
 
 	/**
-	 * The host path of an existing file the sandbox may read. Links in the parent
-	 * directories are resolved and must stay inside the sandbox or its read-only system
-	 * directories; the last component is followed only when {@code follow} is set.
+	 * Why a path cannot name a file in a sandbox, or {@code null} if it can: it must be
+	 * absolute, without NUL, and must not climb above the root.
 	 */
-	private static Path located(IsolatedSandbox isolated, String path, boolean follow) throws IOException {
-		Path file = hostPath(isolated, path);
-		Path parent = file.getParent();
-		if (parent == null || !Files.isDirectory(parent) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-			throw notFound(path);
+	static @Nullable String pathProblem(String path) {
+		if (path.isEmpty() || path.charAt(0) != '/') {
+			return "path must be absolute: " + path;
 		}
-		Path located = confined(isolated, parent.toRealPath(), path).resolve(file.getFileName());
-		return follow ? confined(isolated, located.toRealPath(), path) : located;
-	}
-
-	private static Path confined(IsolatedSandbox isolated, Path real, String path) throws IOException {
-		if (!real.startsWith(isolated.directory().toRealPath()) && isolated.isWritable(real.toString())) {
-			throw notFound(path);
+		if (path.indexOf('\0') >= 0) {
+			return "path must not contain NUL characters";
 		}
-		return real;
-	}
-
-	private static ApiException notFound(String path) {
-		return new ApiException(404, "FILE_NOT_FOUND",
-				"file not found. lstat " + path + ": no such file or directory");
-	}
-
-	/**
-	 * The host path of a file the sandbox may write.
-	 */
-	private static Path writable(IsolatedSandbox isolated, String path) throws IOException {
-		if (!isolated.isWritable(normalize(path))) {
-			throw new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + path + ": read-only file system");
+		if (path.length() > MAX_PATH) {
+			return "path is longer than " + MAX_PATH + " characters";
 		}
-		Path file = hostPath(isolated, path);
-		Path sandboxRoot = isolated.directory().toRealPath();
-		for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
-			if (Files.exists(dir)) {
-				if (!dir.toRealPath().startsWith(sandboxRoot)) {
-					throw new ApiException(500, "RUNTIME_ERROR",
-							"error accessing file: " + path + ": resolves outside the sandbox's writable directories");
+		int depth = 0;
+		for (String name : path.split("/")) {
+			if ("..".equals(name)) {
+				if (--depth < 0) {
+					return "path leaves the sandbox: " + path;
 				}
-				break;
+			}
+			else if (!name.isEmpty() && !".".equals(name)) {
+				depth++;
 			}
 		}
-		return file;
+		return null;
 	}
 
-	private static Path hostPath(IsolatedSandbox isolated, String path) {
-		if (!path.startsWith("/")) {
-			throw new ApiException(400, "INVALID_REQUEST_BODY", "path must be absolute: " + path);
+	static String checked(String path) {
+		String problem = pathProblem(path);
+		if (problem != null) {
+			throw new ApiException(400, "INVALID_REQUEST_BODY", problem);
 		}
-		try {
-			return isolated.hostPath(path);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new ApiException(400, "INVALID_REQUEST_BODY", ex.getMessage());
-		}
+		return path;
 	}
 
-	private static String normalize(String path) {
-		return Path.of(path).normalize().toString();
+	private static List<String> checked(List<String> paths) {
+		paths.forEach(FilesApi::checked);
+		return paths;
 	}
 
-	private static String join(String directory, Path relative) {
-		if (relative.toString().isEmpty()) {
+	private static String fileName(String path) {
+		String name = Path.of(path).getFileName() != null ? Path.of(path).getFileName().toString() : "";
+		return name.replace("\"", "").replace("\r", "").replace("\n", "");
+	}
+
+	private static String join(String directory, String relative) {
+		if (relative.isEmpty()) {
 			return directory;
 		}
 		String base = directory.endsWith("/") ? directory : directory + "/";
-		return base + relative.toString().replace('\\', '/');
-	}
-
-	private static void applyPermission(Path file, Map<?, ?> permission) throws IOException {
-		PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
-				LinkOption.NOFOLLOW_LINKS);
-		UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
-		try {
-			if (permission.get("owner") instanceof String owner && !owner.isEmpty()) {
-				view.setOwner(users.lookupPrincipalByName(owner));
-			}
-			if (permission.get("group") instanceof String group && !group.isEmpty()) {
-				GroupPrincipal principal = users.lookupPrincipalByGroupName(group);
-				view.setGroup(principal);
-			}
-		}
-		catch (java.nio.file.attribute.UserPrincipalNotFoundException ex) {
-			throw new ApiException(400, "INVALID_REQUEST_BODY", "unknown user or group: " + ex.getName());
-		}
-		Object mode = permission.get("mode");
-		if (mode instanceof Number number && number.intValue() != 0) {
-			Files.setPosixFilePermissions(file, permissions(number.intValue()));
-		}
+		return base + relative;
 	}
 
 	/**
-	 * Permissions from execd's mode: octal digits written as a decimal number (755).
+	 * The permission of a request item: mode (octal digits as a number), owner, group.
 	 */
-	static Set<PosixFilePermission> permissions(int mode) {
-		int octal;
-		try {
-			octal = Integer.parseInt(Integer.toString(mode), 8);
-		}
-		catch (NumberFormatException ex) {
-			throw new ApiException(400, "INVALID_REQUEST_BODY", "mode must be octal digits, e.g. 755: " + mode);
-		}
-		Set<PosixFilePermission> result = EnumSet.noneOf(PosixFilePermission.class);
-		PosixFilePermission[] order = { PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-				PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-				PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-				PosixFilePermission.OWNER_READ };
-		for (int bit = 0; bit < order.length; bit++) {
-			if ((octal & (1 << bit)) != 0) {
-				result.add(order[bit]);
+	static FileAgent.Permission permission(Map<?, ?> item) {
+		String mode = "";
+		if (item.get("mode") instanceof Number number && number.longValue() != 0) {
+			long value = number.longValue();
+			if (value < 0 || value > 7777 || !Long.toString(value).chars().allMatch((c) -> c >= '0' && c <= '7')
+					|| number.doubleValue() != value) {
+				throw new ApiException(400, "INVALID_REQUEST_BODY", "mode must be octal digits, e.g. 755: " + number);
 			}
+			mode = Long.toString(value);
 		}
-		return result;
-	}
-
-	static int mode(Set<PosixFilePermission> permissions) {
-		int octal = 0;
-		for (PosixFilePermission permission : ALL) {
-			if (permissions.contains(permission)) {
-				octal |= 1 << (8 - permission.ordinal());
-			}
+		else if (item.get("mode") != null && !(item.get("mode") instanceof Number)) {
+			throw new ApiException(400, "INVALID_REQUEST_BODY", "mode must be a number of octal digits, e.g. 755");
 		}
-		return Integer.parseInt(Integer.toOctalString(octal));
+		return new FileAgent.Permission(mode, principal(item.get("owner")), principal(item.get("group")));
 	}
 
-	static Map<String, Object> fileInfo(String path, Path file) throws IOException {
-		PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
-				LinkOption.NOFOLLOW_LINKS);
-		String type = attributes.isRegularFile() ? "file" : attributes.isDirectory() ? "directory"
-				: attributes.isSymbolicLink() ? "symlink" : "other";
-		return Json.object("path", path, "type", type, "size", attributes.size(), "modified_at",
-				Timestamps.format(attributes.lastModifiedTime().toInstant()), "created_at",
-				Timestamps.format(creation(attributes)), "owner", attributes.owner().getName(), "group",
-				attributes.group().getName(), "mode", mode(attributes.permissions()));
+	private static String principal(@Nullable Object value) {
+		if (value == null) {
+			return "";
+		}
+		if (!(value instanceof String name) || name.length() > 64 || !name.matches("[A-Za-z0-9._][A-Za-z0-9._-]*|")) {
+			throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid user or group name: " + value);
+		}
+		return name;
 	}
 
-	private static Instant creation(PosixFileAttributes attributes) {
-		return attributes.creationTime().toInstant();
+	private static boolean isUnknownPrincipal(FileAgent.Failure ex) {
+		String message = String.valueOf(ex.getMessage());
+		return message.startsWith("invalid user") || message.startsWith("invalid group");
+	}
+
+	static Map<String, Object> fileInfo(String path, FileAgent.Entry entry) {
+		return Json.object("path", path, "type", entry.type(), "size", entry.size(), "modified_at",
+				Timestamps.format(Instant.ofEpochMilli(entry.modifiedMillis())), "created_at",
+				Timestamps.format(Instant.ofEpochMilli(entry.createdMillis())), "owner", entry.owner(), "group",
+				entry.group(), "mode", entry.mode());
 	}
 
 	private <T> Mono<T> blocking(Callable<T> work) {
-		return Mono.fromCallable(work)
-			.subscribeOn(this.server.blocking())
-			.onErrorMap(NoSuchFileException.class,
-					(ex) -> new ApiException(404, "FILE_NOT_FOUND", "file not found. " + ex.getFile()
-							+ ": no such file or directory"))
-			.onErrorMap(AccessDeniedException.class,
-					(ex) -> new ApiException(403, "PERMISSION_DENIED", "permission denied: " + ex.getFile()))
-			.onErrorMap(DirectoryNotEmptyException.class,
-					(ex) -> new ApiException(400, "INVALID_REQUEST_BODY", "directory not empty: " + ex.getFile()))
-			.onErrorMap(IOException.class,
-					(ex) -> new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + messageOf(ex)));
+		return Mono.fromCallable(work).subscribeOn(this.server.blocking()).onErrorMap(IOException.class, FilesApi::translate);
 	}
 
-	private static String messageOf(Throwable ex) {
-		if (ex instanceof FileSystemException fs) {
-			return fs.getFile() + ": " + ((fs.getReason() != null) ? fs.getReason() : fs.getClass().getSimpleName());
+	/**
+	 * What the agent reported, as execd words it.
+	 */
+	static ApiException translate(IOException ex) {
+		if (ex instanceof FileAgent.TooLarge) {
+			return new ApiException(400, "INVALID_REQUEST_BODY",
+					"more than " + FileAgent.MAX_ENTRIES + " entries: narrow the path or the depth");
 		}
-		return String.valueOf(ex.getMessage());
+		if (ex instanceof FileAgent.Failure failure) {
+			String message = String.valueOf(failure.getMessage());
+			return switch (failure.kind()) {
+				case NOT_FOUND -> new ApiException(404, "FILE_NOT_FOUND",
+						"file not found. lstat " + failure.path() + ": no such file or directory");
+				case WRONG_TYPE, NOT_A_DIRECTORY, EXISTS, LINK -> new ApiException(400, "INVALID_REQUEST_BODY",
+						message);
+				case OTHER -> isUnknownPrincipal(failure)
+						? new ApiException(400, "INVALID_REQUEST_BODY", "unknown user or group: " + message)
+						: message.contains("Permission denied")
+								? new ApiException(403, "PERMISSION_DENIED", "permission denied: " + message)
+								: new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + message);
+			};
+		}
+		return new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + ex.getMessage());
 	}
 
 	/**

@@ -324,6 +324,15 @@ public final class SandboxServer implements AutoCloseable {
 	}
 
 	/**
+	 * The agent that runs file operations inside the sandbox.
+	 * @param sandbox the sandbox
+	 * @return the agent
+	 */
+	FileAgent fileAgent(ServerSandbox sandbox) {
+		return new FileAgent(files(sandbox), this.io, this.timer);
+	}
+
+	/**
 	 * Provision a new sandbox: its isolated root now, {@code Running} after the ready delay.
 	 * @param sandbox the sandbox
 	 */

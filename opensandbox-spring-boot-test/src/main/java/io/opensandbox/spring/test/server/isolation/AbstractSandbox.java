@@ -116,27 +116,13 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 			throw new IOException("Sandbox '" + this.id + "' is closed");
 		}
 		String directory = (workingDirectory != null) ? workingDirectory : HOME;
-		String resolved;
-		Path hostDirectory;
-		try {
-			List<String> components = this.paths.resolve(directory);
-			resolved = "/" + String.join("/", components);
-			hostDirectory = this.paths.map(components);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IOException("Invalid working directory '" + directory + "': " + ex.getMessage(), ex);
-		}
-		if (!Files.isDirectory(hostDirectory)) {
-			throw new IOException(
-					"Working directory '" + directory + "' does not exist in sandbox '" + this.id + "'");
-		}
 		Map<String, String> environment = new LinkedHashMap<>(this.environment);
 		environment.putAll(env);
 		synchronized (this.lifecycleMonitor) {
 			if (this.closing) {
 				throw new IOException("Sandbox '" + this.id + "' is closed");
 			}
-			ManagedProcess process = launch(command, resolved, hostDirectory, environment);
+			ManagedProcess process = launch(command, directory, environment);
 			this.processes.add(process);
 			if (forgetsExitedProcesses()) {
 				process.onExit().whenComplete((code, ex) -> this.processes.remove(process));
@@ -148,14 +134,29 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	/**
 	 * Starts a command.
 	 * @param command the program and arguments
-	 * @param workingDirectory the resolved working directory inside the sandbox
-	 * @param hostWorkingDirectory the same directory on the host
+	 * @param workingDirectory the working directory inside the sandbox, as given
 	 * @param environment the complete environment
 	 * @return the started command
-	 * @throws IOException if it cannot be started
+	 * @throws IOException if it cannot be started, for example because the working
+	 * directory does not exist
 	 */
-	abstract ManagedProcess launch(List<String> command, String workingDirectory, Path hostWorkingDirectory,
-			Map<String, String> environment) throws IOException;
+	abstract ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment)
+			throws IOException;
+
+	/**
+	 * A working directory as an absolute, normalised path.
+	 * @param workingDirectory the directory as given
+	 * @return the normalised path
+	 * @throws IOException if it is not absolute or leaves the sandbox
+	 */
+	static String normaliseDirectory(String workingDirectory) throws IOException {
+		try {
+			return "/" + String.join("/", SandboxPaths.normalise(workingDirectory));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IOException("Invalid working directory '" + workingDirectory + "': " + ex.getMessage(), ex);
+		}
+	}
 
 	/**
 	 * Processes a kill of one of this sandbox's process groups may touch.

@@ -33,12 +33,13 @@ final class BubblewrapIsolation extends NamespaceIsolation {
 
 
 	@Override
-	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options) {
+	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user) {
 		HostLayout layout = layout();
-		// No --uid 0: bwrap's own mapping (the caller's uid to itself) leaves the nested
-		// unshare free to map root; mapping root here makes that fail for a non-root caller.
-		List<String> command = new ArrayList<>(
-				List.of(this.bwrap, "--unshare-user", "--unshare-pid", "--unshare-uts", "--unshare-ipc"));
+		// Root of the outer user namespace is the sandbox's host user, and keeps its
+		// capabilities there (bwrap drops them otherwise), so that the nested unshare can
+		// map root again and commands can enter with the credentials they have.
+		List<String> command = new ArrayList<>(List.of(this.bwrap, "--unshare-user", "--uid", "0", "--gid", "0",
+				"--cap-add", "ALL", "--unshare-pid", "--unshare-uts", "--unshare-ipc"));
 		if (!options.network()) {
 			command.add("--unshare-net");
 		}

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,16 @@ public interface IsolatedSandbox extends Closeable {
 	 * sandbox (after normalisation)
 	 */
 	Path hostPath(String sandboxPath);
+
+	/**
+	 * How a process started with {@link #start} names a sandbox path: the path itself for
+	 * a sandbox with its own root; the mapped host path for a sandbox without one.
+	 * @param sandboxPath an absolute path inside the sandbox
+	 * @return the path to hand to the sandbox's processes
+	 */
+	default String agentPath(String sandboxPath) {
+		return sandboxPath;
+	}
 
 	/**
 	 * Whether a path inside the sandbox is writable (not under a read-only system
@@ -85,6 +96,15 @@ public interface IsolatedSandbox extends Closeable {
 	 * @return the process count
 	 */
 	int processCount();
+
+	/**
+	 * Completes, with a reason, when the sandbox ends by itself (its init process died)
+	 * rather than by {@link #close()}; never completes for sandboxes without an init.
+	 * @return the future reason
+	 */
+	default CompletableFuture<String> terminated() {
+		return new CompletableFuture<>();
+	}
 
 	/**
 	 * Kills every process of the sandbox and removes its directory. Idempotent; a

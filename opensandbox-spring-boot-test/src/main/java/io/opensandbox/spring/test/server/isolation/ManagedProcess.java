@@ -117,6 +117,30 @@ final class ManagedProcess implements SandboxProcess {
 		}
 	}
 
+	/**
+	 * What a command that never started wrote to standard error, once it has exited.
+	 * @param process the command
+	 * @return the message, or a description of the exit
+	 */
+	static String failure(ManagedProcess process) {
+		try {
+			if (!process.process.waitFor(10, TimeUnit.SECONDS)) {
+				process.process.destroyForcibly();
+				return "it did not start within 10 seconds";
+			}
+			byte[] stderr = process.process.getErrorStream().readNBytes(4096);
+			String text = new String(stderr, java.nio.charset.StandardCharsets.UTF_8).strip();
+			return text.isEmpty() ? "exit code " + process.process.exitValue() : text;
+		}
+		catch (IOException ex) {
+			return String.valueOf(ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
+	}
+
 	Process process() {
 		return this.process;
 	}

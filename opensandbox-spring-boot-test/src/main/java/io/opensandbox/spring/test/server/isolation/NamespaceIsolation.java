@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * changes). Pid 1 of the sandbox stays in the outer user namespace, which owns the pid,
  * IPC, UTS and network namespaces, as the reaper and as the way in for commands; the
  * sandbox cannot reach into it (it has no capability there).
+ * <p>
+ * Everything runs as the sandbox's own unprivileged host user ({@link SandboxUser}): root
+ * inside is that user outside. The backend is started from the {@link Launcher} thread so
+ * that its parent-death signal fires when the JVM dies, not when a pooled thread retires.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -72,6 +76,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 
 	private final String setsid;
 
+	private final String setpriv;
+
 	/**
 	 * Creates the isolation, checking for the programs it needs.
 	 * @param baseDirectory where sandbox directories go
@@ -83,9 +89,10 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		this.baseDirectory = baseDirectory;
 		this.layout = layout;
 		tools.require(backendTools);
-		List<String> paths = tools.require("nsenter", "setsid", "unshare", "bash");
+		List<String> paths = tools.require("nsenter", "setsid", "unshare", "bash", "setpriv");
 		this.nsenter = paths.get(0);
 		this.setsid = paths.get(1);
+		this.setpriv = paths.get(4);
 	}
 
 	HostLayout layout() {
@@ -99,25 +106,29 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 	 * @param directory the sandbox directory (for private files outside the root)
 	 * @param rootfs the sandbox root
 	 * @param options the options
+	 * @param user the host user the sandbox runs as
 	 * @return the command
 	 * @throws IOException if preparing it fails
 	 */
-	abstract List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options) throws IOException;
+	abstract List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
+			throws IOException;
 
 	@Override
 	public IsolatedSandbox create(String sandboxId, IsolationOptions options) throws IOException {
-		Path directory = SandboxFiles.createSandboxDirectory(this.baseDirectory, sandboxId);
+		SandboxUser user = SandboxUser.allocate();
+		Path directory = SandboxFiles.createSandboxDirectory(this.baseDirectory, sandboxId, user);
 		Process launcher = null;
 		try {
 			Path rootfs = directory.resolve("rootfs");
-			SandboxFiles.prepareRootfs(rootfs, this.layout, true);
-			ProcessBuilder builder = new ProcessBuilder(launchCommand(directory, rootfs, options))
+			SandboxFiles.prepareRootfs(rootfs, this.layout, true, user);
+			ProcessBuilder builder = new ProcessBuilder(
+					user.wrap(this.setpriv, launchCommand(directory, rootfs, options, user)))
 				.directory(directory.toFile())
 				.redirectErrorStream(true);
 			builder.environment().clear();
 			builder.environment().put("PATH", Tools.SANDBOX_PATH);
 			builder.environment().put("LANG", "C.UTF-8");
-			launcher = builder.start();
+			launcher = Launcher.start(builder);
 			awaitReady(launcher);
 			// The launcher, pid 1 of the namespace (outer user namespace), then the init.
 			List<ProcessHandle> generations = generations(launcher, 2);
@@ -130,7 +141,7 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory,
 					new SandboxPaths(rootfs, this.layout), AbstractSandbox.environment(AbstractSandbox.HOME, options),
 					launcher, namespaceInit, enterTarget, pidNamespace,
-					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), options), this.setsid,
+					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), options, user), this.setsid,
 					supportsWdns(this.nsenter));
 			AbstractSandbox.LiveSandboxes.add(sandbox);
 			return sandbox;
@@ -151,21 +162,33 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 	}
 
 	/**
-	 * Entering takes two steps, because the namespaces are owned by two user namespaces.
-	 * First the outer user namespace and the pid, IPC, UTS (and network) namespaces it
-	 * owns, from pid 1; then, from the init, the nested user namespace and its locked
-	 * mount namespace and root. Credentials are kept: the caller's uid is root in both
-	 * user namespaces, and an unprivileged caller could not change them anyway.
+	 * Entering takes two steps, because the namespaces are owned by two user namespaces,
+	 * and both run as the sandbox's host user, never as host root. First the outer user
+	 * namespace (owned by that user), the IPC, UTS (and network) namespaces it owns, the
+	 * init's locked mount namespace and its root: from then on nothing of the host's file
+	 * system is reachable. Only then, from inside, the nested user namespace and the pid
+	 * namespace, so that no process ever shows up among the sandbox's processes while it
+	 * still sees the host's files (a sandbox process could otherwise open its
+	 * {@code /proc/<pid>/root}). Credentials are kept: the host user is root in both user
+	 * namespaces.
 	 */
-	private List<String> nsenterCommand(long namespaceInit, long enterTarget, IsolationOptions options) {
-		List<String> command = new ArrayList<>(List.of(this.nsenter, "--preserve-credentials", "--target",
-				Long.toString(namespaceInit), "--user", "--pid", "--ipc", "--uts"));
-		if (!options.network()) {
-			command.add("--net");
+	private List<String> nsenterCommand(long namespaceInit, long enterTarget, IsolationOptions options,
+			SandboxUser user) throws IOException {
+		long innerInit = ProcFs.innermostPid(enterTarget);
+		if (innerInit <= 0) {
+			throw new IOException("Cannot read the sandbox init's pid inside its namespace");
 		}
-		command.addAll(List.of("--", this.nsenter, "--preserve-credentials", "--target", Long.toString(enterTarget),
-				"--user", "--mount", "--root"));
-		return command;
+		String outer = "/proc/" + namespaceInit + "/ns/";
+		String init = "/proc/" + enterTarget;
+		List<String> command = new ArrayList<>(List.of(this.nsenter, "--preserve-credentials", "--user=" + outer + "user",
+				"--ipc=" + outer + "ipc", "--uts=" + outer + "uts"));
+		if (!options.network()) {
+			command.add("--net=" + outer + "net");
+		}
+		command.addAll(List.of("--mount=" + init + "/ns/mnt", "--root=" + init + "/root", "--wd=" + init + "/root",
+				"--", this.nsenter, "--preserve-credentials", "--target", Long.toString(innerInit), "--user",
+				"--pid"));
+		return user.wrap(this.setpriv, command);
 	}
 
 	private void awaitReady(Process launcher) throws IOException {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -39,6 +40,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 
 	private final boolean nsenterSetsWorkingDirectory;
 
+	private final CompletableFuture<String> terminated = new CompletableFuture<>();
+
 	/**
 	 * Creates a sandbox around a running init.
 	 * @param launcher the JVM's child that launched the init ({@code unshare} or
@@ -64,6 +67,11 @@ final class NamespaceSandbox extends AbstractSandbox {
 		this.nsenterCommand = List.copyOf(nsenterCommand);
 		this.setsid = setsid;
 		this.nsenterSetsWorkingDirectory = nsenterSetsWorkingDirectory;
+		launcher.onExit().thenRun(() -> {
+			if (!isClosed()) {
+				this.terminated.complete("the sandbox's init process exited (exit code " + launcher.exitValue() + ")");
+			}
+		});
 	}
 
 	ProcessHandle namespaceInit() {
@@ -79,8 +87,9 @@ final class NamespaceSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	ManagedProcess launch(List<String> command, String workingDirectory, Path hostWorkingDirectory,
-			Map<String, String> environment) throws IOException {
+	ManagedProcess launch(List<String> command, String givenDirectory, Map<String, String> environment)
+			throws IOException {
+		String workingDirectory = normaliseDirectory(givenDirectory);
 		// nsenter finds its target by pid: make sure it is still our init and not a
 		// recycled pid, which could be a process outside any sandbox.
 		if (!this.namespaceInit.isAlive() || !this.enterTarget.isAlive()
@@ -105,7 +114,18 @@ final class NamespaceSandbox extends AbstractSandbox {
 		ProcessBuilder builder = new ProcessBuilder(full);
 		builder.environment().clear();
 		builder.environment().putAll(environment);
-		return new ManagedProcess(this, builder.start(), true);
+		ManagedProcess process = new ManagedProcess(this, builder.start(), true);
+		if (process.leader() == null) {
+			// nsenter gave up before it started anything: most likely the working
+			// directory does not exist (it changes into it inside the sandbox).
+			String reason = ManagedProcess.failure(process);
+			if (reason.contains("directory")) {
+				throw new IOException("Working directory '" + givenDirectory + "' does not exist in sandbox '" + id()
+						+ "'");
+			}
+			throw new IOException("Cannot start a command in sandbox '" + id() + "': " + reason);
+		}
+		return process;
 	}
 
 	@Override
@@ -169,6 +189,11 @@ final class NamespaceSandbox extends AbstractSandbox {
 			Signals.kill(left.stream().map(ProcStat::pid).toList());
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
 		}
+	}
+
+	@Override
+	public CompletableFuture<String> terminated() {
+		return this.terminated;
 	}
 
 	private static void closeQuietly(Process process) {

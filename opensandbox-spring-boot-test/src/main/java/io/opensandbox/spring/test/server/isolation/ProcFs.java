@@ -144,6 +144,24 @@ final class ProcFs {
 	}
 
 	/**
+	 * A process's id in its innermost pid namespace (the last {@code NSpid} field).
+	 * @param pid the process id on the host
+	 * @return the id inside, or {@code -1} if it cannot be read
+	 */
+	static long innermostPid(long pid) {
+		String status = read(PROC.resolve(Long.toString(pid)).resolve("status"));
+		if (status != null) {
+			for (String line : status.split("\n")) {
+				if (line.startsWith("NSpid:")) {
+					String[] ids = line.substring(6).trim().split("\\s+");
+					return Long.parseLong(ids[ids.length - 1]);
+				}
+			}
+		}
+		return -1;
+	}
+
+	/**
 	 * The direct children of a process.
 	 * @param pid the process id
 	 * @return the children's ids, empty if the process is gone

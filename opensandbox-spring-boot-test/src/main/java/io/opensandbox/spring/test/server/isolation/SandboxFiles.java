@@ -12,6 +12,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,20 @@ final class SandboxFiles {
 	 * @throws IOException if it exists already or cannot be created
 	 */
 	static Path createSandboxDirectory(Path baseDirectory, String sandboxId) throws IOException {
+		return createSandboxDirectory(baseDirectory, sandboxId, SandboxUser.server());
+	}
+
+	/**
+	 * Creates {@code <base>/<id>} with an empty {@code rootfs} inside, both owned by the
+	 * sandbox's user. The base directory is made traversable (not listable) by others, so
+	 * that sandbox users can reach their own directory and nothing else.
+	 * @param baseDirectory the base directory, created if missing
+	 * @param sandboxId the sandbox id
+	 * @param user the sandbox's user
+	 * @return the new sandbox directory
+	 * @throws IOException if it exists already or cannot be created
+	 */
+	static Path createSandboxDirectory(Path baseDirectory, String sandboxId, SandboxUser user) throws IOException {
 		if (!SANDBOX_ID.matcher(sandboxId).matches()) {
 			throw new IllegalArgumentException("Invalid sandbox id '" + sandboxId
 					+ "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
@@ -51,6 +66,15 @@ final class SandboxFiles {
 		Files.createDirectory(directory,
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		Files.createDirectory(directory.resolve("rootfs"));
+		if (user.switched()) {
+			Path base = baseDirectory.toRealPath();
+			int mode = (Integer) Files.getAttribute(base, "unix:mode");
+			if ((mode & 0001) == 0) {
+				Files.setAttribute(base, "unix:mode", (mode & 07777) | 0111);
+			}
+			user.own(directory);
+			user.own(directory.resolve("rootfs"));
+		}
 		return directory;
 	}
 
@@ -64,13 +88,27 @@ final class SandboxFiles {
 	 * @throws IOException on failure
 	 */
 	static void prepareRootfs(Path rootfs, HostLayout layout, boolean mountPoints) throws IOException {
-		directory(rootfs.resolve("tmp"), MODE_TMP);
-		directory(rootfs.resolve("workspace"), 0755);
-		directory(rootfs.resolve("root"), 0700);
-		directory(rootfs.resolve("home"), 0755);
-		directory(rootfs.resolve("run"), 0755);
-		directory(rootfs.resolve("var"), 0755);
-		directory(rootfs.resolve("var/tmp"), MODE_TMP);
+		prepareRootfs(rootfs, layout, mountPoints, SandboxUser.server());
+	}
+
+	/**
+	 * Lays out a sandbox root whose own directories belong to the sandbox's user.
+	 * @param rootfs the root directory
+	 * @param layout the host layout
+	 * @param mountPoints whether to create mount points (not for unisolated sandboxes)
+	 * @param user the sandbox's user
+	 * @throws IOException on failure
+	 */
+	static void prepareRootfs(Path rootfs, HostLayout layout, boolean mountPoints, SandboxUser user)
+			throws IOException {
+		for (String name : List.of("tmp", "workspace", "root", "home", "run", "var", "var/tmp")) {
+			directory(rootfs.resolve(name), switch (name) {
+				case "tmp", "var/tmp" -> MODE_TMP;
+				case "root" -> 0700;
+				default -> 0755;
+			});
+			user.own(rootfs.resolve(name));
+		}
 		if (!mountPoints) {
 			return;
 		}

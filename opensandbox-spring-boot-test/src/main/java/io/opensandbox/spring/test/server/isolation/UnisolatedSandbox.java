@@ -1,6 +1,7 @@
 package io.opensandbox.spring.test.server.isolation;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,8 +39,18 @@ final class UnisolatedSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	ManagedProcess launch(List<String> command, String workingDirectory, Path hostWorkingDirectory,
-			Map<String, String> environment) throws IOException {
+	ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment)
+			throws IOException {
+		Path hostWorkingDirectory;
+		try {
+			hostWorkingDirectory = paths().map(paths().resolve(workingDirectory));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IOException("Invalid working directory '" + workingDirectory + "': " + ex.getMessage(), ex);
+		}
+		if (!Files.isDirectory(hostWorkingDirectory)) {
+			throw new IOException("Working directory '" + workingDirectory + "' does not exist in sandbox '" + id() + "'");
+		}
 		List<String> full = new ArrayList<>();
 		full.add(this.setsid);
 		full.addAll(command);
@@ -47,6 +58,11 @@ final class UnisolatedSandbox extends AbstractSandbox {
 		builder.environment().clear();
 		builder.environment().putAll(environment);
 		return new ManagedProcess(this, builder.start(), false);
+	}
+
+	@Override
+	public String agentPath(String sandboxPath) {
+		return hostPath(sandboxPath).toString();
 	}
 
 	@Override

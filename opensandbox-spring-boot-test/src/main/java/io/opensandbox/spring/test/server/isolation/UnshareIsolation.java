@@ -54,9 +54,11 @@ final class UnshareIsolation extends NamespaceIsolation {
 
 
 	@Override
-	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options) throws IOException {
+	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
+			throws IOException {
 		Path fstab = directory.resolve("fstab");
 		Files.writeString(fstab, fstab(rootfs.toString()), StandardCharsets.UTF_8);
+		user.own(fstab);
 		List<String> command = new ArrayList<>(
 				List.of(this.unshare, "--user", "--map-root-user", "--mount", "--pid", "--uts", "--ipc"));
 		if (!options.network()) {
