@@ -348,6 +348,11 @@ public final class SandboxServer implements AutoCloseable {
 					isolated.close();
 					return;
 				}
+				isolated.terminated().thenAccept((reason) -> {
+					if (this.sandboxes.get(sandbox.id()) == sandbox) {
+						sandbox.transition("Failed", "sandbox_exited", reason);
+					}
+				});
 				startEntrypoint(sandbox, isolated);
 			}
 			catch (IOException | RuntimeException ex) {
