@@ -1,9 +1,6 @@
 package io.opensandbox.spring.test.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -51,10 +48,13 @@ final class CommandRun {
 
 	private volatile @Nullable String killedBy;
 
-	private CommandRun(String command, SandboxProcess process, @Nullable Path output) {
+	private final List<OutputPipe> pipes;
+
+	private CommandRun(String command, SandboxProcess process, @Nullable Path output, List<OutputPipe> pipes) {
 		this.command = command;
 		this.process = process;
 		this.output = output;
+		this.pipes = pipes;
 	}
 
 	/**
@@ -74,29 +74,55 @@ final class CommandRun {
 	static CommandRun start(IsolatedSandbox isolated, String command, @Nullable String cwd, Map<String, String> env,
 			long timeoutMillis, @Nullable EventSink events, Path outputDirectory, Executor io,
 			ScheduledExecutorService timer) throws IOException {
-		SandboxProcess process = isolated.start(List.of("/bin/bash", "-c", command), cwd, env);
-		closeQuietly(process.stdin());
+		String name = "command-" + UUID.randomUUID();
+		List<OutputPipe> pipes = OutputPipe.create(outputDirectory, name + ".stdout", name + ".stderr");
+		SandboxProcess process;
 		Path output = null;
 		OutputStream log = null;
-		if (events == null) {
-			output = Files.createTempFile(outputDirectory, "command-", ".output");
-			log = Files.newOutputStream(output);
+		try {
+			process = isolated.start(List.of("/bin/bash", "-c", command), cwd, env, pipes.get(0).path(),
+					pipes.get(1).path());
+			closeQuietly(process.stdin());
+			if (events == null) {
+				output = outputDirectory.resolve(name + ".output");
+				log = Files.newOutputStream(output);
+			}
 		}
-		CommandRun run = new CommandRun(command, process, output);
+		catch (IOException | RuntimeException ex) {
+			pipes.forEach(OutputPipe::close);
+			throw ex;
+		}
+		CommandRun run = new CommandRun(command, process, output, pipes);
 		if (events != null) {
 			events.emit(EventSink.event("init", "text", run.id));
 			events.emit(EventSink.ping());
 		}
 		OutputStream sharedLog = log;
 		CompletableFuture<Void> stdout = CompletableFuture
-			.runAsync(() -> run.pump(process.stdout(), "stdout", events, sharedLog), io);
+			.runAsync(() -> run.pump(pipes.get(0), "stdout", events, sharedLog), io);
 		CompletableFuture<Void> stderr = CompletableFuture
-			.runAsync(() -> run.pump(process.stderr(), "stderr", events, sharedLog), io);
+			.runAsync(() -> run.pump(pipes.get(1), "stderr", events, sharedLog), io);
 		if (timeoutMillis > 0) {
 			var timeout = timer.schedule(() -> run.kill("signal: killed"), timeoutMillis, TimeUnit.MILLISECONDS);
 			process.onExit().whenComplete((code, ex) -> timeout.cancel(false));
 		}
-		CompletableFuture.allOf(stdout, stderr)
+		// The run ends when the shell exits; what it left in the background keeps its
+		// output streams but no longer holds the run open.
+		CompletableFuture<Void> drained = process.onExit().thenCompose((code) -> {
+			CompletableFuture<Void> ended = new CompletableFuture<>();
+			int[] left = { pipes.size() };
+			for (OutputPipe pipe : pipes) {
+				pipe.endAfterExit(timer, process::hasLiveProcesses, () -> {
+					synchronized (left) {
+						if (--left[0] == 0) {
+							ended.complete(null);
+						}
+					}
+				});
+			}
+			return ended;
+		});
+		CompletableFuture.allOf(stdout, stderr, drained)
 			.thenCombine(process.onExit(), (ignored, code) -> code)
 			.whenComplete((code, ex) -> {
 				if (sharedLog != null) {
@@ -107,36 +133,24 @@ final class CommandRun {
 		return run;
 	}
 
-	private void pump(InputStream stream, String type, @Nullable EventSink events, @Nullable OutputStream log) {
+	private void pump(OutputPipe pipe, String type, @Nullable EventSink events, @Nullable OutputStream log) {
 		if (log != null) {
-			copy(stream, log);
+			pipe.pump((bytes, length) -> {
+				synchronized (log) {
+					try {
+						log.write(bytes, 0, length);
+						log.flush();
+					}
+					catch (IOException ex) {
+						throw new java.io.UncheckedIOException(ex);
+					}
+				}
+			});
 			return;
 		}
-		try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				events.emit(EventSink.line(type, line));
-			}
-		}
-		catch (IOException ex) {
-			// the process was killed while writing: what was read has been delivered
-		}
-	}
-
-	private static void copy(InputStream stream, OutputStream log) {
-		byte[] buffer = new byte[8192];
-		try (stream) {
-			int read;
-			while ((read = stream.read(buffer)) >= 0) {
-				synchronized (log) {
-					log.write(buffer, 0, read);
-					log.flush();
-				}
-			}
-		}
-		catch (IOException ex) {
-			// the process was killed while writing
-		}
+		OutputPipe.LineSplitter lines = new OutputPipe.LineSplitter((line) -> events.emit(EventSink.line(type, line)));
+		pipe.pump(lines);
+		lines.finish();
 	}
 
 	private void finish(@Nullable Integer code, @Nullable Throwable failure, @Nullable EventSink events) {
@@ -212,6 +226,7 @@ final class CommandRun {
 	}
 
 	void deleteOutput() {
+		this.pipes.forEach(OutputPipe::close);
 		Path file = this.output;
 		if (file != null) {
 			try {

@@ -2,25 +2,58 @@ package io.opensandbox.spring.test.server;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 /**
  * The events of one execd stream, written by process reader threads and read by the HTTP
- * response. Emissions are serialised here, so any thread may write.
+ * response. Emissions are serialised here, so any thread may write. At most
+ * {@link #CAPACITY} bytes of event text wait for the client at a time: a writer beyond
+ * that blocks until the client has taken some, so that a slow client slows the process
+ * that produces the output instead of growing the server's memory. A client that goes
+ * away releases every writer; what they emit afterwards is dropped.
  *
  * @author OpenSandbox Spring Boot
  */
 final class EventSink {
 
-	private final Sinks.Many<Map<String, Object>> sink = Sinks.many().unicast().onBackpressureBuffer();
+	/**
+	 * Bytes of event text (approximately) held for one stream.
+	 */
+	static final int CAPACITY = 1024 * 1024;
+
+	private static final int EVENT_OVERHEAD = 64;
+
+	private final Sinks.Many<Costed> sink = Sinks.many().unicast().onBackpressureBuffer();
+
+	private final Semaphore capacity = new Semaphore(CAPACITY);
+
+	private volatile boolean cancelled;
 
 	private boolean done;
 
-	synchronized void emit(Map<String, Object> event) {
-		if (!this.done) {
-			this.sink.tryEmitNext(event);
+	void emit(Map<String, Object> event) {
+		int cost = cost(event);
+		try {
+			while (!this.capacity.tryAcquire(cost, 100, TimeUnit.MILLISECONDS)) {
+				if (this.cancelled) {
+					return;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		synchronized (this) {
+			if (this.done || this.cancelled) {
+				this.capacity.release(cost);
+				return;
+			}
+			this.sink.tryEmitNext(new Costed(event, cost));
 		}
 	}
 
@@ -32,7 +65,40 @@ final class EventSink {
 	}
 
 	Flux<Map<String, Object>> events() {
-		return this.sink.asFlux();
+		return this.sink.asFlux().doOnNext((costed) -> this.capacity.release(costed.cost())).map(Costed::event)
+			.doOnCancel(() -> {
+				this.cancelled = true;
+				this.capacity.release(CAPACITY);
+			});
+	}
+
+	/**
+	 * Whether the client has gone away.
+	 * @return whether the stream was cancelled
+	 */
+	boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	private static int cost(Map<String, Object> event) {
+		long length = 0;
+		for (Object value : event.values()) {
+			if (value instanceof String string) {
+				length += string.length();
+			}
+			else if (value instanceof Map<?, ?> map) {
+				for (Object inner : map.values()) {
+					length += (inner instanceof String string) ? string.length() : 0;
+				}
+			}
+		}
+		return (int) Math.min(CAPACITY, EVENT_OVERHEAD + length);
+	}
+
+	/**
+	 * An event and what it counts against the capacity.
+	 */
+	private record Costed(Map<String, Object> event, int cost) {
 	}
 
 	static Map<String, Object> event(String type, Object... keysAndValues) {

@@ -453,7 +453,7 @@ final class ExecdApi {
 		if (value == null) {
 			return 0;
 		}
-		if (!(value instanceof Number number) || number.longValue() < 0) {
+		if (!(value instanceof Number number) || !Json.isLong(number) || number.longValue() < 0) {
 			throw new ApiException(400, "INVALID_REQUEST_BODY",
 					"error parsing request, MAYBE invalid body format: " + field + " must be a non-negative integer");
 		}

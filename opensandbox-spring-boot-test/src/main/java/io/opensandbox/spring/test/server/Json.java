@@ -64,6 +64,23 @@ final class Json {
 		return list;
 	}
 
+	/**
+	 * Whether a JSON number is an integer that fits in a {@code long} (as Go's decoder
+	 * requires of an int64 field): {@code 0.5}, {@code 1e300} and {@code 2^63} are not.
+	 * @param number the number as read
+	 * @return whether it is a long
+	 */
+	static boolean isLong(Number number) {
+		if (number instanceof Integer || number instanceof Long || number instanceof Short
+				|| number instanceof Byte) {
+			return true;
+		}
+		if (number instanceof java.math.BigInteger big) {
+			return big.bitLength() < 64;
+		}
+		return false;
+	}
+
 	static Map<String, Object> object(Object... keysAndValues) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		for (int i = 0; i < keysAndValues.length; i += 2) {

@@ -107,8 +107,8 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	}
 
 	@Override
-	public SandboxProcess start(List<String> command, @Nullable String workingDirectory, Map<String, String> env)
-			throws IOException {
+	public SandboxProcess start(List<String> command, @Nullable String workingDirectory, Map<String, String> env,
+			@Nullable Path stdout, @Nullable Path stderr) throws IOException {
 		if (command.isEmpty()) {
 			throw new IllegalArgumentException("Command must not be empty");
 		}
@@ -122,7 +122,7 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 			if (this.closing) {
 				throw new IOException("Sandbox '" + this.id + "' is closed");
 			}
-			ManagedProcess process = launch(command, directory, environment);
+			ManagedProcess process = launch(command, directory, environment, new Output(stdout, stderr));
 			this.processes.add(process);
 			if (forgetsExitedProcesses()) {
 				process.onExit().whenComplete((code, ex) -> this.processes.remove(process));
@@ -140,8 +140,28 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	 * @throws IOException if it cannot be started, for example because the working
 	 * directory does not exist
 	 */
-	abstract ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment)
-			throws IOException;
+	abstract ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment,
+			Output output) throws IOException;
+
+	/**
+	 * Where a command's output goes.
+	 *
+	 * @param stdout a file for standard output, or {@code null} for a pipe
+	 * @param stderr a file for standard error, or {@code null} for a pipe
+	 */
+	record Output(@Nullable Path stdout, @Nullable Path stderr) {
+
+		ProcessBuilder applyTo(ProcessBuilder builder) {
+			if (this.stdout != null) {
+				builder.redirectOutput(ProcessBuilder.Redirect.appendTo(this.stdout.toFile()));
+			}
+			if (this.stderr != null) {
+				builder.redirectError(ProcessBuilder.Redirect.appendTo(this.stderr.toFile()));
+			}
+			return builder;
+		}
+
+	}
 
 	/**
 	 * A working directory as an absolute, normalised path.
@@ -307,6 +327,16 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 			leaderAlive = leaderAlive && leader.isAlive();
 		}
 		logger.log(Level.WARNING, "Processes of group {0} in sandbox {1} survived SIGKILL", group, this.id);
+	}
+
+	/**
+	 * Whether a command's process group or session still has live members.
+	 * @param process the command
+	 * @return whether any remain
+	 */
+	boolean hasLiveMembers(ManagedProcess process) {
+		ProcessHandle leader = process.leader();
+		return leader != null && !members(killCandidates(), leader.pid(), leader.isAlive()).isEmpty();
 	}
 
 	/**

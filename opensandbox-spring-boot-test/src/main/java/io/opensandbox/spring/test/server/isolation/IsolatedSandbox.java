@@ -71,8 +71,25 @@ public interface IsolatedSandbox extends Closeable {
 	 * @throws IOException if the process cannot be started (for example a missing working
 	 * directory)
 	 */
-	SandboxProcess start(List<String> command, @Nullable String workingDirectory, Map<String, String> env)
-			throws IOException;
+	default SandboxProcess start(List<String> command, @Nullable String workingDirectory, Map<String, String> env)
+			throws IOException {
+		return start(command, workingDirectory, env, null, null);
+	}
+
+	/**
+	 * Starts a process inside the sandbox in a new process group, its standard output and
+	 * error written to files (named pipes, typically) instead of pipes to the JVM.
+	 * @param command the program and its arguments
+	 * @param workingDirectory the working directory inside the sandbox, or {@code null} for
+	 * the sandbox's home
+	 * @param env environment variables added to the sandbox's
+	 * @param stdout where standard output goes, or {@code null} for a pipe
+	 * @param stderr where standard error goes, or {@code null} for a pipe
+	 * @return the started process
+	 * @throws IOException if the process cannot be started
+	 */
+	SandboxProcess start(List<String> command, @Nullable String workingDirectory, Map<String, String> env,
+			@Nullable Path stdout, @Nullable Path stderr) throws IOException;
 
 	/**
 	 * Stops every process of the sandbox (SIGSTOP) until {@link #resume()}. Processes

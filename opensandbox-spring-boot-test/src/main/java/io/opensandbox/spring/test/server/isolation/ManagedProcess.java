@@ -103,6 +103,11 @@ final class ManagedProcess implements SandboxProcess {
 	}
 
 	@Override
+	public boolean hasLiveProcesses() {
+		return this.process.isAlive() || this.sandbox.hasLiveMembers(this);
+	}
+
+	@Override
 	public void kill() {
 		this.sandbox.killProcessGroup(this);
 		if (this.leader == null) {

@@ -87,8 +87,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	ManagedProcess launch(List<String> command, String givenDirectory, Map<String, String> environment)
-			throws IOException {
+	ManagedProcess launch(List<String> command, String givenDirectory, Map<String, String> environment,
+			Output output) throws IOException {
 		String workingDirectory = normaliseDirectory(givenDirectory);
 		// nsenter finds its target by pid: make sure it is still our init and not a
 		// recycled pid, which could be a process outside any sandbox.
@@ -114,6 +114,7 @@ final class NamespaceSandbox extends AbstractSandbox {
 		ProcessBuilder builder = new ProcessBuilder(full);
 		builder.environment().clear();
 		builder.environment().putAll(environment);
+		output.applyTo(builder);
 		ManagedProcess process = new ManagedProcess(this, builder.start(), true);
 		if (process.leader() == null) {
 			// nsenter gave up before it started anything: most likely the working

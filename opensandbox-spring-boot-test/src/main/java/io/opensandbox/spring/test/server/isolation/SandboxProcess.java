@@ -38,6 +38,13 @@ public interface SandboxProcess {
 	CompletableFuture<Integer> onExit();
 
 	/**
+	 * Whether anything of the command still runs: its leader, or processes it left in
+	 * its process group or session (background children).
+	 * @return whether the command's processes are not all gone
+	 */
+	boolean hasLiveProcesses();
+
+	/**
 	 * Kills the process and everything it started (its process group) with SIGKILL.
 	 */
 	void kill();

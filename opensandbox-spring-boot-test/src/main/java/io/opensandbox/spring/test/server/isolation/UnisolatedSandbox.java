@@ -39,8 +39,8 @@ final class UnisolatedSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment)
-			throws IOException {
+	ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment,
+			Output output) throws IOException {
 		Path hostWorkingDirectory;
 		try {
 			hostWorkingDirectory = paths().map(paths().resolve(workingDirectory));
@@ -57,6 +57,7 @@ final class UnisolatedSandbox extends AbstractSandbox {
 		ProcessBuilder builder = new ProcessBuilder(full).directory(hostWorkingDirectory.toFile());
 		builder.environment().clear();
 		builder.environment().putAll(environment);
+		output.applyTo(builder);
 		return new ManagedProcess(this, builder.start(), false);
 	}
 
