@@ -10,7 +10,7 @@ npm ci --no-audit --no-fund --loglevel=error
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 key="conformance-$RANDOM$RANDOM"
 log=$(mktemp)
-java -jar "$jar" --port="$port" --api-key="$key" >"$log" 2>&1 &
+OPEN_SANDBOX_API_KEY="$key" java -jar "$jar" --port="$port" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,11 +39,12 @@ class EmbeddedOpenSandboxServerApplicationTests {
 
 	@Test
 	void printsWhereItListensAndStopsCleanlyOnSigterm(@TempDir Path work) throws Exception {
-		Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), EmbeddedOpenSandboxServerApplication.class.getName(), "--port=0",
-				"--api-key=standalone-key", "--work-directory=" + work)
-			.redirectErrorStream(true)
-			.start();
+		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), EmbeddedOpenSandboxServerApplication.class.getName(),
+				"--port=0", "--work-directory=" + work)
+			.redirectErrorStream(true);
+		builder.environment().put(EmbeddedOpenSandboxServerApplication.API_KEY_VARIABLE, "standalone-key");
+		Process server = builder.start();
 		try {
 			BufferedReader output = new BufferedReader(
 					new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -66,17 +68,51 @@ class EmbeddedOpenSandboxServerApplicationTests {
 	void badArgumentsAreExplained() {
 		EmbeddedOpenSandboxServer.Builder builder = EmbeddedOpenSandboxServer.builder();
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--port=http" }))
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--port=http" }, Map.of()))
 			.withMessage("--port must be a number, but was 'http'");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--prot=1" }))
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--prot=1" }, Map.of()))
 			.withMessage("Unknown option: --prot");
 		assertThatIllegalArgumentException().isThrownBy(
-				() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--isolation=docker" }))
+				() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--isolation=docker" }, Map.of()))
 			.withMessageContaining("auto, bubblewrap, unshare or none");
+		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
+				new String[] { "--api-key=on-the-command-line" }, Map.of()))
+			.withMessageContaining("--api-key-file=<file> or the OPEN_SANDBOX_API_KEY environment variable")
+			.withMessageNotContaining("on-the-command-line");
+		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
+				new String[] { "--execd-access-token=t0ken" }, Map.of()))
+			.withMessageContaining("OPEN_SANDBOX_EXECD_ACCESS_TOKEN")
+			.withMessageNotContaining("t0ken");
 		assertThat(EmbeddedOpenSandboxServerApplication.duration("ready-delay", "250ms"))
 			.isEqualTo(Duration.ofMillis(250));
 		assertThat(EmbeddedOpenSandboxServerApplication.duration("ready-delay", "PT2S")).isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void secretsComeFromFilesOrTheEnvironment(@TempDir Path work) throws Exception {
+		Path keyFile = Files.writeString(work.resolve("key"), "from-file\n");
+		Path tokenFile = Files.writeString(work.resolve("token"), " token-from-file \n");
+		EmbeddedOpenSandboxServer.Builder fromFiles = EmbeddedOpenSandboxServer.builder().port(0);
+		EmbeddedOpenSandboxServerApplication.configure(fromFiles,
+				new String[] { "--api-key-file=" + keyFile, "--execd-access-token-file=" + tokenFile }, Map.of());
+		try (EmbeddedOpenSandboxServer server = fromFiles.build()) {
+			assertThat(server.getApiKey()).isEqualTo("from-file");
+		}
+		EmbeddedOpenSandboxServer.Builder fromEnvironment = EmbeddedOpenSandboxServer.builder().port(0);
+		EmbeddedOpenSandboxServerApplication.configure(fromEnvironment, new String[0],
+				Map.of(EmbeddedOpenSandboxServerApplication.API_KEY_VARIABLE, "from-env"));
+		try (EmbeddedOpenSandboxServer server = fromEnvironment.build()) {
+			assertThat(server.getApiKey()).isEqualTo("from-env");
+		}
+		Path empty = Files.writeString(work.resolve("empty"), "");
+		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication
+			.configure(EmbeddedOpenSandboxServer.builder(), new String[] { "--api-key-file=" + empty }, Map.of()))
+			.withMessageContaining("is empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(
+				EmbeddedOpenSandboxServer.builder(), new String[] { "--api-key-file=" + work.resolve("none") },
+				Map.of()))
+			.withMessageContaining("cannot read");
 	}
 
 	private static int awaitPort(BufferedReader output) throws IOException {

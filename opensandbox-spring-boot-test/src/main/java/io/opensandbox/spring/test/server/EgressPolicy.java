@@ -43,7 +43,12 @@ final class EgressPolicy {
 	 * @return the policy
 	 */
 	static EgressPolicy of(Map<?, ?> json) {
-		String defaultAction = action(json.get("defaultAction"));
+		Object given = json.get("defaultAction");
+		String defaultAction = action(given);
+		if (given != null && !(given instanceof String) || !"allow".equals(defaultAction) && !"deny".equals(defaultAction)) {
+			throw ApiException.validation("enum", Exchange.location("body", "networkPolicy", "defaultAction"),
+					"Input should be 'allow' or 'deny'", given, Map.of("expected", "'allow' or 'deny'"));
+		}
 		Object egress = json.get("egress");
 		List<Map<String, Object>> rules = (egress instanceof List<?> list) ? rules(list, "invalid policy: ")
 				: List.of();

@@ -96,8 +96,48 @@ final class Exchange {
 		return this.request.requestHeaders().get(name);
 	}
 
+	/**
+	 * The request body as text, refused with 413 beyond {@link #MAX_BODY} bytes (counted as
+	 * it arrives, so a larger body is never held).
+	 * @return the body
+	 */
 	Mono<String> body() {
-		return this.request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+		if (contentLength() > MAX_BODY) {
+			return Mono.error(tooLarge());
+		}
+		return this.request.receive().reduce(new java.io.ByteArrayOutputStream(), (body, buffer) -> {
+			int length = buffer.readableBytes();
+			if (body.size() + length > MAX_BODY) {
+				throw tooLarge();
+			}
+			byte[] bytes = new byte[length];
+			buffer.readBytes(bytes);
+			body.write(bytes, 0, length);
+			return body;
+		}).map((body) -> body.toString(StandardCharsets.UTF_8)).defaultIfEmpty("");
+	}
+
+	/**
+	 * The announced body length.
+	 * @return the {@code Content-Length}, or -1 if absent or not a number
+	 */
+	long contentLength() {
+		String value = this.request.requestHeaders().get("Content-Length");
+		try {
+			return (value != null) ? Long.parseLong(value.trim()) : -1;
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * Most bytes of a JSON request body.
+	 */
+	static final int MAX_BODY = 1024 * 1024;
+
+	static ApiException tooLarge() {
+		return new ApiException(413, "REQUEST_TOO_LARGE", "request body is larger than " + MAX_BODY + " bytes");
 	}
 
 	/*

@@ -72,7 +72,17 @@ final class ExecdApi {
 			.onErrorResume(ApiException.class, (ex) -> exchange.json(ex.status(), ex.body()))
 			.onErrorResume(Json.BadRequestException.class,
 					(ex) -> exchange.json(400, Json.object("code", "INVALID_REQUEST_BODY", "message",
-							"error parsing request, MAYBE invalid body format: " + ex.getMessage())));
+							"error parsing request, MAYBE invalid body format: " + ex.getMessage())))
+			.onErrorResume(ExecdApi::unexpected, (ex) -> exchange.json(500,
+					Json.object("code", "RUNTIME_ERROR", "message", String.valueOf(ex.getMessage()))));
+	}
+
+	/**
+	 * Whether an error is one no route answered itself: it still gets a body that says
+	 * what happened, never an empty 500.
+	 */
+	static boolean unexpected(Throwable ex) {
+		return ex instanceof RuntimeException && !(ex instanceof ApiException);
 	}
 
 	private ServerSandbox sandbox(Exchange exchange) {
@@ -471,7 +481,15 @@ final class ExecdApi {
 	private static Map<String, String> stringMap(@Nullable Object value) {
 		Map<String, String> result = new LinkedHashMap<>();
 		if (value instanceof Map<?, ?> map) {
-			map.forEach((key, item) -> result.put(key.toString(), String.valueOf(item)));
+			map.forEach((key, item) -> {
+				String name = key.toString();
+				String text = String.valueOf(item);
+				if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || text.indexOf('\0') >= 0) {
+					throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid environment variable '"
+							+ name.replace("\0", "\\0") + "': names must be non-empty without '=' or NUL, values without NUL");
+				}
+				result.put(name, text);
+			});
 		}
 		else if (value != null) {
 			throw new ApiException(400, "INVALID_REQUEST_BODY",

@@ -57,6 +57,11 @@ final class FilesApi {
 
 	private static final int MAX_PATH = 4096;
 
+	/**
+	 * Most bytes of one upload request, all files together.
+	 */
+	static final long MAX_UPLOAD = 1024L * 1024 * 1024;
+
 	private final SandboxServer server;
 
 	FilesApi(SandboxServer server) {
@@ -292,7 +297,12 @@ final class FilesApi {
 	 * that did not arrive whole.
 	 */
 	private Mono<Path> spool(Exchange exchange) {
-		return blocking(() -> Files.createTempFile("opensandbox-upload-", ".part")).flatMap((spooled) -> {
+		long declared = exchange.contentLength();
+		if (declared > MAX_UPLOAD) {
+			return Mono.error(uploadTooLarge());
+		}
+		long[] received = { 0 };
+		return blocking(() -> Files.createTempFile(this.server.uploads(), "upload-", ".part")).flatMap((spooled) -> {
 			FileChannel channel;
 			try {
 				channel = FileChannel.open(spooled, StandardOpenOption.WRITE);
@@ -304,7 +314,14 @@ final class FilesApi {
 				.receive()
 				.retain()
 				.publishOn(this.server.blocking())
-				.doOnNext((buffer) -> write(channel, buffer))
+				.doOnNext((buffer) -> {
+					received[0] += buffer.readableBytes();
+					if (received[0] > MAX_UPLOAD) {
+						buffer.release();
+						throw uploadTooLarge();
+					}
+					write(channel, buffer);
+				})
 				.then(Mono.fromCallable(() -> {
 					channel.close();
 					return spooled;
@@ -312,6 +329,10 @@ final class FilesApi {
 				.doOnError((ex) -> closeAndDelete(channel, spooled))
 				.doOnCancel(() -> closeAndDelete(channel, spooled));
 		});
+	}
+
+	private static ApiException uploadTooLarge() {
+		return new ApiException(413, "REQUEST_TOO_LARGE", "upload is larger than " + MAX_UPLOAD + " bytes");
 	}
 
 	private static void write(FileChannel channel, ByteBuf buffer) {

@@ -78,7 +78,9 @@ final class LifecycleApi {
 		return Mono.from(answer).onErrorResume(ApiException.class, (ex) -> exchange.json(ex.status(), ex.body()))
 			.onErrorResume(Json.BadRequestException.class, (ex) -> exchange.json(422,
 					Map.of("detail", List.of(Json.object("type", "json_invalid", "loc", List.of("body"), "msg",
-							ex.getMessage())))));
+							ex.getMessage())))))
+			.onErrorResume(ExecdApi::unexpected, (ex) -> exchange.json(500,
+					Json.object("code", "INTERNAL_ERROR", "message", String.valueOf(ex.getMessage()))));
 	}
 
 	private Mono<Void> create(Exchange exchange) {
@@ -109,6 +111,10 @@ final class LifecycleApi {
 			if (number.longValue() < 60) {
 				throw ApiException.validation("greater_than_equal", Exchange.location("body", "timeout"),
 						"Input should be greater than or equal to 60", timeout, Map.of("ge", 60));
+			}
+			if (number.doubleValue() > MAX_TIMEOUT_SECONDS) {
+				throw new ApiException(400, INVALID_PARAMETER, "Sandbox timeout must not exceed " + MAX_TIMEOUT_SECONDS
+						+ " seconds (the server's maximum sandbox timeout).");
 			}
 			expiresAt = now.plusSeconds(number.longValue());
 		}
@@ -144,6 +150,8 @@ final class LifecycleApi {
 		for (String key : metadata.keySet()) {
 			rejectReserved(key);
 		}
+		checkMetadata(metadata);
+		checkEnvironment(env, "env");
 		EgressPolicy egress = null;
 		if (body.get("networkPolicy") instanceof Map<?, ?> policy) {
 			egress = EgressPolicy.of(policy);
@@ -153,6 +161,56 @@ final class LifecycleApi {
 		boolean secureAccess = Boolean.TRUE.equals(body.get("secureAccess"));
 		return new ServerSandbox(UUID.randomUUID().toString(), image, entrypoint, env, metadata, platform, egress,
 				secureAccess, now, expiresAt);
+	}
+
+	/**
+	 * Most metadata entries, and longest key and value, of one sandbox: metadata is held
+	 * in memory and returned by every list.
+	 */
+	static final int MAX_METADATA_ENTRIES = 64;
+
+	static final int MAX_METADATA_KEY = 253;
+
+	static final int MAX_METADATA_VALUE = 4096;
+
+	/**
+	 * The longest sandbox timeout accepted (30 days).
+	 */
+	static final long MAX_TIMEOUT_SECONDS = 30L * 24 * 3600;
+
+	static void checkMetadata(Map<String, String> metadata) {
+		if (metadata.size() > MAX_METADATA_ENTRIES) {
+			throw ApiException.validation("too_long", Exchange.location("body", "metadata"),
+					"Metadata should have at most " + MAX_METADATA_ENTRIES + " entries", null,
+					Map.of("max_length", MAX_METADATA_ENTRIES));
+		}
+		metadata.forEach((key, value) -> {
+			if (key.isEmpty() || key.length() > MAX_METADATA_KEY) {
+				throw ApiException.validation("string_too_long", Exchange.location("body", "metadata", key),
+						"Metadata keys should have 1 to " + MAX_METADATA_KEY + " characters", key,
+						Map.of("max_length", MAX_METADATA_KEY));
+			}
+			if (value.length() > MAX_METADATA_VALUE) {
+				throw ApiException.validation("string_too_long", Exchange.location("body", "metadata", key),
+						"String should have at most " + MAX_METADATA_VALUE + " characters", null,
+						Map.of("max_length", MAX_METADATA_VALUE));
+			}
+		});
+	}
+
+	/**
+	 * Environment variables a process can be given: names without {@code =} or NUL,
+	 * values without NUL.
+	 */
+	static void checkEnvironment(Map<String, String> env, String field) {
+		env.forEach((name, value) -> {
+			if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+				throw ApiException.validation("value_error", Exchange.location("body", field, name),
+						"Value error, environment variable names must be non-empty without '=' or NUL, and values"
+								+ " without NUL",
+						name);
+			}
+		});
 	}
 
 	private static void rejectReserved(String key) {

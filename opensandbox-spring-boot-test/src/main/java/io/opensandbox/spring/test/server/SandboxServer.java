@@ -158,7 +158,7 @@ public final class SandboxServer implements AutoCloseable {
 	 */
 	public String isolationDescription() {
 		return (this.commandsRefused != null) ? "none (commands refused: " + this.commandsRefused + ")"
-				: this.isolation.name();
+				: this.isolation.name() + " (outbound network: " + this.isolation.outboundNetwork() + ")";
 	}
 
 	/**
@@ -223,8 +223,9 @@ public final class SandboxServer implements AutoCloseable {
 	}
 
 	private static boolean hasBody(HttpServerRequest request) {
+		String length = request.requestHeaders().get("Content-Length");
 		return request.requestHeaders().contains("Transfer-Encoding")
-				|| request.requestHeaders().getInt("Content-Length", 0) > 0;
+				|| (length != null && !length.isBlank() && !"0".equals(length.trim()));
 	}
 
 	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
@@ -232,10 +233,17 @@ public final class SandboxServer implements AutoCloseable {
 		String path = exchange.path();
 		Matcher proxy = PROXY_PATH.matcher(path);
 		if (proxy.matches()) {
+			if (port(proxy) < 0) {
+				return exchange.json(422, java.util.Map.of("detail", List.of(java.util.Map.of("type", "int_parsing", "loc",
+						List.of("path", "port"), "msg", "Input should be a valid port number", "input", proxy.group(2)))));
+			}
 			return endpoint(exchange, proxy);
 		}
 		Matcher direct = DIRECT_PATH.matcher(path);
 		if (direct.matches()) {
+			if (port(direct) < 0) {
+				return exchange.text(404, "no such port: " + direct.group(2));
+			}
 			return endpoint(exchange, direct);
 		}
 		String requestId = request.requestHeaders().get("X-Request-ID");
@@ -244,9 +252,21 @@ public final class SandboxServer implements AutoCloseable {
 		return this.lifecycle.handle(exchange);
 	}
 
+	/**
+	 * The port of an endpoint path, or -1 if it is no port number.
+	 */
+	private static int port(Matcher matcher) {
+		String digits = matcher.group(2);
+		if (digits.length() > 5) {
+			return -1;
+		}
+		int port = Integer.parseInt(digits);
+		return (port >= 1 && port <= 65535) ? port : -1;
+	}
+
 	private Publisher<Void> endpoint(Exchange exchange, Matcher matcher) {
 		ServerSandbox sandbox = this.sandboxes.get(matcher.group(1));
-		int port = Integer.parseInt(matcher.group(2));
+		int port = port(matcher);
 		Exchange inner = exchange.forPath((matcher.group(3) != null) ? matcher.group(3) : "/");
 		if (sandbox == null) {
 			return exchange.text(404, "sandbox " + matcher.group(1) + " not found");
@@ -281,6 +301,15 @@ public final class SandboxServer implements AutoCloseable {
 	 * @return the directory
 	 */
 	Path commandOutputs() {
+		return this.commandOutputs;
+	}
+
+	/**
+	 * Where uploads are spooled until they arrived whole (outside every sandbox, in the
+	 * server's work directory rather than the machine's shared temporary directory).
+	 * @return the directory
+	 */
+	Path uploads() {
 		return this.commandOutputs;
 	}
 

@@ -172,14 +172,19 @@ final class ServerSandbox {
 
 	void patchMetadata(Map<String, Object> patch) {
 		synchronized (this.metadata) {
+			Map<String, String> merged = new java.util.LinkedHashMap<>(this.metadata);
 			patch.forEach((key, value) -> {
 				if (value == null) {
-					this.metadata.remove(key);
+					merged.remove(key);
 				}
 				else {
-					this.metadata.put(key, value.toString());
+					merged.put(key, value.toString());
 				}
 			});
+			// Checked whole before anything changes.
+			LifecycleApi.checkMetadata(merged);
+			this.metadata.clear();
+			this.metadata.putAll(merged);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.test.server.isolation;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,22 +34,24 @@ final class BubblewrapIsolation extends NamespaceIsolation {
 
 
 	@Override
-	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user) {
+	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
+			throws IOException {
 		HostLayout layout = layout();
 		// Root of the outer user namespace is the sandbox's host user, and keeps its
 		// capabilities there (bwrap drops them otherwise), so that the nested unshare can
 		// map root again and commands can enter with the credentials they have.
 		List<String> command = new ArrayList<>(List.of(this.bwrap, "--unshare-user", "--uid", "0", "--gid", "0",
-				"--cap-add", "ALL", "--unshare-pid", "--unshare-uts", "--unshare-ipc"));
-		if (!options.network()) {
-			command.add("--unshare-net");
-		}
+				"--cap-add", "ALL", "--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-net"));
 		command.addAll(List.of("--die-with-parent", "--new-session", "--bind", rootfs.toString(), "/"));
 		for (String name : layout.readOnlyDirectories()) {
 			command.addAll(List.of("--ro-bind", "/" + name, "/" + name));
 		}
 		for (String file : layout.readOnlyFiles()) {
 			command.addAll(List.of("--ro-bind", file, file));
+		}
+		Path resolvConf = resolvConf(directory, options);
+		if (resolvConf != null) {
+			command.addAll(List.of("--ro-bind", resolvConf.toString(), layout.resolvConf()));
 		}
 		// bwrap covers some of /proc itself, but not /proc/sys for root (its write check
 		// on the directory fails, though root may write the files in it).

@@ -193,6 +193,20 @@ record HostLayout(List<String> readOnlyDirectories, Map<String, String> topLevel
 	}
 
 	/**
+	 * Where the sandbox's resolver configuration lives: {@code /etc/resolv.conf}, or the
+	 * single file it links to.
+	 * @return the absolute path to bind a sandbox's own resolver configuration over
+	 */
+	String resolvConf() {
+		for (String file : this.readOnlyFiles) {
+			if (file.endsWith("/resolv.conf") || file.contains("resolv")) {
+				return file;
+			}
+		}
+		return "/etc/resolv.conf";
+	}
+
+	/**
 	 * Directories (absolute) that must exist in each sandbox root so that a single-file
 	 * bind has a place to go.
 	 * @return the parent directories of the single-file binds

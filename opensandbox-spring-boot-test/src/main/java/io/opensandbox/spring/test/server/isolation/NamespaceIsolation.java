@@ -3,6 +3,7 @@ package io.opensandbox.spring.test.server.isolation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates sandboxes in Linux namespaces: a backend ({@code unshare} or {@code bwrap})
@@ -78,6 +81,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 
 	private final String setpriv;
 
+	private final @Nullable UserModeNetwork network;
+
 	/**
 	 * Creates the isolation, checking for the programs it needs.
 	 * @param baseDirectory where sandbox directories go
@@ -93,10 +98,33 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		this.nsenter = paths.get(0);
 		this.setsid = paths.get(1);
 		this.setpriv = paths.get(4);
+		this.network = UserModeNetwork.find(tools);
 	}
 
 	HostLayout layout() {
 		return this.layout;
+	}
+
+	@Override
+	public String outboundNetwork() {
+		return (this.network != null) ? "slirp4netns"
+				: "none (install slirp4netns for sandboxes whose network policy allows egress)";
+	}
+
+	/**
+	 * Writes the resolver configuration of a sandbox that gets outbound network access.
+	 * @param directory the sandbox directory
+	 * @param options the options
+	 * @return the file to bind over the sandbox's {@code resolv.conf}, or {@code null}
+	 * @throws IOException if it cannot be written
+	 */
+	@Nullable Path resolvConf(Path directory, IsolationOptions options) throws IOException {
+		if (!options.network() || this.network == null) {
+			return null;
+		}
+		Path file = directory.resolve("resolv.conf");
+		Files.writeString(file, UserModeNetwork.resolvConf(), StandardCharsets.UTF_8);
+		return file;
 	}
 
 	/**
@@ -138,11 +166,13 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 			if (pidNamespace == null || pidNamespace.equals(ProcFs.pidNamespace(ProcessHandle.current().pid()))) {
 				throw new IOException("The sandbox init is not in a pid namespace of its own");
 			}
+			Process stack = (options.network() && this.network != null)
+					? this.network.connect(directory, namespaceInit.pid(), user, this.setpriv) : null;
 			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory,
 					new SandboxPaths(rootfs, this.layout), AbstractSandbox.environment(AbstractSandbox.HOME, options),
 					launcher, namespaceInit, enterTarget, pidNamespace,
-					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), options, user), this.setsid,
-					supportsWdns(this.nsenter));
+					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user), this.setsid,
+					supportsWdns(this.nsenter), stack);
 			AbstractSandbox.LiveSandboxes.add(sandbox);
 			return sandbox;
 		}
@@ -172,8 +202,7 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 	 * {@code /proc/<pid>/root}). Credentials are kept: the host user is root in both user
 	 * namespaces.
 	 */
-	private List<String> nsenterCommand(long namespaceInit, long enterTarget, IsolationOptions options,
-			SandboxUser user) throws IOException {
+	private List<String> nsenterCommand(long namespaceInit, long enterTarget, SandboxUser user) throws IOException {
 		long innerInit = ProcFs.innermostPid(enterTarget);
 		if (innerInit <= 0) {
 			throw new IOException("Cannot read the sandbox init's pid inside its namespace");
@@ -182,9 +211,7 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		String init = "/proc/" + enterTarget;
 		List<String> command = new ArrayList<>(List.of(this.nsenter, "--preserve-credentials", "--user=" + outer + "user",
 				"--ipc=" + outer + "ipc", "--uts=" + outer + "uts"));
-		if (!options.network()) {
-			command.add("--net=" + outer + "net");
-		}
+		command.add("--net=" + outer + "net");
 		command.addAll(List.of("--mount=" + init + "/ns/mnt", "--root=" + init + "/root", "--wd=" + init + "/root",
 				"--", this.nsenter, "--preserve-credentials", "--target", Long.toString(innerInit), "--user",
 				"--pid"));

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jspecify.annotations.Nullable;
+
 import io.opensandbox.spring.test.server.isolation.ProcFs.ProcStat;
 
 /**
@@ -42,6 +44,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 
 	private final CompletableFuture<String> terminated = new CompletableFuture<>();
 
+	private final @Nullable Process network;
+
 	/**
 	 * Creates a sandbox around a running init.
 	 * @param launcher the JVM's child that launched the init ({@code unshare} or
@@ -58,7 +62,7 @@ final class NamespaceSandbox extends AbstractSandbox {
 	 */
 	NamespaceSandbox(String id, Path directory, SandboxPaths paths, Map<String, String> environment, Process launcher,
 			ProcessHandle namespaceInit, ProcessHandle enterTarget, String pidNamespace, List<String> nsenterCommand,
-			String setsid, boolean nsenterSetsWorkingDirectory) {
+			String setsid, boolean nsenterSetsWorkingDirectory, @Nullable Process network) {
 		super(id, directory, paths, environment);
 		this.launcher = launcher;
 		this.namespaceInit = namespaceInit;
@@ -67,6 +71,7 @@ final class NamespaceSandbox extends AbstractSandbox {
 		this.nsenterCommand = List.copyOf(nsenterCommand);
 		this.setsid = setsid;
 		this.nsenterSetsWorkingDirectory = nsenterSetsWorkingDirectory;
+		this.network = network;
 		launcher.onExit().thenRun(() -> {
 			if (!isClosed()) {
 				this.terminated.complete("the sandbox's init process exited (exit code " + launcher.exitValue() + ")");
@@ -179,6 +184,10 @@ final class NamespaceSandbox extends AbstractSandbox {
 			Thread.currentThread().interrupt();
 		}
 		closeQuietly(this.launcher);
+		if (this.network != null) {
+			this.network.destroyForcibly();
+			closeQuietly(this.network);
+		}
 		// Processes entered with nsenter are reaped by their nsenter, not by the
 		// namespace: wait until none is left.
 		while (System.nanoTime() < deadline) {

@@ -20,6 +20,14 @@ public interface SandboxIsolation {
 	String name();
 
 	/**
+	 * How sandboxes whose network policy allows egress reach the outside.
+	 * @return a description, {@code host} when they share the host's network
+	 */
+	default String outboundNetwork() {
+		return "host";
+	}
+
+	/**
 	 * Creates the root of a new sandbox and starts its (idle) init process.
 	 * @param sandboxId the sandbox id, used for the directory name
 	 * @param options the creation options

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Sandboxes built with util-linux alone, present on every Debian-like system:
  * {@code unshare} creates user, mount, pid, UTS, IPC (and, without network, network)
@@ -57,15 +59,12 @@ final class UnshareIsolation extends NamespaceIsolation {
 	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
 			throws IOException {
 		Path fstab = directory.resolve("fstab");
-		Files.writeString(fstab, fstab(rootfs.toString()), StandardCharsets.UTF_8);
+		Files.writeString(fstab, fstab(rootfs.toString(), resolvConf(directory, options)), StandardCharsets.UTF_8);
 		user.own(fstab);
 		List<String> command = new ArrayList<>(
-				List.of(this.unshare, "--user", "--map-root-user", "--mount", "--pid", "--uts", "--ipc"));
-		if (!options.network()) {
-			command.add("--net");
-		}
+				List.of(this.unshare, "--user", "--map-root-user", "--mount", "--pid", "--uts", "--ipc", "--net"));
 		command.addAll(List.of("--fork", "--kill-child", "--propagation", "private", "--", "/bin/bash", "-c",
-				SETUP_SCRIPT, "bash", fstab.toString(), rootfs.toString(), options.network() ? "" : "lo"));
+				SETUP_SCRIPT, "bash", fstab.toString(), rootfs.toString(), "lo"));
 		command.addAll(lockAndInit(false));
 		return command;
 	}
@@ -78,6 +77,13 @@ final class UnshareIsolation extends NamespaceIsolation {
 	 * {@code /dev}.
 	 */
 	String fstab(String rootfs) {
+		return fstab(rootfs, null);
+	}
+
+	/**
+	 * The sandbox's mounts, with its own resolver configuration when it has one.
+	 */
+	String fstab(String rootfs, @Nullable Path resolvConf) {
 		HostLayout layout = layout();
 		StringBuilder fstab = new StringBuilder();
 		line(fstab, rootfs, rootfs, "none", "bind,nosuid,nodev");
@@ -94,6 +100,9 @@ final class UnshareIsolation extends NamespaceIsolation {
 		}
 		for (String file : layout.readOnlyFiles()) {
 			line(fstab, file, rootfs + file, "none", "bind,ro,nosuid,nodev");
+		}
+		if (resolvConf != null) {
+			line(fstab, resolvConf.toString(), rootfs + layout.resolvConf(), "none", "bind,ro,nosuid,nodev");
 		}
 		line(fstab, "proc", rootfs + "/proc", "proc", "nosuid,nodev,noexec");
 		for (String entry : layout.procReadOnly()) {

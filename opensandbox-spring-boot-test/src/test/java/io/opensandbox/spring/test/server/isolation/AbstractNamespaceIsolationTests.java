@@ -1,6 +1,8 @@
 package io.opensandbox.spring.test.server.isolation;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.run
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The behaviour every namespace backend must have, run once per backend that works on
@@ -473,10 +476,43 @@ abstract class AbstractNamespaceIsolationTests {
 	}
 
 	@Test
-	void withNetworkTheHostsInterfacesAreShared() throws Exception {
+	void withNetworkTheSandboxGetsAUserModeInterfaceButNoWayToTheHostsLoopback() throws Exception {
+		assumeThat(Tools.host().find("slirp4netns")).as("slirp4netns is installed").isNotNull();
+		try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			IsolatedSandbox sandbox = create(true, Map.of());
+			assertThat(interfaces(run(sandbox, "cat", "/proc/net/dev").stdout())).containsExactlyInAnyOrder("lo", "tap0");
+			assertThat(run(sandbox, "cat", "/etc/resolv.conf").stdout()).contains("nameserver 10.0.2.3");
+			assertThat(run(sandbox, "cat", "/proc/net/route").stdout()).contains("tap0\t00000000\t0202000A");
+			// The host's loopback, by its own address and through the gateway.
+			for (String host : List.of("127.0.0.1", "10.0.2.2")) {
+				Result connect = run(sandbox, "python3", "-c", "import socket\ntry:\n"
+						+ "    socket.create_connection(('" + host + "', " + listener.getLocalPort() + "), timeout=3)\n"
+						+ "    print('connected')\nexcept OSError as ex:\n    print('refused', ex)");
+				assertThat(connect.out()).as(host).startsWith("refused");
+			}
+		}
+	}
+
+	@Test
+	void networkStackEndsWithTheSandbox() throws Exception {
+		assumeThat(Tools.host().find("slirp4netns")).as("slirp4netns is installed").isNotNull();
 		IsolatedSandbox sandbox = create(true, Map.of());
-		Set<String> host = Set.copyOf(interfaces(Files.readString(Path.of("/proc/net/dev"))));
-		assertThat(interfaces(run(sandbox, "cat", "/proc/net/dev").stdout())).containsExactlyInAnyOrderElementsOf(host);
+		String namespace = "/proc/" + ((NamespaceSandbox) sandbox).namespaceInit().pid() + "/ns/net";
+		assertThat(networkStacks(namespace)).isEqualTo(1);
+		sandbox.close();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (networkStacks(namespace) > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(networkStacks(namespace)).isZero();
+	}
+
+	private static long networkStacks(String namespace) {
+		return ProcessHandle.allProcesses()
+			.filter(ProcessHandle::isAlive)
+			.map((process) -> process.info().commandLine().orElse(""))
+			.filter((line) -> line.contains("slirp4netns") && line.contains(namespace) && !line.contains("unshare"))
+			.count();
 	}
 
 	private static List<String> interfaces(String procNetDev) {
