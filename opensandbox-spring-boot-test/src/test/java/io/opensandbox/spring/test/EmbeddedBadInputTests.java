@@ -60,7 +60,7 @@ class EmbeddedBadInputTests {
 			HttpResponse<String> response = client.lifecycle("POST", "/v1/sandboxes",
 					createBody("{}").replace("\"timeout\":600", "\"timeout\":" + timeout));
 			assertThat(response.statusCode()).as(timeout).isEqualTo(400);
-			assertThat(read(response)).containsEntry("code", "INVALID_PARAMETER").containsKey("message");
+			assertThat(read(response)).containsEntry("code", "SANDBOX::INVALID_PARAMETER").containsKey("message");
 		}
 	}
 
