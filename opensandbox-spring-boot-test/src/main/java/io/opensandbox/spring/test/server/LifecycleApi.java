@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.opensandbox.spring.test.server.isolation.ResourceLimits;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -159,8 +160,16 @@ final class LifecycleApi {
 		Map<String, Object> platform = (body.get("platform") instanceof Map<?, ?> given)
 				? new LinkedHashMap<>((Map<String, Object>) given) : null;
 		boolean secureAccess = Boolean.TRUE.equals(body.get("secureAccess"));
+		ResourceLimits resources;
+		try {
+			resources = ResourceLimits.parse(stringMap(limits, "resourceLimits"));
+		}
+		catch (IllegalArgumentException ex) {
+			throw ApiException.validation("value_error", Exchange.location("body", "resourceLimits"),
+					"Value error, " + ex.getMessage(), limits);
+		}
 		return new ServerSandbox(UUID.randomUUID().toString(), image, entrypoint, env, metadata, platform, egress,
-				secureAccess, now, expiresAt);
+				secureAccess, now, expiresAt, resources);
 	}
 
 	/**

@@ -158,7 +158,8 @@ public final class SandboxServer implements AutoCloseable {
 	 */
 	public String isolationDescription() {
 		return (this.commandsRefused != null) ? "none (commands refused: " + this.commandsRefused + ")"
-				: this.isolation.name() + " (outbound network: " + this.isolation.outboundNetwork() + ")";
+				: this.isolation.name() + " (outbound network: " + this.isolation.outboundNetwork()
+						+ "; resource limits: " + this.isolation.resourceLimits() + ")";
 	}
 
 	/**
@@ -371,7 +372,8 @@ public final class SandboxServer implements AutoCloseable {
 			try {
 				boolean network = sandbox.egress() == null || !sandbox.egress().networkIsolated();
 				IsolatedSandbox isolated = this.isolation.create(sandbox.id(),
-						new io.opensandbox.spring.test.server.isolation.IsolationOptions(network, sandbox.env()));
+						new io.opensandbox.spring.test.server.isolation.IsolationOptions(network, sandbox.env(),
+								sandbox.limits()));
 				sandbox.isolated(isolated);
 				if (!this.sandboxes.containsKey(sandbox.id())) {
 					isolated.close();

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.opensandbox.spring.test.server.isolation.ResourceLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +39,8 @@ final class ServerSandbox {
 
 	private final Map<String, String> metadata;
 
+	private final ResourceLimits limits;
+
 	private final String accessToken = UUID.randomUUID().toString().replace("-", "");
 
 	private final String egressToken = UUID.randomUUID().toString().replace("-", "");
@@ -64,8 +67,9 @@ final class ServerSandbox {
 
 	ServerSandbox(String id, @Nullable String image, List<String> entrypoint, Map<String, String> env,
 			Map<String, String> metadata, @Nullable Map<String, Object> platform, @Nullable EgressPolicy egress,
-			boolean secureAccess, Instant createdAt, @Nullable Instant expiresAt) {
+			boolean secureAccess, Instant createdAt, @Nullable Instant expiresAt, ResourceLimits limits) {
 		this.id = id;
+		this.limits = limits;
 		this.image = image;
 		this.entrypoint = List.copyOf(entrypoint);
 		this.env = Map.copyOf(env);
@@ -80,6 +84,10 @@ final class ServerSandbox {
 
 	String id() {
 		return this.id;
+	}
+
+	ResourceLimits limits() {
+		return this.limits;
 	}
 
 	@Nullable String image() {

@@ -213,6 +213,12 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	 */
 	abstract void terminate();
 
+	/**
+	 * Releases what the sandbox held outside its directory, once its processes are gone.
+	 */
+	void removeResources() {
+	}
+
 	Set<ManagedProcess> processes() {
 		return this.processes;
 	}
@@ -395,6 +401,7 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 			for (ManagedProcess process : this.processes) {
 				process.process().destroyForcibly();
 			}
+			removeResources();
 			if (!SandboxFiles.deleteTree(this.directory)) {
 				logger.log(Level.WARNING, "Could not completely remove sandbox directory {0}", this.directory);
 			}

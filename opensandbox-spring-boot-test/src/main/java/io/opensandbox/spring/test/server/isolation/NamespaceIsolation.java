@@ -83,6 +83,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 
 	private final @Nullable UserModeNetwork network;
 
+	private final @Nullable Cgroups cgroups;
+
 	/**
 	 * Creates the isolation, checking for the programs it needs.
 	 * @param baseDirectory where sandbox directories go
@@ -99,10 +101,16 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		this.setsid = paths.get(1);
 		this.setpriv = paths.get(4);
 		this.network = UserModeNetwork.find(tools);
+		this.cgroups = Cgroups.detect();
 	}
 
 	HostLayout layout() {
 		return this.layout;
+	}
+
+	@Override
+	public String resourceLimits() {
+		return (this.cgroups != null) ? this.cgroups.describe() : "not enforced (needs root and cgroup v1 controllers)";
 	}
 
 	@Override
@@ -146,11 +154,13 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		SandboxUser user = SandboxUser.allocate();
 		Path directory = SandboxFiles.createSandboxDirectory(this.baseDirectory, sandboxId, user);
 		Process launcher = null;
+		Cgroups.Group group = null;
 		try {
+			group = (this.cgroups != null) ? this.cgroups.create(sandboxId, options.limits()) : null;
 			Path rootfs = directory.resolve("rootfs");
 			SandboxFiles.prepareRootfs(rootfs, this.layout, true, user);
-			ProcessBuilder builder = new ProcessBuilder(
-					user.wrap(this.setpriv, launchCommand(directory, rootfs, options, user)))
+			List<String> launch = user.wrap(this.setpriv, launchCommand(directory, rootfs, options, user));
+			ProcessBuilder builder = new ProcessBuilder((group != null) ? group.enter(launch) : launch)
 				.directory(directory.toFile())
 				.redirectErrorStream(true);
 			builder.environment().clear();
@@ -171,8 +181,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory,
 					new SandboxPaths(rootfs, this.layout), AbstractSandbox.environment(AbstractSandbox.HOME, options),
 					launcher, namespaceInit, enterTarget, pidNamespace,
-					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user), this.setsid,
-					supportsWdns(this.nsenter), stack);
+					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user, group), this.setsid,
+					supportsWdns(this.nsenter), stack, group);
 			AbstractSandbox.LiveSandboxes.add(sandbox);
 			return sandbox;
 		}
@@ -187,6 +197,9 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 				}
 			}
 			SandboxFiles.deleteTree(directory);
+			if (group != null) {
+				group.remove();
+			}
 			throw ex;
 		}
 	}
@@ -202,7 +215,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 	 * {@code /proc/<pid>/root}). Credentials are kept: the host user is root in both user
 	 * namespaces.
 	 */
-	private List<String> nsenterCommand(long namespaceInit, long enterTarget, SandboxUser user) throws IOException {
+	private List<String> nsenterCommand(long namespaceInit, long enterTarget, SandboxUser user,
+			Cgroups.@Nullable Group group) throws IOException {
 		long innerInit = ProcFs.innermostPid(enterTarget);
 		if (innerInit <= 0) {
 			throw new IOException("Cannot read the sandbox init's pid inside its namespace");
@@ -215,7 +229,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		command.addAll(List.of("--mount=" + init + "/ns/mnt", "--root=" + init + "/root", "--wd=" + init + "/root",
 				"--", this.nsenter, "--preserve-credentials", "--target", Long.toString(innerInit), "--user",
 				"--pid"));
-		return user.wrap(this.setpriv, command);
+		List<String> entry = user.wrap(this.setpriv, command);
+		return (group != null) ? group.enter(entry) : entry;
 	}
 
 	private void awaitReady(Process launcher) throws IOException {

@@ -46,6 +46,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 
 	private final @Nullable Process network;
 
+	private final Cgroups.@Nullable Group group;
+
 	/**
 	 * Creates a sandbox around a running init.
 	 * @param launcher the JVM's child that launched the init ({@code unshare} or
@@ -62,7 +64,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 	 */
 	NamespaceSandbox(String id, Path directory, SandboxPaths paths, Map<String, String> environment, Process launcher,
 			ProcessHandle namespaceInit, ProcessHandle enterTarget, String pidNamespace, List<String> nsenterCommand,
-			String setsid, boolean nsenterSetsWorkingDirectory, @Nullable Process network) {
+			String setsid, boolean nsenterSetsWorkingDirectory, @Nullable Process network,
+			Cgroups.@Nullable Group group) {
 		super(id, directory, paths, environment);
 		this.launcher = launcher;
 		this.namespaceInit = namespaceInit;
@@ -72,6 +75,7 @@ final class NamespaceSandbox extends AbstractSandbox {
 		this.setsid = setsid;
 		this.nsenterSetsWorkingDirectory = nsenterSetsWorkingDirectory;
 		this.network = network;
+		this.group = group;
 		launcher.onExit().thenRun(() -> {
 			if (!isClosed()) {
 				this.terminated.complete("the sandbox's init process exited (exit code " + launcher.exitValue() + ")");
@@ -198,6 +202,13 @@ final class NamespaceSandbox extends AbstractSandbox {
 			}
 			Signals.kill(left.stream().map(ProcStat::pid).toList());
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+		}
+	}
+
+	@Override
+	void removeResources() {
+		if (this.group != null) {
+			this.group.remove();
 		}
 	}
 

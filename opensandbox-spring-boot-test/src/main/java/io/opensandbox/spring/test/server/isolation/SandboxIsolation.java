@@ -28,6 +28,14 @@ public interface SandboxIsolation {
 	}
 
 	/**
+	 * How sandboxes' resource limits (memory, CPU, processes) are enforced.
+	 * @return a description, or why they are not
+	 */
+	default String resourceLimits() {
+		return "not enforced";
+	}
+
+	/**
 	 * Creates the root of a new sandbox and starts its (idle) init process.
 	 * @param sandboxId the sandbox id, used for the directory name
 	 * @param options the creation options
