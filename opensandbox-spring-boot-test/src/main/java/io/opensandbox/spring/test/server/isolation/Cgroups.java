@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -65,7 +66,39 @@ final class Cgroups {
 				return null;
 			}
 		}
+		removeStale(prefix);
 		return new Cgroups(prefix);
+	}
+
+	/**
+	 * Removes empty groups that a JVM killed before it could clean up left behind; a group
+	 * still in use (or just created) is never removed: the kernel refuses to remove one
+	 * with members, and young ones are skipped.
+	 */
+	private static void removeStale(String prefix) {
+		long cutoff = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
+		for (String controller : CONTROLLERS) {
+			Path parent = ROOT.resolve(controller).resolve(prefix);
+			if (!Files.isDirectory(parent)) {
+				continue;
+			}
+			try (var groups = Files.list(parent)) {
+				groups.filter(Files::isDirectory).forEach((group) -> {
+					try {
+						if (Files.getLastModifiedTime(group).toMillis() < cutoff
+								&& Files.readString(group.resolve("cgroup.procs")).isBlank()) {
+							Files.deleteIfExists(group);
+						}
+					}
+					catch (IOException | RuntimeException ex) {
+						// In use, or gone meanwhile.
+					}
+				});
+			}
+			catch (IOException ex) {
+				// Nothing to clean.
+			}
+		}
 	}
 
 	/**
@@ -84,11 +117,13 @@ final class Cgroups {
 	 * @throws IOException if they cannot be created
 	 */
 	Group create(String sandboxId, ResourceLimits limits) throws IOException {
+		// Unique even where servers in several JVMs give sandboxes the same id.
+		String name = sandboxId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
 		List<Path> directories = new ArrayList<>();
 		try {
 			for (String controller : CONTROLLERS) {
 				Path parent = Files.createDirectories(ROOT.resolve(controller).resolve(this.prefix));
-				directories.add(Files.createDirectory(parent.resolve(sandboxId)));
+				directories.add(Files.createDirectory(parent.resolve(name)));
 			}
 			Path memory = directories.get(0);
 			if (limits.memoryBytes() > 0) {

@@ -72,6 +72,14 @@ final class SandboxFiles {
 			if ((mode & 0001) == 0) {
 				Files.setAttribute(base, "unix:mode", (mode & 07777) | 0111);
 			}
+			for (Path ancestor = base.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+				if (((Integer) Files.getAttribute(ancestor, "unix:mode") & 0001) == 0) {
+					deleteTree(directory);
+					throw new IOException("Sandboxes run as users of their own, who cannot reach " + base + " because "
+							+ ancestor + " is not searchable by others: choose a work directory all of whose parents"
+							+ " are (for example under /tmp), or chmod o+x " + ancestor);
+				}
+			}
 			user.own(directory);
 			user.own(directory.resolve("rootfs"));
 		}

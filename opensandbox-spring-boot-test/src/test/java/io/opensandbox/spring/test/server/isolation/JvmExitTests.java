@@ -3,7 +3,9 @@ package io.opensandbox.spring.test.server.isolation;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +35,8 @@ class JvmExitTests {
 	@CsvSource({ "unshare, kill, 432101", "unshare, exit, 432102", "bubblewrap, kill, 432103",
 			"bubblewrap, exit, 432104" })
 	void sandboxProcessesDoNotOutliveTheJvm(String backend, String ending, String marker) throws Exception {
+		// Sandbox users must be able to pass through to the sandbox directories.
+		Files.setPosixFilePermissions(this.base, PosixFilePermissions.fromString("rwx--x--x"));
 		Backends.available(backend,
 				() -> "unshare".equals(backend) ? SandboxIsolation.unshare(this.base.resolve("check"))
 						: SandboxIsolation.bubblewrap(this.base.resolve("check")));
