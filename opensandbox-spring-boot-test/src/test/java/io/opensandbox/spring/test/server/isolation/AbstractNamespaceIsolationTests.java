@@ -465,6 +465,50 @@ abstract class AbstractNamespaceIsolationTests {
 	}
 
 	@Test
+	void aSandboxOutlivesTheThreadThatCreatedIt() throws Exception {
+		IsolatedSandbox[] created = new IsolatedSandbox[1];
+		Thread creator = new Thread(() -> {
+			try {
+				created[0] = create();
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		});
+		creator.start();
+		creator.join();
+		// Linux sends a parent-death signal when the forking thread ends, not the process.
+		Thread.sleep(500);
+		assertThat(run(created[0], "echo", "alive").out()).isEqualTo("alive");
+		assertThat(created[0].terminated()).isNotDone();
+	}
+
+	@Test
+	void aSandboxWhoseInitDiesSaysSo() throws Exception {
+		IsolatedSandbox sandbox = create();
+		((NamespaceSandbox) sandbox).namespaceInit().destroyForcibly();
+		assertThat(sandbox.terminated().get(10, TimeUnit.SECONDS)).contains("init process exited");
+	}
+
+	@Test
+	void commandsRunAsTheSandboxsOwnUnprivilegedHostUser() throws Exception {
+		IsolatedSandbox first = create();
+		IsolatedSandbox second = create();
+		assertThat(run(first, "id", "-u").out()).isEqualTo("0");
+		assertThat(run(first, "touch", "/tmp/owned").exitCode()).isZero();
+		assertThat(run(second, "touch", "/tmp/owned").exitCode()).isZero();
+		int firstUid = (Integer) Files.getAttribute(first.hostPath("/tmp/owned"), "unix:uid");
+		int secondUid = (Integer) Files.getAttribute(second.hostPath("/tmp/owned"), "unix:uid");
+		if (SandboxUser.currentIds()[0] == 0) {
+			assertThat(firstUid).isGreaterThan(65535).isNotEqualTo(secondUid);
+			assertThat(run(first, "cat", "/etc/shadow").exitCode()).isNotZero();
+		}
+		else {
+			assertThat(firstUid).isEqualTo(SandboxUser.currentIds()[0]);
+		}
+	}
+
+	@Test
 	void withoutNetworkOnlyLoopbackExistsAndWorks() throws Exception {
 		IsolatedSandbox sandbox = create(false, Map.of());
 		assertThat(interfaces(run(sandbox, "cat", "/proc/net/dev").stdout())).containsExactly("lo");
