@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class Benchmarks {
 
-	static final String ALL = "shutdown,ready,command,lifecycle,files,load,startup";
+	static final String ALL = "shutdown,ready,command,lifecycle,files,load,startup,embedded";
 
 	static final String COMMAND = "mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java";
 
@@ -73,6 +73,7 @@ public final class Benchmarks {
 			case "files" -> FilesBenchmark.run(Long.getLong("benchmarks.files.mib", 1024) * FilesBenchmark.MIB, 3, 5);
 			case "load" -> LoadBenchmark.run(Integer.getInteger("benchmarks.load.streams", 1000), Integer.getInteger("benchmarks.load.seconds", 60));
 			case "startup" -> StartupBenchmark.run(10, 40, Integer.getInteger("benchmarks.startup.cold", 10));
+			case "embedded" -> EmbeddedServerBenchmark.run(300_000_000L, 200, 20);
 			default -> throw new IllegalArgumentException(scenario);
 		};
 	}

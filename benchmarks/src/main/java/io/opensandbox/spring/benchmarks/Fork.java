@@ -69,7 +69,7 @@ final class Fork {
 	 * This JVM's class path; under {@code mvn exec:java} the classes come from the plugin's
 	 * class loader rather than {@code java.class.path}.
 	 */
-	private static String classPath() throws URISyntaxException {
+	static String classPath() throws URISyntaxException {
 		if (Fork.class.getClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
 			List<String> entries = new ArrayList<>();
 			for (URL url : loader.getURLs()) {

@@ -81,6 +81,25 @@ class EmbeddedResourceLimitsTests {
 	}
 
 	@Test
+	void filesBeyondTheDiskLimitDoNotFit() throws Exception {
+		String small = client.createRunning(
+				createBody("{}").replace("\"memory\":\"1Gi\"", "\"memory\":\"1Gi\",\"ephemeral-storage\":\"16Mi\""));
+		try {
+			WireClient.Run run = client.run(small, "head -c 32M /dev/zero > /tmp/big; echo exit=$?; ls -s /tmp/big");
+			assertThat(run.stderr()).contains("No space left on device");
+			assertThat(run.stdout()).contains("exit=1");
+			HttpResponse<String> upload = client.upload(small, "/workspace/big.txt", "x".repeat(20 * 1024 * 1024));
+			assertThat(upload.statusCode()).isEqualTo(500);
+			assertThat(upload.body()).contains("No space left on device");
+			client.run(small, "rm -f /tmp/big");
+			assertThat(client.upload(small, "/workspace/fits.txt", "fits").statusCode()).isEqualTo(200);
+		}
+		finally {
+			client.kill(small);
+		}
+	}
+
+	@Test
 	void quantitiesThatAreNoQuantitiesAre422() throws Exception {
 		HttpResponse<String> response = client.lifecycle("POST", "/v1/sandboxes",
 				createBody("{}").replace("\"memory\":\"1Gi\"", "\"memory\":\"lots\""));

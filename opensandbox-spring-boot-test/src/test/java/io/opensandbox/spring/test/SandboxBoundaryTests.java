@@ -176,20 +176,14 @@ class SandboxBoundaryTests {
 
 	@Test
 	void rootInsideIsAnUnprivilegedUserOnTheHost() throws Exception {
-		assumeThat(Files.readString(Path.of("/proc/self/status"))).as("the server runs as root")
-			.containsPattern("(?m)^Uid:\\s+0\\s");
+		assumeServerIsRoot();
 		String id = client.createRunning();
 		try {
 			WireClient.Run run = client.run(id, "id -u; touch /tmp/mine; cat /etc/shadow; echo shadow=$?");
 			assertThat(run.stdout()).startsWith("0\n").contains("shadow=1");
 			Path mine = server.getFile(id, "/tmp/mine");
 			assertThat((Integer) Files.getAttribute(mine, "unix:uid")).isGreaterThan(65535);
-			EmbeddedSandbox sandbox = server.getSandboxes()
-				.stream()
-				.filter((candidate) -> candidate.id().equals(id))
-				.findFirst()
-				.orElseThrow();
-			assertThat((Integer) Files.getAttribute(sandbox.directory(), "unix:uid"))
+			assertThat(Files.getAttribute(directory(id), "unix:uid"))
 				.isEqualTo(Files.getAttribute(mine, "unix:uid"));
 		}
 		finally {
@@ -199,16 +193,10 @@ class SandboxBoundaryTests {
 
 	@Test
 	void aSandboxWhoseProcessesDieIsReportedFailedNotRunning() throws Exception {
-		assumeThat(Files.readString(Path.of("/proc/self/status"))).as("the server runs as root")
-			.containsPattern("(?m)^Uid:\\s+0\\s");
+		assumeServerIsRoot();
 		String id = client.createRunning();
 		try {
-			EmbeddedSandbox sandbox = server.getSandboxes()
-				.stream()
-				.filter((candidate) -> candidate.id().equals(id))
-				.findFirst()
-				.orElseThrow();
-			int uid = (Integer) Files.getAttribute(sandbox.directory(), "unix:uid");
+			int uid = (Integer) Files.getAttribute(directory(id), "unix:uid");
 			// Everything the sandbox's own host user runs, its init included.
 			Process kill = new ProcessBuilder("pkill", "-KILL", "-U", Integer.toString(uid)).start();
 			assertThat(kill.waitFor()).isZero();
@@ -219,6 +207,20 @@ class SandboxBoundaryTests {
 		finally {
 			client.kill(id);
 		}
+	}
+
+	private static void assumeServerIsRoot() throws Exception {
+		assumeThat(Files.readString(Path.of("/proc/self/status"))).as("the server runs as root")
+			.containsPattern("(?m)^Uid:\\s+0\\s");
+	}
+
+	private static Path directory(String id) {
+		return server.getSandboxes()
+			.stream()
+			.filter((candidate) -> candidate.id().equals(id))
+			.findFirst()
+			.orElseThrow()
+			.directory();
 	}
 
 }

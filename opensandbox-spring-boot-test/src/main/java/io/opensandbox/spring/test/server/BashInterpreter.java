@@ -1,9 +1,7 @@
 package io.opensandbox.spring.test.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * @author OpenSandbox Spring Boot
  */
 final class BashInterpreter implements CodeContext.Interpreter {
+
+	/**
+	 * Longest output line held; the rest of a longer one is dropped, and the line says so.
+	 */
+	private static final int MAX_LINE = 8 * 1024 * 1024;
 
 	private static final char MARK = '\u001e';
 
@@ -91,9 +94,9 @@ final class BashInterpreter implements CodeContext.Interpreter {
 	}
 
 	private void pump(InputStream stream, String type) {
-		try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+		try (InputStream input = stream) {
 			String line;
-			while ((line = reader.readLine()) != null) {
+			while ((line = OutputPipe.readLine(input, MAX_LINE)) != null) {
 				int at = line.indexOf(this.marker);
 				synchronized (this.lock) {
 					Run run = this.current;

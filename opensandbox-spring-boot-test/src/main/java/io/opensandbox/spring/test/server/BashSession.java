@@ -1,9 +1,7 @@
 package io.opensandbox.spring.test.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +25,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class BashSession {
 
+	/**
+	 * Most characters of exported state carried from one run to the next.
+	 */
+	private static final int MAX_EXPORTS = 1024 * 1024;
+
 	private final String id = UUID.randomUUID().toString();
 
 	private final String marker = "\u001eOSB-" + UUID.randomUUID().toString().replace("-", "");
@@ -45,7 +48,11 @@ final class BashSession {
 
 	private volatile boolean closed;
 
-	BashSession(IsolatedSandbox isolated, @Nullable String workingDirectory, ScheduledExecutorService timer) {
+	private final Path outputDirectory;
+
+	BashSession(IsolatedSandbox isolated, @Nullable String workingDirectory, ScheduledExecutorService timer,
+			Path outputDirectory) {
+		this.outputDirectory = outputDirectory;
 		this.isolated = isolated;
 		this.workingDirectory = workingDirectory;
 		this.timer = timer;
@@ -93,12 +100,21 @@ final class BashSession {
 		script.append("printf '%sPWD:%s\\n' ").append(BashInterpreter.quote(this.marker)).append(" \"$(pwd)\"\n");
 		script.append("exit $__osb_status\n");
 		SandboxProcess process;
+		OutputPipe output;
+		try {
+			output = OutputPipe.create(this.outputDirectory, "session-" + UUID.randomUUID() + ".output").get(0);
+		}
+		catch (IOException ex) {
+			events.emit(EventSink.error("CommandExecError", "-1", List.of(String.valueOf(ex.getMessage()))));
+			return;
+		}
 		try {
 			process = this.isolated.start(List.of("/bin/bash", "--noprofile", "--norc", "-c", script.toString()), null,
-					Map.of());
+					Map.of(), output.path(), output.path());
 			process.stdin().close();
 		}
 		catch (IOException ex) {
+			output.close();
 			events.emit(EventSink.error("CommandExecError", "-1", List.of(String.valueOf(ex.getMessage()))));
 			return;
 		}
@@ -108,31 +124,15 @@ final class BashSession {
 			timedOut[0] = true;
 			process.kill();
 		}, timeoutMillis, TimeUnit.MILLISECONDS) : null;
-		StringBuilder dump = null;
-		String endDirectory = null;
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(process.stdout(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				if (dump == null) {
-					if (line.equals(this.marker)) {
-						dump = new StringBuilder();
-					}
-					else if (!line.isEmpty()) {
-						events.emit(EventSink.event("stdout", "text", line));
-					}
-				}
-				else if (line.startsWith(this.marker + "PWD:")) {
-					endDirectory = line.substring(this.marker.length() + 4);
-				}
-				else {
-					dump.append(line).append('\n');
-				}
-			}
-		}
-		catch (IOException ex) {
-			// killed: the exit code tells the rest
-		}
+		// The run ends when its shell exits, whatever it left in the background.
+		process.onExit().thenRun(() -> output.endAfterExit(this.timer, process::hasLiveProcesses, () -> {
+		}));
+		Transcript transcript = new Transcript(events);
+		OutputPipe.LineSplitter lines = new OutputPipe.LineSplitter(transcript::line);
+		output.pump(lines);
+		lines.finish();
+		StringBuilder dump = transcript.dump;
+		String endDirectory = transcript.endDirectory;
 		int code = process.onExit().join();
 		this.running = null;
 		if (timeout != null) {
@@ -153,6 +153,41 @@ final class BashSession {
 		else {
 			events.emit(EventSink.error("CommandExecError", Integer.toString(code), List.of("exit status " + code)));
 		}
+	}
+
+	/**
+	 * The output of one run: the command's lines go to the client until the marker, after
+	 * which come the exported variables and the working directory to carry over.
+	 */
+	private final class Transcript {
+
+		private final EventSink events;
+
+		private @Nullable StringBuilder dump;
+
+		private @Nullable String endDirectory;
+
+		Transcript(EventSink events) {
+			this.events = events;
+		}
+
+		void line(String line) {
+			if (this.dump == null) {
+				if (line.equals(BashSession.this.marker)) {
+					this.dump = new StringBuilder();
+				}
+				else if (!line.isEmpty()) {
+					this.events.emit(EventSink.event("stdout", "text", line));
+				}
+			}
+			else if (line.startsWith(BashSession.this.marker + "PWD:")) {
+				this.endDirectory = line.substring(BashSession.this.marker.length() + 4);
+			}
+			else if (this.dump.length() < MAX_EXPORTS) {
+				this.dump.append(line).append('\n');
+			}
+		}
+
 	}
 
 	/**

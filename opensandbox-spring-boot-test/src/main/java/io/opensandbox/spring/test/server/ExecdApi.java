@@ -228,7 +228,7 @@ final class ExecdApi {
 						throw FilesApi.translate(ex);
 					}
 				}
-				return new BashSession(isolated, cwd, this.server.timer());
+				return new BashSession(isolated, cwd, this.server.timer(), this.server.commandOutputs());
 			});
 		}).flatMap((session) -> {
 			sandbox.sessions.put(session.id(), session);

@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One output stream of a command (stdout or stderr), read through a named pipe that the
  * server holds open for reading and writing. Unlike the JDK's process pipes it can be read
@@ -284,6 +286,37 @@ final class OutputPipe implements Closeable {
 		catch (IOException ex) {
 			// nothing left to release
 		}
+	}
+
+	/**
+	 * Reads one line (without its {@code \n}) of at most {@code limit} bytes; the rest of
+	 * a longer line is dropped and the line says so at its end, so that no line is ever
+	 * held beyond the limit.
+	 * @param input the input (buffered)
+	 * @param limit the longest line kept
+	 * @return the line, or {@code null} at the end of the input
+	 * @throws IOException if reading fails
+	 */
+	static @Nullable String readLine(java.io.InputStream input, int limit) throws IOException {
+		java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+		long dropped = 0;
+		int b;
+		while ((b = input.read()) >= 0) {
+			if (b == '\n') {
+				return text(line, dropped);
+			}
+			if (line.size() >= limit) {
+				dropped++;
+				continue;
+			}
+			line.write(b);
+		}
+		return (line.size() > 0) ? text(line, dropped) : null;
+	}
+
+	private static String text(java.io.ByteArrayOutputStream line, long dropped) {
+		String text = line.toString(StandardCharsets.UTF_8);
+		return (dropped > 0) ? text + " [" + dropped + " more bytes of this line dropped]" : text;
 	}
 
 	/**

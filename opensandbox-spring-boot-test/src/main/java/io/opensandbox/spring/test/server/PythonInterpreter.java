@@ -1,8 +1,7 @@
 package io.opensandbox.spring.test.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +24,17 @@ import org.jspecify.annotations.Nullable;
 final class PythonInterpreter implements CodeContext.Interpreter {
 
 	/**
+	 * Longest output line held; the rest of a longer one is dropped, and the line says so.
+	 */
+	private static final int MAX_LINE = 8 * 1024 * 1024;
+
+	/**
+	 * Longest message line of the driver read (its output comes in pieces of at most 64 K
+	 * characters); anything longer was not written by it and is skipped.
+	 */
+	private static final int MAX_MESSAGE = 4 * 1024 * 1024;
+
+	/**
 	 * The driver: reads one JSON request per line, runs it in persistent globals and writes
 	 * one JSON message per line on a private copy of stdout (the process's own stdout and
 	 * stderr, used by child processes, are read as stderr/stdout of the current run).
@@ -42,10 +52,18 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			    def writable(self):
 			        return True
 			    def write(self, text):
-			        self.buffer_text += text
-			        while '\\n' in self.buffer_text:
-			            line, self.buffer_text = self.buffer_text.split('\\n', 1)
-			            _emit({'t': self.name, 'text': line + '\\n'})
+			        for start in range(0, len(text), 65536):
+			            self.buffer_text += text[start:start + 65536]
+			            while True:
+			                at = self.buffer_text.find('\\n')
+			                if 0 <= at < 65536:
+			                    _emit({'t': self.name, 'text': self.buffer_text[:at + 1]})
+			                    self.buffer_text = self.buffer_text[at + 1:]
+			                elif len(self.buffer_text) >= 65536:
+			                    _emit({'t': self.name, 'text': self.buffer_text[:65536]})
+			                    self.buffer_text = self.buffer_text[65536:]
+			                else:
+			                    break
 			        return len(text)
 			    def end(self):
 			        if self.buffer_text:
@@ -136,10 +154,9 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 	}
 
 	private void readChannel() {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.stdout(), StandardCharsets.UTF_8))) {
+		try (InputStream channel = this.process.stdout()) {
 			String line;
-			while ((line = reader.readLine()) != null) {
+			while ((line = OutputPipe.readLine(channel, MAX_MESSAGE)) != null) {
 				Map<String, Object> message;
 				try {
 					message = Json.readObject(line);
@@ -186,10 +203,9 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 	}
 
 	private void readStderr() {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.stderr(), StandardCharsets.UTF_8))) {
+		try (InputStream input = this.process.stderr()) {
 			String line;
-			while ((line = reader.readLine()) != null) {
+			while ((line = OutputPipe.readLine(input, MAX_LINE)) != null) {
 				Run run;
 				synchronized (this.lock) {
 					run = this.current;

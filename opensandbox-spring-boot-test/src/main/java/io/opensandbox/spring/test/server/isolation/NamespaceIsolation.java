@@ -81,9 +81,13 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 
 	private final String setpriv;
 
+	private final String unshare;
+
 	private final @Nullable UserModeNetwork network;
 
-	private final @Nullable Cgroups cgroups;
+	private @Nullable Cgroups cgroups;
+
+	private final @Nullable String prlimit;
 
 	/**
 	 * Creates the isolation, checking for the programs it needs.
@@ -100,17 +104,63 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		this.nsenter = paths.get(0);
 		this.setsid = paths.get(1);
 		this.setpriv = paths.get(4);
+		this.unshare = paths.get(2);
 		this.network = UserModeNetwork.find(tools);
 		this.cgroups = Cgroups.detect();
+		this.prlimit = tools.find("prlimit");
+	}
+
+	/**
+	 * Enforces limits with resource limits of the processes instead of control groups, as
+	 * on a machine without usable control groups.
+	 * @return this isolation
+	 */
+	NamespaceIsolation withoutControlGroups() {
+		this.cgroups = null;
+		return this;
+	}
+
+	/**
+	 * Where control groups are not available but sandboxes have users of their own, limits
+	 * set on each process ({@code prlimit}): the process count of the sandbox's user
+	 * ({@code RLIMIT_NPROC}, so the whole sandbox's, network stack included) and the data
+	 * memory of each process ({@code RLIMIT_DATA}, per process, not per sandbox); CPU is
+	 * not limited.
+	 */
+	private List<String> limited(List<String> command, ResourceLimits limits, SandboxUser user) {
+		if (this.cgroups != null || !user.switched() || this.prlimit == null) {
+			return command;
+		}
+		List<String> wrapped = new ArrayList<>(List.of(this.prlimit,
+				"--nproc=" + limits.processes() + ":" + limits.processes()));
+		if (limits.memoryBytes() > 0) {
+			wrapped.add("--data=" + limits.memoryBytes() + ":" + limits.memoryBytes());
+		}
+		wrapped.add("--");
+		wrapped.addAll(command);
+		return wrapped;
 	}
 
 	HostLayout layout() {
 		return this.layout;
 	}
 
+	/**
+	 * Whether this backend can give sandboxes a disk quota.
+	 * @return whether it can
+	 */
+	boolean supportsQuota() {
+		return true;
+	}
+
 	@Override
 	public String resourceLimits() {
-		return (this.cgroups != null) ? this.cgroups.describe() : "not enforced (needs root and cgroup v1 controllers)";
+		String disk = (supportsQuota() && SandboxUser.currentIds()[0] == 0) ? ", disk quota (tmpfs)" : ", no disk quota";
+		boolean root = SandboxUser.currentIds()[0] == 0;
+		String processes = (this.cgroups != null) ? this.cgroups.describe()
+				: (root && this.prlimit != null) ? "prlimit (processes per sandbox, data memory per process; CPU not limited)"
+						: "memory, CPU and processes not limited (needs root)";
+		return processes + disk;
 	}
 
 	@Override
@@ -158,8 +208,17 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		try {
 			group = (this.cgroups != null) ? this.cgroups.create(sandboxId, options.limits()) : null;
 			Path rootfs = directory.resolve("rootfs");
-			SandboxFiles.prepareRootfs(rootfs, this.layout, true, user);
+			boolean quota = user.switched() && supportsQuota();
+			// With a quota the layout is copied into the sandbox's own file system.
+			Path layoutDirectory = quota ? Files.createDirectory(directory.resolve("skeleton")) : rootfs;
+			SandboxFiles.prepareRootfs(layoutDirectory, this.layout, true, user);
+			user.own(layoutDirectory);
 			List<String> launch = user.wrap(this.setpriv, launchCommand(directory, rootfs, options, user));
+			if (quota) {
+				launch = SandboxFiles.withQuota(this.unshare, rootfs, layoutDirectory, options.limits().diskBytes(), user,
+						launch);
+			}
+			launch = limited(launch, options.limits(), user);
 			ProcessBuilder builder = new ProcessBuilder((group != null) ? group.enter(launch) : launch)
 				.directory(directory.toFile())
 				.redirectErrorStream(true);
@@ -178,10 +237,12 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 			}
 			Process stack = (options.network() && this.network != null)
 					? this.network.connect(directory, namespaceInit.pid(), user, this.setpriv) : null;
-			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory,
-					new SandboxPaths(rootfs, this.layout), AbstractSandbox.environment(AbstractSandbox.HOME, options),
+			// With a quota the root exists only in the sandbox's mount namespace.
+			Path files = quota ? Path.of("/proc", Long.toString(enterTarget.pid()), "root") : rootfs;
+			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory, new SandboxPaths(files, this.layout),
+					AbstractSandbox.environment(AbstractSandbox.HOME, options),
 					launcher, namespaceInit, enterTarget, pidNamespace,
-					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user, group), this.setsid,
+					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user, group, options.limits()), this.setsid,
 					supportsWdns(this.nsenter), stack, group);
 			AbstractSandbox.LiveSandboxes.add(sandbox);
 			return sandbox;
@@ -216,7 +277,7 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 	 * namespaces.
 	 */
 	private List<String> nsenterCommand(long namespaceInit, long enterTarget, SandboxUser user,
-			Cgroups.@Nullable Group group) throws IOException {
+			Cgroups.@Nullable Group group, ResourceLimits limits) throws IOException {
 		long innerInit = ProcFs.innermostPid(enterTarget);
 		if (innerInit <= 0) {
 			throw new IOException("Cannot read the sandbox init's pid inside its namespace");
@@ -229,7 +290,7 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		command.addAll(List.of("--mount=" + init + "/ns/mnt", "--root=" + init + "/root", "--wd=" + init + "/root",
 				"--", this.nsenter, "--preserve-credentials", "--target", Long.toString(innerInit), "--user",
 				"--pid"));
-		List<String> entry = user.wrap(this.setpriv, command);
+		List<String> entry = limited(user.wrap(this.setpriv, command), limits, user);
 		return (group != null) ? group.enter(entry) : entry;
 	}
 

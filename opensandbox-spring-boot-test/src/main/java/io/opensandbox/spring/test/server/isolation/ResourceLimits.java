@@ -11,10 +11,11 @@ import java.util.Map;
  * @param memoryBytes most memory its processes may use together, or -1 for no limit
  * @param cpuMillis most CPU time per second, in thousandths of a core, or -1 for no limit
  * @param processes most processes (and threads) at once
+ * @param diskBytes most bytes the sandbox's own files may take together
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public record ResourceLimits(long memoryBytes, long cpuMillis, int processes) {
+public record ResourceLimits(long memoryBytes, long cpuMillis, int processes, long diskBytes) {
 
 	/**
 	 * The process limit of a sandbox whose request says nothing about it.
@@ -22,13 +23,19 @@ public record ResourceLimits(long memoryBytes, long cpuMillis, int processes) {
 	public static final int DEFAULT_PROCESSES = 1024;
 
 	/**
-	 * No memory or CPU limit, the default process limit.
+	 * The disk space of a sandbox whose request says nothing about it (4 GiB).
 	 */
-	public static final ResourceLimits NONE = new ResourceLimits(-1, -1, DEFAULT_PROCESSES);
+	public static final long DEFAULT_DISK_BYTES = 4L * 1024 * 1024 * 1024;
 
 	/**
-	 * Reads a create request's {@code resourceLimits}; keys other than {@code cpu} and
-	 * {@code memory} ({@code gpu}, ...) are accepted and ignored.
+	 * No memory or CPU limit, the default process and disk limits.
+	 */
+	public static final ResourceLimits NONE = new ResourceLimits(-1, -1, DEFAULT_PROCESSES, DEFAULT_DISK_BYTES);
+
+	/**
+	 * Reads a create request's {@code resourceLimits}: {@code cpu}, {@code memory} and
+	 * {@code ephemeral-storage} (or {@code disk}); other keys ({@code gpu}, ...) are
+	 * accepted and ignored.
 	 * @param limits the limits as strings
 	 * @return the limits
 	 * @throws IllegalArgumentException naming the key whose value is no quantity
@@ -36,8 +43,11 @@ public record ResourceLimits(long memoryBytes, long cpuMillis, int processes) {
 	public static ResourceLimits parse(Map<String, String> limits) {
 		String memory = limits.get("memory");
 		String cpu = limits.get("cpu");
+		String disk = limits.containsKey("ephemeral-storage") ? limits.get("ephemeral-storage") : limits.get("disk");
+		String diskKey = limits.containsKey("ephemeral-storage") ? "ephemeral-storage" : "disk";
 		return new ResourceLimits((memory != null) ? bytes("memory", memory) : -1,
-				(cpu != null) ? millicores("cpu", cpu) : -1, DEFAULT_PROCESSES);
+				(cpu != null) ? millicores("cpu", cpu) : -1, DEFAULT_PROCESSES,
+				(disk != null) ? bytes(diskKey, disk) : DEFAULT_DISK_BYTES);
 	}
 
 	static long bytes(String key, String value) {
@@ -84,7 +94,8 @@ public record ResourceLimits(long memoryBytes, long cpuMillis, int processes) {
 	 */
 	String describe() {
 		return "memory " + ((this.memoryBytes < 0) ? "unlimited" : this.memoryBytes + " bytes") + ", cpu "
-				+ ((this.cpuMillis < 0) ? "unlimited" : this.cpuMillis + "m") + ", " + this.processes + " processes";
+				+ ((this.cpuMillis < 0) ? "unlimited" : this.cpuMillis + "m") + ", " + this.processes + " processes, disk "
+				+ this.diskBytes + " bytes";
 	}
 
 }

@@ -31,6 +31,7 @@ final class SandboxFiles {
 
 	private static final int MODE_TMP = 01777;
 
+
 	private SandboxFiles() {
 	}
 
@@ -145,6 +146,34 @@ final class SandboxFiles {
 		Files.createSymbolicLink(dev.resolve("stdout"), Path.of("/proc/self/fd/1"));
 		Files.createSymbolicLink(dev.resolve("stderr"), Path.of("/proc/self/fd/2"));
 		Files.createSymbolicLink(dev.resolve("ptmx"), Path.of("pts/ptmx"));
+	}
+
+	/**
+	 * A sandbox's launch command that first mounts a file system of a fixed size (tmpfs),
+	 * owned by the sandbox's user, on the sandbox root, so that what the sandbox writes is
+	 * bounded (writes beyond it fail with "No space left on device"). The mount lives in a
+	 * mount namespace of the sandbox's own, so it ends with the sandbox, even when the JVM
+	 * is killed; the host reaches the files through the init's {@code /proc/<pid>/root}.
+	 * Needs root.
+	 * @param unshare the {@code unshare} program
+	 * @param rootfs the empty root directory
+	 * @param skeleton the prepared layout (see {@link #prepareRootfs}) copied into the
+	 * new file system
+	 * @param bytes the size
+	 * @param user the sandbox's user
+	 * @param command the launch command
+	 * @return the command that mounts, then launches
+	 */
+	static List<String> withQuota(String unshare, Path rootfs, Path skeleton, long bytes, SandboxUser user,
+			List<String> command) {
+		List<String> wrapped = new java.util.ArrayList<>(List.of(unshare, "--mount", "--propagation", "private", "--",
+				"/bin/sh", "-c",
+				"mount -t tmpfs -o \"$1\" opensandbox \"$0\" && cp -a \"$2/.\" \"$0/\" && shift 2 && exec \"$@\"",
+				rootfs.toString(), "size=" + bytes + ",mode=0755,uid=" + user.uid() + ",gid=" + user.gid()
+						+ ",nosuid,nodev",
+				skeleton.toString()));
+		wrapped.addAll(command);
+		return wrapped;
 	}
 
 	private static void directory(Path path, int mode) throws IOException {

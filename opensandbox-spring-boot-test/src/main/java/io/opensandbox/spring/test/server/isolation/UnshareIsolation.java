@@ -54,6 +54,16 @@ final class UnshareIsolation extends NamespaceIsolation {
 		return "unshare";
 	}
 
+	/**
+	 * No: {@code pivot_root} refuses a root on a file system that a more privileged mount
+	 * namespace mounted, so sandboxes of this backend keep their files in the sandbox
+	 * directory, without a disk quota.
+	 */
+	@Override
+	boolean supportsQuota() {
+		return false;
+	}
+
 
 	@Override
 	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)

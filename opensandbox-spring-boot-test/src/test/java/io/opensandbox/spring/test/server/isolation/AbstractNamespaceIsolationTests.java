@@ -104,7 +104,7 @@ abstract class AbstractNamespaceIsolationTests {
 		Files.createDirectories(script.getParent());
 		Files.writeString(script, "import os\nprint(os.getcwd(), open('data.txt').read())\n");
 		Files.writeString(sandbox.hostPath("/workspace/project/data.txt"), "42");
-		assertThat(script).startsWith(sandbox.directory());
+		assertThat(isSandboxsOwn(sandbox, script)).as(script.toString()).isTrue();
 		assertThat(run(sandbox, "/workspace/project", Map.of(), "python3", "main.py").out())
 			.isEqualTo("/workspace/project 42");
 		assertThat(run(sandbox, "cat", "/workspace/project/data.txt").out()).isEqualTo("42");
@@ -465,6 +465,24 @@ abstract class AbstractNamespaceIsolationTests {
 	}
 
 	@Test
+	void withoutControlGroupsProcessAndMemoryLimitsComeFromResourceLimits() throws Exception {
+		assumeThat(SandboxUser.currentIds()[0]).as("sandboxes have users of their own").isZero();
+		((NamespaceIsolation) this.isolation).withoutControlGroups();
+		IsolatedSandbox sandbox = this.isolation.create("limited",
+				new IsolationOptions(false, Map.of(), new ResourceLimits(64L * 1024 * 1024, -1, 200, 1L << 30)));
+		this.sandboxes.add(sandbox);
+		Result memory = run(sandbox, "python3", "-c", "a = bytearray(256 * 1024 * 1024)\nprint('granted')");
+		assertThat(memory.out()).doesNotContain("granted");
+		assertThat(memory.stderr()).contains("MemoryError");
+		Result forks = run(sandbox, "python3", "-c", "import os, time\nchildren = []\ntry:\n"
+				+ "    while len(children) < 500:\n        pid = os.fork()\n        if pid == 0:\n"
+				+ "            time.sleep(30)\n            os._exit(0)\n        children.append(pid)\n"
+				+ "except OSError as ex:\n    print('refused', ex.errno)\nprint(len(children))\n"
+				+ "for pid in children:\n    os.kill(pid, 9)\n");
+		assertThat(forks.out()).contains("refused 11");
+	}
+
+	@Test
 	void aSandboxOutlivesTheThreadThatCreatedIt() throws Exception {
 		IsolatedSandbox[] created = new IsolatedSandbox[1];
 		Thread creator = new Thread(() -> {
@@ -559,6 +577,15 @@ abstract class AbstractNamespaceIsolationTests {
 			.count();
 	}
 
+	/**
+	 * Whether a host path lies in the sandbox's own files: its directory, or (where its
+	 * root is a file system of its own) its init's root.
+	 */
+	private static boolean isSandboxsOwn(IsolatedSandbox sandbox, Path hostPath) {
+		return hostPath.startsWith(sandbox.directory()) || hostPath
+			.startsWith(Path.of("/proc", Long.toString(((NamespaceSandbox) sandbox).enterTarget().pid()), "root"));
+	}
+
 	private static List<String> interfaces(String procNetDev) {
 		return procNetDev.lines()
 			.filter((line) -> line.contains(":"))
@@ -578,7 +605,7 @@ abstract class AbstractNamespaceIsolationTests {
 		assertThat(sandbox.hostPath("/tmp/ws-link/a.txt")).isEqualTo(sandbox.hostPath("/workspace/a.txt"));
 		assertThat(sandbox.isWritable("/tmp/ws-link/a.txt")).isTrue();
 		assertThat(sandbox.hostPath("/tmp/up/root/x")).isEqualTo(sandbox.hostPath("/root/x"));
-		assertThat(sandbox.hostPath("/tmp/ssh-link/authorized_keys").startsWith(sandbox.directory())).isTrue();
+		assertThat(isSandboxsOwn(sandbox, sandbox.hostPath("/tmp/ssh-link/authorized_keys"))).isTrue();
 		Files.writeString(sandbox.hostPath("/tmp/ssh-link/authorized_keys"), "key");
 		assertThat(run(sandbox, "cat", "/root/.ssh/authorized_keys").out()).isEqualTo("key");
 		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.hostPath("/../etc/passwd"));

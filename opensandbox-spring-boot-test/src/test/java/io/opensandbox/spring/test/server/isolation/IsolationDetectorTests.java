@@ -3,6 +3,7 @@ package io.opensandbox.spring.test.server.isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,7 @@ class IsolationDetectorTests {
 
 	@Test
 	void probeSandboxesLeaveNothingBehind() throws Exception {
+		Files.setPosixFilePermissions(this.base, PosixFilePermissions.fromString("rwx--x--x"));
 		Path probeBase = this.base.resolve("probes");
 		SandboxIsolation isolation = Backends.available("unshare", () -> SandboxIsolation.unshare(probeBase));
 		assertThat(probeBase).isEmptyDirectory();
