@@ -59,6 +59,9 @@ public final class SandboxServer implements AutoCloseable {
 
 	private final ExecutorService io;
 
+	private final java.util.concurrent.Semaphore provisioning = new java.util.concurrent.Semaphore(
+			Math.max(2, Runtime.getRuntime().availableProcessors()));
+
 	private final ScheduledExecutorService timer;
 
 	private final Scheduler blocking;
@@ -371,9 +374,18 @@ public final class SandboxServer implements AutoCloseable {
 		this.io.execute(() -> {
 			try {
 				boolean network = sandbox.egress() == null || !sandbox.egress().networkIsolated();
-				IsolatedSandbox isolated = this.isolation.create(sandbox.id(),
-						new io.opensandbox.spring.test.server.isolation.IsolationOptions(network, sandbox.env(),
-								sandbox.limits()));
+				IsolatedSandbox isolated;
+				// A burst of creates is started a few at a time: all at once, each would take
+				// so long on a small machine that some would miss their start timeout.
+				this.provisioning.acquireUninterruptibly();
+				try {
+					isolated = this.isolation.create(sandbox.id(),
+							new io.opensandbox.spring.test.server.isolation.IsolationOptions(network, sandbox.env(),
+									sandbox.limits()));
+				}
+				finally {
+					this.provisioning.release();
+				}
 				sandbox.isolated(isolated);
 				if (!this.sandboxes.containsKey(sandbox.id())) {
 					isolated.close();
