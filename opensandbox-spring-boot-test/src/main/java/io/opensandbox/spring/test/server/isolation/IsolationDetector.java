@@ -116,7 +116,11 @@ final class IsolationDetector {
 			SandboxProcess process = sandbox.start(List.of("/bin/sh", "-c", "test -d /workspace && test -d /proc/self"),
 					"/", Map.of());
 			process.stdin().close();
-			CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readQuietly(process.stderr()));
+			// A thread of its own: the common pool may have a single, busy worker.
+			CompletableFuture<String> stderr = new CompletableFuture<>();
+			Thread reader = new Thread(() -> stderr.complete(readQuietly(process.stderr())), "opensandbox-probe");
+			reader.setDaemon(true);
+			reader.start();
 			readQuietly(process.stdout());
 			int exit = process.onExit().get(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 			if (exit != 0) {

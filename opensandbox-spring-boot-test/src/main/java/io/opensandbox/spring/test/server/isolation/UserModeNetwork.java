@@ -82,20 +82,32 @@ final class UserModeNetwork {
 		builder.environment().clear();
 		builder.environment().put("PATH", Tools.SANDBOX_PATH);
 		Process process = Launcher.start(builder);
-		CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+		// Own threads: these reads block, and the common pool may have a single worker.
+		CompletableFuture<String> errors = new CompletableFuture<>();
+		daemon(() -> errors.complete(read(process.getErrorStream())));
+		CompletableFuture<?> deadline = CompletableFuture.runAsync(process::destroyForcibly,
+				CompletableFuture.delayedExecutor(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS, UserModeNetwork::daemon));
+		int ready;
 		try {
-			int ready = readyByte(process.getInputStream());
-			if (ready != '1') {
-				process.destroyForcibly();
-				throw new IOException("The sandbox's network (slirp4netns) did not come up: "
-						+ errors.completeOnTimeout("", 2, TimeUnit.SECONDS).join().strip());
-			}
+			// One byte once the interface is configured; end of stream if it died or the
+			// deadline killed it.
+			ready = process.getInputStream().read();
 		}
-		catch (IOException ex) {
+		finally {
+			deadline.cancel(false);
+		}
+		if (ready != '1') {
 			process.destroyForcibly();
-			throw ex;
+			throw new IOException("The sandbox's network (slirp4netns) did not come up within " + READY_TIMEOUT_SECONDS
+					+ " seconds: " + errors.completeOnTimeout("", 2, TimeUnit.SECONDS).join().strip());
 		}
 		return process;
+	}
+
+	private static void daemon(Runnable task) {
+		Thread thread = new Thread(task, "opensandbox-network");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	private static boolean worldReadWritable() {
@@ -106,18 +118,6 @@ final class UserModeNetwork {
 		catch (IOException ex) {
 			return false;
 		}
-	}
-
-	private static int readyByte(InputStream stdout) throws IOException {
-		CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
-			try {
-				return stdout.read();
-			}
-			catch (IOException ex) {
-				return -1;
-			}
-		});
-		return ready.completeOnTimeout(-1, READY_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
 	}
 
 	private static void run(List<String> command) throws IOException {
