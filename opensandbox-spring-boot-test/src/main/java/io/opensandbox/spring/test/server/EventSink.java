@@ -65,11 +65,11 @@ final class EventSink {
 	}
 
 	Flux<Map<String, Object>> events() {
-		return this.sink.asFlux().doOnNext((costed) -> this.capacity.release(costed.cost())).map(Costed::event)
-			.doOnCancel(() -> {
-				this.cancelled = true;
-				this.capacity.release(CAPACITY);
-			});
+		// A writer waiting for capacity sees the cancellation within its next wait.
+		return this.sink.asFlux()
+			.doOnNext((costed) -> this.capacity.release(costed.cost()))
+			.map(Costed::event)
+			.doOnCancel(() -> this.cancelled = true);
 	}
 
 	/**

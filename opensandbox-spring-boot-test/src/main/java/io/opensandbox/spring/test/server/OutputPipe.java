@@ -371,21 +371,17 @@ final class OutputPipe implements Closeable {
 		}
 
 		/**
-		 * Where to cut a full line: before the last character that starts in it, so that
-		 * no UTF-8 sequence is split.
+		 * Where to cut a full line: at its end, or before its last character if that one
+		 * is not complete yet, so that no UTF-8 sequence is split.
 		 */
 		private int cut() {
-			int at = this.length;
-			for (int back = 1; back <= 3 && at - back > 0; back++) {
-				byte b = this.line[at - back];
-				if ((b & 0xC0) == 0xC0) {
-					return at - back;
-				}
-				if ((b & 0x80) == 0) {
-					return at;
-				}
+			int start = this.length - 1;
+			while (start > this.length - 4 && (this.line[start] & 0xC0) == 0x80) {
+				start--;
 			}
-			return at;
+			int lead = this.line[start] & 0xFF;
+			int size = (lead >= 0xF0) ? 4 : (lead >= 0xE0) ? 3 : (lead >= 0xC0) ? 2 : 1;
+			return (this.length - start >= size) ? this.length : start;
 		}
 
 		private void emit(int upTo) {
