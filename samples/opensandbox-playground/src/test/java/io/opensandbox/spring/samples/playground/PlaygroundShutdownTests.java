@@ -43,9 +43,10 @@ class PlaygroundShutdownTests {
 	@Test
 	void usesTheConfiguredServerAndKillsEverySessionsSandboxWhenItStops() {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(OpenSandboxPlaygroundApplication.class)
-			.properties("server.port=0", "opensandbox.domain=" + this.server.getDomain(),
-					"opensandbox.api-key=" + API_KEY)
-			.run();
+			.properties("opensandbox.domain=" + this.server.getDomain(), "opensandbox.api-key=" + API_KEY)
+			// An argument, which wins over application.properties (server.port=8090): a port of
+			// its own, so no pooled connection to an earlier application is reused.
+			.run("--server.port=0");
 		try {
 			int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			PlaygroundClient alice = PlaygroundClient.connect(port);
@@ -66,9 +67,8 @@ class PlaygroundShutdownTests {
 	@Test
 	void reportsTheServerDownWhenTheApiKeyIsWrong() {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(OpenSandboxPlaygroundApplication.class)
-			.properties("server.port=0", "opensandbox.domain=" + this.server.getDomain(),
-					"opensandbox.api-key=wrong")
-			.run();
+			.properties("opensandbox.domain=" + this.server.getDomain(), "opensandbox.api-key=wrong")
+			.run("--server.port=0");
 		try {
 			int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			PlaygroundClient session = PlaygroundClient.connect(port);
