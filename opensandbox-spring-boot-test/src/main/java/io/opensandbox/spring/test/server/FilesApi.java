@@ -539,7 +539,8 @@ final class FilesApi {
 	/**
 	 * A large file's content, read on a blocking thread as the connection asks for more, so
 	 * the server holds one chunk at a time. A file that shrank meanwhile ends the stream
-	 * with an error (the client sees a short body, never a success).
+	 * with an error (the client sees a short body, never a success). The agent is stopped
+	 * off the event loop, where a client that goes away cancels.
 	 */
 	private Flux<ByteBuf> content(FileAgent.OpenFile file, long from, long length) {
 		return Flux.<ByteBuf, long[]>generate(() -> new long[] { 0 }, (sent, sink) -> {
@@ -561,7 +562,7 @@ final class FilesApi {
 				sink.error(ex);
 			}
 			return sent;
-		}, (sent) -> file.close()).subscribeOn(this.server.blocking());
+		}, (sent) -> this.server.blocking().schedule(file::close)).subscribeOn(this.server.blocking());
 	}
 
 	/**

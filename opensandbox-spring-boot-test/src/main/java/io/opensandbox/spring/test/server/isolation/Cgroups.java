@@ -179,19 +179,6 @@ final class Cgroups {
 		}
 
 		/**
-		 * Memory the sandbox's processes use now, as the kernel counts it.
-		 * @return bytes, or -1 if unknown
-		 */
-		long memoryUsage() {
-			try {
-				return Long.parseLong(Files.readString(this.directories.get(0).resolve("memory.usage_in_bytes")).trim());
-			}
-			catch (IOException | RuntimeException ex) {
-				return -1;
-			}
-		}
-
-		/**
 		 * Removes the groups once the sandbox's processes are gone (a group with members
 		 * cannot be removed, so this retries for a while).
 		 */

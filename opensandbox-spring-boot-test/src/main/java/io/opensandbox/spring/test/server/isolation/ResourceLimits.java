@@ -88,14 +88,4 @@ public record ResourceLimits(long memoryBytes, long cpuMillis, int processes, lo
 		}
 	}
 
-	/**
-	 * A short description for logs and errors.
-	 * @return the limits in words
-	 */
-	String describe() {
-		return "memory " + ((this.memoryBytes < 0) ? "unlimited" : this.memoryBytes + " bytes") + ", cpu "
-				+ ((this.cpuMillis < 0) ? "unlimited" : this.cpuMillis + "m") + ", " + this.processes + " processes, disk "
-				+ this.diskBytes + " bytes";
-	}
-
 }
