@@ -109,7 +109,7 @@ public class SandboxesEndpoint {
 			return null;
 		}
 		this.manager.kill(sandbox.id()).block();
-		this.tracker.untrack(sandbox.id());
+		this.tracker.gone(sandbox.id());
 		return new KilledSandboxDescriptor(sandbox.id(), sandbox.image(), sandbox.owner());
 	}
 

@@ -187,7 +187,11 @@ public class ReactiveSandbox {
 	public Mono<Void> kill() {
 		return this.lifecycle.delete(this.id)
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
-			.doOnSuccess((done) -> release())
+			.doOnSuccess((done) -> {
+				if (this.tracker != null) {
+					this.tracker.gone(this.id);
+				}
+			})
 			.doOnTerminate(this::dropEndpoints)
 			.doOnCancel(this::dropEndpoints);
 	}

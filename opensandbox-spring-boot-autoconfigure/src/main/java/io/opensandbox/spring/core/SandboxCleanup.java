@@ -15,7 +15,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.util.Assert;
 
 import io.opensandbox.spring.client.LifecycleClient;
@@ -33,14 +38,23 @@ import io.opensandbox.spring.observation.OpenSandboxObservations;
  * shutdown every tracked sandbox is killed in parallel within a deadline. Optionally, at
  * startup, sandboxes left behind by earlier runs of the application are killed.
  * <p>
+ * Only closing the application context ends the sandboxes. Stopping or pausing the
+ * context (a {@code stop()}/{@code start()}, {@code pause()}/{@code restart()}, a
+ * checkpoint and restore) only suspends the renewals, and starting it again resumes them;
+ * tracked sandboxes and {@link SandboxScoped @SandboxScoped} beans survive it, and so does
+ * the closing of a child context. Outside an application context, {@link #destroy()} is
+ * the shutdown.
+ * <p>
  * Stops in phase {@value #PHASE}: after the web server and application components (which
  * stop in higher phases) and before Reactor Netty's resources (phases 0 and 1), which the
- * kill requests still need.
+ * kill requests still need. A context that was stopped before it was closed is swept when
+ * its beans are destroyed.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class SandboxCleanup implements SmartLifecycle {
+public class SandboxCleanup
+		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware, DisposableBean {
 
 	/** The lifecycle phase: above Reactor Netty's resources and connector. */
 	public static final int PHASE = 1024;
@@ -62,6 +76,14 @@ public class SandboxCleanup implements SmartLifecycle {
 	private volatile @Nullable Disposable keepAlive;
 
 	private volatile boolean running;
+
+	private volatile boolean started;
+
+	private volatile boolean closing;
+
+	private volatile boolean shutDown;
+
+	private @Nullable ApplicationContext applicationContext;
 
 	/**
 	 * Create the cleanup.
@@ -97,20 +119,49 @@ public class SandboxCleanup implements SmartLifecycle {
 		this.scope = scope;
 		this.settings = settings;
 		this.clock = clock;
+		if (scope != null) {
+			tracker.onGone((sandbox) -> {
+				if (sandbox.owner() != null) {
+					scope.discard(sandbox.owner());
+				}
+			});
+		}
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	/**
+	 * Note that this context (not a child) is closing, so that the coming {@link #stop()}
+	 * is the shutdown rather than a pause.
+	 * @param event the event
+	 */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.applicationContext) {
+			this.closing = true;
+		}
 	}
 
 	@Override
 	public void start() {
+		if (this.shutDown) {
+			return;
+		}
 		if (this.settings.keepAliveInterval() != null) {
 			Duration interval = this.settings.keepAliveInterval();
-			this.keepAlive = Flux.interval(interval, interval, Schedulers.parallel())
+			// After a restart, sandboxes due meanwhile are renewed at once
+			this.keepAlive = Flux.interval(this.started ? Duration.ZERO : interval, interval, Schedulers.parallel())
 				.onBackpressureDrop()
 				.concatMap((tick) -> renewDue(), 1)
 				.subscribe();
 		}
-		if (this.settings.orphanSweep() != null) {
+		if (this.settings.orphanSweep() != null && !this.started) {
 			sweepOrphans(this.settings.orphanSweep()).subscribe();
 		}
+		this.started = true;
 		this.running = true;
 	}
 
@@ -137,7 +188,7 @@ public class SandboxCleanup implements SmartLifecycle {
 			.then()
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> {
 				logger.debug("Tracked sandbox '" + sandbox.id() + "' is gone; no longer tracking it");
-				this.tracker.untrack(sandbox.id());
+				this.tracker.gone(sandbox.id());
 				return Mono.empty();
 			})
 			.onErrorResume((ex) -> {
@@ -174,13 +225,38 @@ public class SandboxCleanup implements SmartLifecycle {
 			});
 	}
 
+	/**
+	 * Suspend the renewals, or, when the application context is closing, shut down.
+	 */
 	@Override
 	public void stop() {
 		this.running = false;
 		Disposable keepAlive = this.keepAlive;
 		if (keepAlive != null) {
 			keepAlive.dispose();
+			this.keepAlive = null;
 		}
+		if (this.closing) {
+			shutDown();
+		}
+	}
+
+	/**
+	 * Shut down if {@link #stop()} did not: refuse new sandboxes, destroy the
+	 * sandbox-scoped beans and kill every tracked sandbox within the shutdown timeout.
+	 * Runs once.
+	 */
+	@Override
+	public void destroy() {
+		stop();
+		shutDown();
+	}
+
+	private synchronized void shutDown() {
+		if (this.shutDown) {
+			return;
+		}
+		this.shutDown = true;
 		this.tracker.close();
 		Duration deadline = this.settings.shutdownTimeout();
 		Mono<Void> destroyScoped = (this.scope != null)
@@ -236,7 +312,7 @@ public class SandboxCleanup implements SmartLifecycle {
 	private Mono<Void> kill(String sandboxId) {
 		return this.lifecycle.delete(sandboxId)
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
-			.doOnSuccess((done) -> this.tracker.untrack(sandboxId));
+			.doOnSuccess((done) -> this.tracker.gone(sandboxId));
 	}
 
 	@Override

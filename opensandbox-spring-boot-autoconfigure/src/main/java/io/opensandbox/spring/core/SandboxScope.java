@@ -18,9 +18,13 @@ import org.springframework.beans.factory.config.Scope;
 /**
  * The scope behind {@link SandboxScoped}: one instance per bean per application context,
  * created on first use (concurrent first uses wait for one creation), destroyed by
- * {@link #close()} when the context shuts down. After that, asking for a scoped bean fails
- * with an {@link IllegalStateException}. While a scoped bean is being created, sandboxes
- * created on that thread are recorded as owned by it.
+ * {@link #close()} when the context closes (stopping, pausing or restarting the context
+ * leaves it alone). After that, asking for a scoped bean fails with an
+ * {@link IllegalStateException}. While a scoped bean is being created, sandboxes created on
+ * that thread are recorded as owned by it; when such a sandbox is known to be gone (killed
+ * through the application or its actuator endpoint, or found gone by the keep-alive
+ * renewal) the bean is {@link #discard(String) discarded}, so its next use creates a new
+ * one.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -101,6 +105,29 @@ public class SandboxScope implements Scope {
 	@Override
 	public @Nullable String getConversationId() {
 		return null;
+	}
+
+	/**
+	 * Forget the instance of a scoped bean whose sandbox is gone, without running its
+	 * destruction callback (there is nothing left to kill), so that the next use of the bean
+	 * creates a new instance with a new sandbox.
+	 * @param beanName the name the application knows the bean by
+	 * @return whether an instance was discarded
+	 */
+	public boolean discard(String beanName) {
+		boolean discarded = false;
+		for (String name : List.copyOf(this.instances.keySet())) {
+			if (beanName(name).equals(beanName)) {
+				// No lock: this may run on an event loop while another thread holds the
+				// creation lock waiting for that very loop
+				this.destructionCallbacks.remove(name);
+				discarded |= this.instances.remove(name) != null;
+			}
+		}
+		if (discarded) {
+			logger.debug("Sandbox of sandbox-scoped bean '" + beanName + "' is gone; the next use creates a new one");
+		}
+		return discarded;
 	}
 
 	/**

@@ -6,14 +6,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The sandboxes this application created and has not yet killed or released. Once
- * {@link #close() closed} (when the application shuts down) no sandbox can be tracked, so
- * none is created that the shutdown sweep would miss. Thread-safe.
+ * {@link #close() closed} (when the application context closes; not when it is only
+ * stopped or paused) no sandbox can be tracked, so none is created that the shutdown sweep
+ * would miss. Thread-safe.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -21,6 +24,8 @@ import org.jspecify.annotations.Nullable;
 public class SandboxTracker {
 
 	private final Map<String, TrackedSandbox> sandboxes = new ConcurrentHashMap<>();
+
+	private final List<Consumer<TrackedSandbox>> goneListeners = new CopyOnWriteArrayList<>();
 
 	private volatile boolean closed;
 
@@ -51,6 +56,30 @@ public class SandboxTracker {
 	 */
 	public boolean untrack(String sandboxId) {
 		return this.sandboxes.remove(sandboxId) != null;
+	}
+
+	/**
+	 * Stop tracking a sandbox because it no longer exists (killed by the application, or
+	 * found gone on the server), and tell the listeners.
+	 * @param sandboxId the sandbox id
+	 * @return whether it was tracked
+	 */
+	public boolean gone(String sandboxId) {
+		TrackedSandbox sandbox = this.sandboxes.remove(sandboxId);
+		if (sandbox == null) {
+			return false;
+		}
+		this.goneListeners.forEach((listener) -> listener.accept(sandbox));
+		return true;
+	}
+
+	/**
+	 * Be told of every tracked sandbox that is {@link #gone(String) gone}. Listeners run on
+	 * the thread that learned it, which may be an event-loop thread: they must not block.
+	 * @param listener the listener
+	 */
+	public void onGone(Consumer<TrackedSandbox> listener) {
+		this.goneListeners.add(listener);
 	}
 
 	/**

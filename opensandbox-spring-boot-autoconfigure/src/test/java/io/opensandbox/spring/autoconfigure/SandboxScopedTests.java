@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -197,12 +199,12 @@ class SandboxScopedTests {
 	}
 
 	@Test
-	void scopedBeanNotYetCreatedFailsAfterTheCleanupStopped() {
+	void scopedBeanNotYetCreatedFailsAfterTheCleanupShutDown() {
 		this.contextRunner.run((context) -> {
 			Sandbox python = context.getBean("pythonSandbox", Sandbox.class);
 			Sandbox node = context.getBean("nodeSandbox", Sandbox.class);
 			assertThat(python.id()).isEqualTo(ID);
-			context.getBean(SandboxCleanup.class).stop();
+			context.getBean(SandboxCleanup.class).destroy();
 			assertThat(context.getBeanFactory().getRegisteredScope(SandboxScope.NAME))
 				.isInstanceOfSatisfying(SandboxScope.class, (scope) -> assertThat(scope.isClosed()).isTrue());
 			this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
@@ -214,6 +216,80 @@ class SandboxScopedTests {
 			this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes")));
 		});
 		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void pauseAndRestartKeepTheScopedSandboxAndTheTemplateWorking() {
+		this.contextRunner.run((context) -> {
+			Sandbox python = context.getBean("pythonSandbox", Sandbox.class);
+			assertThat(python.id()).isEqualTo(ID);
+			context.getSourceApplicationContext().pause();
+			context.getSourceApplicationContext().restart();
+			assertSurvived(context, python);
+		});
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void stopAndStartKeepTheScopedSandboxAndTheTemplateWorking() {
+		this.contextRunner.run((context) -> {
+			Sandbox python = context.getBean("pythonSandbox", Sandbox.class);
+			assertThat(python.id()).isEqualTo(ID);
+			context.getSourceApplicationContext().stop();
+			assertThat(context.getBean(SandboxCleanup.class).isRunning()).isFalse();
+			context.getSourceApplicationContext().start();
+			assertThat(context.getBean(SandboxCleanup.class).isRunning()).isTrue();
+			assertSurvived(context, python);
+		});
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void aContextStoppedThenClosedStillKillsItsSandboxes() {
+		this.contextRunner.run((context) -> {
+			context.getBean("pythonSandbox", Sandbox.class).id();
+			context.getSourceApplicationContext().stop();
+			this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+		});
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void closingAChildContextKillsNothing() {
+		this.contextRunner.run((context) -> {
+			Sandbox python = context.getBean("pythonSandbox", Sandbox.class);
+			assertThat(python.id()).isEqualTo(ID);
+			try (AnnotationConfigApplicationContext child = new AnnotationConfigApplicationContext()) {
+				child.setParent(context.getSourceApplicationContext());
+				child.refresh();
+			}
+			assertSurvived(context, python);
+		});
+		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void killingTheScopedSandboxMakesItsNextUseCreateANewOne() {
+		this.contextRunner.run((context) -> {
+			Sandbox python = context.getBean("pythonSandbox", Sandbox.class);
+			assertThat(python.id()).isEqualTo(ID);
+			python.kill();
+			this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+			assertThat(context.getBean(SandboxTracker.class).size()).isZero();
+			assertThat(python.id()).isEqualTo(ID);
+			this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes")));
+			assertThat(context.getBean(SandboxTracker.class).tracked()).extracting(TrackedSandbox::owner)
+				.containsExactly("pythonSandbox");
+		});
+	}
+
+	private void assertSurvived(AssertableApplicationContext context, Sandbox python) {
+		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+		assertThat(python.id()).isEqualTo(ID);
+		assertThat(context.getBean(SandboxTracker.class).isTracked(ID)).isTrue();
+		this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes")));
+		assertThat(context.getBean(SandboxTemplate.class).create(SandboxSpec.builder().build()).id()).isEqualTo(ID);
+		this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes")));
 	}
 
 	private static String sandbox(String state) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
@@ -92,7 +94,7 @@ class SandboxCleanupTests {
 		}
 		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(10), null, null);
 		long started = System.nanoTime();
-		cleanup.stop();
+		cleanup.destroy();
 		long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		for (int i = 0; i < 20; i++) {
 			this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/sb-" + i)));
@@ -109,7 +111,7 @@ class SandboxCleanupTests {
 			.withFixedDelay(20_000)));
 		track("fast", "hung");
 		long started = System.nanoTime();
-		cleanup(true, Duration.ofMillis(500), null, null).stop();
+		cleanup(true, Duration.ofMillis(500), null, null).destroy();
 		long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		assertThat(elapsed).isLessThan(3000);
 		assertThat(this.tracker.isTracked("fast")).isFalse();
@@ -124,7 +126,7 @@ class SandboxCleanupTests {
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/gone")).willReturn(json(404,
 				"{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox gone not found.\"}")));
 		track("gone");
-		cleanup(true, Duration.ofSeconds(5), null, null).stop();
+		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		assertThat(this.tracker.size()).isZero();
 		assertThat(output).doesNotContain("could not be killed");
 	}
@@ -134,7 +136,7 @@ class SandboxCleanupTests {
 		this.server.stubFor(delete(urlMatching("/v1/sandboxes/bad-.*")).willReturn(json(500,
 				"{\"code\":\"X\",\"message\":\"boom\"}")));
 		track("bad-1", "bad-2");
-		cleanup(true, Duration.ofSeconds(5), null, null).stop();
+		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		assertThat(output).contains("2 of 2 sandboxes could not be killed at shutdown (2 failed)");
 		assertThat(output.toString().split("could not be killed", -1)).hasSize(2);
 	}
@@ -148,7 +150,7 @@ class SandboxCleanupTests {
 						Duration.ofSeconds(5)),
 				false, Clock.systemUTC(), this.tracker);
 		assertThat(released.release()).isTrue();
-		cleanup(true, Duration.ofSeconds(5), null, null).stop();
+		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/kept")));
 		this.server.verify(0, deleteRequestedFor(urlEqualTo("/v1/sandboxes/released")));
 	}
@@ -156,14 +158,14 @@ class SandboxCleanupTests {
 	@Test
 	void killOnShutdownCanBeTurnedOff() {
 		track("left");
-		cleanup(false, Duration.ofSeconds(5), null, null).stop();
+		cleanup(false, Duration.ofSeconds(5), null, null).destroy();
 		this.server.verify(0, deleteRequestedFor(urlMatching(".*")));
 		assertThat(this.tracker.isClosed()).isTrue();
 	}
 
 	@Test
 	void noSandboxCanBeTrackedOnceShutdownStarted() {
-		cleanup(true, Duration.ofSeconds(5), null, null).stop();
+		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> track("late"))
 			.withMessageContaining("shutting down");
 	}
@@ -194,7 +196,7 @@ class SandboxCleanupTests {
 			assertThat(requested).isBetween(Instant.now().plusSeconds(540), Instant.now().plusSeconds(601));
 		}
 		finally {
-			cleanup.stop();
+			cleanup.destroy();
 		}
 		int renewals = this.server.findAll(postRequestedFor(urlMatching(".*/renew-expiration"))).size();
 		this.server.verify(0, postRequestedFor(urlEqualTo("/v1/sandboxes/fresh/renew-expiration")));
@@ -214,8 +216,118 @@ class SandboxCleanupTests {
 			await().atMost(Duration.ofSeconds(5)).until(() -> !this.tracker.isTracked("vanished"));
 		}
 		finally {
+			cleanup.destroy();
+		}
+	}
+
+	@Test
+	void stopOutsideAClosingContextKillsNothingAndAcceptsNewSandboxes() {
+		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
+		track("kept");
+		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), null, null);
+		cleanup.start();
+		cleanup.stop();
+		assertThat(cleanup.isRunning()).isFalse();
+		cleanup.start();
+		assertThat(cleanup.isRunning()).isTrue();
+		track("later");
+		this.server.verify(0, deleteRequestedFor(urlMatching(".*")));
+		assertThat(this.tracker.isClosed()).isFalse();
+		cleanup.destroy();
+		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/kept")));
+		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/later")));
+	}
+
+	@Test
+	void stopOfAClosingContextIsTheShutdownAndDestroyDoesNotRepeatIt() {
+		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
+		track("one");
+		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), null, null);
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			cleanup.setApplicationContext(context);
+			cleanup.start();
+			cleanup.onApplicationEvent(new ContextClosedEvent(context));
 			cleanup.stop();
 		}
+		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/one")));
+		assertThat(this.tracker.isClosed()).isTrue();
+		org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> track("two"))
+			.withMessageContaining("shutting down");
+		cleanup.start();
+		assertThat(cleanup.isRunning()).isFalse();
+		cleanup.destroy();
+		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/one")));
+	}
+
+	@Test
+	void closingAChildContextIsNotAShutdown() {
+		track("kept");
+		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), null, null);
+		try (GenericApplicationContext parent = new GenericApplicationContext();
+				GenericApplicationContext child = new GenericApplicationContext(parent)) {
+			cleanup.setApplicationContext(parent);
+			cleanup.start();
+			cleanup.onApplicationEvent(new ContextClosedEvent(child));
+			cleanup.stop();
+			cleanup.start();
+		}
+		this.server.verify(0, deleteRequestedFor(urlMatching(".*")));
+		assertThat(this.tracker.isTracked("kept")).isTrue();
+		assertThat(this.tracker.isClosed()).isFalse();
+	}
+
+	@Test
+	void stopSuspendsRenewalsAndStartResumesThemAtOnce() {
+		this.server.stubFor(post(urlPathEqualTo("/v1/sandboxes/due/renew-expiration"))
+			.willReturn(json(200, "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}")));
+		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), Duration.ofSeconds(2), null);
+		cleanup.start();
+		cleanup.stop();
+		// due at once: expires in 10 s with a 10 minute time to live
+		this.tracker.track(new TrackedSandbox("due", null, Instant.now(), Instant.now().plusSeconds(10),
+				Duration.ofMinutes(10), null));
+		try {
+			await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3))
+				.untilAsserted(() -> this.server.verify(0, postRequestedFor(urlMatching(".*/renew-expiration"))));
+			cleanup.start();
+			// the first renewal after a restart does not wait for the 2 s interval
+			await().atMost(Duration.ofMillis(1500))
+				.untilAsserted(() -> this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration"))));
+		}
+		finally {
+			cleanup.destroy();
+		}
+	}
+
+	@Test
+	void orphansAreSweptAtTheFirstStartOnly() {
+		SandboxOwnership ownership = new SandboxOwnership("my-app", "mine");
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200,
+				"{\"items\":[],\"pagination\":{\"page\":1,\"pageSize\":200,\"totalItems\":0,\"totalPages\":0,\"hasNextPage\":false}}")));
+		SandboxCleanup cleanup = cleanup(false, Duration.ofSeconds(5), null, ownership);
+		cleanup.start();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> this.server
+			.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes"))));
+		cleanup.stop();
+		cleanup.start();
+		await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> this.server
+			.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes"))));
+		cleanup.destroy();
+	}
+
+	@Test
+	void aSandboxFoundGoneDiscardsTheScopedBeanThatOwnedIt() {
+		SandboxScope scope = new SandboxScope();
+		scope.get("scopedTarget.python", () -> "instance");
+		new SandboxCleanup(this.lifecycle, this.tracker, scope,
+				new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 16), Clock.systemUTC());
+		this.tracker.track(new TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
+		this.tracker.untrack("owned");
+		assertThat(scope.getBeanNames()).containsExactly("scopedTarget.python");
+		this.tracker.track(new TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
+		this.tracker.gone("owned");
+		assertThat(scope.getBeanNames()).isEmpty();
+		assertThat(scope.get("scopedTarget.python", () -> "new instance")).isEqualTo("new instance");
 	}
 
 	@Test
