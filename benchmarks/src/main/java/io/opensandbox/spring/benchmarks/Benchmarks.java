@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class Benchmarks {
 
-	static final String ALL = "shutdown,ready,command,lifecycle,files,load,startup,embedded";
+	static final String ALL = "shutdown,ready,command,parser,lifecycle,files,load,startup,embedded";
 
 	static final String COMMAND = "mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java";
 
@@ -65,6 +65,7 @@ public final class Benchmarks {
 			case "shutdown" -> ShutdownBenchmark.run(1000, 50, 5);
 			case "ready" -> CreateToReadyBenchmark.run(500, 10, 15);
 			case "command" -> CommandOutputBenchmark.run(1_000_000, 2, 5);
+			case "parser" -> ParserBenchmark.run(1_000_000, 2, 7);
 			case "lifecycle" -> {
 				List<Row> rows = new ArrayList<>(LifecycleGetBenchmark.run(1, 4_000, 20, 5));
 				rows.addAll(LifecycleGetBenchmark.run(64, 20_000, 10, 5));

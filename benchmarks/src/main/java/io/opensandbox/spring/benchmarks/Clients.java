@@ -14,8 +14,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.opensandbox.spring.client.ExecdClient;
-import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.autoconfigure.OpenSandboxWebClientBuilderFactory;
 import io.opensandbox.spring.client.SandboxEndpointClients;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -31,7 +33,7 @@ final class Clients implements AutoCloseable {
 
 	final ConfigurableApplicationContext context;
 
-	final LifecycleClient lifecycle;
+	final ReactiveSandboxManager manager;
 
 	final SandboxEndpointClients endpoints;
 
@@ -54,8 +56,11 @@ final class Clients implements AutoCloseable {
 			.logStartupInfo(false)
 			.properties(all)
 			.run();
-		this.lifecycle = this.context.getBean(LifecycleClient.class);
-		this.endpoints = this.context.getBean(SandboxEndpointClients.class);
+		this.manager = this.context.getBean(ReactiveSandboxManager.class);
+		// execd clients on the auto-configured builder, as a sandbox handle makes them
+		this.endpoints = new SandboxEndpointClients(
+				this.context.getBean(OpenSandboxWebClientBuilderFactory.class).builder(), "http", Map.of(), null,
+				Duration.ofSeconds(60), this.context.getBean(OpenSandboxObservations.class));
 		this.template = this.context.getBean(ReactiveSandboxTemplate.class);
 	}
 

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Lifecycle GET round trips against a loopback server, at concurrency 1 and 64: our
- * {@code LifecycleClient.get} (reactive, flatMap with that concurrency) and the official
+ * {@code ReactiveSandboxManager.get} (reactive, flatMap with that concurrency) and the official
  * SDK's {@code Sandbox.getInfo()} (blocking, that many threads, an OkHttp pool of that
  * many connections), alternating in the same run. Throughput is the median of rounds;
  * latency percentiles pool every measured call.
@@ -72,7 +72,7 @@ final class LifecycleGetBenchmark {
 					long started = System.nanoTime();
 					Flux.range(0, callsPerRound).flatMap((i) -> Mono.defer(() -> {
 						long callStarted = System.nanoTime();
-						return clients.lifecycle.get(id)
+						return clients.manager.get(id)
 							.doOnNext((info) -> latencies[i] = (System.nanoTime() - callStarted) / 1e6);
 					}), concurrency).then().block(Duration.ofMinutes(5));
 					double seconds = (System.nanoTime() - started) / 1e9;
@@ -136,7 +136,7 @@ final class LifecycleGetBenchmark {
 				ratio = "; ours/SDK per pair: median " + String.format(Locale.ROOT, "%.2fx", pairs.median());
 				ratioSpread = "; ours/SDK " + String.format(Locale.ROOT, "%.2fx-%.2fx", pairs.min(), pairs.max());
 			}
-			Row our = new Row("lifecycle", scenario + ": ours (auto-configured LifecycleClient.get)", "comparison",
+			Row our = new Row("lifecycle", scenario + ": ours (auto-configured ReactiveSandboxManager.get)", "comparison",
 					rate(ours.median()) + " calls/s" + ratio + "; p50 " + ms(ourLatency.percentile(50)) + ", p99 "
 							+ ms(ourLatency.percentile(99)),
 					rate(ours.min()) + "-" + rate(ours.max()) + " calls/s over " + ours.size() + " rounds (" + warmupSeconds

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Mono;
@@ -17,8 +16,8 @@ import reactor.netty.resources.ConnectionProvider;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.TrackedSandbox;
@@ -52,18 +51,18 @@ final class ShutdownBenchmark {
 		try {
 			WebClient.Builder builder = WebClient.builder()
 				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)));
-			LifecycleClient lifecycle = new LifecycleClient(builder,
-					ServerAddress.of("127.0.0.1:" + server.port(), "http"), null, Map.of());
+			ReactiveSandboxManager manager = ReactiveSandboxManager
+				.create(OpenSandboxConnection.builder(builder).domain("127.0.0.1:" + server.port()).build());
 			List<Long> timings = new ArrayList<>();
 			for (int round = 0; round <= rounds; round++) {
 				SandboxTracker tracker = new SandboxTracker();
 				for (int i = 0; i < sandboxes; i++) {
 					tracker.track(new TrackedSandbox("sb-" + round + "-" + i, null, Instant.now(), null, null, null));
 				}
-				SandboxCleanup cleanup = new SandboxCleanup(lifecycle, tracker, null,
+				SandboxCleanup cleanup = new SandboxCleanup(manager, tracker, null,
 						new SandboxCleanup.Settings(true, Duration.ofSeconds(30), null, null, 64), Clock.systemUTC());
 				long started = System.nanoTime();
-				cleanup.stop();
+				cleanup.destroy();
 				long elapsed = Duration.ofNanos(System.nanoTime() - started).toMillis();
 				if (tracker.size() != 0) {
 					throw new IllegalStateException(tracker.size() + " sandboxes were not killed");

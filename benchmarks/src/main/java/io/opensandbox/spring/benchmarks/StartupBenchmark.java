@@ -16,7 +16,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTemplate;
 
 /**
@@ -178,7 +178,7 @@ final class StartupBenchmark {
 			.run();
 		double ms = (System.nanoTime() - started) / 1e6;
 		try {
-			boolean ours = context.getBeanNamesForType(LifecycleClient.class).length == 1
+			boolean ours = context.getBeanNamesForType(ReactiveSandboxManager.class).length == 1
 					&& context.getBeanNamesForType(SandboxTemplate.class).length == 1;
 			if (ours != with) {
 				throw new IllegalStateException("Our beans are " + (ours ? "present" : "missing") + " in the "

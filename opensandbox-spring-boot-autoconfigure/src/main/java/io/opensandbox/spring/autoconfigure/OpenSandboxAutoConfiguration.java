@@ -6,6 +6,8 @@ import java.util.List;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,10 +23,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.RetryPolicy;
-import io.opensandbox.spring.client.SandboxEndpointClients;
+import io.opensandbox.spring.client.RetryFilter;
 import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.ReadinessCheck;
@@ -59,11 +60,13 @@ import io.opensandbox.spring.observation.SandboxOperationObservationConvention;
 @EnableConfigurationProperties(OpenSandboxProperties.class)
 public final class OpenSandboxAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(OpenSandboxAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean(OpenSandboxConnectionDetails.class)
 	PropertiesOpenSandboxConnectionDetails openSandboxConnectionDetails(OpenSandboxProperties properties,
-			Environment environment) {
-		return new PropertiesOpenSandboxConnectionDetails(properties, environment);
+			Environment environment, ObjectProvider<SslBundles> sslBundles) {
+		return new PropertiesOpenSandboxConnectionDetails(properties, environment, sslBundles.getIfAvailable());
 	}
 
 	@Bean
@@ -75,10 +78,10 @@ public final class OpenSandboxAutoConfiguration {
 		ConnectionProvider connectionProvider = OpenSandboxHttpConnectorFactory
 			.connectionProvider(properties.getHttp());
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
-		builder.clientConnector(OpenSandboxHttpConnectorFactory.create(properties, connectionDetails.getApiKey(),
+		builder.clientConnector(OpenSandboxHttpConnectorFactory.create(properties, connectionDetails,
 				sslBundles.getIfAvailable(), connectionProvider));
 		OpenSandboxProperties.Retry retry = properties.getRetry();
-		builder.filter(new RetryPolicy(retry.isEnabled(), retry.getMaxAttempts(), retry.getInitialBackoff(),
+		builder.filter(new RetryFilter(retry.isEnabled(), retry.getMaxAttempts(), retry.getInitialBackoff(),
 				retry.getMaxBackoff(), retry.getDeadline())
 			.asFilter());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
@@ -99,24 +102,25 @@ public final class OpenSandboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LifecycleClient openSandboxLifecycleClient(OpenSandboxConnectionDetails connectionDetails,
+	OpenSandboxConnection openSandboxConnection(OpenSandboxConnectionDetails connectionDetails,
 			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory,
 			OpenSandboxObservations observations) {
 		ServerAddress address = OpenSandboxPropertiesValidator.validateDomain("opensandbox.domain",
 				connectionDetails.getDomain(), connectionDetails.getProtocol());
-		return new LifecycleClient(builderFactory.builder(), address, connectionDetails.getApiKey(),
-				properties.getHeaders(), observations);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	SandboxEndpointClients openSandboxEndpointClients(LifecycleClient lifecycleClient,
-			OpenSandboxProperties properties, OpenSandboxWebClientBuilderFactory builderFactory,
-			OpenSandboxObservations observations) {
-		// Endpoints have no scheme: they are reached with the lifecycle server's protocol
-		String protocol = lifecycleClient.getAddress().root().getScheme();
-		return new SandboxEndpointClients(builderFactory.builder(), protocol, properties.getHeaders(),
-				properties.getExecd().getAccessToken(), properties.getExecd().getStreamIdleTimeout(), observations);
+		if (connectionDetails.getApiKey() == null) {
+			logger.info("No OpenSandbox API key is configured (opensandbox.api-key or OPEN_SANDBOX_API_KEY): "
+					+ "requests to " + address.apiBase() + " carry none");
+		}
+		return OpenSandboxConnection.builder(builderFactory.builder())
+			.domain(connectionDetails.getDomain())
+			.protocol(connectionDetails.getProtocol())
+			.apiKey(connectionDetails.getApiKey())
+			.headers(properties.getHeaders())
+			.endpointHeaders(properties.getEndpointHeaders())
+			.execdAccessToken(connectionDetails.getExecdAccessToken())
+			.streamIdleTimeout(properties.getExecd().getStreamIdleTimeout())
+			.observations(observations)
+			.build();
 	}
 
 	@Bean
@@ -138,7 +142,7 @@ public final class OpenSandboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SandboxCleanup openSandboxCleanup(LifecycleClient lifecycleClient, SandboxTracker tracker,
+	SandboxCleanup openSandboxCleanup(ReactiveSandboxManager sandboxManager, SandboxTracker tracker,
 			SandboxOwnership ownership, OpenSandboxProperties properties, OpenSandboxObservations observations,
 			ConfigurableListableBeanFactory beanFactory) {
 		OpenSandboxProperties.Cleanup cleanup = properties.getCleanup();
@@ -147,23 +151,24 @@ public final class OpenSandboxAutoConfiguration {
 				cleanup.isSweepOrphansOnStartup() ? ownership : null, cleanup.getConcurrency());
 		SandboxScope scope = (beanFactory.getRegisteredScope(SandboxScope.NAME) instanceof SandboxScope registered)
 				? registered : null;
-		return new SandboxCleanup(lifecycleClient, tracker, scope, settings, Clock.systemUTC(), observations);
+		return new SandboxCleanup(sandboxManager, tracker, scope, settings, Clock.systemUTC(), observations);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReactiveSandboxTemplate reactiveSandboxTemplate(LifecycleClient lifecycleClient,
-			SandboxEndpointClients endpointClients, SandboxTracker tracker, SandboxOwnership ownership,
-			OpenSandboxProperties properties, ObjectProvider<ReadinessCheck> readinessCheck,
-			ObjectProvider<SandboxTemplateCustomizer> customizers) {
+	ReactiveSandboxTemplate reactiveSandboxTemplate(OpenSandboxConnection connection, SandboxTracker tracker,
+			SandboxOwnership ownership, OpenSandboxProperties properties,
+			ObjectProvider<ReadinessCheck> readinessCheck, ObjectProvider<SandboxTemplateCustomizer> customizers) {
 		OpenSandboxProperties.Sandbox sandbox = properties.getSandbox();
-		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults(sandbox),
-				properties.isUseServerProxy(), sandbox.getReadyTimeout(), sandbox.getReadyPollInterval(),
-				readinessCheck.getIfAvailable(() -> ReadinessCheck.EXECD_PING), Clock.systemUTC());
-		for (SandboxTemplateCustomizer customizer : customizers.orderedStream().toList()) {
-			settings = customizer.customize(settings);
-		}
-		return new ReactiveSandboxTemplate(lifecycleClient, endpointClients, settings, tracker, ownership);
+		SandboxTemplateSettings.Builder settings = SandboxTemplateSettings.builder()
+			.defaults(defaults(sandbox))
+			.useServerProxy(properties.isUseServerProxy())
+			.readyTimeout(sandbox.getReadyTimeout())
+			.readyPollInterval(sandbox.getReadyPollInterval())
+			.readinessCheck(readinessCheck.getIfAvailable(() -> ReadinessCheck.EXECD_PING))
+			.maxCollectedOutput(sandbox.getMaxCollectedOutput().toBytes());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
+		return new ReactiveSandboxTemplate(connection, settings.build(), tracker, ownership);
 	}
 
 	private static SandboxSpec defaults(OpenSandboxProperties.Sandbox sandbox) {
@@ -187,14 +192,14 @@ public final class OpenSandboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReactiveSandboxManager reactiveSandboxManager(LifecycleClient lifecycleClient) {
-		return new ReactiveSandboxManager(lifecycleClient);
+	ReactiveSandboxManager reactiveSandboxManager(OpenSandboxConnection connection) {
+		return ReactiveSandboxManager.create(connection);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	SandboxManager sandboxManager(ReactiveSandboxManager reactiveSandboxManager) {
-		return new SandboxManager(reactiveSandboxManager);
+		return SandboxManager.of(reactiveSandboxManager);
 	}
 
 	@Configuration(proxyBeanMethods = false)

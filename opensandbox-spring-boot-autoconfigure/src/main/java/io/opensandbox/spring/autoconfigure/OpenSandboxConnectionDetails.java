@@ -3,6 +3,7 @@ package io.opensandbox.spring.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * Details for connecting to an OpenSandbox lifecycle server. Every OpenSandbox bean reads
@@ -35,5 +36,21 @@ public interface OpenSandboxConnectionDetails extends ConnectionDetails {
 	 * @return the API key, or {@code null} for a server without authentication
 	 */
 	@Nullable String getApiKey();
+
+	/**
+	 * The access token execd requires, sent to execd only.
+	 * @return the token, or {@code null} if execd requires none
+	 */
+	default @Nullable String getExecdAccessToken() {
+		return null;
+	}
+
+	/**
+	 * The SSL bundle for {@code https} connections to the server and its sandboxes.
+	 * @return the bundle, or {@code null} for the JVM's default trust
+	 */
+	default @Nullable SslBundle getSslBundle() {
+		return null;
+	}
 
 }

@@ -52,9 +52,12 @@ final class OpenSandboxHttpConnectorFactory {
 			.build();
 	}
 
-	static ClientHttpConnector create(OpenSandboxProperties properties, @Nullable String apiKey,
+	static ClientHttpConnector create(OpenSandboxProperties properties, OpenSandboxConnectionDetails connectionDetails,
 			@Nullable SslBundles sslBundles, ConnectionProvider connectionProvider) {
 		HttpClientSettings settings = new HttpClientSettingsPropertyMapper(sslBundles, null).map(properties.getHttp());
+		if (connectionDetails.getSslBundle() != null) {
+			settings = settings.withSslBundle(connectionDetails.getSslBundle());
+		}
 		ReactorClientHttpConnectorBuilder builder = ClientHttpConnectorBuilder.reactor();
 		builder = builder.withHttpClientFactory(() -> HttpClient.create(connectionProvider))
 			// Spring's defaults minus compression: no OpenSandbox component compresses its
@@ -68,9 +71,11 @@ final class OpenSandboxHttpConnectorFactory {
 		}
 		if (properties.getHttp().isWiretap()) {
 			List<String> secrets = new ArrayList<>();
-			secrets.add(apiKey);
+			secrets.add(connectionDetails.getApiKey());
 			secrets.add(proxy.getPassword());
-			secrets.add(properties.getExecd().getAccessToken());
+			secrets.add(connectionDetails.getExecdAccessToken());
+			secrets.addAll(properties.getHeaders().values());
+			secrets.addAll(properties.getEndpointHeaders().values());
 			MaskingWiretapHandler handler = new MaskingWiretapHandler(secrets);
 			builder = builder.withHttpClientCustomizer((httpClient) -> httpClient
 				.doOnConnected((connection) -> connection.addHandlerLast(WIRETAP_HANDLER, handler)));

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for OpenSandbox. Invalid values fail startup with a message
@@ -53,10 +54,16 @@ public class OpenSandboxProperties implements InitializingBean {
 	private boolean useServerProxy;
 
 	/**
-	 * Extra headers sent with every request, to the lifecycle server and to sandbox
-	 * endpoints.
+	 * Extra headers sent with every request to the lifecycle server (not to sandbox
+	 * endpoints). Masked in actuator output.
 	 */
 	private Map<String, String> headers = new LinkedHashMap<>();
+
+	/**
+	 * Extra headers sent with every request to sandbox endpoints (execd, egress), not to
+	 * the lifecycle server. Masked in actuator output.
+	 */
+	private Map<String, String> endpointHeaders = new LinkedHashMap<>();
 
 	private final Http http = new Http();
 
@@ -125,6 +132,14 @@ public class OpenSandboxProperties implements InitializingBean {
 		this.headers = headers;
 	}
 
+	public Map<String, String> getEndpointHeaders() {
+		return this.endpointHeaders;
+	}
+
+	public void setEndpointHeaders(Map<String, String> endpointHeaders) {
+		this.endpointHeaders = endpointHeaders;
+	}
+
 	public Http getHttp() {
 		return this.http;
 	}
@@ -157,7 +172,7 @@ public class OpenSandboxProperties implements InitializingBean {
 	public String toString() {
 		return "OpenSandboxProperties[enabled=" + this.enabled + ", domain=" + this.domain + ", protocol="
 				+ this.protocol + ", apiKey=" + ((this.apiKey != null) ? "******" : null) + ", useServerProxy="
-				+ this.useServerProxy + ", headers=" + this.headers.keySet() + ", proxy=" + this.proxy + "]";
+				+ this.useServerProxy + ", headers=" + this.headers.keySet() + ", endpointHeaders=" + this.endpointHeaders.keySet() + ", proxy=" + this.proxy + "]";
 	}
 
 	/**
@@ -418,6 +433,13 @@ public class OpenSandboxProperties implements InitializingBean {
 		 */
 		private Duration readyPollInterval = Duration.ofMillis(10);
 
+		/**
+		 * Output a collected execution (Commands.run, Codes.run) keeps of each stream,
+		 * stdout and stderr, in characters; the rest is counted in the execution but not
+		 * kept. Stream the events to see all of a larger output.
+		 */
+		private DataSize maxCollectedOutput = DataSize.ofMegabytes(16);
+
 		public @Nullable String getImage() {
 			return this.image;
 		}
@@ -480,6 +502,14 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setReadyPollInterval(Duration readyPollInterval) {
 			this.readyPollInterval = readyPollInterval;
+		}
+
+		public DataSize getMaxCollectedOutput() {
+			return this.maxCollectedOutput;
+		}
+
+		public void setMaxCollectedOutput(DataSize maxCollectedOutput) {
+			this.maxCollectedOutput = maxCollectedOutput;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.autoconfigure;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -12,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Masks OpenSandbox credentials in the {@code configprops} and {@code env} actuator
  * endpoints, also when they are configured to show values: the API key (as a property
- * and as the {@code OPEN_SANDBOX_API_KEY} variable), the proxy password, and the default
+ * and as the {@code OPEN_SANDBOX_API_KEY} variable), the proxy password, the execd access
+ * token, the extra request headers (which often carry credentials), and the default
  * sandbox environment variables, which often carry tokens.
  *
  * @author OpenSandbox Spring Boot
@@ -30,7 +32,8 @@ public final class OpenSandboxSanitizingAutoConfiguration {
 	private static final Set<String> SECRET_KEYS = Set.of("opensandboxapikey", "opensandboxproxypassword",
 			"opensandboxexecdaccesstoken");
 
-	private static final String SANDBOX_ENV_PREFIX = "opensandboxsandboxenv";
+	private static final List<String> SECRET_PREFIXES = List.of("opensandboxsandboxenv", "opensandboxheaders",
+			"opensandboxendpointheaders");
 
 	@Bean
 	SanitizingFunction openSandboxSanitizingFunction() {
@@ -39,7 +42,7 @@ public final class OpenSandboxSanitizingAutoConfiguration {
 
 	static boolean isSecret(String key) {
 		String normalized = key.toLowerCase(Locale.ROOT).replaceAll("[-_.\\[\\]]", "");
-		return SECRET_KEYS.contains(normalized) || normalized.startsWith(SANDBOX_ENV_PREFIX);
+		return SECRET_KEYS.contains(normalized) || SECRET_PREFIXES.stream().anyMatch(normalized::startsWith);
 	}
 
 }

@@ -2,6 +2,8 @@ package io.opensandbox.spring.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -26,7 +28,16 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 
 	private final @Nullable String apiKey;
 
+	private final @Nullable String execdAccessToken;
+
+	private final @Nullable SslBundle sslBundle;
+
 	PropertiesOpenSandboxConnectionDetails(OpenSandboxProperties properties, Environment environment) {
+		this(properties, environment, null);
+	}
+
+	PropertiesOpenSandboxConnectionDetails(OpenSandboxProperties properties, Environment environment,
+			@Nullable SslBundles sslBundles) {
 		this.protocol = properties.getProtocol().strip().toLowerCase(java.util.Locale.ROOT);
 		if (StringUtils.hasText(properties.getDomain())) {
 			this.domain = properties.getDomain();
@@ -39,8 +50,36 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 		else {
 			this.domain = DEFAULT_DOMAIN;
 		}
-		this.apiKey = StringUtils.hasText(properties.getApiKey()) ? properties.getApiKey()
-				: environment.getProperty(API_KEY_VARIABLE);
+		this.apiKey = secret("opensandbox.api-key", properties.getApiKey(),
+				environment.getProperty(API_KEY_VARIABLE));
+		this.execdAccessToken = secret("opensandbox.execd.access-token", properties.getExecd().getAccessToken(),
+				null);
+		String bundle = properties.getHttp().getSsl().getBundle();
+		if (StringUtils.hasText(bundle)) {
+			if (sslBundles == null) {
+				throw new InvalidOpenSandboxPropertyException("opensandbox.http.ssl.bundle", bundle,
+						"no SSL bundles are configured", "Define the bundle under spring.ssl.bundle.*");
+			}
+			this.sslBundle = sslBundles.getBundle(bundle);
+		}
+		else {
+			this.sslBundle = null;
+		}
+	}
+
+	/**
+	 * A secret from a property, else from the fallback. A property left as an unresolved
+	 * placeholder (such as {@code ${OPEN_SANDBOX_API_KEY}} with the variable unset) is
+	 * refused, so that the placeholder is never sent as the secret.
+	 */
+	private static @Nullable String secret(String name, @Nullable String value, @Nullable String fallback) {
+		if (value != null && value.strip().startsWith("${")) {
+			throw new InvalidOpenSandboxPropertyException(name, null, "it is an unresolved placeholder",
+					"Set the variable it names, or remove the property"
+							+ ((fallback != null || name.equals("opensandbox.api-key"))
+									? " (the OPEN_SANDBOX_API_KEY variable is read without it)" : ""));
+		}
+		return StringUtils.hasText(value) ? value : (StringUtils.hasText(fallback) ? fallback : null);
 	}
 
 	@Override
@@ -59,9 +98,21 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 	}
 
 	@Override
+	public @Nullable String getExecdAccessToken() {
+		return this.execdAccessToken;
+	}
+
+	@Override
+	public @Nullable SslBundle getSslBundle() {
+		return this.sslBundle;
+	}
+
+	@Override
 	public String toString() {
 		return "PropertiesOpenSandboxConnectionDetails[domain=" + this.domain + ", protocol=" + this.protocol
-				+ ", apiKey=" + ((this.apiKey != null) ? "******" : null) + "]";
+				+ ", apiKey=" + ((this.apiKey != null) ? "******" : null) + ", execdAccessToken="
+				+ ((this.execdAccessToken != null) ? "******" : null) + ", sslBundle="
+				+ ((this.sslBundle != null) ? "set" : null) + "]";
 	}
 
 }

@@ -16,9 +16,8 @@ public interface SandboxTemplateCustomizer {
 
 	/**
 	 * Customize the settings.
-	 * @param settings the settings so far
-	 * @return the settings to use
+	 * @param settings the builder, holding the settings so far
 	 */
-	SandboxTemplateSettings customize(SandboxTemplateSettings settings);
+	void customize(SandboxTemplateSettings.Builder settings);
 
 }

@@ -278,7 +278,10 @@ public final class LifecycleClient {
 	}
 
 	private Mono<Void> postWithoutBody(String template, String id) {
-		return call(HttpMethod.POST, template, this.webClient.post().uri(template, id).retrieve(), Void.class);
+		// Pausing or resuming twice has the effect of doing it once
+		return call(HttpMethod.POST, template,
+				this.webClient.post().uri(template, id).attribute(RetryFilter.IDEMPOTENT, true).retrieve(),
+				Void.class);
 	}
 
 	/**
@@ -294,6 +297,8 @@ public final class LifecycleClient {
 				call(HttpMethod.POST, "/sandboxes/{sandboxId}/renew-expiration",
 				this.webClient.post()
 					.uri("/sandboxes/{sandboxId}/renew-expiration", id)
+					// Setting the same absolute expiry twice is setting it once
+					.attribute(RetryFilter.IDEMPOTENT, true)
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(Map.of("expiresAt", expiresAt.toString()))
 					.retrieve(),

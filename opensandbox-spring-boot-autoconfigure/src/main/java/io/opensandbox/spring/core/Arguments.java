@@ -11,8 +11,7 @@ import io.opensandbox.spring.model.CommandOptions;
 /**
  * Checks the arguments of the sandbox APIs when a call is made, so that a bad argument is
  * an {@link IllegalArgumentException} at once, before the sandbox's endpoint is looked up
- * or anything is sent. The clients check the same arguments again; this only moves the
- * failure earlier.
+ * or anything is sent. The one place where the public API checks its arguments.
  */
 final class Arguments {
 
@@ -25,6 +24,14 @@ final class Arguments {
 
 	static void notNull(@Nullable Object value, String what) {
 		Assert.isTrue(value != null, () -> what + " must not be null");
+	}
+
+	static void notNegative(long value, String what) {
+		Assert.isTrue(value >= 0, () -> what + " must not be negative, not " + value);
+	}
+
+	static void positive(long value, String what) {
+		Assert.isTrue(value > 0, () -> what + " must be positive, not " + value);
 	}
 
 	static void notEmpty(@Nullable Collection<?> values, String what) {
@@ -40,6 +47,12 @@ final class Arguments {
 	static void command(@Nullable String command, @Nullable CommandOptions options) {
 		text(command, "Command");
 		notNull(options, "Command options");
+	}
+
+	static void sessionCommand(@Nullable String command, @Nullable CommandOptions options) {
+		command(command, options);
+		Assert.isTrue(options.env().isEmpty() && options.uid() == null,
+				"A bash session run takes only a working directory and a time limit, not an environment or a user");
 	}
 
 }

@@ -1,108 +1,93 @@
 package io.opensandbox.spring.core;
 
 import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
+import java.util.stream.Stream;
 
 import io.opensandbox.spring.model.CodeContext;
-import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
- * The code interpreter of a sandbox: contexts whose state persists between runs, runs
- * with the full MIME result map, interrupts.
+ * The code interpreter of a sandbox; calls block the calling thread. The methods are those
+ * of {@link ReactiveCodes}.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class Codes {
-
-	private final ReactiveCodes reactive;
-
-	Codes(ReactiveCodes reactive) {
-		this.reactive = reactive;
-	}
+public interface Codes {
 
 	/**
 	 * Create a context.
 	 * @param language the language, for example {@link CodeContext#PYTHON}
 	 * @return the context
 	 */
-	public CodeContext createContext(String language) {
-		return Blocking.get(this.reactive.createContext(language));
-	}
+	CodeContext createContext(String language);
 
 	/**
 	 * Get a context.
 	 * @param contextId the context id
 	 * @return the context
 	 */
-	public CodeContext context(String contextId) {
-		return Blocking.get(this.reactive.context(contextId));
-	}
+	CodeContext context(String contextId);
 
 	/**
-	 * List contexts.
-	 * @param language only this language, or {@code null} for all
+	 * Every context.
 	 * @return the contexts
 	 */
-	public List<CodeContext> contexts(@Nullable String language) {
-		return Blocking.get(this.reactive.contexts(language));
-	}
+	List<CodeContext> contexts();
+
+	/**
+	 * The contexts of a language.
+	 * @param language the language
+	 * @return the contexts
+	 */
+	List<CodeContext> contexts(String language);
 
 	/**
 	 * Delete a context.
 	 * @param contextId the context id
 	 */
-	public void deleteContext(String contextId) {
-		Blocking.run(this.reactive.deleteContext(contextId));
-	}
+	void deleteContext(String contextId);
 
 	/**
 	 * Delete every context of a language.
 	 * @param language the language
 	 */
-	public void deleteContexts(String language) {
-		Blocking.run(this.reactive.deleteContexts(language));
-	}
+	void deleteContexts(String language);
 
 	/**
-	 * Run code in a language's default context and wait for the result.
+	 * Run code in the language's default context and wait for the result.
 	 * @param language the language
 	 * @param code the source code
-	 * @return the execution
+	 * @return the execution, whatever its outcome
 	 */
-	public Execution run(String language, String code) {
-		return run(code, CodeContext.ofLanguage(language));
-	}
+	Execution run(String language, String code);
 
 	/**
-	 * Run code and wait for the result.
-	 * @param code the source code
+	 * Run code in a context and wait for the result.
 	 * @param context the context
-	 * @return the execution
+	 * @param code the source code
+	 * @return the execution, whatever its outcome
 	 */
-	public Execution run(String code, CodeContext context) {
-		return Blocking.get(this.reactive.run(code, context));
-	}
+	Execution run(CodeContext context, String code);
 
 	/**
-	 * Run code and stream its events. Cancelling the subscription interrupts it.
-	 * @param code the source code
+	 * Run code in a context and stream its events; close the stream to interrupt it.
 	 * @param context the context
+	 * @param code the source code
 	 * @return the events
 	 */
-	public Flux<ExecutionEvent> stream(String code, CodeContext context) {
-		return this.reactive.stream(code, context);
-	}
+	Stream<ExecutionEvent> stream(CodeContext context, String code);
 
 	/**
 	 * Interrupt the code running in a context.
 	 * @param contextId the context id
 	 */
-	public void interrupt(String contextId) {
-		Blocking.run(this.reactive.interrupt(contextId));
-	}
+	void interrupt(String contextId);
+
+	/**
+	 * The reactive twin.
+	 * @return the reactive code interpreter
+	 */
+	ReactiveCodes reactive();
 
 }

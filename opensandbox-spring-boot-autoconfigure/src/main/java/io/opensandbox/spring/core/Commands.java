@@ -1,82 +1,116 @@
 package io.opensandbox.spring.core;
 
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
+import java.util.stream.Stream;
 
+import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
-import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
- * Shell commands in a sandbox. Collected runs block the calling thread; {@link #stream}
- * gives the live events.
+ * Shell commands in a sandbox; calls block the calling thread. The methods are those of
+ * {@link ReactiveCommands}, which documents them in full.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class Commands {
-
-	private final ReactiveCommands reactive;
-
-	Commands(ReactiveCommands reactive) {
-		this.reactive = reactive;
-	}
+public interface Commands {
 
 	/**
 	 * Run a command and wait for its result.
 	 * @param command the shell command
-	 * @return the execution; a non-zero exit is a result, see {@link Execution#exitCode()}
+	 * @return the execution, whatever its {@link Execution#outcome() outcome}; see
+	 * {@link Execution#orThrow()}
 	 */
-	public Execution run(String command) {
-		return Blocking.get(this.reactive.run(command));
-	}
+	Execution run(String command);
 
 	/**
 	 * Run a command and wait for its result.
 	 * @param command the shell command
-	 * @param options working directory, timeout, environment, user
-	 * @return the execution
+	 * @param options working directory, time limit, environment, user
+	 * @return the execution, whatever its {@link Execution#outcome() outcome}
 	 */
-	public Execution run(String command, CommandOptions options) {
-		return Blocking.get(this.reactive.run(command, options));
-	}
+	Execution run(String command, CommandOptions options);
 
 	/**
-	 * Run a command and stream its events. Cancelling the subscription interrupts it.
+	 * Run a command and stream its events as they arrive. Close the stream (for example
+	 * with try-with-resources) to interrupt the command before it ends.
 	 * @param command the shell command
 	 * @param options how to run it
 	 * @return the events
 	 */
-	public Flux<ExecutionEvent> stream(String command, CommandOptions options) {
-		return this.reactive.stream(command, options);
-	}
+	Stream<ExecutionEvent> stream(String command, CommandOptions options);
 
 	/**
 	 * Start a command in the background.
 	 * @param command the shell command
 	 * @param options how to run it
-	 * @return a handle for its status, output and interruption
+	 * @return the command id
 	 */
-	public BackgroundCommand start(String command, CommandOptions options) {
-		return new BackgroundCommand(this.reactive, Blocking.get(this.reactive.start(command, options)));
-	}
+	String start(String command, CommandOptions options);
 
 	/**
-	 * Open a bash session whose working directory and exported variables persist between
-	 * runs. Close it when done.
-	 * @param cwd the initial working directory, or {@code null}
-	 * @return the session
+	 * The status of a command.
+	 * @param commandId the command id
+	 * @return the status
 	 */
-	public ShellSession openShell(@Nullable String cwd) {
-		return new ShellSession(this.reactive, Blocking.get(this.reactive.openSession(cwd)));
-	}
+	CommandStatus status(String commandId);
 
 	/**
-	 * The reactive twin of this API.
+	 * A background command's output from a cursor on.
+	 * @param commandId the command id
+	 * @param cursor {@code 0} for everything, or the cursor of the previous read
+	 * @return the output and the next cursor
+	 */
+	CommandLogs logs(String commandId, long cursor);
+
+	/**
+	 * Interrupt a running command.
+	 * @param commandId the command id
+	 */
+	void interrupt(String commandId);
+
+	/**
+	 * Open a bash session. Close it when done.
+	 * @return the session id
+	 */
+	String openSession();
+
+	/**
+	 * Open a bash session that starts in the given directory.
+	 * @param cwd the initial working directory
+	 * @return the session id
+	 */
+	String openSession(String cwd);
+
+	/**
+	 * Run a command in a bash session and wait for its result.
+	 * @param sessionId the session id
+	 * @param command the shell command
+	 * @param options a working directory and a time limit for this run
+	 * @return the execution
+	 */
+	Execution runInSession(String sessionId, String command, CommandOptions options);
+
+	/**
+	 * Run a command in a bash session and stream its events; close the stream when done.
+	 * @param sessionId the session id
+	 * @param command the shell command
+	 * @param options a working directory and a time limit for this run
+	 * @return the events
+	 */
+	Stream<ExecutionEvent> streamInSession(String sessionId, String command, CommandOptions options);
+
+	/**
+	 * Close a bash session.
+	 * @param sessionId the session id
+	 */
+	void closeSession(String sessionId);
+
+	/**
+	 * The reactive twin.
 	 * @return the reactive commands
 	 */
-	public ReactiveCommands reactive() {
-		return this.reactive;
-	}
+	ReactiveCommands reactive();
 
 }

@@ -1,16 +1,10 @@
 package io.opensandbox.spring.core;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-
-import org.springframework.core.io.InputStreamSource;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.buffer.DataBuffer;
 
 import io.opensandbox.spring.model.FileInfo;
 import io.opensandbox.spring.model.FilePermission;
@@ -18,218 +12,167 @@ import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 
 /**
- * Files and directories in a sandbox. Writes and downloads stream their content, so large
- * files never sit in memory whole.
+ * Files and directories in a sandbox; calls block the calling thread. The methods are
+ * those of {@link ReactiveFiles}.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class Files {
-
-	private final ReactiveFiles reactive;
-
-	Files(ReactiveFiles reactive) {
-		this.reactive = reactive;
-	}
+public interface Files {
 
 	/**
-	 * Write a text file (UTF-8).
-	 * @param path the path inside the sandbox
+	 * Write a text file (UTF-8), creating its parent directories.
+	 * @param path the file path
 	 * @param text the content
 	 */
-	public void write(String path, String text) {
-		write(List.of(FileUpload.of(path, text)));
-	}
+	void write(String path, String text);
 
 	/**
-	 * Write a file.
-	 * @param path the path inside the sandbox
+	 * Write a file, creating its parent directories.
+	 * @param path the file path
 	 * @param content the content
 	 */
-	public void write(String path, byte[] content) {
-		write(List.of(FileUpload.of(path, content)));
-	}
+	void write(String path, byte[] content);
 
 	/**
-	 * Upload a local file, streaming it.
-	 * @param path the path inside the sandbox
-	 * @param source the local file
+	 * Write files in one request, streamed from where they are (memory, a local file, a
+	 * {@code Resource}); a partial upload is an error, never a success.
+	 * @param files the files, with their modes and owners
 	 */
-	public void write(String path, Path source) {
-		write(List.of(FileUpload.of(path, source)));
-	}
+	void write(List<FileUpload> files);
 
 	/**
-	 * Upload a resource, streaming it.
-	 * @param path the path inside the sandbox
-	 * @param source the resource
+	 * Read a file as it streams in. Reactively, the caller releases the buffers; blocking,
+	 * the caller closes the stream.
+	 * @param path the file path
+	 * @return the content, to be closed
 	 */
-	public void write(String path, Resource source) {
-		write(List.of(FileUpload.of(path, source)));
-	}
+	InputStream read(String path);
 
 	/**
-	 * Upload the content of a stream, which is opened when the request is sent.
-	 * @param path the path inside the sandbox
-	 * @param source opens the stream, for example {@code () -> new FileInputStream(f)}
+	 * Read part of a file as it streams in.
+	 * @param path the file path
+	 * @param offset the first byte, from 0
+	 * @param length how many bytes at most, at least 1
+	 * @return the content, to be closed
 	 */
-	public void write(String path, InputStreamSource source) {
-		write(List.of(FileUpload.of(path, source)));
-	}
+	InputStream read(String path, long offset, long length);
 
 	/**
-	 * Write several files in one request.
-	 * @param files the files, with optional owner, group and mode
-	 */
-	public void write(List<FileUpload> files) {
-		Blocking.run(this.reactive.write(files));
-	}
-
-	/**
-	 * Read a small UTF-8 text file.
-	 * @param path the path inside the sandbox
-	 * @return the text
-	 */
-	public String readText(String path) {
-		return Blocking.get(this.reactive.readText(path));
-	}
-
-	/**
-	 * Read a small file.
-	 * @param path the path inside the sandbox
-	 * @return the content
-	 */
-	public byte[] readBytes(String path) {
-		return Blocking.get(this.reactive.readBytes(path));
-	}
-
-	/**
-	 * Download a file to a local path, streaming it to disk. A failed download leaves no
-	 * partial file behind.
-	 * @param path the path inside the sandbox
+	 * Download a file to a local path with constant memory; a failed download leaves no
+	 * partial file.
+	 * @param path the file path
 	 * @param target the local file
 	 * @return the number of bytes written
 	 */
-	public long download(String path, Path target) {
-		return Blocking.get(this.reactive.download(path, target));
-	}
+	long download(String path, Path target);
 
 	/**
-	 * Stream a file (or part of it) as buffers, which the caller must release.
-	 * @param path the path inside the sandbox
-	 * @param offset the first byte, from 0
-	 * @param length how many bytes at most, or {@code null} for the rest
+	 * Read a small file into memory.
+	 * @param path the file path
 	 * @return the content
 	 */
-	public Flux<DataBuffer> read(String path, long offset, @Nullable Long length) {
-		return this.reactive.read(path, offset, length);
-	}
+	byte[] readBytes(String path);
 
 	/**
-	 * Information on one file.
-	 * @param path the path inside the sandbox
+	 * Read a small UTF-8 text file into memory.
+	 * @param path the file path
+	 * @return the content
+	 */
+	String readText(String path);
+
+	/**
+	 * Information on a file; a missing file is a
+	 * {@link io.opensandbox.spring.error.SandboxFileNotFoundException}.
+	 * @param path the path
 	 * @return the information
 	 */
-	public FileInfo info(String path) {
-		Map<String, FileInfo> info = info(List.of(path));
-		FileInfo result = info.get(path);
-		return (result != null) ? result : info.values().iterator().next();
-	}
+	FileInfo info(String path);
 
 	/**
 	 * Information on files.
 	 * @param paths the paths
 	 * @return the information by path
 	 */
-	public Map<String, FileInfo> info(Collection<String> paths) {
-		return Blocking.get(this.reactive.info(paths));
-	}
+	Map<String, FileInfo> info(Collection<String> paths);
 
 	/**
-	 * Find files matching a glob pattern under a directory.
+	 * Find files whose name matches a glob pattern, under a directory and its subdirectories.
 	 * @param directory the directory
-	 * @param pattern the pattern, for example {@code **}{@code /*.py}, or {@code null}
-	 * @return the files
+	 * @param pattern the pattern, for example {@code *.py}; {@code *} for every file
+	 * @return the entries
 	 */
-	public List<FileInfo> search(String directory, @Nullable String pattern) {
-		return Blocking.get(this.reactive.search(directory, pattern));
-	}
+	List<FileInfo> search(String directory, String pattern);
 
 	/**
-	 * List the immediate children of a directory.
+	 * List a directory's immediate entries.
 	 * @param directory the directory
 	 * @return the entries
 	 */
-	public List<FileInfo> list(String directory) {
-		return list(directory, 1);
-	}
+	List<FileInfo> list(String directory);
 
 	/**
-	 * List a directory to the given depth.
+	 * List a directory to a depth.
 	 * @param directory the directory
-	 * @param depth how many levels
+	 * @param depth how many levels, 1 for the immediate entries
 	 * @return the entries
 	 */
-	public List<FileInfo> list(String directory, int depth) {
-		return Blocking.get(this.reactive.list(directory, depth));
-	}
+	List<FileInfo> list(String directory, int depth);
 
 	/**
 	 * Create directories with their parents.
 	 * @param directories the directories
 	 */
-	public void mkdirs(String... directories) {
-		Blocking.run(this.reactive.mkdirs(List.of(directories), null));
-	}
+	void mkdirs(Collection<String> directories);
+
+	/**
+	 * Create directories with their parents, each with its mode and owner.
+	 * @param directories the permission of each directory, by path
+	 */
+	void mkdirs(Map<String, FilePermission> directories);
 
 	/**
 	 * Delete files.
 	 * @param files the files
 	 */
-	public void delete(String... files) {
-		Blocking.run(this.reactive.delete(List.of(files)));
-	}
+	void delete(Collection<String> files);
 
 	/**
 	 * Delete directories with everything in them.
 	 * @param directories the directories
 	 */
-	public void deleteDirectories(String... directories) {
-		Blocking.run(this.reactive.deleteDirectories(List.of(directories)));
-	}
+	void deleteDirectories(Collection<String> directories);
 
 	/**
-	 * Move or rename a file.
+	 * Move or rename a file or directory.
 	 * @param source the current path
 	 * @param destination the new path
 	 */
-	public void move(String source, String destination) {
-		Blocking.run(this.reactive.move(source, destination));
-	}
+	void move(String source, String destination);
 
 	/**
-	 * Change permissions.
-	 * @param permissions the permission by path
+	 * Move or rename several files or directories in one request.
+	 * @param moves the new path of each, by current path
 	 */
-	public void chmod(Map<String, FilePermission> permissions) {
-		Blocking.run(this.reactive.chmod(permissions));
-	}
+	void move(Map<String, String> moves);
+
+	/**
+	 * Change modes and owners.
+	 * @param permissions the permission of each path
+	 */
+	void chmod(Map<String, FilePermission> permissions);
 
 	/**
 	 * Replace text in files.
-	 * @param replacements the replacement by path
+	 * @param replacements the replacement in each file, by path
 	 * @return the number of replacements by path
 	 */
-	public Map<String, Integer> replace(Map<String, Replacement> replacements) {
-		return Blocking.get(this.reactive.replace(replacements));
-	}
+	Map<String, Integer> replace(Map<String, Replacement> replacements);
 
 	/**
-	 * The reactive twin of this API.
+	 * The reactive twin.
 	 * @return the reactive files
 	 */
-	public ReactiveFiles reactive() {
-		return this.reactive;
-	}
+	ReactiveFiles reactive();
 
 }

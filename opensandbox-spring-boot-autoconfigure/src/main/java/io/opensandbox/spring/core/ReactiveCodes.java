@@ -2,108 +2,94 @@ package io.opensandbox.spring.core;
 
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.CodeContext;
-import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
- * The code interpreter of a sandbox, reactively: contexts per language whose state
- * persists between runs, runs with the full MIME result map, interrupts.
+ * The code interpreter of a sandbox, reactively: contexts keep state (variables, imports)
+ * between runs, like notebook kernels. {@link Codes} is the blocking twin, with the same
+ * methods.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class ReactiveCodes {
-
-	private final ReactiveSandbox sandbox;
-
-	ReactiveCodes(ReactiveSandbox sandbox) {
-		this.sandbox = sandbox;
-	}
+public interface ReactiveCodes {
 
 	/**
 	 * Create a context.
 	 * @param language the language, for example {@link CodeContext#PYTHON}
 	 * @return the context
 	 */
-	public Mono<CodeContext> createContext(String language) {
-		Arguments.text(language, "Language");
-		return this.sandbox.withExecd((execd) -> execd.createContext(language));
-	}
+	Mono<CodeContext> createContext(String language);
 
 	/**
 	 * Get a context.
 	 * @param contextId the context id
 	 * @return the context
 	 */
-	public Mono<CodeContext> context(String contextId) {
-		Arguments.text(contextId, "Context id");
-		return this.sandbox.withExecd((execd) -> execd.getContext(contextId));
-	}
+	Mono<CodeContext> context(String contextId);
 
 	/**
-	 * List contexts.
-	 * @param language only this language, or {@code null} for all
+	 * Every context.
 	 * @return the contexts
 	 */
-	public Mono<List<CodeContext>> contexts(@Nullable String language) {
-		return this.sandbox.withExecd((execd) -> execd.listContexts(language));
-	}
+	Mono<List<CodeContext>> contexts();
+
+	/**
+	 * The contexts of a language.
+	 * @param language the language
+	 * @return the contexts
+	 */
+	Mono<List<CodeContext>> contexts(String language);
 
 	/**
 	 * Delete a context.
 	 * @param contextId the context id
 	 * @return completes when deleted
 	 */
-	public Mono<Void> deleteContext(String contextId) {
-		Arguments.text(contextId, "Context id");
-		return this.sandbox.withExecd((execd) -> execd.deleteContext(contextId));
-	}
+	Mono<Void> deleteContext(String contextId);
 
 	/**
 	 * Delete every context of a language.
 	 * @param language the language
 	 * @return completes when deleted
 	 */
-	public Mono<Void> deleteContexts(String language) {
-		Arguments.text(language, "Language");
-		return this.sandbox.withExecd((execd) -> execd.deleteContexts(language));
-	}
+	Mono<Void> deleteContexts(String language);
 
 	/**
-	 * Run code and collect the result.
+	 * Run code in the language's default context and collect the result.
+	 * @param language the language, for example {@link CodeContext#PYTHON}
 	 * @param code the source code
-	 * @param context the context, or {@link CodeContext#ofLanguage(String)}
+	 * @return the execution; an exception raised by the code is the outcome
+	 * {@link Execution.Outcome#ERRORED ERRORED}, not an error
+	 */
+	Mono<Execution> run(String language, String code);
+
+	/**
+	 * Run code in a context and collect the result.
+	 * @param context the context
+	 * @param code the source code
 	 * @return the execution
 	 */
-	public Mono<Execution> run(String code, CodeContext context) {
-		return stream(code, context).collectList().map(Execution::of);
-	}
+	Mono<Execution> run(CodeContext context, String code);
 
 	/**
-	 * Run code and stream its events. Cancelling the subscription interrupts it.
+	 * Run code in a context and stream its events. Cancelling the subscription interrupts
+	 * it.
+	 * @param context the context
 	 * @param code the source code
-	 * @param context the context, or {@link CodeContext#ofLanguage(String)}
 	 * @return the events
 	 */
-	public Flux<ExecutionEvent> stream(String code, CodeContext context) {
-		Arguments.text(code, "Code");
-		Arguments.notNull(context, "Context");
-		return this.sandbox.execdClient().flatMapMany((execd) -> execd.runCode(code, context));
-	}
+	Flux<ExecutionEvent> stream(CodeContext context, String code);
 
 	/**
 	 * Interrupt the code running in a context.
 	 * @param contextId the context id
 	 * @return completes when execd accepted the interrupt
 	 */
-	public Mono<Void> interrupt(String contextId) {
-		Arguments.text(contextId, "Context id");
-		return this.sandbox.withExecd((execd) -> execd.interruptCode(contextId));
-	}
+	Mono<Void> interrupt(String contextId);
 
 }

@@ -8,47 +8,32 @@ import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.NetworkRule;
 
 /**
- * The outbound network policy of a sandbox, reactively. Available for sandboxes created
- * with a network policy.
+ * The outbound network policy of a sandbox, reactively. Only a sandbox created with a
+ * network policy has one. {@link Egress} is the blocking twin, with the same methods.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class ReactiveEgress {
-
-	private final ReactiveSandbox sandbox;
-
-	ReactiveEgress(ReactiveSandbox sandbox) {
-		this.sandbox = sandbox;
-	}
+public interface ReactiveEgress {
 
 	/**
 	 * The policy in force.
 	 * @return the policy
 	 */
-	public Mono<EgressPolicy> policy() {
-		return this.sandbox.egressClient().flatMap((egress) -> egress.policy());
-	}
+	Mono<EgressPolicy> policy();
 
 	/**
 	 * Add or replace rules (by target, ignoring case); the default action is kept.
 	 * @param rules the rules
 	 * @return the policy after the change
 	 */
-	public Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules) {
-		Arguments.notEmpty(rules, "rule");
-		return this.sandbox.egressClient().flatMap((egress) -> egress.patchRules(rules));
-	}
+	Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules);
 
 	/**
 	 * Remove the rules for the given targets.
 	 * @param targets the targets
 	 * @return the policy after the change
 	 */
-	public Mono<EgressPolicy> removeRules(Collection<String> targets) {
-		Arguments.notEmpty(targets, "target");
-		targets.forEach((target) -> Arguments.text(target, "Target"));
-		return this.sandbox.egressClient().flatMap((egress) -> egress.removeRules(targets));
-	}
+	Mono<EgressPolicy> removeRules(Collection<String> targets);
 
 }

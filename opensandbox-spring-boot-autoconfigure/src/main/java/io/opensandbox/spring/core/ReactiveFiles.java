@@ -4,196 +4,184 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
-import io.opensandbox.spring.client.ExecdFilesClient;
 import io.opensandbox.spring.model.FileInfo;
 import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 
 /**
- * Files and directories in a sandbox, reactively. Uploads and downloads stream; nothing
- * large is held in memory. See {@link ExecdFilesClient} for the details of each call.
+ * Files and directories in a sandbox, reactively. Uploads and downloads stream, so their
+ * memory does not grow with the file. {@link Files} is the blocking twin, with the same
+ * methods. Paths are absolute paths inside the sandbox.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class ReactiveFiles {
-
-	private final ReactiveSandbox sandbox;
-
-	ReactiveFiles(ReactiveSandbox sandbox) {
-		this.sandbox = sandbox;
-	}
+public interface ReactiveFiles {
 
 	/**
-	 * Write files in one request.
-	 * @param files the files
-	 * @return completes when every file is stored
+	 * Write a text file (UTF-8), creating its parent directories.
+	 * @param path the file path
+	 * @param text the content
+	 * @return completes when done
 	 */
-	public Mono<Void> write(List<FileUpload> files) {
-		Arguments.notEmpty(files, "file");
-		return with((client) -> client.write(files));
-	}
+	Mono<Void> write(String path, String text);
 
 	/**
-	 * Read a file as buffers, which the caller must release.
+	 * Write a file, creating its parent directories.
+	 * @param path the file path
+	 * @param content the content
+	 * @return completes when done
+	 */
+	Mono<Void> write(String path, byte[] content);
+
+	/**
+	 * Write files in one request, streamed from where they are (memory, a local file, a
+	 * {@code Resource}); a partial upload is an error, never a success.
+	 * @param files the files, with their modes and owners
+	 * @return completes when done
+	 */
+	Mono<Void> write(List<FileUpload> files);
+
+	/**
+	 * Read a file as it streams in. Reactively, the caller releases the buffers; blocking,
+	 * the caller closes the stream.
 	 * @param path the file path
 	 * @return the content
 	 */
-	public Flux<DataBuffer> read(String path) {
-		Arguments.text(path, "Path");
-		return this.sandbox.filesClient().flatMapMany((client) -> client.read(path));
-	}
+	Flux<DataBuffer> read(String path);
 
 	/**
-	 * Read part of a file as buffers, which the caller must release.
+	 * Read part of a file as it streams in.
 	 * @param path the file path
 	 * @param offset the first byte, from 0
-	 * @param length how many bytes at most, or {@code null} for the rest
-	 * @return the content of the range
+	 * @param length how many bytes at most, at least 1
+	 * @return the content
 	 */
-	public Flux<DataBuffer> read(String path, long offset, @Nullable Long length) {
-		Arguments.text(path, "Path");
-		return this.sandbox.filesClient().flatMapMany((client) -> client.read(path, offset, length));
-	}
+	Flux<DataBuffer> read(String path, long offset, long length);
 
 	/**
-	 * Download a file to a local path; a failed download leaves no partial file.
+	 * Download a file to a local path with constant memory; a failed download leaves no
+	 * partial file.
 	 * @param path the file path
 	 * @param target the local file
 	 * @return the number of bytes written
 	 */
-	public Mono<Long> download(String path, Path target) {
-		Arguments.text(path, "Path");
-		Arguments.notNull(target, "Target");
-		return with((client) -> client.download(path, target));
-	}
+	Mono<Long> download(String path, Path target);
 
 	/**
 	 * Read a small file into memory.
 	 * @param path the file path
 	 * @return the content
 	 */
-	public Mono<byte[]> readBytes(String path) {
-		Arguments.text(path, "Path");
-		return with((client) -> client.readBytes(path));
-	}
+	Mono<byte[]> readBytes(String path);
 
 	/**
 	 * Read a small UTF-8 text file into memory.
 	 * @param path the file path
-	 * @return the text
+	 * @return the content
 	 */
-	public Mono<String> readText(String path) {
-		Arguments.text(path, "Path");
-		return with((client) -> client.readText(path));
-	}
+	Mono<String> readText(String path);
+
+	/**
+	 * Information on a file; a missing file is a
+	 * {@link io.opensandbox.spring.error.SandboxFileNotFoundException}.
+	 * @param path the path
+	 * @return the information
+	 */
+	Mono<FileInfo> info(String path);
 
 	/**
 	 * Information on files.
 	 * @param paths the paths
 	 * @return the information by path
 	 */
-	public Mono<Map<String, FileInfo>> info(Collection<String> paths) {
-		Arguments.paths(paths);
-		return with((client) -> client.info(paths));
-	}
+	Mono<Map<String, FileInfo>> info(Collection<String> paths);
 
 	/**
-	 * Find files matching a glob pattern under a directory.
+	 * Find files whose name matches a glob pattern, under a directory and its subdirectories.
 	 * @param directory the directory
-	 * @param pattern the pattern, or {@code null} for all files
-	 * @return the files
-	 */
-	public Mono<List<FileInfo>> search(String directory, @Nullable String pattern) {
-		Arguments.text(directory, "Directory");
-		return with((client) -> client.search(directory, pattern));
-	}
-
-	/**
-	 * List a directory.
-	 * @param directory the directory
-	 * @param depth how many levels, 1 for the immediate children
+	 * @param pattern the pattern, for example {@code *.py}; {@code *} for every file
 	 * @return the entries
 	 */
-	public Mono<List<FileInfo>> list(String directory, int depth) {
-		Arguments.text(directory, "Directory");
-		return with((client) -> client.list(directory, depth));
-	}
+	Mono<List<FileInfo>> search(String directory, String pattern);
+
+	/**
+	 * List a directory's immediate entries.
+	 * @param directory the directory
+	 * @return the entries
+	 */
+	Mono<List<FileInfo>> list(String directory);
+
+	/**
+	 * List a directory to a depth.
+	 * @param directory the directory
+	 * @param depth how many levels, 1 for the immediate entries
+	 * @return the entries
+	 */
+	Mono<List<FileInfo>> list(String directory, int depth);
 
 	/**
 	 * Create directories with their parents.
 	 * @param directories the directories
-	 * @param permission their permission, or {@code null} for the default
-	 * @return completes when created
+	 * @return completes when done
 	 */
-	public Mono<Void> mkdirs(Collection<String> directories, @Nullable FilePermission permission) {
-		Arguments.paths(directories);
-		return with((client) -> client.mkdirs(directories, permission));
-	}
+	Mono<Void> mkdirs(Collection<String> directories);
+
+	/**
+	 * Create directories with their parents, each with its mode and owner.
+	 * @param directories the permission of each directory, by path
+	 * @return completes when done
+	 */
+	Mono<Void> mkdirs(Map<String, FilePermission> directories);
 
 	/**
 	 * Delete files.
 	 * @param files the files
-	 * @return completes when deleted
+	 * @return completes when done
 	 */
-	public Mono<Void> delete(Collection<String> files) {
-		Arguments.paths(files);
-		return with((client) -> client.delete(files));
-	}
+	Mono<Void> delete(Collection<String> files);
 
 	/**
 	 * Delete directories with everything in them.
 	 * @param directories the directories
-	 * @return completes when deleted
+	 * @return completes when done
 	 */
-	public Mono<Void> deleteDirectories(Collection<String> directories) {
-		Arguments.paths(directories);
-		return with((client) -> client.deleteDirectories(directories));
-	}
+	Mono<Void> deleteDirectories(Collection<String> directories);
 
 	/**
-	 * Move or rename a file.
+	 * Move or rename a file or directory.
 	 * @param source the current path
 	 * @param destination the new path
-	 * @return completes when moved
+	 * @return completes when done
 	 */
-	public Mono<Void> move(String source, String destination) {
-		Arguments.text(source, "Source");
-		Arguments.text(destination, "Destination");
-		return with((client) -> client.move(source, destination));
-	}
+	Mono<Void> move(String source, String destination);
 
 	/**
-	 * Change permissions.
-	 * @param permissions the permission by path
-	 * @return completes when changed
+	 * Move or rename several files or directories in one request.
+	 * @param moves the new path of each, by current path
+	 * @return completes when done
 	 */
-	public Mono<Void> chmod(Map<String, FilePermission> permissions) {
-		Arguments.paths(permissions.keySet());
-		return with((client) -> client.chmod(permissions));
-	}
+	Mono<Void> move(Map<String, String> moves);
+
+	/**
+	 * Change modes and owners.
+	 * @param permissions the permission of each path
+	 * @return completes when done
+	 */
+	Mono<Void> chmod(Map<String, FilePermission> permissions);
 
 	/**
 	 * Replace text in files.
-	 * @param replacements the replacement by path
+	 * @param replacements the replacement in each file, by path
 	 * @return the number of replacements by path
 	 */
-	public Mono<Map<String, Integer>> replace(Map<String, Replacement> replacements) {
-		Arguments.paths(replacements.keySet());
-		return with((client) -> client.replace(replacements));
-	}
-
-	private <T> Mono<T> with(Function<ExecdFilesClient, Mono<T>> call) {
-		return this.sandbox.filesClient().flatMap(call);
-	}
+	Mono<Map<String, Integer>> replace(Map<String, Replacement> replacements);
 
 }

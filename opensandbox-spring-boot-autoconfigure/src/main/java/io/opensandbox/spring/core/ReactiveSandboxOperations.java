@@ -7,7 +7,6 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
@@ -27,6 +26,15 @@ public interface ReactiveSandboxOperations {
 	 * @return the ready sandbox
 	 */
 	Mono<ReactiveSandbox> create(SandboxSpec spec);
+
+	/**
+	 * Create a sandbox with a readiness check of its own.
+	 * @param spec the specification
+	 * @param readinessCheck what "ready" means for this sandbox, or
+	 * {@link ReadinessCheck#SKIP}
+	 * @return the ready sandbox
+	 */
+	Mono<ReactiveSandbox> create(SandboxSpec spec, ReadinessCheck readinessCheck);
 
 	/**
 	 * Create a sandbox from a specification built by the customizer.

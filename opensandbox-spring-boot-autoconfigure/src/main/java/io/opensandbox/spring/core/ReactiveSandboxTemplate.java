@@ -40,32 +40,28 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	/**
 	 * Create a template that does not track the sandboxes it creates.
-	 * @param lifecycle the lifecycle client
-	 * @param clients the factory for endpoint clients
+	 * @param connection the connection to the server
 	 * @param settings defaults and readiness settings
 	 */
-	public ReactiveSandboxTemplate(LifecycleClient lifecycle, SandboxEndpointClients clients,
-			SandboxTemplateSettings settings) {
-		this(lifecycle, clients, settings, null, null);
+	public ReactiveSandboxTemplate(OpenSandboxConnection connection, SandboxTemplateSettings settings) {
+		this(connection, settings, null, null);
 	}
 
 	/**
 	 * Create a template.
-	 * @param lifecycle the lifecycle client
-	 * @param clients the factory for endpoint clients
+	 * @param connection the connection to the server
 	 * @param settings defaults and readiness settings
 	 * @param tracker where created sandboxes are tracked until killed or released, if
 	 * anywhere
 	 * @param ownership the metadata naming this application on every created sandbox, if
 	 * any
 	 */
-	public ReactiveSandboxTemplate(LifecycleClient lifecycle, SandboxEndpointClients clients,
-			SandboxTemplateSettings settings, @Nullable SandboxTracker tracker, @Nullable SandboxOwnership ownership) {
-		Assert.notNull(lifecycle, "'lifecycle' must not be null");
-		Assert.notNull(clients, "'clients' must not be null");
+	public ReactiveSandboxTemplate(OpenSandboxConnection connection, SandboxTemplateSettings settings,
+			@Nullable SandboxTracker tracker, @Nullable SandboxOwnership ownership) {
+		Assert.notNull(connection, "'connection' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
-		this.lifecycle = lifecycle;
-		this.clients = clients;
+		this.lifecycle = connection.lifecycle();
+		this.clients = connection.endpoints();
 		this.settings = settings;
 		this.tracker = tracker;
 		this.ownership = ownership;
@@ -76,13 +72,7 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 		return create(spec, this.settings.readinessCheck());
 	}
 
-	/**
-	 * Create a sandbox with a readiness check of its own.
-	 * @param spec the specification
-	 * @param readinessCheck what "ready" means for this sandbox, or
-	 * {@link ReadinessCheck#SKIP}
-	 * @return the ready sandbox
-	 */
+	@Override
 	public Mono<ReactiveSandbox> create(SandboxSpec spec, ReadinessCheck readinessCheck) {
 		Assert.notNull(spec, "'spec' must not be null");
 		Assert.notNull(readinessCheck, "'readinessCheck' must not be null");
@@ -97,7 +87,7 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 			Mono<SandboxInfo> creation = this.lifecycle.create(merged).cache();
 			return creation.flatMap((info) -> tracked(info, merged, owner))
 				.flatMap((sandbox) -> awaitReady(sandbox, readinessCheck, merged.networkPolicy() != null))
-				.doOnCancel(() -> creation.flatMap((info) -> killQuietly(handle(info.id())))
+				.doOnCancel(() -> creation.flatMap((info) -> killQuietly(newHandle(info.id())))
 					.subscribe(null, (ex) -> logger.debug("Creation failed after it was cancelled", ex)));
 		});
 	}
@@ -115,8 +105,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 	 * Track a sandbox the server accepted, from the moment it exists, so that a shutdown
 	 * during readiness still kills it. If the tracker closed meanwhile, kill it at once.
 	 */
-	private Mono<ReactiveSandbox> tracked(SandboxInfo info, SandboxSpec spec, @Nullable String owner) {
-		ReactiveSandbox sandbox = handle(info.id());
+	private Mono<DefaultReactiveSandbox> tracked(SandboxInfo info, SandboxSpec spec, @Nullable String owner) {
+		DefaultReactiveSandbox sandbox = newHandle(info.id());
 		if (this.tracker == null) {
 			return Mono.just(sandbox);
 		}
@@ -130,21 +120,21 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 		}
 	}
 
-	private Mono<ReactiveSandbox> awaitReady(ReactiveSandbox sandbox, ReadinessCheck readinessCheck,
+	private Mono<ReactiveSandbox> awaitReady(DefaultReactiveSandbox sandbox, ReadinessCheck readinessCheck,
 			boolean hasEgress) {
 		if (readinessCheck == ReadinessCheck.SKIP) {
 			return Mono.just(sandbox);
 		}
 		// A sandbox with a network policy has an egress sidecar: resolve its endpoint too
 		ReadinessCheck check = hasEgress
-				? (candidate) -> readinessCheck.check(candidate).then(candidate.egressClient().then())
+				? (candidate) -> readinessCheck.check(candidate).then(sandbox.egressClient().then())
 				: readinessCheck;
 		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, check, this.settings.readyTimeout(),
 				this.settings.readyPollInterval(), this.settings.useServerProxy(),
 				readinessCheck == ReadinessCheck.EXECD_PING);
 		return this.clients.getObservations()
 			.ready(sandbox.id(), waiter.await())
-			.thenReturn(sandbox)
+			.thenReturn((ReactiveSandbox) sandbox)
 			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(failure)));
 	}
 
@@ -157,7 +147,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	@Override
 	public Mono<ReactiveSandbox> connect(String sandboxId) {
-		return this.lifecycle.get(sandboxId).map((info) -> handle(info.id()));
+		Arguments.text(sandboxId, "Sandbox id");
+		return this.lifecycle.get(sandboxId).map((info) -> newHandle(info.id()));
 	}
 
 	@Override
@@ -173,8 +164,13 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 	 * @return the handle
 	 */
 	public ReactiveSandbox handle(String sandboxId) {
-		return new ReactiveSandbox(sandboxId, this.lifecycle, this.clients, this.settings.useServerProxy(),
-				this.settings.clock(), this.tracker);
+		Arguments.text(sandboxId, "Sandbox id");
+		return newHandle(sandboxId);
+	}
+
+	private DefaultReactiveSandbox newHandle(String sandboxId) {
+		return new DefaultReactiveSandbox(sandboxId, this.lifecycle, this.clients, this.settings.useServerProxy(),
+				this.settings.clock(), this.settings.maxCollectedOutput(), this.tracker);
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.opensandbox.spring.core;
 
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.client.ExecdClient;
 
 /**
  * Decides whether a new sandbox that the server reports as {@code Running} is ready for
@@ -16,7 +15,7 @@ import io.opensandbox.spring.client.ExecdClient;
 public interface ReadinessCheck {
 
 	/** Ready when execd answers {@code GET /ping}: the default, as in the official SDKs. */
-	ReadinessCheck EXECD_PING = (sandbox) -> sandbox.execdClient().flatMap(ExecdClient::ping);
+	ReadinessCheck EXECD_PING = ReactiveSandbox::ping;
 
 	/**
 	 * No waiting at all: the sandbox is handed out as soon as the server accepted it,

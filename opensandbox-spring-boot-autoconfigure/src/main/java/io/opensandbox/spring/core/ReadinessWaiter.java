@@ -26,7 +26,7 @@ final class ReadinessWaiter {
 
 	static final Duration FIRST_DELAY = Duration.ofMillis(5);
 
-	private final ReactiveSandbox sandbox;
+	private final DefaultReactiveSandbox sandbox;
 
 	private final LifecycleClient lifecycle;
 
@@ -50,7 +50,7 @@ final class ReadinessWaiter {
 
 	private volatile boolean reachedRunning;
 
-	ReadinessWaiter(ReactiveSandbox sandbox, LifecycleClient lifecycle, ReadinessCheck check, Duration timeout,
+	ReadinessWaiter(DefaultReactiveSandbox sandbox, LifecycleClient lifecycle, ReadinessCheck check, Duration timeout,
 			Duration interval, boolean useServerProxy, boolean resolveExecdEarly) {
 		this.sandbox = sandbox;
 		this.lifecycle = lifecycle;

@@ -23,7 +23,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.util.Assert;
 
-import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
@@ -61,7 +60,7 @@ public class SandboxCleanup
 
 	private static final Log logger = LogFactory.getLog(SandboxCleanup.class);
 
-	private final LifecycleClient lifecycle;
+	private final ReactiveSandboxManager manager;
 
 	private final SandboxTracker tracker;
 
@@ -87,34 +86,34 @@ public class SandboxCleanup
 
 	/**
 	 * Create the cleanup.
-	 * @param lifecycle the lifecycle client
+	 * @param manager the manager the renewals and kills go through
 	 * @param tracker the tracked sandboxes
 	 * @param scope the sandbox scope whose beans are destroyed at shutdown, if any
 	 * @param settings what to do and when
 	 * @param clock the clock renewals are computed with
 	 */
-	public SandboxCleanup(LifecycleClient lifecycle, SandboxTracker tracker, @Nullable SandboxScope scope,
+	public SandboxCleanup(ReactiveSandboxManager manager, SandboxTracker tracker, @Nullable SandboxScope scope,
 			Settings settings, Clock clock) {
-		this(lifecycle, tracker, scope, settings, clock, OpenSandboxObservations.NOOP);
+		this(manager, tracker, scope, settings, clock, OpenSandboxObservations.NOOP);
 	}
 
 	/**
 	 * Create the cleanup, recording the shutdown sweep as an {@code opensandbox.cleanup}
 	 * observation.
-	 * @param lifecycle the lifecycle client
+	 * @param manager the manager the renewals and kills go through
 	 * @param tracker the tracked sandboxes
 	 * @param scope the sandbox scope whose beans are destroyed at shutdown, if any
 	 * @param settings what to do and when
 	 * @param clock the clock renewals are computed with
 	 * @param observations where observations go
 	 */
-	public SandboxCleanup(LifecycleClient lifecycle, SandboxTracker tracker, @Nullable SandboxScope scope,
+	public SandboxCleanup(ReactiveSandboxManager manager, SandboxTracker tracker, @Nullable SandboxScope scope,
 			Settings settings, Clock clock, OpenSandboxObservations observations) {
-		Assert.notNull(lifecycle, "'lifecycle' must not be null");
+		Assert.notNull(manager, "'manager' must not be null");
 		this.observations = observations;
 		Assert.notNull(tracker, "'tracker' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
-		this.lifecycle = lifecycle;
+		this.manager = manager;
 		this.tracker = tracker;
 		this.scope = scope;
 		this.settings = settings;
@@ -183,7 +182,7 @@ public class SandboxCleanup
 	private Mono<Void> renew(TrackedSandbox sandbox) {
 		Duration timeToLive = sandbox.timeToLive();
 		Assert.state(timeToLive != null, "No time to live");
-		return this.lifecycle.renewExpiration(sandbox.id(), this.clock.instant().plus(timeToLive))
+		return this.manager.renew(sandbox.id(), timeToLive)
 			.doOnNext((expiresAt) -> this.tracker.renewed(sandbox.id(), expiresAt))
 			.then()
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> {
@@ -206,7 +205,7 @@ public class SandboxCleanup
 		SandboxFilter filter = SandboxFilter.all()
 			.withMetadata(SandboxOwnership.APPLICATION_KEY, ownership.application());
 		AtomicInteger killed = new AtomicInteger();
-		return new ReactiveSandboxManager(this.lifecycle).listAll(filter)
+		return this.manager.listAll(filter)
 			.filter((sandbox) -> !ownership.instance().equals(sandbox.metadata().get(SandboxOwnership.INSTANCE_KEY)))
 			.filter((sandbox) -> !sandbox.state().isTerminal())
 			.map(SandboxInfo::id)
@@ -310,8 +309,7 @@ public class SandboxCleanup
 	}
 
 	private Mono<Void> kill(String sandboxId) {
-		return this.lifecycle.delete(sandboxId)
-			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
+		return this.manager.kill(sandboxId)
 			.doOnSuccess((done) -> this.tracker.gone(sandboxId));
 	}
 

@@ -2,14 +2,10 @@ package io.opensandbox.spring.core;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-
-import org.springframework.util.Assert;
 
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxFilter;
@@ -18,35 +14,13 @@ import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
- * Blocking administration of every sandbox and snapshot the API key can see: paged
- * listing with state and metadata filters, a stream over all pages, get, kill, pause,
- * resume, renew, metadata changes and snapshots. Thread-safe. Each method blocks the
- * calling thread only; never call it from a reactive pipeline, use {@link #reactive()}
- * there.
+ * Administration of every sandbox and snapshot the API key can see; calls block the
+ * calling thread. The methods are those of {@link ReactiveSandboxManager}. Thread-safe.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class SandboxManager {
-
-	private final ReactiveSandboxManager reactive;
-
-	/**
-	 * Create a manager on top of its reactive twin.
-	 * @param reactive the reactive manager
-	 */
-	public SandboxManager(ReactiveSandboxManager reactive) {
-		Assert.notNull(reactive, "'reactive' must not be null");
-		this.reactive = reactive;
-	}
-
-	/**
-	 * The reactive twin of this manager.
-	 * @return the reactive manager
-	 */
-	public ReactiveSandboxManager reactive() {
-		return this.reactive;
-	}
+public interface SandboxManager {
 
 	/**
 	 * List one page of sandboxes.
@@ -55,64 +29,48 @@ public class SandboxManager {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	public ResultPage<SandboxInfo> list(SandboxFilter filter, int page, int pageSize) {
-		return block(this.reactive.list(filter, page, pageSize));
-	}
+	ResultPage<SandboxInfo> list(SandboxFilter filter, int page, int pageSize);
 
 	/**
-	 * Stream every sandbox matching the filter; pages are fetched as the stream is
-	 * consumed. Close the stream when done early.
+	 * Every sandbox matching the filter, fetching pages as the stream is consumed.
 	 * @param filter which sandboxes to list
 	 * @return the sandboxes
 	 */
-	public Stream<SandboxInfo> listAll(SandboxFilter filter) {
-		return this.reactive.listAll(filter).toStream(ReactiveSandboxManager.STREAM_PAGE_SIZE);
-	}
+	Stream<SandboxInfo> listAll(SandboxFilter filter);
 
 	/**
 	 * Get a sandbox.
 	 * @param sandboxId the sandbox id
-	 * @return the sandbox
-	 * @throws io.opensandbox.spring.error.OpenSandboxNotFoundException if there is no
-	 * such sandbox
+	 * @return the sandbox; an unknown id is an {@link OpenSandboxNotFoundException}
 	 */
-	public SandboxInfo get(String sandboxId) {
-		return block(this.reactive.get(sandboxId));
-	}
+	SandboxInfo get(String sandboxId);
 
 	/**
 	 * Kill a sandbox. A sandbox that is already gone counts as killed.
 	 * @param sandboxId the sandbox id
 	 */
-	public void kill(String sandboxId) {
-		this.reactive.kill(sandboxId).block();
-	}
+	void kill(String sandboxId);
 
 	/**
 	 * Pause a sandbox.
 	 * @param sandboxId the sandbox id
 	 */
-	public void pause(String sandboxId) {
-		this.reactive.pause(sandboxId).block();
-	}
+	void pause(String sandboxId);
 
 	/**
 	 * Resume a paused sandbox.
 	 * @param sandboxId the sandbox id
 	 */
-	public void resume(String sandboxId) {
-		this.reactive.resume(sandboxId).block();
-	}
+	void resume(String sandboxId);
 
 	/**
-	 * Let a sandbox live for the given time from now.
+	 * Let a sandbox live for the given time from now; sends the absolute expiry the server
+	 * expects.
 	 * @param sandboxId the sandbox id
 	 * @param timeToLive how long the sandbox should live from now
 	 * @return the new expiry
 	 */
-	public Instant renew(String sandboxId, Duration timeToLive) {
-		return block(this.reactive.renew(sandboxId, timeToLive));
-	}
+	Instant renew(String sandboxId, Duration timeToLive);
 
 	/**
 	 * Change a sandbox's metadata: a value adds or replaces a key, {@code null} deletes it.
@@ -120,28 +78,35 @@ public class SandboxManager {
 	 * @param patch the changes
 	 * @return the sandbox with its new metadata
 	 */
-	public SandboxInfo patchMetadata(String sandboxId, Map<String, ? extends @Nullable String> patch) {
-		return block(this.reactive.patchMetadata(sandboxId, patch));
-	}
+	SandboxInfo patchMetadata(String sandboxId, Map<String, ? extends @Nullable String> patch);
 
 	/**
 	 * Take a snapshot of a running sandbox.
 	 * @param sandboxId the sandbox id
-	 * @param name an optional name
+	 * @param name the snapshot's name
 	 * @return the new snapshot, in {@code Creating} state
 	 */
-	public SnapshotInfo createSnapshot(String sandboxId, @Nullable String name) {
-		return block(this.reactive.createSnapshot(sandboxId, name));
-	}
+	SnapshotInfo createSnapshot(String sandboxId, String name);
+
+	/**
+	 * Take a snapshot of a running sandbox, without a name.
+	 * @param sandboxId the sandbox id
+	 * @return the new snapshot, in {@code Creating} state
+	 */
+	SnapshotInfo createSnapshot(String sandboxId);
+
+	/**
+	 * The lifecycle server's health, as its health endpoint reports it.
+	 * @return the status the server reported
+	 */
+	String health();
 
 	/**
 	 * Get a snapshot.
 	 * @param snapshotId the snapshot id
 	 * @return the snapshot
 	 */
-	public SnapshotInfo getSnapshot(String snapshotId) {
-		return block(this.reactive.getSnapshot(snapshotId));
-	}
+	SnapshotInfo getSnapshot(String snapshotId);
 
 	/**
 	 * List one page of snapshots.
@@ -150,29 +115,34 @@ public class SandboxManager {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	public ResultPage<SnapshotInfo> listSnapshots(SnapshotFilter filter, int page, int pageSize) {
-		return block(this.reactive.listSnapshots(filter, page, pageSize));
-	}
+	ResultPage<SnapshotInfo> listSnapshots(SnapshotFilter filter, int page, int pageSize);
 
 	/**
-	 * Every snapshot matching the filter, from all pages.
+	 * Every snapshot matching the filter, fetching pages as the stream is consumed.
 	 * @param filter which snapshots to list
 	 * @return the snapshots
 	 */
-	public List<SnapshotInfo> listAllSnapshots(SnapshotFilter filter) {
-		return block(this.reactive.listAllSnapshots(filter).collectList());
-	}
+	Stream<SnapshotInfo> listAllSnapshots(SnapshotFilter filter);
 
 	/**
 	 * Delete a snapshot. A snapshot that is already gone counts as deleted.
 	 * @param snapshotId the snapshot id
 	 */
-	public void deleteSnapshot(String snapshotId) {
-		this.reactive.deleteSnapshot(snapshotId).block();
-	}
+	void deleteSnapshot(String snapshotId);
 
-	private static <T> T block(Mono<T> mono) {
-		return Blocking.get(mono);
+	/**
+	 * The reactive twin.
+	 * @return the reactive manager
+	 */
+	ReactiveSandboxManager reactive();
+
+	/**
+	 * A blocking manager on a reactive one.
+	 * @param reactive the reactive manager
+	 * @return the blocking manager
+	 */
+	static SandboxManager of(ReactiveSandboxManager reactive) {
+		return new DefaultSandboxManager(reactive);
 	}
 
 }

@@ -2,7 +2,6 @@ package io.opensandbox.spring.core;
 
 import java.util.function.Consumer;
 
-import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
@@ -24,6 +23,15 @@ public interface SandboxOperations {
 	Sandbox create(SandboxSpec spec);
 
 	/**
+	 * Create a sandbox with a readiness check of its own.
+	 * @param spec the specification
+	 * @param readinessCheck what "ready" means for this sandbox, or
+	 * {@link ReadinessCheck#SKIP}
+	 * @return the ready sandbox
+	 */
+	Sandbox create(SandboxSpec spec, ReadinessCheck readinessCheck);
+
+	/**
 	 * Create a sandbox from a specification built by the customizer.
 	 * @param customizer adjusts an empty specification builder
 	 * @return the ready sandbox
@@ -35,19 +43,23 @@ public interface SandboxOperations {
 	/**
 	 * Connect to an existing sandbox.
 	 * @param sandboxId the sandbox id
-	 * @return the sandbox
+	 * @return the sandbox; an unknown id is an
+	 * {@link io.opensandbox.spring.error.OpenSandboxNotFoundException}
 	 */
 	Sandbox connect(String sandboxId);
 
 	/**
 	 * Create a sandbox, pass it to the callback, and kill it when the callback returns or
-	 * throws.
+	 * throws. What the callback throws reaches the caller as it is, checked exceptions
+	 * included.
 	 * @param <T> the result type
+	 * @param <E> what the callback may throw
 	 * @param spec the specification
 	 * @param callback the work
 	 * @return the callback's result
+	 * @throws E when the callback throws it
 	 */
-	<T> T execute(SandboxSpec spec, SandboxCallback<T> callback);
+	<T, E extends Exception> T execute(SandboxSpec spec, SandboxCallback<T, E> callback) throws E;
 
 	/**
 	 * Run one command in a fresh sandbox of the given image, which is killed afterwards.

@@ -4,7 +4,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
-import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
@@ -30,40 +29,39 @@ public class SandboxTemplate implements SandboxOperations {
 
 	@Override
 	public Sandbox create(SandboxSpec spec) {
-		return new Sandbox(Blocking.get(this.reactive.create(spec)));
+		return new DefaultSandbox(Blocking.get(this.reactive.create(spec)));
 	}
 
-	/**
-	 * Create a sandbox with a readiness check of its own.
-	 * @param spec the specification
-	 * @param readinessCheck what "ready" means for this sandbox, or
-	 * {@link ReadinessCheck#SKIP}
-	 * @return the ready sandbox
-	 */
+	@Override
 	public Sandbox create(SandboxSpec spec, ReadinessCheck readinessCheck) {
-		return new Sandbox(Blocking.get(this.reactive.create(spec, readinessCheck)));
+		return new DefaultSandbox(Blocking.get(this.reactive.create(spec, readinessCheck)));
 	}
 
 	@Override
 	public Sandbox connect(String sandboxId) {
-		return new Sandbox(Blocking.get(this.reactive.connect(sandboxId)));
+		return new DefaultSandbox(Blocking.get(this.reactive.connect(sandboxId)));
+	}
+
+	/**
+	 * A handle for a sandbox id, without contacting the server.
+	 * @param sandboxId the sandbox id
+	 * @return the handle
+	 */
+	public Sandbox handle(String sandboxId) {
+		return new DefaultSandbox(this.reactive.handle(sandboxId));
 	}
 
 	@Override
-	public <T> T execute(SandboxSpec spec, SandboxCallback<T> callback) {
+	public <T, E extends Exception> T execute(SandboxSpec spec, SandboxCallback<T, E> callback) throws E {
 		Assert.notNull(callback, "'callback' must not be null");
 		Sandbox sandbox = create(spec);
-		@Nullable RuntimeException failure = null;
+		@Nullable Exception failure = null;
 		try {
 			return callback.doInSandbox(sandbox);
 		}
-		catch (RuntimeException ex) {
+		catch (Exception ex) {
 			failure = ex;
 			throw ex;
-		}
-		catch (Exception ex) {
-			failure = new OpenSandboxException("Sandbox callback failed: " + ex.getMessage(), ex);
-			throw failure;
 		}
 		finally {
 			killAfterUse(sandbox, failure);
@@ -74,7 +72,7 @@ public class SandboxTemplate implements SandboxOperations {
 	 * Kill a sandbox whose callback ended, also when the thread was interrupted (the
 	 * interrupt is restored afterwards) and without hiding the callback's own failure.
 	 */
-	private static void killAfterUse(Sandbox sandbox, @Nullable RuntimeException failure) {
+	private static void killAfterUse(Sandbox sandbox, @Nullable Exception failure) {
 		boolean interrupted = Thread.interrupted();
 		try {
 			sandbox.kill();

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.health;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,7 +12,7 @@ import org.springframework.boot.health.contributor.AbstractReactiveHealthIndicat
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.util.Assert;
 
-import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
@@ -39,7 +40,9 @@ import io.opensandbox.spring.model.SandboxFilter;
  */
 public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator {
 
-	private final LifecycleClient client;
+	private final ReactiveSandboxManager client;
+
+	private final URI server;
 
 	private final @Nullable SandboxTracker tracker;
 
@@ -47,18 +50,21 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 
 	/**
 	 * Create a new indicator.
-	 * @param client the client of the lifecycle server to check
+	 * @param client the manager of the lifecycle server to check
+	 * @param server the lifecycle server's URI, reported as {@code domain}
 	 * @param tracker the sandboxes this application tracks, reported as
 	 * {@code trackedSandboxes}, or {@code null} not to report them
 	 * @param timeout the longest time a check may take; a server that has not answered by
 	 * then is reported DOWN
 	 */
-	public OpenSandboxHealthIndicator(LifecycleClient client, @Nullable SandboxTracker tracker, Duration timeout) {
+	public OpenSandboxHealthIndicator(ReactiveSandboxManager client, URI server, @Nullable SandboxTracker tracker,
+			Duration timeout) {
 		super("OpenSandbox health check failed");
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(timeout, "'timeout' must not be null");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
 		this.client = client;
+		this.server = server;
 		this.tracker = tracker;
 		this.timeout = timeout;
 	}
@@ -72,7 +78,7 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 				.timeout(this.timeout)
 				.map((page) -> details(builder.up(), start).build())
 				.switchIfEmpty(Mono.error(() -> new OpenSandboxProtocolException(
-						"GET " + this.client.getAddress().apiBase() + "/sandboxes: empty response body", null)))
+						"GET /sandboxes of " + this.server + ": empty response body", null)))
 				.onErrorResume((ex) -> Mono.just(down(builder, ex, start)));
 		});
 	}
@@ -119,7 +125,7 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 	}
 
 	private Health.Builder details(Health.Builder builder, long start) {
-		builder.withDetail("domain", this.client.getAddress().root().toString())
+		builder.withDetail("domain", this.server.toString())
 			.withDetail("responseTime", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 		if (this.tracker != null) {
 			builder.withDetail("trackedSandboxes", this.tracker.size());

@@ -1,8 +1,10 @@
 package io.opensandbox.spring.observation;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -108,7 +110,9 @@ public final class OpenSandboxObservations {
 			SandboxOperationContext context = new SandboxOperationContext(
 					DefaultSandboxOperationObservationConvention.READY);
 			context.setSandboxId(sandboxId);
-			return OpenSandboxObservationDocumentation.SANDBOX_READY.observation(null, DEFAULT_READY, () -> context,
+			SandboxOperationObservationConvention custom = (this.operationConvention != null)
+					? new ReadyConvention(this.operationConvention) : null;
+			return OpenSandboxObservationDocumentation.SANDBOX_READY.observation(custom, DEFAULT_READY, () -> context,
 					this.registry);
 		}, wait);
 	}
@@ -129,7 +133,7 @@ public final class OpenSandboxObservations {
 			CommandExecutionContext context = new CommandExecutionContext(kind);
 			Observation observation = start(OpenSandboxObservationDocumentation.COMMAND_EXECUTION
 				.observation(this.executionConvention, DEFAULT_EXECUTION, () -> context, this.registry), view);
-			return finish(events.doOnNext((event) -> record(context, event)), observation, context);
+			return finish(events.doOnNext((event) -> record(context, event)), observation, context, false);
 		});
 	}
 
@@ -164,7 +168,7 @@ public final class OpenSandboxObservations {
 				.observation(this.transferConvention, DEFAULT_TRANSFER, () -> context, this.registry), view);
 			Mono<T> counted = transfer.doOnTerminate(() -> context.setBytes(bytes.getAsLong()))
 				.doOnCancel(() -> context.setBytes(bytes.getAsLong()));
-			return finish(counted.flux(), observation, context).singleOrEmpty();
+			return finish(counted.flux(), observation, context, true).singleOrEmpty();
 		});
 	}
 
@@ -198,7 +202,7 @@ public final class OpenSandboxObservations {
 					|| !(observation.getContext() instanceof OpenSandboxObservationContext context)) {
 				return work;
 			}
-			return finish(work.flux(), start(observation, view), context).singleOrEmpty();
+			return finish(work.flux(), start(observation, view), context, true).singleOrEmpty();
 		});
 	}
 
@@ -210,19 +214,64 @@ public final class OpenSandboxObservations {
 		return observation.start();
 	}
 
-	private static <T> Flux<T> finish(Flux<T> work, Observation observation, OpenSandboxObservationContext context) {
-		return work.doOnError((failure) -> {
+	/**
+	 * Stop the observation once, when the work ends. A single value that arrived is a
+	 * success even if the subscriber cancels before the completion signal (as
+	 * {@code Mono.flatMap} does when its inner publisher fails): only work cut short
+	 * before its result is cancelled.
+	 */
+	private static <T> Flux<T> finish(Flux<T> work, Observation observation, OpenSandboxObservationContext context,
+			boolean single) {
+		AtomicBoolean stopped = new AtomicBoolean();
+		AtomicBoolean delivered = new AtomicBoolean();
+		Runnable stop = () -> {
+			if (stopped.compareAndSet(false, true)) {
+				observation.stop();
+			}
+		};
+		return work.doOnNext((value) -> delivered.set(true)).doOnError((failure) -> {
 			context.setOutcome(OpenSandboxObservationContext.Outcome.ERROR);
 			observation.error(failure);
 		})
 			// Stopped before the signal reaches the caller, so a caller that blocks sees it
 			// finished
-			.doOnTerminate(observation::stop)
+			.doOnTerminate(stop)
 			.doOnCancel(() -> {
-				context.setOutcome(OpenSandboxObservationContext.Outcome.CANCELLED);
-				observation.stop();
+				if (!stopped.get() && !(single && delivered.get())) {
+					context.setOutcome(OpenSandboxObservationContext.Outcome.CANCELLED);
+				}
+				stop.run();
 			})
 			.contextWrite((reactorContext) -> reactorContext.put(OBSERVATION_CONTEXT_KEY, observation));
+	}
+
+	/**
+	 * A user's lifecycle convention applied to the readiness wait: its key values and
+	 * contextual name, under the readiness observation's own name.
+	 */
+	private record ReadyConvention(SandboxOperationObservationConvention delegate)
+			implements SandboxOperationObservationConvention {
+
+		@Override
+		public String getName() {
+			return DEFAULT_READY.getName();
+		}
+
+		@Override
+		public @Nullable String getContextualName(SandboxOperationContext context) {
+			return this.delegate.getContextualName(context);
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(SandboxOperationContext context) {
+			return this.delegate.getLowCardinalityKeyValues(context);
+		}
+
+		@Override
+		public KeyValues getHighCardinalityKeyValues(SandboxOperationContext context) {
+			return this.delegate.getHighCardinalityKeyValues(context);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.actuate;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,8 +19,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.KilledSandboxDescriptor;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxDescriptor;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxesDescriptor;
-import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.TrackedSandbox;
@@ -69,9 +69,10 @@ class SandboxesEndpointTests {
 
 	@BeforeEach
 	void createEndpoint() {
-		LifecycleClient client = new LifecycleClient(WebClient.builder(),
-				ServerAddress.of("127.0.0.1:" + server.getPort(), "http"), null, Map.of());
-		this.endpoint = new SandboxesEndpoint(this.tracker, new ReactiveSandboxManager(client), STATE_TIMEOUT);
+		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder())
+			.domain("127.0.0.1:" + server.getPort())
+			.build();
+		this.endpoint = new SandboxesEndpoint(this.tracker, ReactiveSandboxManager.create(connection), STATE_TIMEOUT);
 	}
 
 	@Test
@@ -133,7 +134,7 @@ class SandboxesEndpointTests {
 	@Timeout(30)
 	void stateLookupsRunInParallel() {
 		PendingLookupsManager manager = new PendingLookupsManager();
-		SandboxesEndpoint endpoint = new SandboxesEndpoint(this.tracker, manager, Duration.ofMillis(100));
+		SandboxesEndpoint endpoint = new SandboxesEndpoint(this.tracker, manager.proxy(), Duration.ofMillis(100));
 		trackSandboxes(3);
 		assertThat(endpoint.sandboxes().sandboxes()).hasSize(3);
 		assertThat(manager.maxInFlight).hasValue(3);
@@ -143,7 +144,7 @@ class SandboxesEndpointTests {
 	@Timeout(30)
 	void stateLookupsAreBoundedInNumber() {
 		PendingLookupsManager manager = new PendingLookupsManager();
-		SandboxesEndpoint endpoint = new SandboxesEndpoint(this.tracker, manager, Duration.ofMillis(100));
+		SandboxesEndpoint endpoint = new SandboxesEndpoint(this.tracker, manager.proxy(), Duration.ofMillis(100));
 		trackSandboxes(SandboxesEndpoint.STATE_LOOKUP_CONCURRENCY + 1);
 		assertThat(endpoint.sandboxes().sandboxes()).hasSize(SandboxesEndpoint.STATE_LOOKUP_CONCURRENCY + 1)
 			.allSatisfy((sandbox) -> assertThat(sandbox.state()).isNull());
@@ -222,7 +223,7 @@ class SandboxesEndpointTests {
 
 	@Test
 	void stateTimeoutMustBePositive() {
-		ReactiveSandboxManager manager = new PendingLookupsManager();
+		ReactiveSandboxManager manager = new PendingLookupsManager().proxy();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxesEndpoint(this.tracker, manager, Duration.ZERO))
 			.withMessageContaining("stateTimeout");
@@ -246,9 +247,9 @@ class SandboxesEndpointTests {
 
 	/**
 	 * A manager whose state lookups never answer, counting how many are in flight at
-	 * once. Its client points at a closed port and is never used.
+	 * once. Nothing else may be called.
 	 */
-	static class PendingLookupsManager extends ReactiveSandboxManager {
+	static class PendingLookupsManager {
 
 		final AtomicInteger lookups = new AtomicInteger();
 
@@ -256,12 +257,20 @@ class SandboxesEndpointTests {
 
 		private final AtomicInteger inFlight = new AtomicInteger();
 
-		PendingLookupsManager() {
-			super(new LifecycleClient(WebClient.builder(), ServerAddress.of("127.0.0.1:1", "http"), null, Map.of()));
+		ReactiveSandboxManager proxy() {
+			return (ReactiveSandboxManager) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { ReactiveSandboxManager.class }, (instance, method, arguments) -> {
+						if (method.getName().equals("get")) {
+							return get();
+						}
+						if (method.getName().equals("toString")) {
+							return "PendingLookupsManager";
+						}
+						throw new UnsupportedOperationException(method.getName());
+					});
 		}
 
-		@Override
-		public Mono<SandboxInfo> get(String sandboxId) {
+		private Mono<SandboxInfo> get() {
 			return Mono.<SandboxInfo>never().doOnSubscribe((subscription) -> {
 				this.lookups.incrementAndGet();
 				this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);

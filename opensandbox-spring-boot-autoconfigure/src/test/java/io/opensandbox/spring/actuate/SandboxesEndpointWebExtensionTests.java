@@ -13,8 +13,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.actuate.SandboxesEndpoint.KilledSandboxDescriptor;
-import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.TrackedSandbox;
@@ -42,10 +41,11 @@ class SandboxesEndpointWebExtensionTests {
 	private final SandboxTracker tracker = new SandboxTracker();
 
 	private SandboxesEndpointWebExtension createExtension() {
-		LifecycleClient client = new LifecycleClient(WebClient.builder(),
-				ServerAddress.of("127.0.0.1:" + server.getPort(), "http"), null, Map.of());
-		return new SandboxesEndpointWebExtension(
-				new SandboxesEndpoint(this.tracker, new ReactiveSandboxManager(client), Duration.ofSeconds(2)));
+		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder())
+			.domain("127.0.0.1:" + server.getPort())
+			.build();
+		return new SandboxesEndpointWebExtension(new SandboxesEndpoint(this.tracker,
+				ReactiveSandboxManager.create(connection), Duration.ofSeconds(2)));
 	}
 
 	@Test

@@ -32,6 +32,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.core.SandboxManager;
+import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -123,8 +124,7 @@ class ApiKeySecrecyTests {
 			manager.renew("abc", Duration.ofMinutes(5));
 			manager.patchMetadata("abc", Map.of("owner", "tests"));
 			manager.kill("abc");
-			LifecycleClient client = context.getBean(LifecycleClient.class);
-			SandboxEndpoint endpoint = client.endpoint("abc", 8080, false, null).block();
+			SandboxEndpoint endpoint = context.getBean(SandboxTemplate.class).handle("abc").endpoint(8080);
 			assertThat(endpoint).isNotNull();
 			assertThat(endpoint.endpoint()).contains(":" + sandboxServer.getPort());
 			// The builder every OpenSandbox client is built from, as a sandbox client would

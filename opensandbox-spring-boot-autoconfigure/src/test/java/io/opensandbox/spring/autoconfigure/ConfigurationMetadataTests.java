@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	/** Properties that have no value unless the application sets one. */
-	private static final Set<String> UNSET_BY_DEFAULT = Set.of("opensandbox.api-key", "opensandbox.execd.access-token",
+	private static final Set<String> UNSET_BY_DEFAULT = Set.of("opensandbox.api-key", "opensandbox.execd.access-token", "opensandbox.endpoint-headers",
 			"opensandbox.headers", "opensandbox.http.cookie-handling", "opensandbox.http.ssl.bundle",
 			"opensandbox.proxy.host", "opensandbox.proxy.non-proxy-hosts", "opensandbox.proxy.password",
 			"opensandbox.proxy.username", "opensandbox.sandbox.env", "opensandbox.sandbox.image",

@@ -28,8 +28,8 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.ReadinessCheck;
@@ -50,6 +50,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -93,7 +94,7 @@ class OpenSandboxAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(OpenSandboxProperties.class)
 			.hasSingleBean(PropertiesOpenSandboxConnectionDetails.class)
-			.hasSingleBean(LifecycleClient.class)
+			.hasSingleBean(OpenSandboxConnection.class)
 			.hasSingleBean(ReactiveSandboxManager.class)
 			.hasSingleBean(SandboxManager.class));
 	}
@@ -103,7 +104,6 @@ class OpenSandboxAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			SandboxManager manager = context.getBean(SandboxManager.class);
 			assertThat(manager.reactive()).isSameAs(context.getBean(ReactiveSandboxManager.class));
-			assertThat(manager.reactive().getClient()).isSameAs(context.getBean(LifecycleClient.class));
 		});
 	}
 
@@ -113,7 +113,7 @@ class OpenSandboxAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(OpenSandboxProperties.class)
 				.doesNotHaveBean(OpenSandboxConnectionDetails.class)
-				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(OpenSandboxConnection.class)
 				.doesNotHaveBean(ReactiveSandboxManager.class)
 				.doesNotHaveBean(SandboxManager.class));
 	}
@@ -124,7 +124,7 @@ class OpenSandboxAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(OpenSandboxProperties.class)
 				.doesNotHaveBean(OpenSandboxConnectionDetails.class)
-				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(OpenSandboxConnection.class)
 				.doesNotHaveBean(ReactiveSandboxManager.class)
 				.doesNotHaveBean(SandboxManager.class));
 	}
@@ -135,7 +135,7 @@ class OpenSandboxAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(OpenSandboxProperties.class)
 				.doesNotHaveBean(OpenSandboxConnectionDetails.class)
-				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(OpenSandboxConnection.class)
 				.doesNotHaveBean(ReactiveSandboxManager.class)
 				.doesNotHaveBean(SandboxManager.class));
 	}
@@ -155,12 +155,11 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Test
-	void userLifecycleClientIsUsed() {
-		this.contextRunner.withUserConfiguration(UserLifecycleClientConfiguration.class).run((context) -> {
-			assertThat(context).hasSingleBean(LifecycleClient.class);
-			LifecycleClient client = context.getBean(LifecycleClient.class);
-			assertThat(client.getAddress().root()).hasToString("http://user.example:9999");
-			assertThat(context.getBean(ReactiveSandboxManager.class).getClient()).isSameAs(client);
+	void userConnectionIsUsed() {
+		this.contextRunner.withUserConfiguration(UserConnectionConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(OpenSandboxConnection.class);
+			assertThat(context.getBean(OpenSandboxConnection.class).getServerUri())
+				.hasToString("http://user.example:9999");
 		});
 	}
 
@@ -248,8 +247,8 @@ class OpenSandboxAutoConfigurationTests {
 	void domainDefaultsToLocalhost8080() {
 		this.contextRunner.run((context) -> {
 			assertThat(context.getBean(OpenSandboxConnectionDetails.class).getDomain()).isEqualTo("localhost:8080");
-			assertThat(context.getBean(LifecycleClient.class).getAddress().apiBase())
-				.hasToString("http://localhost:8080/v1");
+			assertThat(context.getBean(OpenSandboxConnection.class).getServerUri())
+				.hasToString("http://localhost:8080");
 		});
 	}
 
@@ -307,8 +306,8 @@ class OpenSandboxAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("opensandbox.domain=sandbox.example.com", "opensandbox.protocol=HTTPS")
 			.run((context) -> {
 				assertThat(context.getBean(OpenSandboxConnectionDetails.class).getProtocol()).isEqualTo("https");
-				assertThat(context.getBean(LifecycleClient.class).getAddress().apiBase())
-					.hasToString("https://sandbox.example.com/v1");
+				assertThat(context.getBean(OpenSandboxConnection.class).getServerUri())
+					.hasToString("https://sandbox.example.com");
 			});
 	}
 
@@ -350,7 +349,7 @@ class OpenSandboxAutoConfigurationTests {
 	void templateBeansArePresent() {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(OpenSandboxWebClientBuilderFactory.class)
-			.hasSingleBean(SandboxEndpointClients.class)
+			.hasSingleBean(OpenSandboxConnection.class)
 			.hasSingleBean(ReactiveSandboxTemplate.class)
 			.hasSingleBean(SandboxTemplate.class));
 	}
@@ -394,25 +393,37 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Test
-	void sandboxEndpointsGetTheAccessTokenAndHeadersButNotTheApiKey() {
+	void eachServerGetsOnlyItsOwnHeadersAndCredentials() {
+		stubEndpoint("abc", 44772);
 		server.stubFor(get(urlEqualTo("/ping")).willReturn(ok()));
 		this.contextRunner
-			.withPropertyValues("opensandbox.api-key=secret-key", "opensandbox.execd.access-token=execd-token",
-					"opensandbox.headers.X-Team=a")
-			.run((context) -> {
-				SandboxEndpointClients clients = context.getBean(SandboxEndpointClients.class);
-				clients.execd(new SandboxEndpoint("127.0.0.1:" + server.getPort(), Map.of())).ping().block();
-			});
+			.withPropertyValues("opensandbox.domain=127.0.0.1:" + server.getPort(), "opensandbox.api-key=secret-key",
+					"opensandbox.execd.access-token=execd-token", "opensandbox.headers.X-Team=a",
+					"opensandbox.endpoint-headers.X-Sandbox=b")
+			.run((context) -> context.getBean(SandboxTemplate.class).handle("abc").ping());
 		server.verify(getRequestedFor(urlEqualTo("/ping")).withHeader("X-EXECD-ACCESS-TOKEN", equalTo("execd-token"))
-			.withHeader("X-Team", equalTo("a"))
+			.withHeader("X-Sandbox", equalTo("b"))
+			.withHeader("X-Team", absent())
 			.withHeader(API_KEY_HEADER, absent()));
+		server.verify(getRequestedFor(urlPathEqualTo("/v1/sandboxes/abc/endpoints/44772"))
+			.withHeader(API_KEY_HEADER, equalTo("secret-key"))
+			.withHeader("X-Team", equalTo("a"))
+			.withHeader("X-Sandbox", absent())
+			.withHeader("X-EXECD-ACCESS-TOKEN", absent()));
 	}
 
 	@Test
 	void sandboxEndpointsUseTheSchemeOfTheDomain() {
-		this.contextRunner.withPropertyValues("opensandbox.domain=https://sandbox.example.com")
-			.run((context) -> assertThat(context.getBean(SandboxEndpointClients.class).getProtocol())
-				.isEqualTo("https"));
+		stubEndpoint("abc", 8080);
+		this.contextRunner
+			.withPropertyValues("opensandbox.domain=http://127.0.0.1:" + server.getPort(), "opensandbox.protocol=https")
+			.run((context) -> assertThat(context.getBean(SandboxTemplate.class).handle("abc").endpointUrl(8080))
+				.startsWith("http://"));
+	}
+
+	private static void stubEndpoint(String id, int port) {
+		server.stubFor(get(urlPathEqualTo("/v1/sandboxes/" + id + "/endpoints/" + port))
+			.willReturn(okJson("{\"endpoint\":\"127.0.0.1:" + server.getPort() + "\",\"headers\":{}}")));
 	}
 
 	@Test
@@ -445,19 +456,13 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Test
-	void userTemplateAndClientBeansAreUsed() {
+	void userTemplateAndCleanupBeansAreUsed() {
 		this.contextRunner
-			.withBean("userEndpointClients", SandboxEndpointClients.class,
-					() -> new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null, Duration.ofSeconds(1)))
 			.withBean("userReactiveTemplate", ReactiveSandboxTemplate.class,
 					() -> org.mockito.Mockito.mock(ReactiveSandboxTemplate.class))
 			.withBean("userCleanup", SandboxCleanup.class, () -> org.mockito.Mockito.mock(SandboxCleanup.class))
 			.run((context) -> {
-				assertThat(context).hasSingleBean(SandboxEndpointClients.class)
-					.hasSingleBean(ReactiveSandboxTemplate.class)
-					.hasSingleBean(SandboxCleanup.class);
-				assertThat(context).getBean(SandboxEndpointClients.class)
-					.isSameAs(context.getBean("userEndpointClients"));
+				assertThat(context).hasSingleBean(ReactiveSandboxTemplate.class).hasSingleBean(SandboxCleanup.class);
 				assertThat(context.getBean(SandboxTemplate.class).reactive())
 					.isSameAs(context.getBean("userReactiveTemplate"));
 			});
@@ -474,13 +479,16 @@ class OpenSandboxAutoConfigurationTests {
 	void sandboxTemplateCustomizersAreAppliedInOrder() {
 		this.contextRunner
 			.withBean("first", SandboxTemplateCustomizer.class,
-					() -> (settings) -> settings.withReadinessCheck(ReadinessCheck.SKIP))
+					() -> (settings) -> settings.readinessCheck(ReadinessCheck.SKIP).maxCollectedOutput(10))
 			.withBean("second", SandboxTemplateCustomizer.class, () -> (settings) -> {
-				assertThat(settings.readinessCheck()).isSameAs(ReadinessCheck.SKIP);
-				return settings.withReadinessCheck(ReadinessCheck.EXECD_PING);
+				assertThat(settings.build().readinessCheck()).isSameAs(ReadinessCheck.SKIP);
+				settings.readinessCheck(ReadinessCheck.EXECD_PING);
 			})
-			.run((context) -> assertThat(context.getBean(ReactiveSandboxTemplate.class).getSettings().readinessCheck())
-				.isSameAs(ReadinessCheck.EXECD_PING));
+			.run((context) -> {
+				SandboxTemplateSettings settings = context.getBean(ReactiveSandboxTemplate.class).getSettings();
+				assertThat(settings.readinessCheck()).isSameAs(ReadinessCheck.EXECD_PING);
+				assertThat(settings.maxCollectedOutput()).isEqualTo(10);
+			});
 	}
 
 	@Test
@@ -633,12 +641,11 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class UserLifecycleClientConfiguration {
+	static class UserConnectionConfiguration {
 
 		@Bean
-		LifecycleClient userLifecycleClient() {
-			return new LifecycleClient(WebClient.builder(), ServerAddress.of("user.example:9999", "http"), null,
-					Map.of());
+		OpenSandboxConnection userConnection() {
+			return OpenSandboxConnection.builder(WebClient.builder()).domain("user.example:9999").build();
 		}
 
 	}
@@ -646,8 +653,8 @@ class OpenSandboxAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserReactiveSandboxManagerConfiguration {
 
-		final ReactiveSandboxManager manager = new ReactiveSandboxManager(new LifecycleClient(WebClient.builder(),
-				ServerAddress.of("user.example:9999", "http"), null, Map.of()));
+		final ReactiveSandboxManager manager = ReactiveSandboxManager
+			.create(OpenSandboxConnection.builder(WebClient.builder()).domain("user.example:9999").build());
 
 		@Bean
 		ReactiveSandboxManager userReactiveSandboxManager() {
@@ -659,8 +666,8 @@ class OpenSandboxAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserSandboxManagerConfiguration {
 
-		final SandboxManager manager = new SandboxManager(new ReactiveSandboxManager(new LifecycleClient(
-				WebClient.builder(), ServerAddress.of("user.example:9999", "http"), null, Map.of())));
+		final SandboxManager manager = SandboxManager.of(ReactiveSandboxManager
+			.create(OpenSandboxConnection.builder(WebClient.builder()).domain("user.example:9999").build()));
 
 		@Bean
 		SandboxManager userSandboxManager() {

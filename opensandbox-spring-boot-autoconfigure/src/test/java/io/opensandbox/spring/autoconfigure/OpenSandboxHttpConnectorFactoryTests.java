@@ -136,7 +136,9 @@ class OpenSandboxHttpConnectorFactoryTests {
 		reactor.netty.resources.ConnectionProvider provider = OpenSandboxHttpConnectorFactory
 			.connectionProvider(properties.getHttp());
 		try {
-			assertThat(OpenSandboxHttpConnectorFactory.create(properties, null, null, provider))
+			assertThat(OpenSandboxHttpConnectorFactory.create(properties,
+					new PropertiesOpenSandboxConnectionDetails(properties, new org.springframework.mock.env.MockEnvironment()),
+					null, provider))
 				.isInstanceOf(ReactorClientHttpConnector.class);
 		}
 		finally {

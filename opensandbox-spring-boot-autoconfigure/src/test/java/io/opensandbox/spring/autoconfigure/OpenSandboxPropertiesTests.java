@@ -27,6 +27,17 @@ class OpenSandboxPropertiesTests {
 		.withConfiguration(AutoConfigurations.of(OpenSandboxAutoConfiguration.class));
 
 	@Test
+	void sandboxDefaultsAreThoseOfTemplatesBuiltInCode() {
+		OpenSandboxProperties.Sandbox sandbox = new OpenSandboxProperties().getSandbox();
+		assertThat(SandboxTemplateSettings.DEFAULT_SPEC.entrypoint()).isEqualTo(sandbox.getEntrypoint());
+		assertThat(SandboxTemplateSettings.DEFAULT_SPEC.timeout()).isEqualTo(sandbox.getTimeout());
+		assertThat(SandboxTemplateSettings.DEFAULT_SPEC.resourceLimits()).isEqualTo(sandbox.getResources());
+		assertThat(SandboxTemplateSettings.DEFAULT_MAX_COLLECTED_OUTPUT)
+			.isEqualTo(sandbox.getMaxCollectedOutput().toBytes());
+		assertThat(SandboxTemplateSettings.builder().build().readyTimeout()).isEqualTo(sandbox.getReadyTimeout());
+	}
+
+	@Test
 	void defaultsMatchTheDocumentedValues() {
 		OpenSandboxProperties properties = new OpenSandboxProperties();
 		assertThat(properties.isEnabled()).isTrue();

@@ -20,7 +20,8 @@ import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
-import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.ExecutionEvent.Type;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -114,9 +115,9 @@ class ExecdClientTests {
 			.withRequestBody(equalToJson("""
 					{"command":"echo hello","cwd":"/workspace","timeout":30000,"uid":1000,"gid":1001,
 					 "envs":{"A":"1"}}""")));
-		Execution execution = Execution.of(events);
+		Execution execution = Executions.of(events);
 		assertThat(execution.id()).isEqualTo("cmd-1");
-		assertThat(execution.exitCode()).isZero();
+		assertThat(execution.exitCode()).hasValue(0);
 		assertThat(execution.stdoutText()).isEqualTo("hello\n");
 		assertThat(execution.stderrText()).isEqualTo("careful");
 		assertThat(execution.executionTime()).isEqualTo(Duration.ofMillis(12));
@@ -132,10 +133,10 @@ class ExecdClientTests {
 				{"type":"error","error":{"ename":"CommandExecError","evalue":"2","traceback":[]}}
 
 				""");
-		Execution execution = Execution.of(this.client.runCommand("ls /nope", CommandOptions.defaults())
+		Execution execution = Executions.of(this.client.runCommand("ls /nope", CommandOptions.defaults())
 			.collectList()
 			.block());
-		assertThat(execution.exitCode()).isEqualTo(2);
+		assertThat(execution.exitCode()).hasValue(2);
 		assertThat(execution.isSuccess()).isFalse();
 		assertThat(execution.error().name()).isEqualTo("CommandExecError");
 	}
@@ -262,7 +263,7 @@ class ExecdClientTests {
 			.withBody("{\"type\":\"stdout\",\"text\":\"/tmp\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
 		this.execd.stubFor(delete(urlEqualTo("/session/s-1")).willReturn(aResponse().withStatus(200)));
 		String session = this.client.createSession("/workspace").block();
-		Execution execution = Execution.of(
+		Execution execution = Executions.of(
 				this.client.runInSession(session, "cd /tmp && pwd", null, Duration.ofSeconds(5)).collectList().block());
 		this.client.deleteSession(session).block();
 		assertThat(session).isEqualTo("s-1");
@@ -289,7 +290,7 @@ class ExecdClientTests {
 
 					""")));
 		CodeContext context = this.client.createContext("python").block();
-		Execution execution = Execution.of(this.client.runCode("2 + 2", context).collectList().block());
+		Execution execution = Executions.of(this.client.runCode("2 + 2", context).collectList().block());
 		assertThat(context).isEqualTo(new CodeContext("ctx-1", "python"));
 		assertThat(execution.results()).containsExactly(Map.of("text", "4", "text/html", "<b>4</b>", "image/png", "iVBOR"));
 		this.execd.verify(postRequestedFor(urlEqualTo("/code/context")).withRequestBody(equalToJson("{\"language\":\"python\"}")));

@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +44,10 @@ import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
 import io.opensandbox.spring.model.CommandOptions;
-import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -78,7 +82,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * <p>
  * Faults are shaped on the wire by a raw-socket server on 127.0.0.1
  * ({@link FaultInjectingServer}). Clients share a {@code WebClient.Builder} with a 500 ms
- * read timeout and the one {@link RetryPolicy} (3 attempts, 20 to 200 ms backoff, 5 s
+ * read timeout and the one {@link RetryFilter} (3 attempts, 20 to 200 ms backoff, 5 s
  * deadline), plus a filter inside the policy that counts attempts. The unknown host is
  * {@code does-not-exist.invalid}: the only traffic that leaves the machine is a DNS lookup
  * to the local resolver, bounded at {@link #DNS_QUERY_TIMEOUT} in case it does not answer
@@ -312,8 +316,8 @@ class FaultMatrixTests {
 				assertThat(events).extracting(ExecutionEvent::type)
 					.containsExactly(ExecutionEvent.Type.INIT, ExecutionEvent.Type.STDOUT,
 							ExecutionEvent.Type.EXECUTION_COMPLETE);
-				Execution execution = Execution.of(events);
-				assertThat(execution.exitCode()).isZero();
+				Execution execution = Executions.of(events);
+				assertThat(execution.exitCode()).hasValue(0);
 				assertThat(execution.stdoutText()).isEqualTo("hello");
 			}
 			case FILE_UPLOAD -> {
@@ -384,14 +388,17 @@ class FaultMatrixTests {
 		}
 		WebClient.Builder builder = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(http))
-			.filter(new RetryPolicy(true, 3, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(5))
+			.filter(new RetryFilter(true, 3, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(5))
 				.asFilter())
 			.filter(countAttempts(server));
 		LifecycleClient lifecycle = new LifecycleClient(builder, ServerAddress.of(address, "http"), "key", Map.of());
 		SandboxEndpoint endpoint = new SandboxEndpoint(address, Map.of());
 		return new Clients(lifecycle, new ExecdClient(builder, endpoint, "http", null, Map.of(), STREAM_IDLE_TIMEOUT),
 				new ExecdFilesClient(builder, endpoint, "http", null, Map.of()),
-				new OpenSandboxHealthIndicator(lifecycle, null, HEALTH_TIMEOUT));
+				new OpenSandboxHealthIndicator(
+						ReactiveSandboxManager
+							.create(OpenSandboxConnection.builder(builder).domain(address).apiKey("key").build()),
+						URI.create("http://" + address), null, HEALTH_TIMEOUT));
 	}
 
 	/**

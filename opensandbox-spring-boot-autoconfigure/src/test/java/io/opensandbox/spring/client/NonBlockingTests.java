@@ -41,7 +41,9 @@ import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.CommandOptions;
-import io.opensandbox.spring.model.Execution;
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.ResultPage;
@@ -83,7 +85,7 @@ class NonBlockingTests {
 
 	private static final String SANDBOX_PATH = "/v1/sandboxes/" + ID;
 
-	private static final RetryPolicy RETRY = new RetryPolicy(true, 3, Duration.ofMillis(10), Duration.ofMillis(50),
+	private static final RetryFilter RETRY = new RetryFilter(true, 3, Duration.ofMillis(10), Duration.ofMillis(50),
 			Duration.ofSeconds(5));
 
 	private static final String METRICS = "{\"cpu_count\":2,\"cpu_used_pct\":12.5,\"mem_total_mib\":2048,"
@@ -231,9 +233,9 @@ class NonBlockingTests {
 				() -> execd.runCommand("for i in 0 1 2 3 4; do echo line $i; done", CommandOptions.defaults())
 					.collectList())
 			.block(TIMEOUT);
-		Execution execution = Execution.of(events);
+		Execution execution = Executions.of(events);
 		assertThat(execution.id()).isEqualTo("cmd-1");
-		assertThat(execution.exitCode()).isZero();
+		assertThat(execution.exitCode()).hasValue(0);
 		assertThat(execution.stdoutText()).isEqualTo("line 0\nline 1\nline 2\nline 3\nline 4");
 		assertThat(events).extracting(ExecutionEvent::type).doesNotContain(ExecutionEvent.Type.PING);
 	}
@@ -286,11 +288,18 @@ class NonBlockingTests {
 			.resource("cpu", "1")
 			.resource("memory", "2Gi")
 			.build();
-		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults, false, TIMEOUT, Duration.ofMillis(20),
-				ReadinessCheck.EXECD_PING, Clock.systemUTC());
-		SandboxEndpointClients clients = new SandboxEndpointClients(WebClient.builder().filter(RETRY.asFilter()),
-				"http", Map.of(), "token", Duration.ofSeconds(5));
-		ReactiveSandboxTemplate template = new ReactiveSandboxTemplate(this.lifecycle, clients, settings);
+		SandboxTemplateSettings settings = SandboxTemplateSettings.builder()
+			.defaults(defaults)
+			.readyTimeout(TIMEOUT)
+			.readyPollInterval(Duration.ofMillis(20))
+			.build();
+		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder().filter(RETRY.asFilter()))
+			.domain("127.0.0.1:" + this.server.port())
+			.apiKey("key")
+			.execdAccessToken("token")
+			.streamIdleTimeout(Duration.ofSeconds(5))
+			.build();
+		ReactiveSandboxTemplate template = new ReactiveSandboxTemplate(connection, settings);
 		ReactiveSandbox sandbox = onEventLoop(() -> template.create(SandboxSpec.ofImage("python:3.12")))
 			.block(TIMEOUT);
 		assertThat(sandbox.id()).isEqualTo(ID);

@@ -72,7 +72,7 @@ class ReactiveSandboxManagerTests {
 		this.server.start();
 		this.client = new LifecycleClient(WebClient.builder(),
 				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), "test-key", Map.of());
-		this.manager = new ReactiveSandboxManager(this.client, Clock.fixed(NOW, ZoneOffset.UTC));
+		this.manager = new DefaultReactiveSandboxManager(this.client, Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 	@AfterEach
@@ -130,7 +130,7 @@ class ReactiveSandboxManagerTests {
 		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/renew-expiration"))
 			.willReturn(okJson("{\"expiresAt\": \"2025-03-01T11:30:00Z\"}")));
 		MutableClock clock = new MutableClock(NOW);
-		ReactiveSandboxManager manager = new ReactiveSandboxManager(this.client, clock);
+		ReactiveSandboxManager manager = new DefaultReactiveSandboxManager(this.client, clock);
 		Mono<Instant> renewal = manager.renew(ID, Duration.ofMinutes(30));
 		clock.now = NOW.plus(Duration.ofHours(1));
 		renewal.block(TIMEOUT);
@@ -226,10 +226,6 @@ class ReactiveSandboxManagerTests {
 			.verify(TIMEOUT);
 	}
 
-	@Test
-	void getClientReturnsTheClient() {
-		assertThat(this.manager.getClient()).isSameAs(this.client);
-	}
 
 	private void stubSandboxPage(int page, boolean hasNextPage, String... ids) {
 		String items = Arrays.stream(ids)

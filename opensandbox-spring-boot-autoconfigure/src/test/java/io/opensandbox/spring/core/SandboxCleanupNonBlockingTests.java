@@ -58,7 +58,7 @@ class SandboxCleanupNonBlockingTests {
 		LifecycleClient lifecycle = new LifecycleClient(WebClient.builder(),
 				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), null, Map.of());
 		this.tracker = new SandboxTracker();
-		this.cleanup = new SandboxCleanup(lifecycle, this.tracker, null,
+		this.cleanup = new SandboxCleanup(new DefaultReactiveSandboxManager(lifecycle), this.tracker, null,
 				new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 4), Clock.systemUTC());
 	}
 

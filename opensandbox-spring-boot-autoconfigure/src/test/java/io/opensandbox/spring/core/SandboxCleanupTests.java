@@ -73,7 +73,7 @@ class SandboxCleanupTests {
 
 	private SandboxCleanup cleanup(boolean killOnShutdown, Duration timeout, Duration keepAliveInterval,
 			SandboxOwnership orphanSweep) {
-		return new SandboxCleanup(this.lifecycle, this.tracker, null,
+		return new SandboxCleanup(new DefaultReactiveSandboxManager(this.lifecycle), this.tracker, null,
 				new SandboxCleanup.Settings(killOnShutdown, timeout, keepAliveInterval, orphanSweep, 16),
 				Clock.systemUTC());
 	}
@@ -145,10 +145,10 @@ class SandboxCleanupTests {
 	void releasedSandboxesAreNotKilled() {
 		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
 		track("kept", "released");
-		ReactiveSandbox released = new ReactiveSandbox("released", this.lifecycle,
+		ReactiveSandbox released = new DefaultReactiveSandbox("released", this.lifecycle,
 				new io.opensandbox.spring.client.SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null,
 						Duration.ofSeconds(5)),
-				false, Clock.systemUTC(), this.tracker);
+				false, Clock.systemUTC(), Long.MAX_VALUE, this.tracker);
 		assertThat(released.release()).isTrue();
 		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/kept")));
@@ -319,7 +319,7 @@ class SandboxCleanupTests {
 	void aSandboxFoundGoneDiscardsTheScopedBeanThatOwnedIt() {
 		SandboxScope scope = new SandboxScope();
 		scope.get("scopedTarget.python", () -> "instance");
-		new SandboxCleanup(this.lifecycle, this.tracker, scope,
+		new SandboxCleanup(new DefaultReactiveSandboxManager(this.lifecycle), this.tracker, scope,
 				new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 16), Clock.systemUTC());
 		this.tracker.track(new TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
 		this.tracker.untrack("owned");

@@ -74,8 +74,8 @@ class SandboxManagerTests {
 		this.server.start();
 		LifecycleClient client = new LifecycleClient(WebClient.builder(),
 				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), "test-key", Map.of());
-		this.reactive = new ReactiveSandboxManager(client, Clock.fixed(NOW, ZoneOffset.UTC));
-		this.manager = new SandboxManager(this.reactive);
+		this.reactive = new DefaultReactiveSandboxManager(client, Clock.fixed(NOW, ZoneOffset.UTC));
+		this.manager = SandboxManager.of(this.reactive);
 	}
 
 	@AfterEach
@@ -240,7 +240,7 @@ class SandboxManagerTests {
 	void listAllSnapshotsCollectsEveryPage() {
 		stubSnapshotPage(1, true, "s1");
 		stubSnapshotPage(2, false, "s2", "s3");
-		List<SnapshotInfo> snapshots = this.manager.listAllSnapshots(SnapshotFilter.all());
+		List<SnapshotInfo> snapshots = this.manager.listAllSnapshots(SnapshotFilter.all()).toList();
 		assertThat(snapshots).extracting(SnapshotInfo::id).containsExactly("s1", "s2", "s3");
 		assertThat(this.server.getAllServeEvents()).hasSize(2);
 	}

@@ -19,7 +19,6 @@ import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.SandboxReadinessException;
-import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.SandboxSpec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -73,6 +72,11 @@ class SandboxTemplateTests {
 		this.server.stop();
 	}
 
+	private OpenSandboxConnection connection() {
+		return new OpenSandboxConnection(this.lifecycle,
+				new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null, Duration.ofSeconds(5)));
+	}
+
 	private SandboxTemplate template(Duration readyTimeout, boolean useServerProxy) {
 		SandboxSpec defaults = SandboxSpec.builder()
 			.entrypoint("tail", "-f", "/dev/null")
@@ -81,11 +85,13 @@ class SandboxTemplateTests {
 			.resource("memory", "2Gi")
 			.metadata("team", "a")
 			.build();
-		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults, useServerProxy, readyTimeout,
-				Duration.ofMillis(20), ReadinessCheck.EXECD_PING, Clock.systemUTC());
-		SandboxEndpointClients clients = new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null,
-				Duration.ofSeconds(5));
-		return new SandboxTemplate(new ReactiveSandboxTemplate(this.lifecycle, clients, settings));
+		SandboxTemplateSettings settings = SandboxTemplateSettings.builder()
+			.defaults(defaults)
+			.useServerProxy(useServerProxy)
+			.readyTimeout(readyTimeout)
+			.readyPollInterval(Duration.ofMillis(20))
+			.build();
+		return new SandboxTemplate(new ReactiveSandboxTemplate(connection(), settings));
 	}
 
 	@Test
@@ -238,7 +244,7 @@ class SandboxTemplateTests {
 			.withBody("{\"type\":\"stdout\",\"text\":\"hi\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
 		Execution execution = template(Duration.ofSeconds(5), false).run("python:3.12", "echo hi");
 		assertThat(execution.stdoutText()).isEqualTo("hi");
-		assertThat(execution.exitCode()).isZero();
+		assertThat(execution.exitCode()).hasValue(0);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
 	}
 
@@ -285,9 +291,9 @@ class SandboxTemplateTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> sandbox.commands().stream("", io.opensandbox.spring.model.CommandOptions.defaults()));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().readText(""));
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().delete());
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().delete(java.util.List.of()));
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> sandbox.codes().run("", io.opensandbox.spring.model.CodeContext.ofLanguage("python")));
+			.isThrownBy(() -> sandbox.codes().run(io.opensandbox.spring.model.CodeContext.ofLanguage("python"), ""));
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> sandbox.egress().patchRules(java.util.List.of()));
 		assertThat(this.server.findAll(anyRequestedFor(anyUrl()))).isEmpty();
@@ -359,7 +365,7 @@ class SandboxTemplateTests {
 	@Test
 	void defaultSettingsPollForReadinessAtMostEveryTenMilliseconds() {
 		// Seen ready within about 5 ms on average: the create-to-ready goal is 15 ms
-		assertThat(SandboxTemplateSettings.of(SandboxSpec.ofImage("python:3.12")).readyPollInterval())
+		assertThat(SandboxTemplateSettings.builder().build().readyPollInterval())
 			.isEqualTo(SandboxTemplateSettings.DEFAULT_READY_POLL_INTERVAL)
 			.isEqualTo(Duration.ofMillis(10));
 	}
@@ -372,11 +378,12 @@ class SandboxTemplateTests {
 			.timeout(Duration.ofMinutes(10))
 			.resource("cpu", "1")
 			.build();
-		SandboxTemplateSettings settings = new SandboxTemplateSettings(defaults, false, Duration.ofSeconds(10),
-				Duration.ofMillis(200), ReadinessCheck.EXECD_PING, Clock.systemUTC());
-		new SandboxTemplate(new ReactiveSandboxTemplate(this.lifecycle,
-				new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null, Duration.ofSeconds(5)),
-				settings))
+		SandboxTemplateSettings settings = SandboxTemplateSettings.builder()
+			.defaults(defaults)
+			.readyTimeout(Duration.ofSeconds(10))
+			.readyPollInterval(Duration.ofMillis(200))
+			.build();
+		new SandboxTemplate(new ReactiveSandboxTemplate(connection(), settings))
 			.create(SandboxSpec.ofImage("python:3.12"));
 		java.util.List<Long> times = this.server.findAll(getRequestedFor(urlEqualTo(SANDBOX_PATH)))
 			.stream()

@@ -3,6 +3,7 @@ package io.opensandbox.spring.health;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -24,7 +25,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.TrackedSandbox;
 
@@ -236,9 +238,10 @@ class OpenSandboxHealthIndicatorTests {
 
 	@Test
 	void timeoutMustBePositive() {
-		LifecycleClient client = client(this.server.port());
+		ReactiveSandboxManager client = client(this.server.port());
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new OpenSandboxHealthIndicator(client, this.tracker, Duration.ZERO))
+			.isThrownBy(() -> new OpenSandboxHealthIndicator(client, URI.create("http://127.0.0.1"), this.tracker,
+					Duration.ZERO))
 			.withMessageContaining("'timeout' must be positive");
 	}
 
@@ -257,12 +260,12 @@ class OpenSandboxHealthIndicatorTests {
 	}
 
 	private static OpenSandboxHealthIndicator indicator(int port, @Nullable SandboxTracker tracker, Duration timeout) {
-		return new OpenSandboxHealthIndicator(client(port), tracker, timeout);
+		return new OpenSandboxHealthIndicator(client(port), URI.create("http://127.0.0.1:" + port), tracker, timeout);
 	}
 
-	private static LifecycleClient client(int port) {
-		return new LifecycleClient(WebClient.builder(), ServerAddress.of("127.0.0.1:" + port, "http"), API_KEY,
-				Map.of());
+	private static ReactiveSandboxManager client(int port) {
+		return ReactiveSandboxManager.create(
+				OpenSandboxConnection.builder(WebClient.builder()).domain("127.0.0.1:" + port).apiKey(API_KEY).build());
 	}
 
 	private static Health check(OpenSandboxHealthIndicator indicator) {

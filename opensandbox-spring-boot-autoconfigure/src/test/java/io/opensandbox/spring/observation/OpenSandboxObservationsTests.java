@@ -23,7 +23,11 @@ import io.opensandbox.spring.client.ExecdFilesClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.SandboxCleanup;
+import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.TrackedSandbox;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
@@ -214,10 +218,11 @@ class OpenSandboxObservationsTests {
 		SandboxTracker tracker = new SandboxTracker();
 		tracker.track(new TrackedSandbox("sb-1", null, Instant.now(), null, null, null));
 		tracker.track(new TrackedSandbox("sb-2", null, Instant.now(), null, null, null));
-		new SandboxCleanup(lifecycle(), tracker, null,
-				new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 4), Clock.systemUTC(),
-				this.observations)
-			.stop();
+		new SandboxCleanup(ReactiveSandboxManager.create(OpenSandboxConnection.builder(WebClient.builder())
+			.domain("127.0.0.1:" + this.server.port())
+			.build()), tracker, null, new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 4),
+				Clock.systemUTC(), this.observations)
+			.destroy();
 		TestObservationRegistryAssert.assertThat(this.registry)
 			.hasObservationWithNameEqualTo("opensandbox.cleanup")
 			.that()
@@ -235,6 +240,67 @@ class OpenSandboxObservationsTests {
 			.that()
 			.hasLowCardinalityKeyValue("outcome", "success")
 			.hasHighCardinalityKeyValue("opensandbox.sandbox.id", "sb-7");
+	}
+
+	@Test
+	void aNormalCreateWithReadinessPollingRecordsNoCancelledOutcome() {
+		String pending = SANDBOX.replace("Running", "Pending");
+		this.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/sandboxes"))
+			.willReturn(json(202, pending)));
+		String scenario = "states";
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/sb-1")).inScenario(scenario)
+			.whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+			.willReturn(json(200, pending))
+			.willSetStateTo("second"));
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/sb-1")).inScenario(scenario)
+			.whenScenarioStateIs("second")
+			.willReturn(json(200, pending))
+			.willSetStateTo("running"));
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/sb-1")).inScenario(scenario)
+			.whenScenarioStateIs("running")
+			.willReturn(json(200, SANDBOX)));
+		this.server.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+				"/v1/sandboxes/sb-1/endpoints/44772"))
+			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
+		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(200)));
+		OpenSandboxConnection connection = OpenSandboxConnection
+			.builder(WebClient.builder().observationRegistry(this.registry))
+			.domain("127.0.0.1:" + this.server.port())
+			.observations(this.observations)
+			.build();
+		io.opensandbox.spring.model.SandboxSpec defaults = io.opensandbox.spring.model.SandboxSpec.builder()
+			.entrypoint("tail", "-f", "/dev/null")
+			.timeout(Duration.ofMinutes(10))
+			.resource("cpu", "1")
+			.build();
+		new ReactiveSandboxTemplate(connection, SandboxTemplateSettings.builder().defaults(defaults).build())
+			.create(io.opensandbox.spring.model.SandboxSpec.ofImage("python:3.12"))
+			.block(Duration.ofSeconds(10));
+		assertThat(this.stopped).filteredOn((context) -> context.getName().startsWith("opensandbox"))
+			.extracting((context) -> context.getName() + " "
+					+ ((context.getLowCardinalityKeyValue("opensandbox.operation") != null)
+							? context.getLowCardinalityKeyValue("opensandbox.operation").getValue() : "")
+					+ " " + context.getLowCardinalityKeyValue("outcome").getValue())
+			.isNotEmpty()
+			.allSatisfy((entry) -> assertThat(entry).endsWith(" success"));
+	}
+
+	@Test
+	void aCustomOperationConventionAppliesToTheReadinessWaitUnderItsOwnName() {
+		OpenSandboxObservations custom = new OpenSandboxObservations(this.registry,
+				new DefaultSandboxOperationObservationConvention() {
+
+					@Override
+					public io.micrometer.common.KeyValues getLowCardinalityKeyValues(SandboxOperationContext context) {
+						return super.getLowCardinalityKeyValues(context).and("team", "a");
+					}
+
+				}, null, null, null);
+		custom.ready("sb-7", reactor.core.publisher.Mono.just(1)).block();
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasObservationWithNameEqualTo("opensandbox.sandbox.ready")
+			.that()
+			.hasLowCardinalityKeyValue("team", "a");
 	}
 
 	@Test

@@ -7,15 +7,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.opensandbox.spring.core.BackgroundCommand;
+import io.opensandbox.spring.core.CommandFailedException;
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.Execution.Outcome;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxTemplate;
-import io.opensandbox.spring.core.ShellSession;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.CodeContext;
+import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.EgressPolicy;
-import io.opensandbox.spring.model.Execution;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.NetworkRule;
@@ -33,6 +34,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The starter against the embedded server, end to end: every test drives real isolated
@@ -66,7 +68,8 @@ class EmbeddedOpenSandboxEndToEndTests {
 		try (Sandbox sandbox = create(PYTHON)) {
 			sandbox.files().write("/tmp/x.py", "print('hello from', 6 * 7)\n");
 			Execution execution = sandbox.commands().run("python3 /tmp/x.py");
-			assertThat(execution.exitCode()).isZero();
+			assertThat(execution.outcome()).isEqualTo(Outcome.COMPLETED);
+			assertThat(execution.exitCode()).hasValue(0);
 			assertThat(execution.stdoutText()).isEqualTo("hello from 42");
 			sandbox.commands().run("mkdir -p /workspace/out && echo written > /workspace/out/result.txt");
 			assertThat(sandbox.files().readText("/workspace/out/result.txt")).isEqualTo("written\n");
@@ -77,18 +80,23 @@ class EmbeddedOpenSandboxEndToEndTests {
 	void failingCommandReportsItsExitCodeAndStandardError() {
 		try (Sandbox sandbox = create(PYTHON)) {
 			Execution execution = sandbox.commands().run("echo broken >&2; exit 3");
-			assertThat(execution.exitCode()).isEqualTo(3);
+			assertThat(execution.outcome()).isEqualTo(Outcome.FAILED);
+			assertThat(execution.exitCode()).hasValue(3);
 			assertThat(execution.stderrText()).isEqualTo("broken");
+			assertThatExceptionOfType(CommandFailedException.class).isThrownBy(execution::orThrow)
+				.withMessageContaining("exit code 3")
+				.withMessageEndingWith("broken");
 		}
 	}
 
 	@Test
 	void streamDeliversOneEventPerLine() {
 		try (Sandbox sandbox = create(PYTHON)) {
-			List<ExecutionEvent> events = sandbox.commands()
-				.stream("printf 'one\\n\\nthree\\n'", CommandOptions.defaults().withEnv("GREETING", "x"))
-				.collectList()
-				.block(Duration.ofSeconds(30));
+			List<ExecutionEvent> events;
+			try (java.util.stream.Stream<ExecutionEvent> stream = sandbox.commands()
+				.stream("printf 'one\\n\\nthree\\n'", CommandOptions.defaults().withEnv("GREETING", "x"))) {
+				events = stream.toList();
+			}
 			assertThat(events).isNotNull();
 			assertThat(events).extracting(ExecutionEvent::type)
 				.startsWith(ExecutionEvent.Type.INIT)
@@ -102,42 +110,50 @@ class EmbeddedOpenSandboxEndToEndTests {
 	@Test
 	void commandOptionsSetTheWorkingDirectoryEnvironmentAndTimeout() {
 		try (Sandbox sandbox = create(PYTHON)) {
-			sandbox.files().mkdirs("/workspace/project");
+			sandbox.files().mkdirs(List.of("/workspace/project"));
 			Execution execution = sandbox.commands()
 				.run("pwd; echo $GREETING", CommandOptions.defaults().withCwd("/workspace/project").withEnv("GREETING",
 						"hi"));
 			assertThat(execution.stdoutText()).isEqualTo("/workspace/project\nhi");
 			Execution slow = sandbox.commands().run("sleep 30", CommandOptions.defaults()
 				.withTimeout(Duration.ofMillis(300)));
-			assertThat(slow.exitCode()).isNotNull().isNotZero();
+			assertThat(slow.outcome()).isEqualTo(Outcome.TIMED_OUT);
+			assertThat(slow.exitCode()).isEmpty();
+			assertThat(slow.executionTime()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 		}
 	}
 
 	@Test
 	void backgroundCommandHasStatusAndLogs() throws InterruptedException {
 		try (Sandbox sandbox = create(PYTHON)) {
-			BackgroundCommand command = sandbox.commands().start("echo first; sleep 0.3; echo second",
-					CommandOptions.defaults());
-			assertThat(command.status().running()).isTrue();
+			String command = sandbox.commands().start("echo first; sleep 0.3; echo second", CommandOptions.defaults());
+			assertThat(sandbox.commands().status(command).running()).isTrue();
 			Instant deadline = Instant.now().plusSeconds(10);
-			while (command.status().running() && Instant.now().isBefore(deadline)) {
+			while (sandbox.commands().status(command).running() && Instant.now().isBefore(deadline)) {
 				Thread.sleep(50);
 			}
-			assertThat(command.status().exitCode()).isZero();
-			assertThat(command.output()).isEqualTo("first\nsecond\n");
-			assertThat(command.newOutput()).isEqualTo("first\nsecond\n");
-			assertThat(command.newOutput()).isEmpty();
+			assertThat(sandbox.commands().status(command).exitCode()).isZero();
+			CommandLogs logs = sandbox.commands().logs(command, 0);
+			assertThat(logs.text()).isEqualTo("first\nsecond\n");
+			assertThat(sandbox.commands().logs(command, logs.cursor()).text()).isEmpty();
 		}
 	}
 
 	@Test
 	void shellSessionKeepsExportedVariablesAndTheWorkingDirectory() {
-		try (Sandbox sandbox = create(PYTHON); ShellSession shell = sandbox.commands().openShell("/tmp")) {
-			shell.run("cd /workspace && export ANSWER=42 && LOCAL=gone");
-			Execution execution = shell.run("echo $PWD $ANSWER ${LOCAL:-unset}; echo oops >&2");
+		try (Sandbox sandbox = create(PYTHON)) {
+			String shell = sandbox.commands().openSession("/tmp");
+			CommandOptions options = CommandOptions.defaults();
+			sandbox.commands().runInSession(shell, "cd /workspace && export ANSWER=42 && LOCAL=gone", options);
+			Execution execution = sandbox.commands()
+				.runInSession(shell, "echo $PWD $ANSWER ${LOCAL:-unset}; echo oops >&2", options);
 			// as in execd: a new bash per run, standard error merged into standard output
 			assertThat(execution.stdoutText()).isEqualTo("/workspace 42 unset\noops");
-			assertThat(shell.run("command_that_does_not_exist").exitCode()).isEqualTo(127);
+			assertThat(sandbox.commands().runInSession(shell, "command_that_does_not_exist", options).exitCode())
+				.hasValue(127);
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> sandbox.commands().runInSession(shell, "env", options.withEnv("A", "1")));
+			sandbox.commands().closeSession(shell);
 		}
 	}
 
@@ -145,11 +161,14 @@ class EmbeddedOpenSandboxEndToEndTests {
 	void pythonContextKeepsStateAndReturnsResults() {
 		try (Sandbox sandbox = create(PYTHON)) {
 			CodeContext context = sandbox.codes().createContext(CodeContext.PYTHON);
-			sandbox.codes().run("x = 40\nprint('set')", context);
-			Execution execution = sandbox.codes().run("x + 2", context);
+			assertThat(sandbox.codes().run(context, "x = 40\nprint('set')").stdoutText()).isEqualTo("set");
+			Execution execution = sandbox.codes().run(context, "x + 2");
+			assertThat(execution.outcome()).isEqualTo(Outcome.COMPLETED);
 			assertThat(execution.results()).singleElement().satisfies((result) -> assertThat(result).containsEntry(
 					"text", "42"));
-			Execution failure = sandbox.codes().run("1 / 0", context);
+			Execution failure = sandbox.codes().run(context, "1 / 0");
+			assertThat(failure.outcome()).isEqualTo(Outcome.ERRORED);
+			assertThat(failure.exitCode()).isEmpty();
 			assertThat(failure.error()).isNotNull();
 			assertThat(failure.error().name()).isEqualTo("ZeroDivisionError");
 			assertThat(sandbox.codes().contexts(CodeContext.PYTHON)).extracting(CodeContext::id)
@@ -161,10 +180,11 @@ class EmbeddedOpenSandboxEndToEndTests {
 	void bashContextRunsAndOtherLanguagesAreRejected() {
 		try (Sandbox sandbox = create(PYTHON)) {
 			CodeContext context = sandbox.codes().createContext(CodeContext.BASH);
-			sandbox.codes().run("COUNT=7", context);
-			// code output arrives as kernel stream chunks, line terminators kept
-			assertThat(sandbox.codes().run("echo $COUNT", context).stdout()).extracting(OutputLine::text)
-				.containsExactly("7\n");
+			sandbox.codes().run(context, "COUNT=7");
+			// code output arrives as kernel stream chunks with line terminators; the
+			// execution holds lines without them, as for commands
+			assertThat(sandbox.codes().run(context, "echo $COUNT; echo 8").stdout()).extracting(OutputLine::text)
+				.containsExactly("7", "8");
 			assertThatExceptionOfType(OpenSandboxApiException.class)
 				.isThrownBy(() -> sandbox.codes().createContext(CodeContext.JAVA));
 		}
@@ -238,7 +258,7 @@ class EmbeddedOpenSandboxEndToEndTests {
 		try (Sandbox first = create(PYTHON); Sandbox second = create(PYTHON)) {
 			first.files().write("/tmp/secret", "first only");
 			first.commands().start("sleep 30", CommandOptions.defaults());
-			assertThat(second.commands().run("cat /tmp/secret").exitCode()).isNotZero();
+			assertThat(second.commands().run("cat /tmp/secret").outcome()).isEqualTo(Outcome.FAILED);
 			assertThat(second.commands().run("ps -e -o comm= | grep -c '^sleep$' || true").stdoutText())
 				.isEqualTo("0");
 		}

@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Bean;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.autoconfigure.OpenSandboxProperties;
-import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
 
@@ -31,16 +32,17 @@ import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
  */
 @AutoConfiguration(after = OpenSandboxAutoConfiguration.class)
 @ConditionalOnClass({ ReactiveHealthIndicator.class, Mono.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(LifecycleClient.class)
+@ConditionalOnBean({ ReactiveSandboxManager.class, OpenSandboxConnection.class })
 @ConditionalOnEnabledHealthIndicator("opensandbox")
 public final class OpenSandboxHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "opensandboxHealthIndicator", "opensandboxHealthContributor" })
-	OpenSandboxHealthIndicator opensandboxHealthIndicator(LifecycleClient lifecycleClient,
-			ObjectProvider<SandboxTracker> tracker, ObjectProvider<OpenSandboxProperties> properties) {
+	OpenSandboxHealthIndicator opensandboxHealthIndicator(ReactiveSandboxManager sandboxManager,
+			OpenSandboxConnection connection, ObjectProvider<SandboxTracker> tracker, ObjectProvider<OpenSandboxProperties> properties) {
 		Duration timeout = properties.getIfAvailable(OpenSandboxProperties::new).getHealth().getTimeout();
-		return new OpenSandboxHealthIndicator(lifecycleClient, tracker.getIfAvailable(), timeout);
+		return new OpenSandboxHealthIndicator(sandboxManager, connection.getServerUri(), tracker.getIfAvailable(),
+				timeout);
 	}
 
 }

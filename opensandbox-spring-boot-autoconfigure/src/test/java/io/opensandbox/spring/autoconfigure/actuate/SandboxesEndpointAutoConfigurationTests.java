@@ -26,8 +26,7 @@ import io.opensandbox.spring.actuate.SandboxesEndpoint;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxDescriptor;
 import io.opensandbox.spring.actuate.SandboxesEndpointWebExtension;
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
-import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.ServerAddress;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.TrackedSandbox;
@@ -215,8 +214,8 @@ class SandboxesEndpointAutoConfigurationTests {
 	}
 
 	private static ReactiveSandboxManager manager() {
-		return new ReactiveSandboxManager(new LifecycleClient(WebClient.builder(),
-				ServerAddress.of("127.0.0.1:1", "http"), null, Map.of()));
+		return ReactiveSandboxManager
+			.create(OpenSandboxConnection.builder(WebClient.builder()).domain("127.0.0.1:1").build());
 	}
 
 }

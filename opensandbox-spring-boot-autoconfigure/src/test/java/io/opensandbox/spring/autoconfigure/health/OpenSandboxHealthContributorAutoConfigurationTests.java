@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.MergedAnnotations;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
-import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -94,7 +94,7 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 	@Test
 	void indicatorChecksTheConfiguredServerWithTheConfiguredKey() {
 		server.stubFor(get(urlEqualTo("/health")).willReturn(okJson("{\"status\":\"healthy\"}")));
-		server.stubFor(get(urlEqualTo(LIST_URL)).withHeader(LifecycleClient.API_KEY_HEADER, equalTo("health-key"))
+		server.stubFor(get(urlEqualTo(LIST_URL)).withHeader("OPEN-SANDBOX-API-KEY", equalTo("health-key"))
 			.willReturn(okJson(EMPTY_PAGE)));
 		this.contextRunner.withPropertyValues("opensandbox.domain=127.0.0.1:" + server.getPort(),
 				"opensandbox.api-key=health-key")
@@ -133,7 +133,7 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 	void indicatorIsAbsentWhenDisabled() {
 		this.contextRunner.withPropertyValues("management.health.opensandbox.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(LifecycleClient.class)
+				.hasSingleBean(OpenSandboxConnection.class)
 				.doesNotHaveBean(OpenSandboxHealthIndicator.class)
 				.doesNotHaveBean(BEAN_NAME));
 	}
@@ -155,7 +155,7 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 	void indicatorIsAbsentWithoutTheHealthModule() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ReactiveHealthIndicator.class))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(LifecycleClient.class)
+				.hasSingleBean(OpenSandboxConnection.class)
 				.doesNotHaveBean(BEAN_NAME));
 	}
 
@@ -163,7 +163,7 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 	void indicatorIsAbsentWhenOpenSandboxIsDisabled() {
 		this.contextRunner.withPropertyValues("opensandbox.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(LifecycleClient.class)
+				.doesNotHaveBean(OpenSandboxConnection.class)
 				.doesNotHaveBean(OpenSandboxHealthIndicator.class)
 				.doesNotHaveBean(BEAN_NAME));
 	}

@@ -3,7 +3,6 @@ package io.opensandbox.spring.client;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,10 +24,11 @@ import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * The one retry policy of every OpenSandbox client, applied as an exchange filter.
- * Idempotent requests (GET, DELETE, and the pause, resume and renew calls the server
- * treats idempotently) are retried after a connection failure and after 429, 502, 503 and
- * 504 responses; other requests (create, metadata patch, command and code runs, uploads)
- * only when the connection was refused, so they provably never reached the server. Delays
+ * Idempotent requests (GET, HEAD, PUT, DELETE and OPTIONS, and a POST whose caller marks
+ * it with the {@link #IDEMPOTENT} attribute, as the pause, resume and renew calls are) are
+ * retried after a connection failure and after 429, 502, 503 and 504 responses; other
+ * requests (create, metadata patch, command and code runs, uploads) only when the
+ * connection was refused, so they provably never reached the server. Delays
  * back off exponentially with jitter, honour {@code Retry-After} up to the maximum backoff,
  * and all attempts together stay within the deadline. Retries happen before a response is
  * handed over, so a stream is never retried after its first byte.
@@ -41,16 +41,20 @@ import io.opensandbox.spring.observation.OpenSandboxObservations;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+public record RetryFilter(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
 		Duration deadline) {
 
-	private static final Log logger = LogFactory.getLog(RetryPolicy.class);
+	private static final Log logger = LogFactory.getLog(RetryFilter.class);
 
 	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 502, 503, 504);
 
-	private static final Set<String> IDEMPOTENT_POST_SUFFIXES = Set.of("/pause", "/resume", "/renew-expiration");
+	/**
+	 * The request attribute by which a caller states that a request may be sent twice
+	 * (value {@code true}); needed only for methods that are not idempotent by definition.
+	 */
+	public static final String IDEMPOTENT = RetryFilter.class.getName() + ".idempotent";
 
-	public RetryPolicy {
+	public RetryFilter {
 		Assert.isTrue(maxAttempts >= 1, "At least one attempt is needed");
 		Assert.isTrue(positive(initialBackoff) && positive(maxBackoff) && positive(deadline),
 				"Backoffs and deadline must be positive");
@@ -64,8 +68,8 @@ public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBack
 	 * No retries.
 	 * @return the policy
 	 */
-	public static RetryPolicy none() {
-		return new RetryPolicy(false, 1, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1));
+	public static RetryFilter none() {
+		return new RetryFilter(false, 1, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1));
 	}
 
 	/**
@@ -162,8 +166,7 @@ public record RetryPolicy(boolean enabled, int maxAttempts, Duration initialBack
 				|| HttpMethod.PUT.equals(method) || HttpMethod.OPTIONS.equals(method)) {
 			return true;
 		}
-		String path = request.url().getPath().toLowerCase(Locale.ROOT);
-		return HttpMethod.POST.equals(method) && IDEMPOTENT_POST_SUFFIXES.stream().anyMatch(path::endsWith);
+		return Boolean.TRUE.equals(request.attribute(IDEMPOTENT).orElse(null));
 	}
 
 	/**

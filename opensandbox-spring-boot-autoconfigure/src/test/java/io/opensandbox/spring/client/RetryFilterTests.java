@@ -43,12 +43,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  *
  * @author OpenSandbox Spring Boot
  */
-class RetryPolicyTests {
+class RetryFilterTests {
 
 	private static final String SANDBOX = """
 			{"id":"abc","status":{"state":"Running"},"entrypoint":["tail"],"createdAt":"2026-01-01T00:00:00Z"}""";
 
-	private static final RetryPolicy POLICY = new RetryPolicy(true, 3, Duration.ofMillis(20),
+	private static final RetryFilter POLICY = new RetryFilter(true, 3, Duration.ofMillis(20),
 			Duration.ofMillis(200), Duration.ofSeconds(10));
 
 	private WireMockServer server;
@@ -64,7 +64,7 @@ class RetryPolicyTests {
 		this.server.stop();
 	}
 
-	private LifecycleClient client(RetryPolicy policy) {
+	private LifecycleClient client(RetryFilter policy) {
 		return new LifecycleClient(WebClient.builder().filter(policy.asFilter()),
 				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), null, Map.of());
 	}
@@ -100,7 +100,7 @@ class RetryPolicyTests {
 		answerInTurn(() -> get(urlEqualTo("/v1/sandboxes/abc")),
 				json(429, "{\"code\":\"SLOW\",\"message\":\"slow down\"}").withHeader("Retry-After", "1"),
 				json(200, SANDBOX));
-		RetryPolicy policy = new RetryPolicy(true, 3, Duration.ofMillis(1), Duration.ofMillis(600),
+		RetryFilter policy = new RetryFilter(true, 3, Duration.ofMillis(1), Duration.ofMillis(600),
 				Duration.ofSeconds(10));
 		long started = System.nanoTime();
 		client(policy).get("abc").block();
@@ -150,6 +150,33 @@ class RetryPolicyTests {
 	}
 
 	@Test
+	void resumeAndRenewAreRetriedAsTheClientMarksThemIdempotent() {
+		answerInTurn(() -> post(urlEqualTo("/v1/sandboxes/abc/resume")), json(503, "{\"code\":\"T\",\"message\":\"t\"}"),
+				aResponse().withStatus(202));
+		client(POLICY).resume("abc").block();
+		this.server.resetScenarios();
+		answerInTurn(() -> post(urlEqualTo("/v1/sandboxes/abc/renew-expiration")),
+				json(502, "{\"code\":\"T\",\"message\":\"t\"}"),
+				json(200, "{\"expiresAt\":\"2030-01-01T00:00:00Z\"}"));
+		client(POLICY).renewExpiration("abc", java.time.Instant.parse("2030-01-01T00:00:00Z")).block();
+		this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes/abc/resume")));
+		this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes/abc/renew-expiration")));
+	}
+
+	@Test
+	void aPostIsIdempotentOnlyWhenItsCallerSaysSoNotByItsPath() {
+		ClientRequest unmarked = ClientRequest.create(HttpMethod.POST, URI.create("http://127.0.0.1:1/v1/sandboxes/a/pause"))
+			.build();
+		ClientRequest marked = ClientRequest.from(unmarked).attribute(RetryFilter.IDEMPOTENT, true).build();
+		assertThat(RetryFilter.isIdempotent(unmarked)).isFalse();
+		assertThat(RetryFilter.isIdempotent(marked)).isTrue();
+		assertThat(RetryFilter.isIdempotent(ClientRequest.create(HttpMethod.GET, URI.create("http://h/x")).build()))
+			.isTrue();
+		assertThat(RetryFilter.isIdempotent(ClientRequest.create(HttpMethod.PATCH, URI.create("http://h/x")).build()))
+			.isFalse();
+	}
+
+	@Test
 	void nonIdempotentRequestIsRetriedOnlyWhenTheConnectionWasRefused() {
 		AtomicInteger attempts = new AtomicInteger();
 		ClientRequest create = ClientRequest.create(HttpMethod.POST, URI.create("http://127.0.0.1:1/v1/sandboxes"))
@@ -183,7 +210,7 @@ class RetryPolicyTests {
 	void retriesStopAtTheDeadline() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
-		RetryPolicy policy = new RetryPolicy(true, 100, Duration.ofMillis(100), Duration.ofMillis(100),
+		RetryFilter policy = new RetryFilter(true, 100, Duration.ofMillis(100), Duration.ofMillis(100),
 				Duration.ofMillis(350));
 		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(policy).get("abc").block());
 		assertThat(this.server.findAll(getRequestedFor(urlEqualTo("/v1/sandboxes/abc")))).hasSizeBetween(2, 8);
@@ -193,7 +220,7 @@ class RetryPolicyTests {
 	void disabledPolicyNeverRetries() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
-		RetryPolicy disabled = new RetryPolicy(false, 5, Duration.ofMillis(1), Duration.ofMillis(1),
+		RetryFilter disabled = new RetryFilter(false, 5, Duration.ofMillis(1), Duration.ofMillis(1),
 				Duration.ofSeconds(1));
 		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(disabled).get("abc").block());
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
@@ -211,7 +238,7 @@ class RetryPolicyTests {
 
 	@Test
 	void delaysBackOffExponentiallyWithJitterUpToTheMaximum() {
-		RetryPolicy policy = new RetryPolicy(true, 10, Duration.ofMillis(100), Duration.ofMillis(1000),
+		RetryFilter policy = new RetryFilter(true, 10, Duration.ofMillis(100), Duration.ofMillis(1000),
 				Duration.ofSeconds(60));
 		for (int i = 0; i < 50; i++) {
 			assertThat(policy.delay(1, null).toMillis()).isBetween(50L, 100L);

@@ -1,0 +1,108 @@
+package io.opensandbox.spring.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxFilter;
+import io.opensandbox.spring.model.SandboxInfo;
+import io.opensandbox.spring.model.SnapshotFilter;
+import io.opensandbox.spring.model.SnapshotInfo;
+
+/**
+ * A {@link SandboxManager} that blocks on a {@link ReactiveSandboxManager}.
+ */
+final class DefaultSandboxManager implements SandboxManager {
+
+	private final ReactiveSandboxManager reactive;
+
+	DefaultSandboxManager(ReactiveSandboxManager reactive) {
+		Arguments.notNull(reactive, "Reactive manager");
+		this.reactive = reactive;
+	}
+
+	@Override
+	public ResultPage<SandboxInfo> list(SandboxFilter filter, int page, int pageSize) {
+		return Blocking.get(this.reactive.list(filter, page, pageSize));
+	}
+
+	@Override
+	public Stream<SandboxInfo> listAll(SandboxFilter filter) {
+		return Blocking.stream(this.reactive.listAll(filter));
+	}
+
+	@Override
+	public SandboxInfo get(String sandboxId) {
+		return Blocking.get(this.reactive.get(sandboxId));
+	}
+
+	@Override
+	public void kill(String sandboxId) {
+		Blocking.run(this.reactive.kill(sandboxId));
+	}
+
+	@Override
+	public void pause(String sandboxId) {
+		Blocking.run(this.reactive.pause(sandboxId));
+	}
+
+	@Override
+	public void resume(String sandboxId) {
+		Blocking.run(this.reactive.resume(sandboxId));
+	}
+
+	@Override
+	public Instant renew(String sandboxId, Duration timeToLive) {
+		return Blocking.get(this.reactive.renew(sandboxId, timeToLive));
+	}
+
+	@Override
+	public SandboxInfo patchMetadata(String sandboxId, Map<String, ? extends @Nullable String> patch) {
+		return Blocking.get(this.reactive.patchMetadata(sandboxId, patch));
+	}
+
+	@Override
+	public SnapshotInfo createSnapshot(String sandboxId, String name) {
+		return Blocking.get(this.reactive.createSnapshot(sandboxId, name));
+	}
+
+	@Override
+	public SnapshotInfo createSnapshot(String sandboxId) {
+		return Blocking.get(this.reactive.createSnapshot(sandboxId));
+	}
+
+	@Override
+	public String health() {
+		return Blocking.get(this.reactive.health());
+	}
+
+	@Override
+	public SnapshotInfo getSnapshot(String snapshotId) {
+		return Blocking.get(this.reactive.getSnapshot(snapshotId));
+	}
+
+	@Override
+	public ResultPage<SnapshotInfo> listSnapshots(SnapshotFilter filter, int page, int pageSize) {
+		return Blocking.get(this.reactive.listSnapshots(filter, page, pageSize));
+	}
+
+	@Override
+	public Stream<SnapshotInfo> listAllSnapshots(SnapshotFilter filter) {
+		return Blocking.stream(this.reactive.listAllSnapshots(filter));
+	}
+
+	@Override
+	public void deleteSnapshot(String snapshotId) {
+		Blocking.run(this.reactive.deleteSnapshot(snapshotId));
+	}
+
+	@Override
+	public ReactiveSandboxManager reactive() {
+		return this.reactive;
+	}
+
+}
