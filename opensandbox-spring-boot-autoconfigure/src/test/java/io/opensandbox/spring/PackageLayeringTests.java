@@ -60,11 +60,7 @@ class PackageLayeringTests {
 	@Test
 	void everyClassBelongsToALayer() {
 		String[] layers = LAYERS.stream().map(PackageLayeringTests::packageOf).toArray(String[]::new);
-		noClasses().that()
-			.resideInAPackage(ROOT + "..")
-			.should()
-			.resideOutsideOfPackages(layers)
-			.check(classes);
+		noClasses().that().resideInAPackage(ROOT + "..").should().resideOutsideOfPackages(layers).check(classes);
 	}
 
 	private static String packageOf(String layer) {

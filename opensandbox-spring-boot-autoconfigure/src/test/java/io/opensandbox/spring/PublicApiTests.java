@@ -177,7 +177,10 @@ class PublicApiTests {
 		return true;
 	}
 
-	/** {@code T} for {@code Mono<T>}, {@code void} for {@code Mono<Void>}, a stream for a flux. */
+	/**
+	 * {@code T} for {@code Mono<T>}, {@code void} for {@code Mono<Void>}, a stream for a
+	 * flux.
+	 */
 	private static boolean sameResult(Type blocking, Type reactive) {
 		if (reactive instanceof ParameterizedType parameterized) {
 			Type raw = parameterized.getRawType();
@@ -186,10 +189,12 @@ class PublicApiTests {
 				return (element == Void.class) ? blocking == void.class : sameElement(blocking, element);
 			}
 			if (raw == Flux.class) {
-				// execute: the callback's result, or the elements of the callback's publisher
-				return blocking instanceof java.lang.reflect.TypeVariable<?> && element instanceof java.lang.reflect.TypeVariable<?>
+				// execute: the callback's result, or the elements of the callback's
+				// publisher
+				return blocking instanceof java.lang.reflect.TypeVariable<?>
+						&& element instanceof java.lang.reflect.TypeVariable<?>
 						|| blocking instanceof ParameterizedType stream && stream.getRawType() == Stream.class
-						&& sameElement(stream.getActualTypeArguments()[0], element)
+								&& sameElement(stream.getActualTypeArguments()[0], element)
 						|| blocking == java.io.InputStream.class;
 			}
 		}

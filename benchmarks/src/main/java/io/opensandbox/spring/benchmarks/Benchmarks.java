@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs the benchmark scenarios and writes the results as a Markdown table and as JSON. Run
- * everything with
+ * Runs the benchmark scenarios and writes the results as a Markdown table and as JSON.
+ * Run everything with
  * {@code mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java}:
  * that writes {@code benchmarks/results/latest.md} and {@code latest.json}. Select
  * scenarios with {@code -Dbenchmarks.scenarios=command,files} (ids: {@value #ALL}); a
@@ -23,8 +23,8 @@ import java.util.Set;
  * investigating: {@code -Dbenchmarks.files.mib=256} (file size),
  * {@code -Dbenchmarks.load.streams=200 -Dbenchmarks.load.seconds=9},
  * {@code -Dbenchmarks.startup.cold=3} (fresh-JVM pairs),
- * {@code -Dbenchmarks.fork.args=-XX:StartFlightRecording=filename=/tmp/child.jfr} (options for the
- * client JVMs of the files, load and startup scenarios).
+ * {@code -Dbenchmarks.fork.args=-XX:StartFlightRecording=filename=/tmp/child.jfr}
+ * (options for the client JVMs of the files, load and startup scenarios).
  *
  * @author OpenSandbox Spring Boot
  */
@@ -52,7 +52,8 @@ public final class Benchmarks {
 			long scenarioStarted = System.nanoTime();
 			System.out.println("== " + scenario);
 			rows.addAll(run(scenario));
-			System.out.printf(Locale.ROOT, "== %s took %.0f s%n", scenario, (System.nanoTime() - scenarioStarted) / 1e9);
+			System.out.printf(Locale.ROOT, "== %s took %.0f s%n", scenario,
+					(System.nanoTime() - scenarioStarted) / 1e9);
 		}
 		boolean full = scenarios.equals(new LinkedHashSet<>(List.of(ALL.split(","))));
 		Path results = full ? Path.of(System.getProperty("benchmarks.results", "results"))
@@ -72,7 +73,8 @@ public final class Benchmarks {
 				yield rows;
 			}
 			case "files" -> FilesBenchmark.run(Long.getLong("benchmarks.files.mib", 1024) * FilesBenchmark.MIB, 3, 5);
-			case "load" -> LoadBenchmark.run(Integer.getInteger("benchmarks.load.streams", 1000), Integer.getInteger("benchmarks.load.seconds", 60));
+			case "load" -> LoadBenchmark.run(Integer.getInteger("benchmarks.load.streams", 1000),
+					Integer.getInteger("benchmarks.load.seconds", 60));
 			case "startup" -> StartupBenchmark.run(10, 40, Integer.getInteger("benchmarks.startup.cold", 10));
 			case "embedded" -> EmbeddedServerBenchmark.run(300_000_000L, 200, 20);
 			default -> throw new IllegalArgumentException(scenario);
@@ -83,10 +85,21 @@ public final class Benchmarks {
 		Map<String, Object> environment = environment();
 		StringBuilder report = new StringBuilder();
 		report.append("# Benchmark results\n\n");
-		report.append("Date: ").append(environment.get("date")).append("; machine: ").append(environment.get("cpu"))
-			.append(", ").append(environment.get("cores")).append(" cores, ").append(environment.get("memoryGiB"))
-			.append(" GiB RAM; JDK: ").append(environment.get("jdk")).append("; OS: ").append(environment.get("os"))
-			.append("; run took ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append("\n\n");
+		report.append("Date: ")
+			.append(environment.get("date"))
+			.append("; machine: ")
+			.append(environment.get("cpu"))
+			.append(", ")
+			.append(environment.get("cores"))
+			.append(" cores, ")
+			.append(environment.get("memoryGiB"))
+			.append(" GiB RAM; JDK: ")
+			.append(environment.get("jdk"))
+			.append("; OS: ")
+			.append(environment.get("os"))
+			.append("; run took ")
+			.append(String.format(Locale.ROOT, "%.0f s", seconds))
+			.append("\n\n");
 		report.append("Command: `").append(COMMAND).append("`\n\n");
 		report.append("| Scenario | Target | Result (median of rounds) | Spread | Met |\n|---|---|---|---|---|\n");
 		rows.forEach((row) -> report.append(row.markdown()).append('\n'));
@@ -104,8 +117,8 @@ public final class Benchmarks {
 	private static Map<String, Object> environment() {
 		Map<String, Object> environment = new LinkedHashMap<>();
 		environment.put("date", LocalDate.now().toString());
-		environment.put("jdk", System.getProperty("java.runtime.version") + " ("
-				+ System.getProperty("java.vm.vendor") + ")");
+		environment.put("jdk",
+				System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")");
 		environment.put("cores", Runtime.getRuntime().availableProcessors());
 		environment.put("cpu", cpu());
 		environment.put("memoryGiB", memoryGiB());

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
-
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -13,19 +12,19 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.autoconfigure.OpenSandboxWebClientBuilderFactory;
+import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
-import io.opensandbox.spring.observation.OpenSandboxObservations;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxSpec;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * Our clients as an application gets them, from the auto-configuration (its connection
- * pool, retry filter and API key), pointed at one loopback server; and the official
- * SDK's connection settings for the same server.
+ * pool, retry filter and API key), pointed at one loopback server; and the official SDK's
+ * connection settings for the same server.
  *
  * @author OpenSandbox Spring Boot
  */

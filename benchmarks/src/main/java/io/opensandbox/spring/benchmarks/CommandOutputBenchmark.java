@@ -19,10 +19,10 @@ import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
  * Command output: a loopback execd answers {@code POST /command} with N bare-JSON stdout
- * events (pre-built chunks) then {@code execution_complete}. Events decoded per second
- * by {@link ExecdClient#runCommand} (counted, not collected) and by the official SDK's
- * command run with a streaming stdout handler, alternating in the same run; curl
- * reading the same bytes to /dev/null is the transfer limit.
+ * events (pre-built chunks) then {@code execution_complete}. Events decoded per second by
+ * {@link ExecdClient#runCommand} (counted, not collected) and by the official SDK's
+ * command run with a streaming stdout handler, alternating in the same run; curl reading
+ * the same bytes to /dev/null is the transfer limit.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -138,17 +138,19 @@ final class CommandOutputBenchmark {
 						Row.met(met))
 					.with("eventsPerSecond", our)
 					.with("oursOverSdk", ratio));
-				rows.add(new Row("command", scenario + ": official SDK 1.0.0 (commands().run, onStdout handler)",
-						"reference", rate(theirs.median()) + " events/s",
-						rate(theirs.min()) + "-" + rate(theirs.max()) + " events/s over " + theirs.size() + " rounds",
-						"n/a")
-					.with("eventsPerSecond", theirs));
+				rows.add(
+						new Row("command", scenario + ": official SDK 1.0.0 (commands().run, onStdout handler)",
+								"reference", rate(theirs.median()) + " events/s", rate(theirs.min()) + "-"
+										+ rate(theirs.max()) + " events/s over " + theirs.size() + " rounds",
+								"n/a")
+							.with("eventsPerSecond", theirs));
 			}
 			if (curlError == null) {
 				Stats limit = new Stats(curl);
 				Stats share = new Stats(ofCurl);
-				rows.add(new Row("command", scenario + ": curl to /dev/null (same bytes, no decoding: the transfer limit)",
-						"reference", rate(limit.median()) + " events/s; ours = "
+				rows.add(new Row("command",
+						scenario + ": curl to /dev/null (same bytes, no decoding: the transfer limit)", "reference",
+						rate(limit.median()) + " events/s; ours = "
 								+ String.format(Locale.ROOT, "%.0f%%", 100 * share.median()) + " of curl per pair",
 						rate(limit.min()) + "-" + rate(limit.max()) + " events/s over " + limit.size()
 								+ " rounds (a process start included); ours/curl "

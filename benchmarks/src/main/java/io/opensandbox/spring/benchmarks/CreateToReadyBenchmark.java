@@ -17,9 +17,9 @@ import io.opensandbox.spring.core.SandboxTemplateSettings;
  * Create-to-ready: a loopback server that answers create at once ({@code Pending}),
  * reports the sandbox {@code Running} and answers {@code /ping} only a fixed delay after
  * creation. The client overhead is the create-to-ready time minus that delay. Our
- * auto-configured {@link ReactiveSandboxTemplate} (default settings) and the official SDK's
- * create-and-wait (its default 200 ms health-check interval) alternate in the same run.
- * The delay is drawn per round from {@code [base, base + 100 ms)} (the same for both
+ * auto-configured {@link ReactiveSandboxTemplate} (default settings) and the official
+ * SDK's create-and-wait (its default 200 ms health-check interval) alternate in the same
+ * run. The delay is drawn per round from {@code [base, base + 100 ms)} (the same for both
  * clients of a round), so that no poll schedule meets it at a lucky phase every time.
  *
  * @author OpenSandbox Spring Boot
@@ -76,8 +76,8 @@ final class CreateToReadyBenchmark {
 			}
 			Stats our = new Stats(ours);
 			boolean met = our.median() <= 15;
-			String scenario = "Create-to-ready overhead (server ready " + baseDelayMillis + "-"
-					+ (baseDelayMillis + 99) + " ms after create)";
+			String scenario = "Create-to-ready overhead (server ready " + baseDelayMillis + "-" + (baseDelayMillis + 99)
+					+ " ms after create)";
 			List<Row> rows = new ArrayList<>();
 			rows.add(new Row("ready",
 					scenario + ": ours (auto-configured ReactiveSandboxTemplate, default settings: polls from "
@@ -95,12 +95,11 @@ final class CreateToReadyBenchmark {
 			else {
 				Stats theirs = new Stats(sdk);
 				Stats ratio = new Stats(ratios);
-				rows.add(new Row("ready", scenario + ": official SDK 1.0.0 (create-and-wait, 200 ms poll)",
-						"reference", Stats.format(theirs.median()) + " ms",
+				rows.add(new Row("ready", scenario + ": official SDK 1.0.0 (create-and-wait, 200 ms poll)", "reference",
+						Stats.format(theirs.median()) + " ms",
 						Stats.format(theirs.min()) + "-" + Stats.format(theirs.max()) + " ms over " + theirs.size()
-								+ " rounds; SDK/ours per pair: median "
-								+ String.format(Locale.ROOT, "%.1fx (%.1fx-%.1fx)", ratio.median(), ratio.min(),
-										ratio.max()),
+								+ " rounds; SDK/ours per pair: median " + String.format(Locale.ROOT,
+										"%.1fx (%.1fx-%.1fx)", ratio.median(), ratio.min(), ratio.max()),
 						"n/a")
 					.with("ms", theirs)
 					.with("sdkOverOurs", ratio));

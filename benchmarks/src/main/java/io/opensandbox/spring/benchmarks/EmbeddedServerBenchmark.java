@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +28,11 @@ import io.opensandbox.spring.test.EmbeddedOpenSandboxServerApplication;
 
 /**
  * The embedded server under load, run as the standalone server in a JVM of its own
- * ({@code -Xmx128m}) so that its memory is its own: its resident memory while a client reads
- * 300 MB of command output slowly, the memory each idle sandbox costs (in the server and in
- * the sandbox's own processes: the namespace holders and the user-mode network stack), and
- * how long a new sandbox takes from the create request to a command's first output.
+ * ({@code -Xmx128m}) so that its memory is its own: its resident memory while a client
+ * reads 300 MB of command output slowly, the memory each idle sandbox costs (in the
+ * server and in the sandbox's own processes: the namespace holders and the user-mode
+ * network stack), and how long a new sandbox takes from the create request to a command's
+ * first output.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -56,18 +56,20 @@ final class EmbeddedServerBenchmark {
 	}
 
 	static List<Row> run(long outputBytes, int idleSandboxes, int createRounds) throws Exception {
-		// Searchable by the sandboxes' own users, who pass through it to their directories.
+		// Searchable by the sandboxes' own users, who pass through it to their
+		// directories.
 		Path work = Files.createTempDirectory("opensandbox-benchmark-",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx" + HEAP_MIB + "m", "-cp", Fork.classPath(), EmbeddedOpenSandboxServerApplication.class.getName(), "--port=0",
-				"--work-directory=" + work.resolve("server")));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + HEAP_MIB + "m",
+						"-cp", Fork.classPath(), EmbeddedOpenSandboxServerApplication.class.getName(), "--port=0",
+						"--work-directory=" + work.resolve("server")));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().put(EmbeddedOpenSandboxServerApplication.API_KEY_VARIABLE, KEY);
 		Process server = builder.start();
 		try {
-			BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(),
-					StandardCharsets.UTF_8));
+			BufferedReader output = new BufferedReader(
+					new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
 			String isolation = "";
 			int port = -1;
 			String line;
@@ -130,9 +132,11 @@ final class EmbeddedServerBenchmark {
 			socket.setReceiveBufferSize(64 * 1024);
 			socket.setSoTimeout(60_000);
 			OutputStream out = socket.getOutputStream();
-			out.write(("POST /" + id + "/44772/command HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-					+ "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n"
-					+ body).getBytes(StandardCharsets.UTF_8));
+			out.write(
+					("POST /" + id + "/44772/command HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+							+ "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+							+ "\r\nConnection: close\r\n\r\n" + body)
+						.getBytes(StandardCharsets.UTF_8));
 			out.flush();
 			InputStream in = socket.getInputStream();
 			byte[] buffer = new byte[64 * 1024];
@@ -149,12 +153,14 @@ final class EmbeddedServerBenchmark {
 		kill(base, id);
 		double aboveIdleMiB = (peak.get() - idle) / 1024.0;
 		boolean whole = read > outputBytes;
-		return new Row("embedded", "Embedded server: RSS while " + (outputBytes / 1_000_000) + " MB of output is read slowly",
+		return new Row("embedded",
+				"Embedded server: RSS while " + (outputBytes / 1_000_000) + " MB of output is read slowly",
 				"<= 64 MiB above idle",
 				String.format(Locale.ROOT, "+%.0f MiB (idle %.0f MiB, peak %.0f MiB)", aboveIdleMiB, idle / 1024.0,
 						peak.get() / 1024.0),
-				String.format(Locale.ROOT, "%.0f MB read in %.0f s by a client pausing 2 ms per 64 KiB; server -Xmx%dm;"
-						+ " one run", read / 1e6, seconds, HEAP_MIB),
+				String.format(Locale.ROOT,
+						"%.0f MB read in %.0f s by a client pausing 2 ms per 64 KiB; server -Xmx%dm;" + " one run",
+						read / 1e6, seconds, HEAP_MIB),
 				Row.met(aboveIdleMiB <= 64 && whole))
 			.with("aboveIdleMiB", aboveIdleMiB)
 			.with("bytesRead", read)
@@ -189,16 +195,17 @@ final class EmbeddedServerBenchmark {
 		}
 		double serverPer = (serverAfter - serverBefore) / (double) count;
 		double childrenPer = (childrenAfter - childrenBefore) / (double) count;
-		return List.of(new Row("embedded", "Embedded server: memory per idle sandbox, " + count + " sandboxes",
-				"reference",
-				String.format(Locale.ROOT, "%.0f KiB in the server + %.0f KiB in its processes", serverPer, childrenPer),
-				String.format(Locale.ROOT, "%d host processes for %d sandboxes; all created and running in %.1f s",
-						processes, count, createSeconds),
-				"n/a")
-			.with("serverKiBPerSandbox", serverPer)
-			.with("processesKiBPerSandbox", childrenPer)
-			.with("hostProcesses", processes)
-			.with("createSeconds", createSeconds));
+		return List
+			.of(new Row("embedded", "Embedded server: memory per idle sandbox, " + count + " sandboxes", "reference",
+					String.format(Locale.ROOT, "%.0f KiB in the server + %.0f KiB in its processes", serverPer,
+							childrenPer),
+					String.format(Locale.ROOT, "%d host processes for %d sandboxes; all created and running in %.1f s",
+							processes, count, createSeconds),
+					"n/a")
+				.with("serverKiBPerSandbox", serverPer)
+				.with("processesKiBPerSandbox", childrenPer)
+				.with("hostProcesses", processes)
+				.with("createSeconds", createSeconds));
 	}
 
 	/**
@@ -215,8 +222,8 @@ final class EmbeddedServerBenchmark {
 				.POST(HttpRequest.BodyPublishers.ofString("{\"command\":\"echo first\"}"))
 				.build();
 			HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-			try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
-					StandardCharsets.UTF_8))) {
+			try (BufferedReader events = new BufferedReader(
+					new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
 				String event;
 				while ((event = events.readLine()) != null && !event.contains("\"stdout\"")) {
 					// until the first output
@@ -282,8 +289,8 @@ final class EmbeddedServerBenchmark {
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
 			.header("OPEN-SANDBOX-API-KEY", KEY)
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null) {
 			request.header("Content-Type", "application/json");
 		}

@@ -116,9 +116,10 @@ final class FakeOpenSandbox implements AutoCloseable {
 		});
 		routes.post("/command", this::command);
 		routes.get("/files/download", this::download);
-		routes.post("/files/upload", (request, response) -> request.receive()
-			.doOnNext((buffer) -> this.uploadedBytes.addAndGet(buffer.readableBytes()))
-			.then(Mono.defer(() -> response.status(200).send())));
+		routes.post("/files/upload",
+				(request, response) -> request.receive()
+					.doOnNext((buffer) -> this.uploadedBytes.addAndGet(buffer.readableBytes()))
+					.then(Mono.defer(() -> response.status(200).send())));
 	}
 
 	/**
@@ -190,10 +191,10 @@ final class FakeOpenSandbox implements AutoCloseable {
 				Flux.interval(Duration.ofSeconds(3))
 					.take(seconds / 3)
 					.map((tick) -> "{\"type\":\"ping\",\"timestamp\":" + System.currentTimeMillis() + "}\n\n"
-							+ "{\"type\":\"stdout\",\"text\":\"tick " + tick + " of " + id
-							+ "\",\"timestamp\":" + System.currentTimeMillis() + "}\n\n"
-							+ "{\"type\":\"stdout\",\"text\":\"some more output for tick " + tick
-							+ "\",\"timestamp\":" + System.currentTimeMillis() + "}\n\n"),
+							+ "{\"type\":\"stdout\",\"text\":\"tick " + tick + " of " + id + "\",\"timestamp\":"
+							+ System.currentTimeMillis() + "}\n\n"
+							+ "{\"type\":\"stdout\",\"text\":\"some more output for tick " + tick + "\",\"timestamp\":"
+							+ System.currentTimeMillis() + "}\n\n"),
 				Flux.just("{\"type\":\"execution_complete\",\"timestamp\":" + System.currentTimeMillis()
 						+ ",\"execution_time\":" + (seconds * 1000) + "}\n\n"));
 		return Mono.defer(() -> {
@@ -228,14 +229,18 @@ final class FakeOpenSandbox implements AutoCloseable {
 		StringBuilder chunk = new StringBuilder(70_000);
 		chunk.append("{\"type\":\"init\",\"text\":\"cmd-1\",\"timestamp\":").append(timestamp).append("}\n\n");
 		for (int i = 0; i < events; i++) {
-			chunk.append("{\"type\":\"stdout\",\"text\":\"line ").append(i).append("\",\"timestamp\":")
-				.append(timestamp).append("}\n\n");
+			chunk.append("{\"type\":\"stdout\",\"text\":\"line ")
+				.append(i)
+				.append("\",\"timestamp\":")
+				.append(timestamp)
+				.append("}\n\n");
 			if (chunk.length() >= 65_000) {
 				chunks.add(chunk.toString().getBytes(StandardCharsets.UTF_8));
 				chunk.setLength(0);
 			}
 		}
-		chunk.append("{\"type\":\"execution_complete\",\"timestamp\":").append(timestamp)
+		chunk.append("{\"type\":\"execution_complete\",\"timestamp\":")
+			.append(timestamp)
 			.append(",\"execution_time\":1}\n\n");
 		chunks.add(chunk.toString().getBytes(StandardCharsets.UTF_8));
 		return chunks;

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.alibaba.opensandbox.sandbox.Sandbox;
 import com.alibaba.opensandbox.sandbox.domain.models.execd.filesystem.WriteEntry;
-
 import org.springframework.util.FileSystemUtils;
 
 import io.opensandbox.spring.core.ReactiveSandbox;
@@ -43,9 +42,9 @@ final class FilesBenchmark {
 	static final long MIB = 1024 * 1024;
 
 	/**
-	 * The fixed heap of the client JVM: 256 MiB, with a young generation of 16 MiB so that
-	 * collections happen during every transfer and the heap after them shows what the
-	 * client retains.
+	 * The fixed heap of the client JVM: 256 MiB, with a young generation of 16 MiB so
+	 * that collections happen during every transfer and the heap after them shows what
+	 * the client retains.
 	 */
 	static final List<String> HEAP = List.of("-Xms256m", "-Xmx256m", "-Xmn16m");
 
@@ -58,9 +57,8 @@ final class FilesBenchmark {
 			write(source, size);
 			server.serveDownloads(source);
 			String id = server.runningSandbox();
-			List<Row> rows = Fork.run(FilesBenchmark.class, HEAP, List.of(server.address(), id,
-					source.toString(), Long.toString(size), Integer.toString(warmups), Integer.toString(rounds)),
-					Duration.ofMinutes(10));
+			List<Row> rows = Fork.run(FilesBenchmark.class, HEAP, List.of(server.address(), id, source.toString(),
+					Long.toString(size), Integer.toString(warmups), Integer.toString(rounds)), Duration.ofMinutes(10));
 			long uploads = (long) (warmups + rounds) * 3;
 			if (server.uploadedBytes.get() < uploads * size) {
 				throw new IllegalStateException("The server received " + server.uploadedBytes.get()
@@ -117,12 +115,14 @@ final class FilesBenchmark {
 			for (int round = 0; round < warmups + rounds; round++) {
 				boolean measured = round >= warmups;
 				for (int k = 0; k < order.length; k++) {
-					// Each round starts with another client, so that none always goes first
+					// Each round starts with another client, so that none always goes
+					// first
 					String who = order[(round + k) % order.length];
 					System.out.print("download " + who);
 					transfer(series.get("download " + who), measured, size, target, () -> {
 						switch (who) {
-							case "ours" -> sandbox.files().download("/data/big.bin", target).block(Duration.ofMinutes(5));
+							case "ours" ->
+								sandbox.files().download("/data/big.bin", target).block(Duration.ofMinutes(5));
 							case "sdk" -> {
 								try (InputStream in = official.files().readStream("/data/big.bin")) {
 									Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
@@ -207,17 +207,18 @@ final class FilesBenchmark {
 				oursOfCurl.add(ours.rates.get(i) / curl.rates.get(i));
 				sdkOfCurl.add(sdk.rates.get(i) / curl.rates.get(i));
 			}
-			String scenario = "Files: " + ((size % (1024 * MIB) == 0) ? (size / MIB / 1024) + " GiB " : (size / MIB) + " MiB ")
-					+ direction
+			String scenario = "Files: "
+					+ ((size % (1024 * MIB) == 0) ? (size / MIB / 1024) + " GiB " : (size / MIB) + " MiB ") + direction
 					+ ("download".equals(direction) ? " to disk" : " from disk") + " (loopback, zero-copy server)";
 			Stats ourRate = new Stats(ours.rates);
 			Stats ourShare = new Stats(oursOfCurl);
 			long ourLive = ours.maxGrowth();
 			boolean met = ourShare.median() >= 0.9 && ourLive <= 32 * MIB;
 			String missed = met ? ""
-					: "; target missed: " + ((ourShare.median() < 0.9)
-							? String.format(Locale.ROOT, "%.0f%% of curl instead of 90%%", 100 * ourShare.median())
-							: "") + ((ourLive > 32 * MIB) ? " heap growth " + mib(ourLive) + " > 32 MiB" : "");
+					: "; target missed: "
+							+ ((ourShare.median() < 0.9) ? String.format(Locale.ROOT, "%.0f%% of curl instead of 90%%",
+									100 * ourShare.median()) : "")
+							+ ((ourLive > 32 * MIB) ? " heap growth " + mib(ourLive) + " > 32 MiB" : "");
 			rows.add(new Row("files", scenario + ": ours (ReactiveSandbox.files(), auto-configured)",
 					">= 90% of curl, heap growth <= 32 MiB",
 					rate(ourRate.median()) + " = " + percent(ourShare.median()) + " of curl per pair; heap growth "
@@ -236,12 +237,15 @@ final class FilesBenchmark {
 				.with("directGrowthMiB", HeapProbe.Result.mib(ours.maxDirect())));
 			Stats sdkRate = new Stats(sdk.rates);
 			Stats sdkShare = new Stats(sdkOfCurl);
-			rows.add(new Row("files", scenario + ": official SDK 1.0.0 ("
-					+ ("download".equals(direction) ? "files().readStream + Files.copy" : "files().write of an InputStream")
-					+ ")", "reference",
-					rate(sdkRate.median()) + " = " + percent(sdkShare.median()) + " of curl per pair; heap growth "
-							+ mib(sdk.maxGrowth()) + " (raw peak " + mib(sdk.maxRaw()) + ", direct " + mib(sdk.maxDirect())
+			rows.add(new Row("files",
+					scenario + ": official SDK 1.0.0 ("
+							+ ("download".equals(direction)
+									? "files().readStream + Files.copy" : "files().write of an InputStream")
 							+ ")",
+					"reference",
+					rate(sdkRate.median()) + " = " + percent(sdkShare.median()) + " of curl per pair; heap growth "
+							+ mib(sdk.maxGrowth()) + " (raw peak " + mib(sdk.maxRaw()) + ", direct "
+							+ mib(sdk.maxDirect()) + ")",
 					rate(sdkRate.min()) + "-" + rate(sdkRate.max()) + " over " + sdkRate.size() + " rounds; SDK/curl "
 							+ percent(sdkShare.min()) + "-" + percent(sdkShare.max()) + "; " + sdk.collections()
 							+ " GCs seen",
@@ -251,8 +255,9 @@ final class FilesBenchmark {
 				.with("heapGrowthMiB", HeapProbe.Result.mib(sdk.maxGrowth()))
 				.with("rawHeapGrowthMiB", HeapProbe.Result.mib(sdk.maxRaw())));
 			Stats curlRate = new Stats(curl.rates);
-			rows.add(new Row("files", scenario + ": curl (" + ("download".equals(direction) ? "-o file" : "-F file=@")
-					+ ")", "reference", rate(curlRate.median()),
+			rows.add(new Row("files",
+					scenario + ": curl (" + ("download".equals(direction) ? "-o file" : "-F file=@") + ")", "reference",
+					rate(curlRate.median()),
 					rate(curlRate.min()) + "-" + rate(curlRate.max()) + " over " + curlRate.size() + " rounds", "n/a")
 				.with("mibPerSecond", curlRate));
 		}

@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the client side of a scenario in a JVM of its own (a fixed heap, BlockHound, or a
- * clean heap to measure), with this JVM's class path; the child writes its rows as JSON to
- * a file named by its last argument.
+ * clean heap to measure), with this JVM's class path; the child writes its rows as JSON
+ * to a file named by its last argument.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -35,7 +35,8 @@ final class Fork {
 			List<String> command = new ArrayList<>();
 			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 			command.addAll(jvmArgs);
-			// For profiling a child, for example -Dbenchmarks.fork.args=-XX:StartFlightRecording=filename=/tmp/child.jfr
+			// For profiling a child, for example
+			// -Dbenchmarks.fork.args=-XX:StartFlightRecording=filename=/tmp/child.jfr
 			String extra = System.getProperty("benchmarks.fork.args", "").strip();
 			if (!extra.isEmpty()) {
 				command.addAll(List.of(extra.split("\\s+")));
@@ -66,8 +67,8 @@ final class Fork {
 	}
 
 	/**
-	 * This JVM's class path; under {@code mvn exec:java} the classes come from the plugin's
-	 * class loader rather than {@code java.class.path}.
+	 * This JVM's class path; under {@code mvn exec:java} the classes come from the
+	 * plugin's class loader rather than {@code java.class.path}.
 	 */
 	static String classPath() throws URISyntaxException {
 		if (Fork.class.getClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {

@@ -17,10 +17,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Lifecycle GET round trips against a loopback server, at concurrency 1 and 64: our
- * {@code ReactiveSandboxManager.get} (reactive, flatMap with that concurrency) and the official
- * SDK's {@code Sandbox.getInfo()} (blocking, that many threads, an OkHttp pool of that
- * many connections), alternating in the same run. Throughput is the median of rounds;
- * latency percentiles pool every measured call.
+ * {@code ReactiveSandboxManager.get} (reactive, flatMap with that concurrency) and the
+ * official SDK's {@code Sandbox.getInfo()} (blocking, that many threads, an OkHttp pool
+ * of that many connections), alternating in the same run. Throughput is the median of
+ * rounds; latency percentiles pool every measured call.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -47,7 +47,8 @@ final class LifecycleGetBenchmark {
 						.domain(server.address())
 						.protocol("http")
 						.apiKey("benchmark");
-					// okhttp3 is a runtime-only dependency of the SDK: give it a pool that keeps
+					// okhttp3 is a runtime-only dependency of the SDK: give it a pool
+					// that keeps
 					// as many idle connections as there are threads (its default keeps 5)
 					Class<?> poolType = Class.forName("okhttp3.ConnectionPool");
 					Object pool = poolType.getConstructor(int.class, long.class, TimeUnit.class)
@@ -59,7 +60,8 @@ final class LifecycleGetBenchmark {
 				catch (ReflectiveOperationException | RuntimeException ex) {
 					sdkError = ex.getClass().getSimpleName() + ": " + ex.getMessage();
 				}
-				// Warm up both clients (alternating rounds) for a while: the per-call chains
+				// Warm up both clients (alternating rounds) for a while: the per-call
+				// chains
 				// are deep, and a few thousand calls leave them half compiled
 				long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
 				int warmups = -1;
@@ -136,11 +138,12 @@ final class LifecycleGetBenchmark {
 				ratio = "; ours/SDK per pair: median " + String.format(Locale.ROOT, "%.2fx", pairs.median());
 				ratioSpread = "; ours/SDK " + String.format(Locale.ROOT, "%.2fx-%.2fx", pairs.min(), pairs.max());
 			}
-			Row our = new Row("lifecycle", scenario + ": ours (auto-configured ReactiveSandboxManager.get)", "comparison",
+			Row our = new Row("lifecycle", scenario + ": ours (auto-configured ReactiveSandboxManager.get)",
+					"comparison",
 					rate(ours.median()) + " calls/s" + ratio + "; p50 " + ms(ourLatency.percentile(50)) + ", p99 "
 							+ ms(ourLatency.percentile(99)),
-					rate(ours.min()) + "-" + rate(ours.max()) + " calls/s over " + ours.size() + " rounds (" + warmupSeconds
-							+ " s of warm-up, alternating with the SDK)" + ratioSpread,
+					rate(ours.min()) + "-" + rate(ours.max()) + " calls/s over " + ours.size() + " rounds ("
+							+ warmupSeconds + " s of warm-up, alternating with the SDK)" + ratioSpread,
 					"n/a")
 				.with("callsPerSecond", ours)
 				.with("p50Ms", ourLatency.percentile(50))
@@ -151,7 +154,8 @@ final class LifecycleGetBenchmark {
 			}
 			rows.add(our);
 			if (sdkError != null) {
-				rows.add(new Row("lifecycle", scenario + ": official SDK 1.0.0", "reference", "failed", sdkError, "n/a"));
+				rows.add(new Row("lifecycle", scenario + ": official SDK 1.0.0", "reference", "failed", sdkError,
+						"n/a"));
 			}
 			else {
 				Stats theirs = new Stats(sdkRates);

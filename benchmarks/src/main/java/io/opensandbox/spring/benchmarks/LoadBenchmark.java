@@ -28,8 +28,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
  * like execd, pings every 3 s (and writes two lines of output each time). Each client
  * runs in a JVM of its own with a 256 MiB heap: ours (the auto-configured
  * {@link ExecdClient}) with BlockHound installed, counting every blocking call made on a
- * non-blocking thread (Netty event loops, Reactor's parallel scheduler); then the official
- * SDK, one thread per stream as it requires.
+ * non-blocking thread (Netty event loops, Reactor's parallel scheduler); then the
+ * official SDK, one thread per stream as it requires.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -61,8 +61,9 @@ final class LoadBenchmark {
 					jvm.addAll(BLOCKHOUND);
 				}
 				Row measured = Fork
-					.run(LoadBenchmark.class, jvm, List.of(who, server.address(), id, Integer.toString(streams),
-							Integer.toString(seconds)), timeout)
+					.run(LoadBenchmark.class, jvm,
+							List.of(who, server.address(), id, Integer.toString(streams), Integer.toString(seconds)),
+							timeout)
 					.get(0);
 				rows.add(row(who, measured.values(), streams, seconds, server.maxOpenStreams.get()));
 			}
@@ -78,11 +79,12 @@ final class LoadBenchmark {
 		double growth = ((Number) values.get("heapGrowthMiB")).doubleValue();
 		String scenario = "Load: " + String.format(Locale.ROOT, "%,d", streams) + " concurrent command streams held "
 				+ seconds + " s (a ping and 2 output lines every 3 s)";
-		String common = "errors " + errors + "; stdout events " + String.format(Locale.ROOT, "%,d of %,d", events, expected)
-				+ "; peak heap used " + String.format(Locale.ROOT, "%.0f MiB", peakHeap) + " (live growth "
+		String common = "errors " + errors + "; stdout events "
+				+ String.format(Locale.ROOT, "%,d of %,d", events, expected) + "; peak heap used "
+				+ String.format(Locale.ROOT, "%.0f MiB", peakHeap) + " (live growth "
 				+ String.format(Locale.ROOT, "%.0f MiB", growth) + ")";
-		String spread = "1 run (" + seconds + " s by definition); all streams open at once: server saw "
-				+ serverMaxOpen + " open; client JVM " + String.join(" ", HEAP) + "; opening all took "
+		String spread = "1 run (" + seconds + " s by definition); all streams open at once: server saw " + serverMaxOpen
+				+ " open; client JVM " + String.join(" ", HEAP) + "; opening all took "
 				+ String.format(Locale.ROOT, "%.1f s", ((Number) values.get("openSeconds")).doubleValue());
 		if ("ours".equals(who)) {
 			long blocking = number(values, "blockingCalls");
@@ -126,7 +128,8 @@ final class LoadBenchmark {
 		if ("ours".equals(who) && !Boolean.getBoolean("benchmarks.load.noBlockHound")) {
 			// Before any Reactor or Netty thread starts
 			BlockHound.install((builder) -> builder
-				// Netty loads its native transport once, lazily, possibly on an event loop
+				// Netty loads its native transport once, lazily, possibly on an event
+				// loop
 				.allowBlockingCallsInside("io.netty.util.internal.NativeLibraryLoader", "load")
 				.blockingMethodCallback((method) -> {
 					blocking.incrementAndGet();
@@ -246,7 +249,8 @@ final class LoadBenchmark {
 		for (int i = 0, shown = 0; i < stack.length && shown < 6; i++) {
 			String frame = stack[i].toString();
 			if (!frame.startsWith("reactor.blockhound") && !frame.startsWith("io.opensandbox.spring.benchmarks")) {
-				frames.append(shown++ > 0 ? " < " : "").append(frame);
+				frames.append((shown > 0) ? " < " : "").append(frame);
+				shown++;
 			}
 		}
 		return frames.toString();

@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-import reactor.core.publisher.Flux;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxWebClientBuilderFactory;
 import io.opensandbox.spring.client.EventDecoders;
@@ -18,10 +17,10 @@ import io.opensandbox.spring.model.ExecutionEvent;
 /**
  * Does the hand-written execd event parser earn its place? The command-output stream of
  * the loopback execd (N bare-JSON stdout events, then {@code execution_complete}) is
- * fetched with the auto-configured {@code WebClient} and decoded end to end, alternating in
- * the same run, by the client's decoder (byte scanner + hand-written parser) and by the same
- * scanner with Jackson reading every line (one reused {@code ObjectReader}). The custom code
- * stays only if it is at least 1.5x faster.
+ * fetched with the auto-configured {@code WebClient} and decoded end to end, alternating
+ * in the same run, by the client's decoder (byte scanner + hand-written parser) and by
+ * the same scanner with Jackson reading every line (one reused {@code ObjectReader}). The
+ * custom code stays only if it is at least 1.5x faster.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -40,8 +39,10 @@ final class ParserBenchmark {
 				boolean measured = round >= warmups;
 				// alternate which goes first, so neither always runs on a warmer JVM
 				boolean customFirst = round % 2 == 0;
-				double first = rate(webClient, server, events, customFirst ? EventDecoders::custom : EventDecoders::jackson);
-				double second = rate(webClient, server, events, customFirst ? EventDecoders::jackson : EventDecoders::custom);
+				double first = rate(webClient, server, events,
+						customFirst ? EventDecoders::custom : EventDecoders::jackson);
+				double second = rate(webClient, server, events,
+						customFirst ? EventDecoders::jackson : EventDecoders::custom);
 				double ours = customFirst ? first : second;
 				double theirs = customFirst ? second : first;
 				if (measured) {
@@ -60,15 +61,15 @@ final class ParserBenchmark {
 			rows.add(new Row("parser", scenario + ": hand-written parser (the client's decoder)", ">= 1.5x Jackson",
 					String.format(Locale.ROOT, "%,.0f events/s; custom/Jackson per pair: median %.2fx", ours.median(),
 							ratio.median()),
-					String.format(Locale.ROOT, "%,.0f-%,.0f events/s over %d rounds (%d warm-up); custom/Jackson %.2fx-%.2fx",
-							ours.min(), ours.max(), ours.size(), warmups, ratio.min(), ratio.max()),
+					String.format(Locale.ROOT,
+							"%,.0f-%,.0f events/s over %d rounds (%d warm-up); custom/Jackson %.2fx-%.2fx", ours.min(),
+							ours.max(), ours.size(), warmups, ratio.min(), ratio.max()),
 					Row.met(met))
 				.with("eventsPerSecond", ours)
 				.with("customOverJackson", ratio));
 			rows.add(new Row("parser", scenario + ": the same byte scanner, every line read by Jackson", "reference",
-					String.format(Locale.ROOT, "%,.0f events/s", theirs.median()),
-					String.format(Locale.ROOT, "%,.0f-%,.0f events/s over %d rounds", theirs.min(), theirs.max(),
-							theirs.size()),
+					String.format(Locale.ROOT, "%,.0f events/s", theirs.median()), String.format(Locale.ROOT,
+							"%,.0f-%,.0f events/s over %d rounds", theirs.min(), theirs.max(), theirs.size()),
 					"n/a")
 				.with("eventsPerSecond", theirs));
 			return rows;

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One line of the results: a row of {@code latest.md} and an entry of {@code latest.json},
- * where {@code values} holds the raw numbers behind the text.
+ * One line of the results: a row of {@code latest.md} and an entry of
+ * {@code latest.json}, where {@code values} holds the raw numbers behind the text.
  *
  * @param scenario the scenario id, as selected with {@code -Dbenchmarks.scenarios}
  * @param name what was measured, and for whom

@@ -7,14 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
-
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
@@ -73,16 +72,17 @@ final class ShutdownBenchmark {
 			}
 			Stats stats = new Stats(timings.stream().map(Long::doubleValue).toList());
 			boolean met = stats.median() <= 2000;
-			return List.of(new Row("shutdown",
-					"Shutdown: " + sandboxes + " tracked sandboxes killed by SandboxCleanup.stop(), " + killMillis
-							+ " ms per kill (loopback server)",
-					"<= 2000 ms", Stats.format(stats.median()) + " ms",
-					Stats.format(stats.min()) + "-" + Stats.format(stats.max()) + " ms over " + stats.size()
-							+ " rounds (" + deletes.get() + " kills, first round warm-up)",
-					Row.met(met))
-				.with("ms", stats)
-				.with("sandboxes", sandboxes)
-				.with("killMillis", killMillis));
+			return List.of(
+					new Row("shutdown",
+							"Shutdown: " + sandboxes + " tracked sandboxes killed by SandboxCleanup.stop(), "
+									+ killMillis + " ms per kill (loopback server)",
+							"<= 2000 ms", Stats.format(stats.median()) + " ms",
+							Stats.format(stats.min()) + "-" + Stats.format(stats.max()) + " ms over " + stats.size()
+									+ " rounds (" + deletes.get() + " kills, first round warm-up)",
+							Row.met(met))
+						.with("ms", stats)
+						.with("sandboxes", sandboxes)
+						.with("killMillis", killMillis));
 		}
 		finally {
 			pool.dispose();

@@ -41,9 +41,8 @@ final class StartupBenchmark {
 	}
 
 	static List<Row> run(int warmups, int pairs, int coldPairs) throws Exception {
-		List<Row> rows = new ArrayList<>(
-				Fork.run(StartupBenchmark.class, List.of(), List.of("warm", Integer.toString(warmups),
-						Integer.toString(pairs)), Duration.ofMinutes(5)));
+		List<Row> rows = new ArrayList<>(Fork.run(StartupBenchmark.class, List.of(),
+				List.of("warm", Integer.toString(warmups), Integer.toString(pairs)), Duration.ofMinutes(5)));
 		// Cold: one start per fresh JVM, alternating which variant goes first
 		List<Double> with = new ArrayList<>();
 		List<Double> without = new ArrayList<>();
@@ -78,10 +77,11 @@ final class StartupBenchmark {
 				Stats.format(addedStats.median()) + " ms added per pair (with " + Stats.format(withStats.median())
 						+ " ms, without " + Stats.format(withoutStats.median()) + " ms); " + connections
 						+ " connections",
-				coldPairs + " pairs of fresh JVMs, alternating which goes first; added " + Stats.format(addedStats.min())
-						+ " to " + Stats.format(addedStats.max()) + " ms; with " + Stats.format(withStats.min()) + "-"
-						+ Stats.format(withStats.max()) + " ms, without " + Stats.format(withoutStats.min()) + "-"
-						+ Stats.format(withoutStats.max()) + " ms; the application alone never builds a WebClient, "
+				coldPairs + " pairs of fresh JVMs, alternating which goes first; added "
+						+ Stats.format(addedStats.min()) + " to " + Stats.format(addedStats.max()) + " ms; with "
+						+ Stats.format(withStats.min()) + "-" + Stats.format(withStats.max()) + " ms, without "
+						+ Stats.format(withoutStats.min()) + "-" + Stats.format(withoutStats.max())
+						+ " ms; the application alone never builds a WebClient, "
 						+ "ours builds its clients (WebClient, Reactor Netty connector) at startup",
 				(connections == 0) ? "n/a" : "no")
 			.with("addedMs", addedStats)
@@ -137,8 +137,8 @@ final class StartupBenchmark {
 								+ " ms - median without " + Stats.format(withoutStats.median()) + " ms)",
 						pairs + " pairs after " + warmups + " warm-up pairs, alternating which goes first; per pair "
 								+ Stats.format(addedStats.median()) + " ms added (" + Stats.format(addedStats.min())
-								+ " to " + Stats.format(addedStats.max()) + "); with "
-								+ Stats.format(withStats.min()) + "-" + Stats.format(withStats.max()) + " ms, without "
+								+ " to " + Stats.format(addedStats.max()) + "); with " + Stats.format(withStats.min())
+								+ "-" + Stats.format(withStats.max()) + " ms, without "
 								+ Stats.format(withoutStats.min()) + "-" + Stats.format(withoutStats.max()) + " ms"
 								+ (met ? "" : "; target missed by " + Stats.format(difference - 50) + " ms"),
 						Row.met(met))
@@ -150,8 +150,8 @@ final class StartupBenchmark {
 						"Startup: network calls while starting (domain pointed at a loopback server that counts the "
 								+ "connections it accepts)",
 						"none", connections + " connections",
-						(2 * (warmups + pairs)) + " starts, half of them with our auto-configuration; counted 1 s after "
-								+ "the last",
+						(2 * (warmups + pairs))
+								+ " starts, half of them with our auto-configuration; counted 1 s after " + "the last",
 						Row.met(connections == 0))
 					.with("connections", connections)
 					.with("starts", 2 * (warmups + pairs)));

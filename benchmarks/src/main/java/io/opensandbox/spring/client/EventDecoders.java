@@ -1,8 +1,7 @@
 package io.opensandbox.spring.client;
 
-import reactor.core.publisher.Flux;
-
 import org.springframework.core.io.buffer.DataBuffer;
+import reactor.core.publisher.Flux;
 
 import io.opensandbox.spring.model.ExecutionEvent;
 
@@ -18,7 +17,9 @@ public final class EventDecoders {
 	private EventDecoders() {
 	}
 
-	/** The client's decoder: byte scanner, hand-written parser, Jackson for rare lines. */
+	/**
+	 * The client's decoder: byte scanner, hand-written parser, Jackson for rare lines.
+	 */
 	public static Flux<ExecutionEvent> custom(Flux<DataBuffer> body) {
 		return ExecdStreamDecoder.decode(body);
 	}

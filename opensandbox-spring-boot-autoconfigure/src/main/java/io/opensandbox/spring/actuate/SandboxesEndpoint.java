@@ -7,15 +7,14 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.util.Assert;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
@@ -140,8 +139,8 @@ public class SandboxesEndpoint {
 	 * One sandbox this application tracks.
 	 *
 	 * @param id the sandbox id
-	 * @param state its state as the server reports it, or {@code null} if the server could
-	 * not tell in time
+	 * @param state its state as the server reports it, or {@code null} if the server
+	 * could not tell in time
 	 * @param image the image it was created from, if any
 	 * @param created when this application created it
 	 * @param expires when it expires unless renewed, or {@code null} if it never expires
@@ -151,8 +150,8 @@ public class SandboxesEndpoint {
 			@Nullable Instant expires, @Nullable String owner) implements OperationResponseBody {
 
 		static SandboxDescriptor of(TrackedSandbox sandbox, @Nullable String state) {
-			return new SandboxDescriptor(sandbox.id(), state, sandbox.image(), sandbox.createdAt(),
-					sandbox.expiresAt(), sandbox.owner());
+			return new SandboxDescriptor(sandbox.id(), state, sandbox.image(), sandbox.createdAt(), sandbox.expiresAt(),
+					sandbox.owner());
 		}
 
 	}

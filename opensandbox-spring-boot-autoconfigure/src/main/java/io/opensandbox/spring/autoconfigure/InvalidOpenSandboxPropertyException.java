@@ -3,8 +3,8 @@ package io.opensandbox.spring.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@code opensandbox.*} property (or one of the environment variables it falls back to)
- * has a value the library cannot work with. Reported at startup by
+ * An {@code opensandbox.*} property (or one of the environment variables it falls back
+ * to) has a value the library cannot work with. Reported at startup by
  * {@link InvalidOpenSandboxPropertyFailureAnalyzer}. Never carries a secret value.
  *
  * @author OpenSandbox Spring Boot
@@ -29,8 +29,7 @@ public class InvalidOpenSandboxPropertyException extends IllegalStateException {
 	 * @param reason what is wrong with it
 	 * @param action how to fix it
 	 */
-	public InvalidOpenSandboxPropertyException(String property, @Nullable String value, String reason,
-			String action) {
+	public InvalidOpenSandboxPropertyException(String property, @Nullable String value, String reason, String action) {
 		super("Invalid value " + ((value != null) ? "'" + value + "'" : "(unset)") + " for '" + property + "': "
 				+ reason);
 		this.property = property;

@@ -8,8 +8,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import reactor.netty.resources.ConnectionProvider;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import io.opensandbox.spring.client.RetryFilter;
 import io.opensandbox.spring.client.ServerAddress;
@@ -51,10 +50,10 @@ import io.opensandbox.spring.observation.SandboxOperationObservationConvention;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = {
-		"org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
-		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
-		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
+@AutoConfiguration(
+		afterName = { "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
+				"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
+				"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @ConditionalOnBooleanProperty(name = "opensandbox.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OpenSandboxProperties.class)
@@ -96,8 +95,8 @@ public final class OpenSandboxAutoConfiguration {
 			ObjectProvider<FileTransferObservationConvention> transferConvention,
 			ObjectProvider<CleanupObservationConvention> cleanupConvention) {
 		return new OpenSandboxObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
-				operationConvention.getIfUnique(), executionConvention.getIfUnique(),
-				transferConvention.getIfUnique(), cleanupConvention.getIfUnique());
+				operationConvention.getIfUnique(), executionConvention.getIfUnique(), transferConvention.getIfUnique(),
+				cleanupConvention.getIfUnique());
 	}
 
 	@Bean
@@ -157,8 +156,8 @@ public final class OpenSandboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveSandboxTemplate reactiveSandboxTemplate(OpenSandboxConnection connection, SandboxTracker tracker,
-			SandboxOwnership ownership, OpenSandboxProperties properties,
-			ObjectProvider<ReadinessCheck> readinessCheck, ObjectProvider<SandboxTemplateCustomizer> customizers) {
+			SandboxOwnership ownership, OpenSandboxProperties properties, ObjectProvider<ReadinessCheck> readinessCheck,
+			ObjectProvider<SandboxTemplateCustomizer> customizers) {
 		OpenSandboxProperties.Sandbox sandbox = properties.getSandbox();
 		SandboxTemplateSettings.Builder settings = SandboxTemplateSettings.builder()
 			.defaults(defaults(sandbox))

@@ -1,7 +1,6 @@
 package io.opensandbox.spring.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
 
@@ -16,8 +15,8 @@ import org.springframework.boot.ssl.SslBundle;
 public interface OpenSandboxConnectionDetails extends ConnectionDetails {
 
 	/**
-	 * The lifecycle server's domain: {@code host[:port][/prefix]}, optionally with a scheme
-	 * that overrides {@link #getProtocol()}.
+	 * The lifecycle server's domain: {@code host[:port][/prefix]}, optionally with a
+	 * scheme that overrides {@link #getProtocol()}.
 	 * @return the domain
 	 */
 	String getDomain();

@@ -10,12 +10,6 @@ import java.util.stream.Collectors;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientRequest;
-import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.transport.ProxyProvider;
-
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
@@ -23,6 +17,11 @@ import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorB
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.util.StringUtils;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.transport.ProxyProvider;
 
 import io.opensandbox.spring.client.MaskingWiretapHandler;
 
@@ -30,6 +29,8 @@ import io.opensandbox.spring.client.MaskingWiretapHandler;
  * Builds the Reactor Netty connector every OpenSandbox client shares, from
  * {@code opensandbox.http.*} and {@code opensandbox.proxy.*}. It is OpenSandbox's own, so
  * its timeouts, proxy and SSL bundle do not change the application's other HTTP clients.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class OpenSandboxHttpConnectorFactory {
 
@@ -38,7 +39,7 @@ final class OpenSandboxHttpConnectorFactory {
 	private OpenSandboxHttpConnectorFactory() {
 	}
 
-	/**
+	/*
 	 * The connection pool of OpenSandbox's clients. Reactor Netty's default pool allows
 	 * only 16 connections per host on small machines, too few for streams that stay open
 	 * or for killing many sandboxes at shutdown.
@@ -60,7 +61,8 @@ final class OpenSandboxHttpConnectorFactory {
 		}
 		ReactorClientHttpConnectorBuilder builder = ClientHttpConnectorBuilder.reactor();
 		builder = builder.withHttpClientFactory(() -> HttpClient.create(connectionProvider))
-			// Spring's defaults minus compression: no OpenSandbox component compresses its
+			// Spring's defaults minus compression: no OpenSandbox component compresses
+			// its
 			// answers, and the decompressing handler would still look at every buffer of
 			// every download and event stream
 			.withHttpClientDefaults(HttpClient::proxyWithSystemProperties);
@@ -83,7 +85,7 @@ final class OpenSandboxHttpConnectorFactory {
 		return builder.build(settings);
 	}
 
-	/**
+	/*
 	 * Follow redirects, where enabled, only within the origin of the request. Reactor
 	 * Netty sends a redirected request with the original headers again, so following a
 	 * redirect to another server would hand it the API key or a sandbox's access token.

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsProperties;
@@ -42,14 +41,15 @@ public class OpenSandboxProperties implements InitializingBean {
 	private String protocol = "http";
 
 	/**
-	 * API key sent to the lifecycle server (only there) in the OPEN-SANDBOX-API-KEY header.
-	 * Falls back to the OPEN_SANDBOX_API_KEY environment variable.
+	 * API key sent to the lifecycle server (only there) in the OPEN-SANDBOX-API-KEY
+	 * header. Falls back to the OPEN_SANDBOX_API_KEY environment variable.
 	 */
 	private @Nullable String apiKey;
 
 	/**
 	 * Whether to reach sandbox endpoints (execd, egress) through the lifecycle server's
-	 * proxy instead of directly. Needed when the client cannot route to sandbox addresses.
+	 * proxy instead of directly. Needed when the client cannot route to sandbox
+	 * addresses.
 	 */
 	private boolean useServerProxy;
 
@@ -172,13 +172,14 @@ public class OpenSandboxProperties implements InitializingBean {
 	public String toString() {
 		return "OpenSandboxProperties[enabled=" + this.enabled + ", domain=" + this.domain + ", protocol="
 				+ this.protocol + ", apiKey=" + ((this.apiKey != null) ? "******" : null) + ", useServerProxy="
-				+ this.useServerProxy + ", headers=" + this.headers.keySet() + ", endpointHeaders=" + this.endpointHeaders.keySet() + ", proxy=" + this.proxy + "]";
+				+ this.useServerProxy + ", headers=" + this.headers.keySet() + ", endpointHeaders="
+				+ this.endpointHeaders.keySet() + ", proxy=" + this.proxy + "]";
 	}
 
 	/**
 	 * HTTP client settings for every OpenSandbox connection. Inherits redirects, connect
-	 * and read timeouts, cookie handling and the SSL bundle from Spring Boot's HTTP client
-	 * settings.
+	 * and read timeouts, cookie handling and the SSL bundle from Spring Boot's HTTP
+	 * client settings.
 	 */
 	public static class Http extends HttpClientSettingsProperties {
 
@@ -427,8 +428,8 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		/**
 		 * Longest delay between two readiness checks of a new sandbox. Checks start a few
-		 * milliseconds apart and back off to this interval, so a new sandbox is seen ready
-		 * within about half of it on average, at the cost of one state request per
+		 * milliseconds apart and back off to this interval, so a new sandbox is seen
+		 * ready within about half of it on average, at the cost of one state request per
 		 * interval while it starts. Raise it to spare a busy server.
 		 */
 		private Duration readyPollInterval = Duration.ofMillis(10);
@@ -536,16 +537,16 @@ public class OpenSandboxProperties implements InitializingBean {
 		private boolean keepAlive = true;
 
 		/**
-		 * How often to look for tracked sandboxes that have used up half their timeout and
-		 * renew them.
+		 * How often to look for tracked sandboxes that have used up half their timeout
+		 * and renew them.
 		 */
 		private Duration keepAliveInterval = Duration.ofSeconds(10);
 
 		/**
-		 * Whether to kill, at startup, sandboxes labelled with this application's name but
-		 * another instance id: those a crashed earlier run left behind. Safe only for an
-		 * application that runs as a single instance, since it would kill the sandboxes
-		 * of other running instances.
+		 * Whether to kill, at startup, sandboxes labelled with this application's name
+		 * but another instance id: those a crashed earlier run left behind. Safe only for
+		 * an application that runs as a single instance, since it would kill the
+		 * sandboxes of other running instances.
 		 */
 		private boolean sweepOrphansOnStartup;
 

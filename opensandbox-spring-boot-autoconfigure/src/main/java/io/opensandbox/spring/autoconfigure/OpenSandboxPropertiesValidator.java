@@ -9,8 +9,10 @@ import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.model.SandboxSpec;
 
 /**
- * Checks {@link OpenSandboxProperties} as a whole, so that a bad value fails startup with a
- * message that names the property and the fix instead of failing the first request.
+ * Checks {@link OpenSandboxProperties} as a whole, so that a bad value fails startup with
+ * a message that names the property and the fix instead of failing the first request.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class OpenSandboxPropertiesValidator {
 
@@ -45,8 +47,8 @@ final class OpenSandboxPropertiesValidator {
 		positive("opensandbox.execd.stream-idle-timeout", properties.getExecd().getStreamIdleTimeout());
 		if (sandbox.getImage() != null && sandbox.getImage().isBlank()) {
 			throw new InvalidOpenSandboxPropertyException("opensandbox.sandbox.image", sandbox.getImage(),
-					"the image name is blank", "Set 'opensandbox.sandbox.image' to an image such as "
-							+ "'python:3.12', or remove the property.");
+					"the image name is blank",
+					"Set 'opensandbox.sandbox.image' to an image such as " + "'python:3.12', or remove the property.");
 		}
 		positive("opensandbox.cleanup.shutdown-timeout", properties.getCleanup().getShutdownTimeout());
 		positive("opensandbox.cleanup.keep-alive-interval", properties.getCleanup().getKeepAliveInterval());
@@ -69,7 +71,8 @@ final class OpenSandboxPropertiesValidator {
 			return ServerAddress.of(domain, protocol);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidOpenSandboxPropertyException(property, ServerAddress.withoutUserInfo(domain), ex.getMessage(),
+			throw new InvalidOpenSandboxPropertyException(property, ServerAddress.withoutUserInfo(domain),
+					ex.getMessage(),
 					"Set '" + property + "' to the lifecycle server's address as host[:port][/prefix], "
 							+ "for example 'localhost:8080' or 'https://sandbox.example.com'.");
 		}

@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Masks OpenSandbox credentials in the {@code configprops} and {@code env} actuator
- * endpoints, also when they are configured to show values: the API key (as a property
- * and as the {@code OPEN_SANDBOX_API_KEY} variable), the proxy password, the execd access
+ * endpoints, also when they are configured to show values: the API key (as a property and
+ * as the {@code OPEN_SANDBOX_API_KEY} variable), the proxy password, the execd access
  * token, the extra request headers (which often carry credentials), and the default
  * sandbox environment variables, which often carry tokens.
  *

@@ -1,9 +1,8 @@
 package io.opensandbox.spring.autoconfigure;
 
-import reactor.netty.resources.ConnectionProvider;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Hands out copies of the one {@link WebClient.Builder} every OpenSandbox client is built

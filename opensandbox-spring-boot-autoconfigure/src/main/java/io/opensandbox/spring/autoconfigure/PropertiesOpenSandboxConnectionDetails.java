@@ -1,15 +1,14 @@
 package io.opensandbox.spring.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * {@link OpenSandboxConnectionDetails} from {@link OpenSandboxProperties}, falling back to
- * the official environment variables {@code OPEN_SANDBOX_DOMAIN} and
+ * {@link OpenSandboxConnectionDetails} from {@link OpenSandboxProperties}, falling back
+ * to the official environment variables {@code OPEN_SANDBOX_DOMAIN} and
  * {@code OPEN_SANDBOX_API_KEY}, then to {@code localhost:8080}.
  *
  * @author OpenSandbox Spring Boot
@@ -50,10 +49,8 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 		else {
 			this.domain = DEFAULT_DOMAIN;
 		}
-		this.apiKey = secret("opensandbox.api-key", properties.getApiKey(),
-				environment.getProperty(API_KEY_VARIABLE));
-		this.execdAccessToken = secret("opensandbox.execd.access-token", properties.getExecd().getAccessToken(),
-				null);
+		this.apiKey = secret("opensandbox.api-key", properties.getApiKey(), environment.getProperty(API_KEY_VARIABLE));
+		this.execdAccessToken = secret("opensandbox.execd.access-token", properties.getExecd().getAccessToken(), null);
 		String bundle = properties.getHttp().getSsl().getBundle();
 		if (StringUtils.hasText(bundle)) {
 			if (sslBundles == null) {
@@ -67,7 +64,7 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 		}
 	}
 
-	/**
+	/*
 	 * A secret from a property, else from the fallback. A property left as an unresolved
 	 * placeholder (such as {@code ${OPEN_SANDBOX_API_KEY}} with the variable unset) is
 	 * refused, so that the placeholder is never sent as the secret.

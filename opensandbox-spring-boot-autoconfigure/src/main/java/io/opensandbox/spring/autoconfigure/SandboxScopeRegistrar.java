@@ -7,8 +7,9 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import io.opensandbox.spring.core.SandboxScope;
 
 /**
- * Registers the {@link SandboxScope} behind {@link io.opensandbox.spring.core.SandboxScoped},
- * unless the application registered one itself.
+ * Registers the {@link SandboxScope} behind
+ * {@link io.opensandbox.spring.core.SandboxScoped}, unless the application registered one
+ * itself.
  *
  * @author OpenSandbox Spring Boot
  */

@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.NetworkPolicy;
@@ -58,37 +57,39 @@ public final class EgressClient {
 	}
 
 	/**
-	 * Add or replace rules; a rule replaces an existing one with the same target (ignoring
-	 * case). The default action is kept.
+	 * Add or replace rules; a rule replaces an existing one with the same target
+	 * (ignoring case). The default action is kept.
 	 * @param rules the rules
-	 * @return the policy after the change (read back when the sidecar's answer carries only
-	 * the status, as the real sidecar's does)
+	 * @return the policy after the change (read back when the sidecar's answer carries
+	 * only the status, as the real sidecar's does)
 	 */
 	public Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules) {
 		Assert.notEmpty(rules, "At least one rule is needed");
 		List<Map<String, Object>> body = rules.stream().map(LifecycleWire::rule).toList();
-		return change(HttpMethod.PATCH, this.webClient.patch()
-			.uri("/policy")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve());
+		return change(HttpMethod.PATCH,
+				this.webClient.patch()
+					.uri("/policy")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve());
 	}
 
 	/**
 	 * Remove the rules for the given targets.
 	 * @param targets the targets, for example {@code pypi.org}
-	 * @return the policy after the change (read back when the sidecar's answer carries only
-	 * the status, as the real sidecar's does), with the sidecar's reason when no target
-	 * matched
+	 * @return the policy after the change (read back when the sidecar's answer carries
+	 * only the status, as the real sidecar's does), with the sidecar's reason when no
+	 * target matched
 	 */
 	public Mono<EgressPolicy> removeRules(Collection<String> targets) {
 		Assert.notEmpty(targets, "At least one target is needed");
 		targets.forEach((target) -> Assert.hasText(target, "Targets must not be empty"));
-		return change(HttpMethod.DELETE, this.webClient.method(HttpMethod.DELETE)
-			.uri("/policy")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(new ArrayList<>(targets))
-			.retrieve());
+		return change(HttpMethod.DELETE,
+				this.webClient.method(HttpMethod.DELETE)
+					.uri("/policy")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(new ArrayList<>(targets))
+					.retrieve());
 	}
 
 	private Mono<EgressPolicy> call(HttpMethod method, WebClient.ResponseSpec response) {
@@ -96,9 +97,9 @@ public final class EgressClient {
 			.map(PolicyJson::toPolicy);
 	}
 
-	/**
-	 * A change answered with the status only (the sidecar's {@code PATCH} and
-	 * {@code DELETE} carry no policy) is followed by a read of the policy.
+	/*
+	 * A change answered with the status only (the sidecar's {@code PATCH} and {@code
+	 * DELETE} carry no policy) is followed by a read of the policy.
 	 */
 	private Mono<EgressPolicy> change(HttpMethod method, WebClient.ResponseSpec response) {
 		return ErrorTranslator.body(response, PolicyJson.class, method + " " + this.baseUrl + "/policy")
@@ -107,21 +108,20 @@ public final class EgressClient {
 							current.enforcementMode(), changed.reason(), current.policy())));
 	}
 
-	/**
+	/*
 	 * The sidecar's policy response.
 	 */
 	record PolicyJson(@Nullable String status, @Nullable String mode, @Nullable String enforcementMode,
 			@Nullable String reason, @Nullable PolicyBodyJson policy) {
 
 		EgressPolicy toPolicy() {
-			NetworkPolicy policy = (this.policy != null) ? this.policy.toPolicy()
-					: new NetworkPolicy(null, List.of());
+			NetworkPolicy policy = (this.policy != null) ? this.policy.toPolicy() : new NetworkPolicy(null, List.of());
 			return new EgressPolicy(this.status, this.mode, this.enforcementMode, this.reason, policy);
 		}
 
 	}
 
-	/**
+	/*
 	 * A network policy as JSON.
 	 */
 	record PolicyBodyJson(@Nullable String defaultAction, @Nullable List<RuleJson> egress) {
@@ -141,7 +141,7 @@ public final class EgressClient {
 
 	}
 
-	/**
+	/*
 	 * A rule as JSON.
 	 */
 	record RuleJson(@Nullable String action, @Nullable String target) {

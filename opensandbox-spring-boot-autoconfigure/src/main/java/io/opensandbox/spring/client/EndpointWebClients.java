@@ -3,7 +3,6 @@ package io.opensandbox.spring.client;
 import java.util.Map;
 
 import io.micrometer.common.KeyValue;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
 import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
@@ -17,6 +16,8 @@ import io.opensandbox.spring.model.SandboxEndpoint;
  * Builds the {@link WebClient} for one sandbox endpoint (execd, egress): the endpoint's
  * URL, the configured headers, the endpoint's own headers on every request, the wire JSON
  * mapper, and never the API key.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class EndpointWebClients {
 

@@ -17,11 +17,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.WriteTimeoutException;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -31,6 +26,10 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
@@ -105,7 +104,8 @@ public final class ErrorTranslator {
 	}
 
 	/**
-	 * Read a response body of a generic type; see {@link #body(WebClient.ResponseSpec, Class, String)}.
+	 * Read a response body of a generic type; see
+	 * {@link #body(WebClient.ResponseSpec, Class, String)}.
 	 * @param <T> the body type
 	 * @param response the response
 	 * @param type the body type
@@ -188,8 +188,7 @@ public final class ErrorTranslator {
 			return new OpenSandboxIoException(where + ": connection refused", failure);
 		}
 		if (hasCause(failure, PrematureCloseException.class)) {
-			return new OpenSandboxIoException(where + ": connection closed before the response was complete",
-					failure);
+			return new OpenSandboxIoException(where + ": connection closed before the response was complete", failure);
 		}
 		if (hasCause(failure, IOException.class) || failure instanceof WebClientRequestException) {
 			return new OpenSandboxIoException(where + ": " + rootMessage(failure), failure);
@@ -292,7 +291,8 @@ public final class ErrorTranslator {
 	 * {@code {detail}} (a string or a list of violations), execd's {@code {error}}, or
 	 * plain text.
 	 */
-	private record ErrorBody(@Nullable String code, String message, List<OpenSandboxRejectedException.Violation> violations) {
+	private record ErrorBody(@Nullable String code, String message,
+			List<OpenSandboxRejectedException.Violation> violations) {
 
 		static ErrorBody parse(String body) {
 			String text = body.strip();

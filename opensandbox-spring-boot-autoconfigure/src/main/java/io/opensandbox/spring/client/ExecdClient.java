@@ -9,17 +9,15 @@ import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
-import reactor.netty.http.client.HttpClientRequest;
-
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
 
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.CodeContext;
@@ -67,8 +65,8 @@ public final class ExecdClient {
 	 * @param protocol {@code http} or {@code https}
 	 * @param accessToken execd's access token, if it requires one
 	 * @param headers extra headers for every request
-	 * @param streamIdleTimeout how long a stream may stay silent (pings included) before it
-	 * fails
+	 * @param streamIdleTimeout how long a stream may stay silent (pings included) before
+	 * it fails
 	 */
 	public ExecdClient(WebClient.Builder builder, SandboxEndpoint endpoint, String protocol,
 			@Nullable String accessToken, Map<String, String> headers, Duration streamIdleTimeout) {
@@ -83,8 +81,8 @@ public final class ExecdClient {
 	 * @param protocol {@code http} or {@code https}
 	 * @param accessToken execd's access token, if it requires one
 	 * @param headers extra headers for every request
-	 * @param streamIdleTimeout how long a stream may stay silent (pings included) before it
-	 * fails
+	 * @param streamIdleTimeout how long a stream may stay silent (pings included) before
+	 * it fails
 	 * @param observations where observations go
 	 */
 	public ExecdClient(WebClient.Builder builder, SandboxEndpoint endpoint, String protocol,
@@ -210,7 +208,8 @@ public final class ExecdClient {
 			.map((entity) -> {
 				String next = entity.getHeaders().getFirst(LOGS_CURSOR_HEADER);
 				String text = (entity.getBody() != null) ? entity.getBody() : "";
-				// Without the cursor header, move past the lines received so they are not read again
+				// Without the cursor header, move past the lines received so they are not
+				// read again
 				long fallback = ((cursor != null) ? cursor : 0) + text.chars().filter((c) -> c == '\n').count();
 				return new CommandLogs(text, parseCursor(next, fallback));
 			})
@@ -226,11 +225,13 @@ public final class ExecdClient {
 	public Mono<String> createSession(@Nullable String cwd) {
 		Assert.isTrue(cwd == null || !cwd.isBlank(), "Working directory must not be blank");
 		Map<String, Object> body = (cwd != null) ? Map.of("cwd", cwd) : Map.of();
-		return call(HttpMethod.POST, "/session", this.webClient.post()
-			.uri("/session")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve(), SessionJson.class)
+		return call(HttpMethod.POST, "/session",
+				this.webClient.post()
+					.uri("/session")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				SessionJson.class)
 			.map((session) -> LifecycleWire.require(session.session_id(), "session_id"));
 	}
 
@@ -279,11 +280,13 @@ public final class ExecdClient {
 	 */
 	public Mono<CodeContext> createContext(String language) {
 		Assert.hasText(language, "Language must not be empty");
-		return call(HttpMethod.POST, "/code/context", this.webClient.post()
-			.uri("/code/context")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("language", language))
-			.retrieve(), ContextJson.class)
+		return call(HttpMethod.POST, "/code/context",
+				this.webClient.post()
+					.uri("/code/context")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(Map.of("language", language))
+					.retrieve(),
+				ContextJson.class)
 			.map(ContextJson::toContext);
 	}
 
@@ -408,7 +411,7 @@ public final class ExecdClient {
 		}
 	}
 
-	/**
+	/*
 	 * POST a request whose answer is an event stream, and watch the stream: pings count
 	 * as activity and are dropped, silence longer than the idle timeout fails it, a
 	 * stream without a terminal event fails it, and a cancelled stream calls the
@@ -430,7 +433,8 @@ public final class ExecdClient {
 				.retrieve()
 				.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
 				.bodyToFlux(DataBuffer.class)
-				// Silence is measured on the network buffers, not per event: one timer per
+				// Silence is measured on the network buffers, not per event: one timer
+				// per
 				// buffer instead of one per line keeps decoding fast
 				.timeout(this.streamIdleTimeout);
 			return bytes.concatMapIterable((buffer) -> progress.watch(decoder.feed(buffer)))
@@ -448,6 +452,71 @@ public final class ExecdClient {
 					}
 				});
 		});
+	}
+
+	/*
+	 * Streams are bounded by the stream idle timeout, not by the HTTP read timeout, which
+	 * is meant for ordinary responses and may be shorter. The connection's own timeout is
+	 * set a little later so that the idle timeout reports the silence.
+	 */
+	private void streamResponseTimeout(ClientHttpRequest request) {
+		if (request.getNativeRequest() instanceof HttpClientRequest reactorRequest) {
+			reactorRequest.responseTimeout(this.streamIdleTimeout.plusSeconds(1));
+		}
+	}
+
+	private Throwable streamFailure(Throwable failure, String request, boolean midStream) {
+		return ErrorTranslator.translateStream(failure, request, midStream ? "mid-way" : null, this.streamIdleTimeout);
+	}
+
+	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {
+		return ErrorTranslator.body(response, type, method + " " + this.baseUrl + template);
+	}
+
+	/*
+	 * execd's session as JSON.
+	 */
+	record SessionJson(@Nullable String session_id) {
+	}
+
+	/*
+	 * A code context as JSON.
+	 */
+	record ContextJson(@Nullable String id, @Nullable String language) {
+
+		CodeContext toContext() {
+			return new CodeContext((this.id != null && !this.id.isBlank()) ? this.id : null,
+					LifecycleWire.require(this.language, "language"));
+		}
+
+	}
+
+	/*
+	 * Sandbox metrics as JSON.
+	 */
+	record MetricsJson(double cpu_count, double cpu_used_pct, double mem_total_mib, double mem_used_mib,
+			@Nullable Long timestamp) {
+
+		SandboxMetrics toMetrics() {
+			return new SandboxMetrics(this.cpu_count, this.cpu_used_pct, this.mem_total_mib, this.mem_used_mib,
+					(this.timestamp != null) ? java.time.Instant.ofEpochMilli(this.timestamp) : null);
+		}
+
+	}
+
+	/*
+	 * execd's command status as JSON.
+	 */
+	record CommandStatusJson(@Nullable String id, @Nullable String content, @Nullable Boolean running,
+			@Nullable Integer exit_code, @Nullable String error, @Nullable String started_at,
+			@Nullable String finished_at) {
+
+		CommandStatus toStatus() {
+			return new CommandStatus(LifecycleWire.require(this.id, "id"), this.content,
+					Boolean.TRUE.equals(this.running), this.exit_code, this.error,
+					Timestamps.parse(this.started_at, "started_at"), Timestamps.parse(this.finished_at, "finished_at"));
+		}
+
 	}
 
 	/**
@@ -487,72 +556,6 @@ public final class ExecdClient {
 				events.removeIf((event) -> event.type() == ExecutionEvent.Type.PING);
 			}
 			return events;
-		}
-
-	}
-
-	/**
-	 * Streams are bounded by the stream idle timeout, not by the HTTP read timeout, which
-	 * is meant for ordinary responses and may be shorter. The connection's own timeout is
-	 * set a little later so that the idle timeout reports the silence.
-	 */
-	private void streamResponseTimeout(ClientHttpRequest request) {
-		if (request.getNativeRequest() instanceof HttpClientRequest reactorRequest) {
-			reactorRequest.responseTimeout(this.streamIdleTimeout.plusSeconds(1));
-		}
-	}
-
-	private Throwable streamFailure(Throwable failure, String request, boolean midStream) {
-		return ErrorTranslator.translateStream(failure, request, midStream ? "mid-way" : null,
-				this.streamIdleTimeout);
-	}
-
-	private <T> Mono<T> call(HttpMethod method, String template, WebClient.ResponseSpec response, Class<T> type) {
-		return ErrorTranslator.body(response, type, method + " " + this.baseUrl + template);
-	}
-
-	/**
-	 * execd's session as JSON.
-	 */
-	record SessionJson(@Nullable String session_id) {
-	}
-
-	/**
-	 * A code context as JSON.
-	 */
-	record ContextJson(@Nullable String id, @Nullable String language) {
-
-		CodeContext toContext() {
-			return new CodeContext((this.id != null && !this.id.isBlank()) ? this.id : null,
-					LifecycleWire.require(this.language, "language"));
-		}
-
-	}
-
-	/**
-	 * Sandbox metrics as JSON.
-	 */
-	record MetricsJson(double cpu_count, double cpu_used_pct, double mem_total_mib, double mem_used_mib,
-			@Nullable Long timestamp) {
-
-		SandboxMetrics toMetrics() {
-			return new SandboxMetrics(this.cpu_count, this.cpu_used_pct, this.mem_total_mib, this.mem_used_mib,
-					(this.timestamp != null) ? java.time.Instant.ofEpochMilli(this.timestamp) : null);
-		}
-
-	}
-
-	/**
-	 * execd's command status as JSON.
-	 */
-	record CommandStatusJson(@Nullable String id, @Nullable String content, @Nullable Boolean running,
-			@Nullable Integer exit_code, @Nullable String error, @Nullable String started_at,
-			@Nullable String finished_at) {
-
-		CommandStatus toStatus() {
-			return new CommandStatus(LifecycleWire.require(this.id, "id"), this.content,
-					Boolean.TRUE.equals(this.running), this.exit_code, this.error,
-					Timestamps.parse(this.started_at, "started_at"), Timestamps.parse(this.finished_at, "finished_at"));
 		}
 
 	}

@@ -16,9 +16,11 @@ import io.opensandbox.spring.model.ExecutionEvent.Type;
  * which are nearly all of a stream. Anything it does not fully understand (a
  * {@code results} map, an {@code error} object, a nested value, a number with a fraction,
  * a string with both escapes and non-ASCII characters, malformed input...) makes it
- * answer {@code null}, and the caller decodes the line with Jackson instead, so every line
- * decodes to exactly what Jackson would make of it. Not thread-safe: one instance per
- * stream.
+ * answer {@code null}, and the caller decodes the line with Jackson instead, so every
+ * line decodes to exactly what Jackson would make of it. Not thread-safe: one instance
+ * per stream.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class ExecdEventParser {
 
@@ -38,8 +40,8 @@ final class ExecdEventParser {
 
 	private static final int OTHER = -1;
 
-	private static final byte[][] KEYS = { ascii("type"), ascii("timestamp"), ascii("text"),
-			ascii("execution_count"), ascii("execution_time"), ascii("results"), ascii("error") };
+	private static final byte[][] KEYS = { ascii("type"), ascii("timestamp"), ascii("text"), ascii("execution_count"),
+			ascii("execution_time"), ascii("results"), ascii("error") };
 
 	private static final byte[][] TYPE_NAMES = { ascii("stdout"), ascii("stderr"), ascii("ping"), ascii("init"),
 			ascii("execution_complete"), ascii("execution_count"), ascii("result"), ascii("error"), ascii("status") };
@@ -154,7 +156,7 @@ final class ExecdEventParser {
 				hasExecutionTime ? Duration.ofMillis(executionTime) : null, null);
 	}
 
-	/** Many events of a stream share their millisecond: share the instant too. */
+	// Many events of a stream share their millisecond: share the instant too
 	private Instant instant(long millis) {
 		Instant instant = this.lastInstant;
 		if (instant == null || millis != this.lastMillis) {
@@ -234,7 +236,7 @@ final class ExecdEventParser {
 		return unescape(start, start + length);
 	}
 
-	/**
+	/*
 	 * The characters of a string of ASCII bytes with escapes. Escapes of surrogates are
 	 * left to the general decoder.
 	 */
@@ -289,7 +291,7 @@ final class ExecdEventParser {
 		throw Unsupported.INSTANCE;
 	}
 
-	/**
+	/*
 	 * Accept only well-formed UTF-8 (Unicode table 3-7), which every decoder reads alike;
 	 * leave anything else to the general decoder.
 	 */
@@ -345,10 +347,10 @@ final class ExecdEventParser {
 		}
 	}
 
-	/**
-	 * An integer of at most the given number of digits, or {@code null} (then
-	 * {@link #wasNull} is set). Fractions, exponents, leading zeros and strings are left
-	 * to the general decoder.
+	/*
+	 * An integer of at most the given number of digits, or {@code null} (then {@link
+	 * #wasNull} is set). Fractions, exponents, leading zeros and strings are left to the
+	 * general decoder.
 	 */
 	private long number(int maxDigits) {
 		this.wasNull = false;
@@ -387,8 +389,8 @@ final class ExecdEventParser {
 
 	/**
 	 * Skip the value of a field this library does not read: a string of ASCII characters,
-	 * a number, {@code true}, {@code false} or {@code null}. Objects and arrays are left to
-	 * the general decoder.
+	 * a number, {@code true}, {@code false} or {@code null}. Objects and arrays are left
+	 * to the general decoder.
 	 */
 	private void skipScalar() {
 		byte first = peek();
@@ -437,10 +439,11 @@ final class ExecdEventParser {
 		return this.position - start;
 	}
 
-	/**
+	/*
 	 * Move past a string of printable ASCII characters, checking its escapes if allowed.
-	 * @return where its content starts; it ends before the closing quote, at
-	 * {@code position - 1}
+	 *
+	 * @return where its content starts; it ends before the closing quote, at {@code
+	 * position - 1}
 	 */
 	private int stringBounds(boolean escapes) {
 		expect('"');

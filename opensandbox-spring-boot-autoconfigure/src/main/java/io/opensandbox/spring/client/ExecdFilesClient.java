@@ -22,10 +22,6 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -46,6 +42,9 @@ import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriBuilder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
@@ -54,8 +53,8 @@ import io.opensandbox.spring.model.FileInfo;
 import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
-import io.opensandbox.spring.observation.OpenSandboxObservations;
 import io.opensandbox.spring.model.SandboxEndpoint;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * Reactive client for execd's file and directory operations in one sandbox, reached
@@ -93,7 +92,9 @@ public final class ExecdFilesClient {
 	/** How many received buffers may wait to be written to a download target. */
 	private static final int WRITE_PREFETCH = 64;
 
-	/** The file permission {@link #mkdirs(Collection, FilePermission)} uses by default. */
+	/**
+	 * The file permission {@link #mkdirs(Collection, FilePermission)} uses by default.
+	 */
 	private static final FilePermission DEFAULT_DIRECTORY_PERMISSION = FilePermission.of(755);
 
 	private static final ParameterizedTypeReference<Map<String, FileInfoJson>> FILE_INFO_MAP = new ParameterizedTypeReference<>() {
@@ -175,9 +176,12 @@ public final class ExecdFilesClient {
 			metadata.add(WireJson.MAPPER.writeValueAsBytes(metadata(file)));
 		}
 		AtomicLong uploaded = new AtomicLong();
-		// Parts are written as a stream of Part, in order: MultipartBodyBuilder would group
-		// them by name (all metadata parts, then all file parts). The body is written on the
-		// event loop, and Spring's writer would draw the boundary from a SecureRandom there,
+		// Parts are written as a stream of Part, in order: MultipartBodyBuilder would
+		// group
+		// them by name (all metadata parts, then all file parts). The body is written on
+		// the
+		// event loop, and Spring's writer would draw the boundary from a SecureRandom
+		// there,
 		// which reads /dev/urandom: draw it beforehand, off the event loop.
 		Mono<byte[]> boundary = Mono.fromCallable(MimeTypeUtils::generateMultipartBoundary)
 			.subscribeOn(Schedulers.boundedElastic());
@@ -185,15 +189,17 @@ public final class ExecdFilesClient {
 			BodyInserter<Flux<Part>, ClientHttpRequest> body = (request, context) -> new UploadWriter(bytes).write(
 					Flux.fromIterable(parts(files, metadata, request.bufferFactory(), uploaded)), PART_TYPE,
 					MediaType.MULTIPART_FORM_DATA, request, context.hints());
-			return call(HttpMethod.POST, "/files/upload", this.webClient.post()
-				.uri("/files/upload")
-				.contentType(MediaType.MULTIPART_FORM_DATA)
-				.body(body)
-				.retrieve(), Void.class);
+			return call(HttpMethod.POST, "/files/upload",
+					this.webClient.post()
+						.uri("/files/upload")
+						.contentType(MediaType.MULTIPART_FORM_DATA)
+						.body(body)
+						.retrieve(),
+					Void.class);
 		}), uploaded::get);
 	}
 
-	/**
+	/*
 	 * The parts of an upload, their content read into buffers of the connection's own
 	 * allocator (pooled, and direct where the transport is), so that nothing is copied
 	 * again on its way to the socket.
@@ -222,7 +228,7 @@ public final class ExecdFilesClient {
 		return metadata;
 	}
 
-	/**
+	/*
 	 * The file name of an upload's file part: the last path segment, kept to printable
 	 * ASCII so no header encoding is involved. execd uses the path from the metadata.
 	 */
@@ -241,13 +247,15 @@ public final class ExecdFilesClient {
 			return Flux.defer(() -> Flux.just(factory.wrap(inMemory.bytes())));
 		}
 		if (content instanceof FileUpload.Content.LocalFile local) {
-			// Plain blocking reads, in large chunks, off the event loop: one thread hop per
+			// Plain blocking reads, in large chunks, off the event loop: one thread hop
+			// per
 			// batch of chunks the connection asks for, instead of one per chunk
 			return DataBufferUtils
 				.readByteChannel(() -> FileChannel.open(local.file(), StandardOpenOption.READ), factory,
 						FILE_BUFFER_SIZE)
 				.subscribeOn(Schedulers.boundedElastic())
-				// A few chunks ahead of the socket are enough; the connection would ask for 128
+				// A few chunks ahead of the socket are enough; the connection would ask
+				// for 128
 				.limitRate(FILE_READ_AHEAD);
 		}
 		if (content instanceof FileUpload.Content.FromResource resource) {
@@ -302,8 +310,10 @@ public final class ExecdFilesClient {
 		AtomicLong written = new AtomicLong();
 		return this.observations.transfer("download", open(path, 0, null).flatMap((body) -> {
 			Flux<DataBuffer> counted = body.doOnNext((buffer) -> written.addAndGet(buffer.readableByteCount()));
-			// Opening (and truncating) the target and writing to it block: the buffers are
-			// handed to a worker thread in batches and written there with plain writes, while
+			// Opening (and truncating) the target and writing to it block: the buffers
+			// are
+			// handed to a worker thread in batches and written there with plain writes,
+			// while
 			// the event loop goes on reading the next ones
 			return Mono
 				.usingWhen(
@@ -321,7 +331,7 @@ public final class ExecdFilesClient {
 		}), written::get);
 	}
 
-	/** Write a whole buffer, then release it. */
+	// Write a whole buffer, then release it
 	private static void writeFully(FileChannel channel, DataBuffer buffer) {
 		try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
 			while (iterator.hasNext()) {
@@ -418,7 +428,7 @@ public final class ExecdFilesClient {
 							+ maxBytes + " bytes; stream it with read(...) or download(...)", ex));
 	}
 
-	/**
+	/*
 	 * Send the download request and, once the response headers arrived with a success
 	 * status, provide the body, checked against the announced length.
 	 */
@@ -445,19 +455,19 @@ public final class ExecdFilesClient {
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, request));
 	}
 
-	/**
-	 * The body of a download, failing if it is shorter (or longer) than the
-	 * {@code Content-Length} announced, or breaks off. A ranged request answered with
-	 * the whole file fails rather than deliver bytes from the wrong offset.
+	/*
+	 * The body of a download, failing if it is shorter (or longer) than the {@code
+	 * Content-Length} announced, or breaks off. A ranged request answered with the whole
+	 * file fails rather than deliver bytes from the wrong offset.
 	 */
 	static Flux<DataBuffer> checkedBody(ResponseEntity<Flux<DataBuffer>> entity, @Nullable String range,
 			String request) {
 		Flux<DataBuffer> body = (entity.getBody() != null) ? entity.getBody() : Flux.empty();
 		if (range != null && entity.getStatusCode().value() != 206) {
 			return body.take(0)
-				.thenMany(Flux.error(new OpenSandboxProtocolException(request + ": asked for " + range
-						+ " but the answer was " + entity.getStatusCode().value() + ", not 206 Partial Content",
-						null)));
+				.thenMany(Flux
+					.error(new OpenSandboxProtocolException(request + ": asked for " + range + " but the answer was "
+							+ entity.getStatusCode().value() + ", not 206 Partial Content", null)));
 		}
 		HttpHeaders headers = entity.getHeaders();
 		long announced = headers.getContentLength();
@@ -467,8 +477,8 @@ public final class ExecdFilesClient {
 			AtomicLong received = new AtomicLong();
 			return body.doOnNext((buffer) -> received.addAndGet(buffer.readableByteCount()))
 				.concatWith(Flux.defer(() -> (!verifiable || received.get() == announced) ? Flux.empty()
-						: Flux.error(new OpenSandboxStreamException(request + ": the body ended after "
-								+ received.get() + " of the " + announced + " bytes announced", null))))
+						: Flux.error(new OpenSandboxStreamException(request + ": the body ended after " + received.get()
+								+ " of the " + announced + " bytes announced", null))))
 				.onErrorMap((failure) -> brokenBody(failure, request, received.get()));
 		});
 	}
@@ -589,11 +599,13 @@ public final class ExecdFilesClient {
 	 */
 	public Mono<Void> mkdirs(Map<String, FilePermission> directories) {
 		Map<String, Object> body = permissionBody(directories);
-		return call(HttpMethod.POST, "/directories", this.webClient.post()
-			.uri("/directories")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve(), Void.class);
+		return call(HttpMethod.POST, "/directories",
+				this.webClient.post()
+					.uri("/directories")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				Void.class);
 	}
 
 	/**
@@ -645,11 +657,13 @@ public final class ExecdFilesClient {
 		List<Map<String, String>> body = new ArrayList<>(moves.size());
 		moves.forEach((source, destination) -> body
 			.add(Map.of("src", requirePath(source), "dest", requirePath(destination))));
-		return call(HttpMethod.POST, "/files/mv", this.webClient.post()
-			.uri("/files/mv")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve(), Void.class);
+		return call(HttpMethod.POST, "/files/mv",
+				this.webClient.post()
+					.uri("/files/mv")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				Void.class);
 	}
 
 	/**
@@ -660,11 +674,13 @@ public final class ExecdFilesClient {
 	 */
 	public Mono<Void> chmod(Map<String, FilePermission> permissions) {
 		Map<String, Object> body = permissionBody(permissions);
-		return call(HttpMethod.POST, "/files/permissions", this.webClient.post()
-			.uri("/files/permissions")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve(), Void.class);
+		return call(HttpMethod.POST, "/files/permissions",
+				this.webClient.post()
+					.uri("/files/permissions")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				Void.class);
 	}
 
 	/**
@@ -681,11 +697,13 @@ public final class ExecdFilesClient {
 			Assert.notNull(replacement, "Replacements must not be null");
 			body.put(requirePath(path), Map.of("old", replacement.oldText(), "new", replacement.newText()));
 		});
-		return call(HttpMethod.POST, "/files/replace", this.webClient.post()
-			.uri("/files/replace?verbose=true")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.retrieve(), REPLACE_RESULTS)
+		return call(HttpMethod.POST, "/files/replace",
+				this.webClient.post()
+					.uri("/files/replace?verbose=true")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body)
+					.retrieve(),
+				REPLACE_RESULTS)
 			.map((json) -> {
 				Map<String, Integer> counts = new LinkedHashMap<>();
 				json.forEach((path, result) -> counts.put(path,
@@ -715,7 +733,7 @@ public final class ExecdFilesClient {
 		}
 	}
 
-	/**
+	/*
 	 * Check a path inside the sandbox. Paths are only ever sent as encoded query
 	 * parameters or JSON values, so any character but NUL is allowed.
 	 */
@@ -734,7 +752,7 @@ public final class ExecdFilesClient {
 		return checked;
 	}
 
-	/**
+	/*
 	 * Expand a query parameter once per value, each value a strictly encoded URI variable
 	 * (so {@code &}, {@code +} and {@code /} in a path cannot change the query). The URI
 	 * template recorded for observations stays the constant one given to {@code uri}.
@@ -780,7 +798,8 @@ public final class ExecdFilesClient {
 
 	/**
 	 * One part of an upload, in the order it is written. Its content is produced anew for
-	 * each subscription, so a local file or stream is opened only when the request is sent.
+	 * each subscription, so a local file or stream is opened only when the request is
+	 * sent.
 	 */
 	private static final class UploadPart implements FilePart {
 
@@ -828,13 +847,12 @@ public final class ExecdFilesClient {
 
 	}
 
-	/**
+	/*
 	 * execd's file metadata as JSON. Older execd versions send no {@code type}, and may
 	 * omit {@code path} where the response is keyed by path.
 	 */
-	record FileInfoJson(@Nullable String path, @Nullable String type, @Nullable Long size,
-			@Nullable String modified_at, @Nullable String created_at, @Nullable String owner,
-			@Nullable String group, @Nullable Integer mode) {
+	record FileInfoJson(@Nullable String path, @Nullable String type, @Nullable Long size, @Nullable String modified_at,
+			@Nullable String created_at, @Nullable String owner, @Nullable String group, @Nullable Integer mode) {
 
 		FileInfo toInfo(@Nullable String fallbackPath) {
 			String path = (this.path != null && !this.path.isEmpty()) ? this.path : fallbackPath;
@@ -851,7 +869,7 @@ public final class ExecdFilesClient {
 
 	}
 
-	/**
+	/*
 	 * The result of a replacement in one file.
 	 */
 	record ReplaceResultJson(@Nullable Integer replacedCount) {

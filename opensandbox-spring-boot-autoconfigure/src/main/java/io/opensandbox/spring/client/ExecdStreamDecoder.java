@@ -17,12 +17,11 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.ExecutionError;
@@ -30,15 +29,17 @@ import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
  * Decodes execd's event streams ({@code POST /command}, {@code /code},
- * {@code /session/{id}/run}). execd answers {@code text/event-stream} but writes each event
- * as a bare JSON object on its own line, which Spring's SSE decoder silently drops. This
- * decoder reads lines straight from the network buffers: bare JSON lines and
+ * {@code /session/{id}/run}). execd answers {@code text/event-stream} but writes each
+ * event as a bare JSON object on its own line, which Spring's SSE decoder silently drops.
+ * This decoder reads lines straight from the network buffers: bare JSON lines and
  * {@code data:}-framed lines are events; blank lines, comments and {@code event:},
- * {@code id:}, {@code retry:} lines are skipped; a line that is not a JSON event is logged
- * at debug and skipped. Lines and multi-byte characters split across buffers are joined
- * before decoding. The common event lines are read straight from the bytes, the rest with
- * Jackson. Not thread-safe: use one instance per stream, as {@link #decode} does.
+ * {@code id:}, {@code retry:} lines are skipped; a line that is not a JSON event is
+ * logged at debug and skipped. Lines and multi-byte characters split across buffers are
+ * joined before decoding. The common event lines are read straight from the bytes, the
+ * rest with Jackson. Not thread-safe: use one instance per stream, as {@link #decode}
+ * does.
  *
+ * @param <T> what each line decodes to
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
@@ -104,8 +105,8 @@ public final class ExecdStreamDecoder<T> {
 	}
 
 	/**
-	 * Decode a body into events. Each subscription decodes with its own state; buffers are
-	 * released as they are read.
+	 * Decode a body into events. Each subscription decodes with its own state; buffers
+	 * are released as they are read.
 	 * @param body the response body
 	 * @return the events, in order
 	 */
@@ -184,7 +185,7 @@ public final class ExecdStreamDecoder<T> {
 		append(bytes, lineStart, end - lineStart);
 	}
 
-	/**
+	/*
 	 * The index of the first line feed in a range, or -1. Looks at eight bytes at a time:
 	 * a byte of {@code word ^ 0x0a0a...} is zero where the word holds a line feed, and
 	 * {@code (x - 0x0101...) & ~x & 0x8080...} marks the lowest zero byte exactly.
@@ -319,7 +320,7 @@ public final class ExecdStreamDecoder<T> {
 		}
 	}
 
-	/**
+	/*
 	 * Makes one object of a line that starts with <code>{</code>.
 	 */
 	@FunctionalInterface
@@ -336,7 +337,7 @@ public final class ExecdStreamDecoder<T> {
 
 	}
 
-	/**
+	/*
 	 * execd's event as JSON.
 	 */
 	record EventJson(@Nullable String type, @Nullable Long timestamp, @Nullable String text,
@@ -366,7 +367,7 @@ public final class ExecdStreamDecoder<T> {
 
 	}
 
-	/**
+	/*
 	 * execd's error object.
 	 */
 	record ErrorJson(@Nullable String ename, @Nullable String evalue, @Nullable List<String> traceback) {

@@ -6,6 +6,8 @@ import org.springframework.util.Assert;
  * Checks ids before they become part of a request path. Ids are opaque, but an id that
  * could change the route (a slash, a dot segment, a query or fragment marker, an escape)
  * is rejected rather than sent.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class Identifiers {
 

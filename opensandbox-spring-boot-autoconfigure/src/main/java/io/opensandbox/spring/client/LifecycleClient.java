@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -21,9 +19,9 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.observation.OpenSandboxObservations;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
@@ -32,6 +30,7 @@ import io.opensandbox.spring.model.SandboxState;
 import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 import io.opensandbox.spring.model.SnapshotState;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * Reactive client for every operation of the OpenSandbox lifecycle API
@@ -104,7 +103,7 @@ public final class LifecycleClient {
 		this.webClient = lifecycle.build();
 	}
 
-	/**
+	/*
 	 * Adds the API key to requests for the lifecycle server's origin only, so that it can
 	 * never reach another host through this client.
 	 */
@@ -164,9 +163,9 @@ public final class LifecycleClient {
 		variables.put("pageSize", pageSize);
 		String template = "/sandboxes?" + String.join("&", query);
 		return this.observations.operation("list", null,
-				call(HttpMethod.GET, template,
-				this.webClient.get().uri(template, variables).retrieve(), LifecycleWire.SandboxListJson.class)
-			.map(LifecycleWire.SandboxListJson::toPage));
+				call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
+						LifecycleWire.SandboxListJson.class)
+					.map(LifecycleWire.SandboxListJson::toPage));
 	}
 
 	/**
@@ -199,13 +198,13 @@ public final class LifecycleClient {
 		checkCreatable(spec);
 		return this.observations.operation("create", null,
 				call(HttpMethod.POST, "/sandboxes",
-				this.webClient.post()
-					.uri("/sandboxes")
-					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(LifecycleWire.createRequest(spec))
-					.retrieve(),
-				LifecycleWire.SandboxJson.class)
-			.map(LifecycleWire.SandboxJson::toInfo));
+						this.webClient.post()
+							.uri("/sandboxes")
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue(LifecycleWire.createRequest(spec))
+							.retrieve(),
+						LifecycleWire.SandboxJson.class)
+					.map(LifecycleWire.SandboxJson::toInfo));
 	}
 
 	private static void checkCreatable(SandboxSpec spec) {
@@ -238,8 +237,9 @@ public final class LifecycleClient {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		return this.observations.operation("get", id,
 				call(HttpMethod.GET, "/sandboxes/{sandboxId}",
-				this.webClient.get().uri("/sandboxes/{sandboxId}", id).retrieve(), LifecycleWire.SandboxJson.class)
-			.map(LifecycleWire.SandboxJson::toInfo));
+						this.webClient.get().uri("/sandboxes/{sandboxId}", id).retrieve(),
+						LifecycleWire.SandboxJson.class)
+					.map(LifecycleWire.SandboxJson::toInfo));
 	}
 
 	/**
@@ -250,8 +250,7 @@ public final class LifecycleClient {
 	 */
 	public Mono<Void> delete(String sandboxId) {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
-		return this.observations.operation("kill", id,
-				call(HttpMethod.DELETE, "/sandboxes/{sandboxId}",
+		return this.observations.operation("kill", id, call(HttpMethod.DELETE, "/sandboxes/{sandboxId}",
 				this.webClient.delete().uri("/sandboxes/{sandboxId}", id).retrieve(), Void.class));
 	}
 
@@ -280,8 +279,7 @@ public final class LifecycleClient {
 	private Mono<Void> postWithoutBody(String template, String id) {
 		// Pausing or resuming twice has the effect of doing it once
 		return call(HttpMethod.POST, template,
-				this.webClient.post().uri(template, id).attribute(RetryFilter.IDEMPOTENT, true).retrieve(),
-				Void.class);
+				this.webClient.post().uri(template, id).attribute(RetryFilter.IDEMPOTENT, true).retrieve(), Void.class);
 	}
 
 	/**
@@ -295,15 +293,15 @@ public final class LifecycleClient {
 		Assert.notNull(expiresAt, "'expiresAt' must not be null");
 		return this.observations.operation("renew", id,
 				call(HttpMethod.POST, "/sandboxes/{sandboxId}/renew-expiration",
-				this.webClient.post()
-					.uri("/sandboxes/{sandboxId}/renew-expiration", id)
-					// Setting the same absolute expiry twice is setting it once
-					.attribute(RetryFilter.IDEMPOTENT, true)
-					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(Map.of("expiresAt", expiresAt.toString()))
-					.retrieve(),
-				LifecycleWire.ExpirationJson.class)
-			.map(LifecycleWire.ExpirationJson::toInstant));
+						this.webClient.post()
+							.uri("/sandboxes/{sandboxId}/renew-expiration", id)
+							// Setting the same absolute expiry twice is setting it once
+							.attribute(RetryFilter.IDEMPOTENT, true)
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue(Map.of("expiresAt", expiresAt.toString()))
+							.retrieve(),
+						LifecycleWire.ExpirationJson.class)
+					.map(LifecycleWire.ExpirationJson::toInstant));
 	}
 
 	/**
@@ -320,13 +318,13 @@ public final class LifecycleClient {
 		Map<String, @Nullable String> body = new LinkedHashMap<>(patch);
 		return this.observations.operation("patch-metadata", id,
 				call(HttpMethod.PATCH, "/sandboxes/{sandboxId}/metadata",
-				this.webClient.patch()
-					.uri("/sandboxes/{sandboxId}/metadata", id)
-					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(body)
-					.retrieve(),
-				LifecycleWire.SandboxJson.class)
-			.map(LifecycleWire.SandboxJson::toInfo));
+						this.webClient.patch()
+							.uri("/sandboxes/{sandboxId}/metadata", id)
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue(body)
+							.retrieve(),
+						LifecycleWire.SandboxJson.class)
+					.map(LifecycleWire.SandboxJson::toInfo));
 	}
 
 	/**
@@ -356,8 +354,8 @@ public final class LifecycleClient {
 		}
 		return this.observations.operation("endpoint", id,
 				call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
-				LifecycleWire.EndpointJson.class)
-			.map(LifecycleWire.EndpointJson::toEndpoint));
+						LifecycleWire.EndpointJson.class)
+					.map(LifecycleWire.EndpointJson::toEndpoint));
 	}
 
 	/**
@@ -372,13 +370,13 @@ public final class LifecycleClient {
 		Map<String, Object> body = (name != null) ? Map.of("name", name) : Map.of();
 		return this.observations.operation("create-snapshot", id,
 				call(HttpMethod.POST, "/sandboxes/{sandboxId}/snapshots",
-				this.webClient.post()
-					.uri("/sandboxes/{sandboxId}/snapshots", id)
-					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(body)
-					.retrieve(),
-				LifecycleWire.SnapshotJson.class)
-			.map(LifecycleWire.SnapshotJson::toInfo));
+						this.webClient.post()
+							.uri("/sandboxes/{sandboxId}/snapshots", id)
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue(body)
+							.retrieve(),
+						LifecycleWire.SnapshotJson.class)
+					.map(LifecycleWire.SnapshotJson::toInfo));
 	}
 
 	/**
@@ -390,8 +388,9 @@ public final class LifecycleClient {
 		String id = Identifiers.require(snapshotId, "Snapshot id");
 		return this.observations.operation("get-snapshot", null,
 				call(HttpMethod.GET, "/snapshots/{snapshotId}",
-				this.webClient.get().uri("/snapshots/{snapshotId}", id).retrieve(), LifecycleWire.SnapshotJson.class)
-			.map(LifecycleWire.SnapshotJson::toInfo));
+						this.webClient.get().uri("/snapshots/{snapshotId}", id).retrieve(),
+						LifecycleWire.SnapshotJson.class)
+					.map(LifecycleWire.SnapshotJson::toInfo));
 	}
 
 	/**
@@ -422,8 +421,8 @@ public final class LifecycleClient {
 		String template = "/snapshots?" + String.join("&", query);
 		return this.observations.operation("list-snapshots", null,
 				call(HttpMethod.GET, template, this.webClient.get().uri(template, variables).retrieve(),
-				LifecycleWire.SnapshotListJson.class)
-			.map(LifecycleWire.SnapshotListJson::toPage));
+						LifecycleWire.SnapshotListJson.class)
+					.map(LifecycleWire.SnapshotListJson::toPage));
 	}
 
 	/**
@@ -433,8 +432,7 @@ public final class LifecycleClient {
 	 */
 	public Mono<Void> deleteSnapshot(String snapshotId) {
 		String id = Identifiers.require(snapshotId, "Snapshot id");
-		return this.observations.operation("delete-snapshot", null,
-				call(HttpMethod.DELETE, "/snapshots/{snapshotId}",
+		return this.observations.operation("delete-snapshot", null, call(HttpMethod.DELETE, "/snapshots/{snapshotId}",
 				this.webClient.delete().uri("/snapshots/{snapshotId}", id).retrieve(), Void.class));
 	}
 
@@ -446,8 +444,8 @@ public final class LifecycleClient {
 	public Mono<String> health() {
 		return this.observations.operation("health", null,
 				call(HttpMethod.GET + " " + this.address.healthUri(),
-				this.webClient.get().uri(this.address.healthUri()).retrieve(), LifecycleWire.HealthJson.class)
-			.map((health) -> LifecycleWire.require(health.status(), "status")));
+						this.webClient.get().uri(this.address.healthUri()).retrieve(), LifecycleWire.HealthJson.class)
+					.map((health) -> LifecycleWire.require(health.status(), "status")));
 	}
 
 	private static void checkPaging(int page, int pageSize) {

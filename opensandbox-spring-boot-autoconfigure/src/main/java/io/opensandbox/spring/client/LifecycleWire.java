@@ -29,6 +29,8 @@ import io.opensandbox.spring.model.Volume;
  * are read leniently (unknown fields and states are kept or ignored, optional fields may
  * be missing); a response without a field the model cannot do without is a protocol
  * error.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class LifecycleWire {
 
@@ -41,8 +43,8 @@ final class LifecycleWire {
 			Map<String, Object> image = new LinkedHashMap<>();
 			image.put("uri", spec.image());
 			if (spec.imageAuth() != null) {
-				image.put("auth", Map.of("username", spec.imageAuth().username(), "password",
-						spec.imageAuth().password()));
+				image.put("auth",
+						Map.of("username", spec.imageAuth().username(), "password", spec.imageAuth().password()));
 			}
 			body.put("image", image);
 		}
@@ -145,6 +147,30 @@ final class LifecycleWire {
 		return value;
 	}
 
+	private static Map<String, String> withoutNulls(@Nullable Map<String, String> map) {
+		if (map == null) {
+			return Map.of();
+		}
+		Map<String, String> result = new LinkedHashMap<>();
+		map.forEach((key, value) -> {
+			if (key != null && value != null) {
+				result.put(key, value);
+			}
+		});
+		return result;
+	}
+
+	private static <J, T> ResultPage<T> page(@Nullable List<J> items, @Nullable PaginationJson pagination,
+			Function<J, T> mapper) {
+		PaginationJson paging = require(pagination, "pagination");
+		List<T> mapped = new ArrayList<>();
+		if (items != null) {
+			items.forEach((item) -> mapped.add(mapper.apply(item)));
+		}
+		return new ResultPage<>(mapped, paging.page(), paging.pageSize(), paging.totalItems(), paging.totalPages(),
+				paging.hasNextPage());
+	}
+
 	record SandboxJson(@Nullable String id, @Nullable ImageJson image, @Nullable String snapshotId,
 			@Nullable PlatformJson platform, @Nullable StatusJson status, @Nullable Map<String, String> metadata,
 			@Nullable List<String> entrypoint, @Nullable String expiresAt, @Nullable String createdAt) {
@@ -161,19 +187,6 @@ final class LifecycleWire {
 					Timestamps.parse(this.expiresAt, "expiresAt"), Timestamps.parse(this.createdAt, "createdAt"));
 		}
 
-	}
-
-	private static Map<String, String> withoutNulls(@Nullable Map<String, String> map) {
-		if (map == null) {
-			return Map.of();
-		}
-		Map<String, String> result = new LinkedHashMap<>();
-		map.forEach((key, value) -> {
-			if (key != null && value != null) {
-				result.put(key, value);
-			}
-		});
-		return result;
 	}
 
 	record ImageJson(@Nullable String uri) {
@@ -216,17 +229,6 @@ final class LifecycleWire {
 			return page(this.items, this.pagination, SnapshotJson::toInfo);
 		}
 
-	}
-
-	private static <J, T> ResultPage<T> page(@Nullable List<J> items, @Nullable PaginationJson pagination,
-			Function<J, T> mapper) {
-		PaginationJson paging = require(pagination, "pagination");
-		List<T> mapped = new ArrayList<>();
-		if (items != null) {
-			items.forEach((item) -> mapped.add(mapper.apply(item)));
-		}
-		return new ResultPage<>(mapped, paging.page(), paging.pageSize(), paging.totalItems(), paging.totalPages(),
-				paging.hasNextPage());
 	}
 
 	record EndpointJson(@Nullable String endpoint, @Nullable Map<String, String> headers) {

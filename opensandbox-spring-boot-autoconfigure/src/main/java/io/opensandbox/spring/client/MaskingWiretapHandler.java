@@ -22,9 +22,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Logs every HTTP message of a connection (request and status lines, headers, body text)
- * at DEBUG under {@value #LOGGER_NAME}, with credentials masked: the values of
- * credential headers, and any occurrence of the configured secret values in bodies. Use it
- * instead of Reactor Netty's raw wiretap, which would print the API key.
+ * at DEBUG under {@value #LOGGER_NAME}, with credentials masked: the values of credential
+ * headers, and any occurrence of the configured secret values in bodies. Use it instead
+ * of Reactor Netty's raw wiretap, which would print the API key.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -90,7 +90,11 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 	private String describe(Object msg) {
 		StringBuilder text = new StringBuilder();
 		if (msg instanceof HttpRequest request) {
-			text.append(request.method()).append(' ').append(request.uri()).append(' ').append(request.protocolVersion());
+			text.append(request.method())
+				.append(' ')
+				.append(request.uri())
+				.append(' ')
+				.append(request.protocolVersion());
 			appendHeaders(text, request.headers());
 		}
 		else if (msg instanceof HttpResponse response) {
@@ -121,7 +125,7 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 		return masked;
 	}
 
-	/**
+	/*
 	 * Mask credentials inside JSON bodies whose values this handler cannot know in
 	 * advance: fields named like a credential (registry passwords, OSS secrets, tokens),
 	 * and every value of {@code headers} (endpoint access tokens) and {@code env}
@@ -129,9 +133,8 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 	 */
 	static String maskJson(String text) {
 		String masked = replaceAll(CREDENTIAL_FIELD, text, (match) -> match.group(1) + "\"" + MASK + "\"");
-		return replaceAll(VALUE_OBJECT, masked,
-				(match) -> match.group(1) + replaceAll(STRING_FIELD, match.group(2), (field) -> field.group(1) + "\""
-						+ MASK + "\"") + "}");
+		return replaceAll(VALUE_OBJECT, masked, (match) -> match.group(1)
+				+ replaceAll(STRING_FIELD, match.group(2), (field) -> field.group(1) + "\"" + MASK + "\"") + "}");
 	}
 
 	private static String replaceAll(Pattern pattern, String text,

@@ -10,8 +10,6 @@ import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpMethod;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -19,18 +17,19 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * The one retry policy of every OpenSandbox client, applied as an exchange filter.
  * Idempotent requests (GET, HEAD, PUT, DELETE and OPTIONS, and a POST whose caller marks
- * it with the {@link #IDEMPOTENT} attribute, as the pause, resume and renew calls are) are
- * retried after a connection failure and after 429, 502, 503 and 504 responses; other
+ * it with the {@link #IDEMPOTENT} attribute, as the pause, resume and renew calls are)
+ * are retried after a connection failure and after 429, 502, 503 and 504 responses; other
  * requests (create, metadata patch, command and code runs, uploads) only when the
- * connection was refused, so they provably never reached the server. Delays
- * back off exponentially with jitter, honour {@code Retry-After} up to the maximum backoff,
- * and all attempts together stay within the deadline. Retries happen before a response is
+ * connection was refused, so they provably never reached the server. Delays back off
+ * exponentially with jitter, honour {@code Retry-After} up to the maximum backoff, and
+ * all attempts together stay within the deadline. Retries happen before a response is
  * handed over, so a stream is never retried after its first byte.
  *
  * @param enabled whether to retry at all
@@ -50,7 +49,8 @@ public record RetryFilter(boolean enabled, int maxAttempts, Duration initialBack
 
 	/**
 	 * The request attribute by which a caller states that a request may be sent twice
-	 * (value {@code true}); needed only for methods that are not idempotent by definition.
+	 * (value {@code true}); needed only for methods that are not idempotent by
+	 * definition.
 	 */
 	public static final String IDEMPOTENT = RetryFilter.class.getName() + ".idempotent";
 
@@ -91,8 +91,8 @@ public record RetryFilter(boolean enabled, int maxAttempts, Duration initialBack
 	 * One attempt, and the retries after it if it fails. The first attempt of a request
 	 * costs two plain operators: the retry machinery is only built for a retry.
 	 */
-	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, boolean idempotent,
-			long started, int attempt) {
+	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, boolean idempotent, long started,
+			int attempt) {
 		return next.exchange(request).flatMap((response) -> {
 			int status = response.statusCode().value();
 			if (!idempotent || !RETRYABLE_STATUSES.contains(status)) {

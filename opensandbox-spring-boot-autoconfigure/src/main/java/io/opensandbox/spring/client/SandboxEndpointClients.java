@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 

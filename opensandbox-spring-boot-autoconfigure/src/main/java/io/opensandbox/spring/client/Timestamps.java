@@ -13,10 +13,12 @@ import org.jspecify.annotations.Nullable;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 
 /**
- * Reads the timestamps OpenSandbox components write: RFC 3339 with {@code Z} or an offset,
- * and, from some deployments, local date-times meant as UTC. Every sandbox the server
- * describes carries three of them, so the usual shape is read without a
+ * Reads the timestamps OpenSandbox components write: RFC 3339 with {@code Z} or an
+ * offset, and, from some deployments, local date-times meant as UTC. Every sandbox the
+ * server describes carries three of them, so the usual shape is read without a
  * {@code DateTimeFormatter}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class Timestamps {
 
@@ -47,8 +49,8 @@ final class Timestamps {
 	}
 
 	/**
-	 * Read {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|+HH:MM|-HH:MM)} with valid field values,
-	 * which {@link OffsetDateTime#parse} reads to the same instant.
+	 * Read {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|+HH:MM|-HH:MM)} with valid field
+	 * values, which {@link OffsetDateTime#parse} reads to the same instant.
 	 * @param value the text
 	 * @return the instant, or {@code null} for any other text, left to the general parser
 	 */

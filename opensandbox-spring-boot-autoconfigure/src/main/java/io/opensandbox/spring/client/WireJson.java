@@ -1,16 +1,17 @@
 package io.opensandbox.spring.client;
 
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.http.codec.ClientCodecConfigurer;
 import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.http.codec.json.JacksonJsonEncoder;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON mapper for the OpenSandbox wire format. It belongs to this library, not to the
  * application: the application's naming strategy or inclusion rules must not change what
  * goes on the wire. Unknown fields are ignored so newer servers keep working.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class WireJson {
 

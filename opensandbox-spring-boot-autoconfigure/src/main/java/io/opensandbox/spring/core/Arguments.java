@@ -3,7 +3,6 @@ package io.opensandbox.spring.core;
 import java.util.Collection;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 import io.opensandbox.spring.model.CommandOptions;
@@ -12,6 +11,8 @@ import io.opensandbox.spring.model.CommandOptions;
  * Checks the arguments of the sandbox APIs when a call is made, so that a bad argument is
  * an {@link IllegalArgumentException} at once, before the sandbox's endpoint is looked up
  * or anything is sent. The one place where the public API checks its arguments.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class Arguments {
 

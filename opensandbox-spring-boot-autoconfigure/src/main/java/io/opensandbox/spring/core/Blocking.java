@@ -11,6 +11,8 @@ import io.opensandbox.spring.error.OpenSandboxProtocolException;
  * Waits for a result on the caller's thread, for the blocking twins. Reactor refuses to
  * block a non-blocking (event-loop) thread, so a blocking call made from one fails fast
  * instead of stalling the event loop.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class Blocking {
 
@@ -29,7 +31,7 @@ final class Blocking {
 		mono.block();
 	}
 
-	/**
+	/*
 	 * The elements as a stream that blocks the caller while it waits for the next one;
 	 * closing the stream cancels the subscription.
 	 */

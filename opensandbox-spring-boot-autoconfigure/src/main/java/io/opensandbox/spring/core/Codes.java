@@ -7,8 +7,8 @@ import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
- * The code interpreter of a sandbox; calls block the calling thread. The methods are those
- * of {@link ReactiveCodes}.
+ * The code interpreter of a sandbox; calls block the calling thread. The methods are
+ * those of {@link ReactiveCodes}.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0

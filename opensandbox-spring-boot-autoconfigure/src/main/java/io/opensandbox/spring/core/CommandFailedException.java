@@ -52,8 +52,8 @@ public class CommandFailedException extends OpenSandboxException {
 		}
 		switch (execution.outcome()) {
 			case FAILED -> message.append("failed with exit code ").append(execution.exitCode().orElse(-1));
-			case TIMED_OUT -> message.append("timed out after ").append(execution.executionTime().toMillis())
-				.append(" ms");
+			case TIMED_OUT ->
+				message.append("timed out after ").append(execution.executionTime().toMillis()).append(" ms");
 			case INTERRUPTED -> message.append("was interrupted");
 			case ERRORED -> {
 				ExecutionError error = execution.error();

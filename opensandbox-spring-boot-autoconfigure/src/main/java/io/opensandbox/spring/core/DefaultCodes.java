@@ -8,6 +8,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
  * {@link Codes} that block on a {@link ReactiveCodes}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultCodes implements Codes {
 

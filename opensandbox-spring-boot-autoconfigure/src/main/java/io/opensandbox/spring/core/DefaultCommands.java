@@ -9,6 +9,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
  * {@link Commands} that block on a {@link ReactiveCommands}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultCommands implements Commands {
 

@@ -7,6 +7,8 @@ import io.opensandbox.spring.model.NetworkRule;
 
 /**
  * {@link Egress} that blocks on a {@link ReactiveEgress}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultEgress implements Egress {
 

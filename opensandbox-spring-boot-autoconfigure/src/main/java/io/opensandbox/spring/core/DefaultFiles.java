@@ -15,6 +15,8 @@ import io.opensandbox.spring.model.Replacement;
 
 /**
  * {@link Files} that block on a {@link ReactiveFiles}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultFiles implements Files {
 

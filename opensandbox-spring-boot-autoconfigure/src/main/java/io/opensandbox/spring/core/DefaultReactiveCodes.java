@@ -10,6 +10,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
  * The {@link ReactiveCodes} of a {@link DefaultReactiveSandbox}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultReactiveCodes implements ReactiveCodes {
 

@@ -10,6 +10,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
 
 /**
  * The {@link ReactiveCommands} of a {@link DefaultReactiveSandbox}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultReactiveCommands implements ReactiveCommands {
 

@@ -9,6 +9,8 @@ import io.opensandbox.spring.model.NetworkRule;
 
 /**
  * The {@link ReactiveEgress} of a {@link DefaultReactiveSandbox}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultReactiveEgress implements ReactiveEgress {
 

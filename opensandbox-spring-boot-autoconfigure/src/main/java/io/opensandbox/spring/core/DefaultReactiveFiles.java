@@ -5,10 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.core.io.buffer.DataBuffer;
 
 import io.opensandbox.spring.model.FileInfo;
 import io.opensandbox.spring.model.FilePermission;
@@ -17,6 +16,8 @@ import io.opensandbox.spring.model.Replacement;
 
 /**
  * The {@link ReactiveFiles} of a {@link DefaultReactiveSandbox}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultReactiveFiles implements ReactiveFiles {
 

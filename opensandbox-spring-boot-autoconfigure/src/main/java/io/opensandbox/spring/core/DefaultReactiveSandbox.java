@@ -4,16 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.util.Assert;
 
 import io.opensandbox.spring.client.EgressClient;
 import io.opensandbox.spring.client.ExecdClient;
@@ -26,8 +25,10 @@ import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
 
 /**
- * The {@link ReactiveSandbox} on the wire clients. Endpoints are resolved on first use and
- * cached until the sandbox is paused, resumed or killed.
+ * The {@link ReactiveSandbox} on the wire clients. Endpoints are resolved on first use
+ * and cached until the sandbox is paused, resumed or killed.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultReactiveSandbox implements ReactiveSandbox {
 
@@ -59,14 +60,16 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 
 	private final ReactiveFiles files;
 
-	/**
+	/*
 	 * Create a handle for an existing sandbox. Nothing is sent until it is used.
+	 *
 	 * @param outputLimit how many characters of each output stream a collected execution
 	 * keeps
+	 *
 	 * @param tracker the tracker of the application's sandboxes, if it may hold this one
 	 */
-	DefaultReactiveSandbox(String id, LifecycleClient lifecycle, SandboxEndpointClients clients,
-			boolean useServerProxy, Clock clock, long outputLimit, @Nullable SandboxTracker tracker) {
+	DefaultReactiveSandbox(String id, LifecycleClient lifecycle, SandboxEndpointClients clients, boolean useServerProxy,
+			Clock clock, long outputLimit, @Nullable SandboxTracker tracker) {
 		Assert.hasText(id, "'id' must not be empty");
 		this.id = id;
 		this.lifecycle = lifecycle;
@@ -115,14 +118,12 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 
 	@Override
 	public Mono<Void> pause() {
-		return this.lifecycle.pause(this.id).doOnTerminate(this::dropEndpoints)
-			.doOnCancel(this::dropEndpoints);
+		return this.lifecycle.pause(this.id).doOnTerminate(this::dropEndpoints).doOnCancel(this::dropEndpoints);
 	}
 
 	@Override
 	public Mono<Void> resume() {
-		return this.lifecycle.resume(this.id).doOnTerminate(this::dropEndpoints)
-			.doOnCancel(this::dropEndpoints);
+		return this.lifecycle.resume(this.id).doOnTerminate(this::dropEndpoints).doOnCancel(this::dropEndpoints);
 	}
 
 	@Override
@@ -217,7 +218,7 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 		return execdClient().flatMap(call);
 	}
 
-	/**
+	/*
 	 * Resolve once and share the result until dropped; a failed resolution is not kept,
 	 * so the next use tries again.
 	 */

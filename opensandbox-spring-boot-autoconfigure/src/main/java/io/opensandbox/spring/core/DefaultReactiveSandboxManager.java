@@ -6,10 +6,9 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.util.Assert;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
@@ -21,6 +20,8 @@ import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
  * The {@link ReactiveSandboxManager} on the lifecycle client.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 
@@ -121,7 +122,7 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty());
 	}
 
-	/**
+	/*
 	 * Follows pages until the server says there is no next one. An empty page also ends
 	 * the stream, so a server that keeps claiming more pages cannot loop forever.
 	 */

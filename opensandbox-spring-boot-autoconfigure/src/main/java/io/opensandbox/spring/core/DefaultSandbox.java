@@ -13,6 +13,8 @@ import io.opensandbox.spring.model.SandboxMetrics;
 
 /**
  * A {@link Sandbox} that blocks on a {@link ReactiveSandbox}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultSandbox implements Sandbox {
 

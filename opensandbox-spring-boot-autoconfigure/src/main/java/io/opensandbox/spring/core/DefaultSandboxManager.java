@@ -15,6 +15,8 @@ import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
  * A {@link SandboxManager} that blocks on a {@link ReactiveSandboxManager}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class DefaultSandboxManager implements SandboxManager {
 

@@ -13,8 +13,8 @@ import io.opensandbox.spring.model.OutputLine;
 
 /**
  * The result of a command or code execution that ran to its end: how it ended, its output
- * and timing. A command that fails, times out or is interrupted, and code that raises, are
- * results, not exceptions; {@link #orThrow()} turns them into a
+ * and timing. A command that fails, times out or is interrupted, and code that raises,
+ * are results, not exceptions; {@link #orThrow()} turns them into a
  * {@link CommandFailedException} where the caller wants that.
  * <p>
  * Collected output is bounded (see {@code opensandbox.sandbox.max-collected-output}):
@@ -30,8 +30,8 @@ import io.opensandbox.spring.model.OutputLine;
  * @param omittedStdout how many characters of standard output were left out
  * @param omittedStderr how many characters of standard error were left out
  * @param results the rich results (MIME maps) of code executions
- * @param error the error the execution ended with: the interpreter's exception, or execd's
- * report of a non-zero exit, a timeout or an interruption
+ * @param error the error the execution ended with: the interpreter's exception, or
+ * execd's report of a non-zero exit, a timeout or an interruption
  * @param executionTime how long the execution took: as execd reported it, or as measured
  * by this client when execd did not say
  * @param executionCount the execution counter of a code context, if reported

@@ -19,6 +19,8 @@ import io.opensandbox.spring.model.OutputLine;
  * Folds an execution's events into an {@link Execution} as they arrive, keeping at most a
  * given number of output characters per stream (the rest is counted), so that a command
  * that writes gigabytes costs bounded memory. Not thread-safe: one per execution.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class ExecutionCollector {
 
@@ -113,7 +115,7 @@ final class ExecutionCollector {
 		}
 	}
 
-	/**
+	/*
 	 * The lines of one output event. Commands send one line per event without its
 	 * terminator (an empty line as a lone {@code \n}); code sends chunks whose lines end
 	 * with terminators. Both become lines without terminators.
@@ -154,10 +156,11 @@ final class ExecutionCollector {
 				exitCode = OptionalInt.of(code);
 			}
 			else if (ExecutionError.COMMAND_EXEC_ERROR.equals(this.error.name())) {
-				// execd reports a killed process group as -1 both for a timeout and for an
+				// execd reports a killed process group as -1 both for a timeout and for
+				// an
 				// interrupt: a run that lasted its time limit timed out
-				outcome = (this.timeout != null && measured.compareTo(this.timeout) >= 0)
-						? Execution.Outcome.TIMED_OUT : Execution.Outcome.INTERRUPTED;
+				outcome = (this.timeout != null && measured.compareTo(this.timeout) >= 0) ? Execution.Outcome.TIMED_OUT
+						: Execution.Outcome.INTERRUPTED;
 				exitCode = OptionalInt.empty();
 			}
 			else {

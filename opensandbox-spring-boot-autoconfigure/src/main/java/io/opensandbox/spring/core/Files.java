@@ -42,8 +42,8 @@ public interface Files {
 	void write(List<FileUpload> files);
 
 	/**
-	 * Read a file as it streams in. Reactively, the caller releases the buffers; blocking,
-	 * the caller closes the stream.
+	 * Read a file as it streams in. Reactively, the caller releases the buffers;
+	 * blocking, the caller closes the stream.
 	 * @param path the file path
 	 * @return the content, to be closed
 	 */
@@ -97,7 +97,8 @@ public interface Files {
 	Map<String, FileInfo> info(Collection<String> paths);
 
 	/**
-	 * Find files whose name matches a glob pattern, under a directory and its subdirectories.
+	 * Find files whose name matches a glob pattern, under a directory and its
+	 * subdirectories.
 	 * @param directory the directory
 	 * @param pattern the pattern, for example {@code *.py}; {@code *} for every file
 	 * @return the entries

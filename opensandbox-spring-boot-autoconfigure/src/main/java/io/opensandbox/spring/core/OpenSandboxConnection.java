@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -16,11 +15,12 @@ import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
- * The connection to one OpenSandbox server: where its lifecycle API is, the credentials it
- * takes, and how the endpoints of its sandboxes (execd, egress) are reached. Templates,
- * managers and the cleanup are built on one; it holds the HTTP clients, so build it once
- * and share it. The API key goes to the lifecycle server only, never to a sandbox's
- * endpoints; the execd access token goes to execd only. Thread-safe and immutable.
+ * The connection to one OpenSandbox server: where its lifecycle API is, the credentials
+ * it takes, and how the endpoints of its sandboxes (execd, egress) are reached.
+ * Templates, managers and the cleanup are built on one; it holds the HTTP clients, so
+ * build it once and share it. The API key goes to the lifecycle server only, never to a
+ * sandbox's endpoints; the execd access token goes to execd only. Thread-safe and
+ * immutable.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -46,7 +46,7 @@ public final class OpenSandboxConnection {
 		this.description = "OpenSandboxConnection[" + address.apiBase() + "]";
 	}
 
-	/** A connection on clients built elsewhere (tests, benchmarks of the wire layer). */
+	// A connection on clients built elsewhere (tests of the wire layer)
 	OpenSandboxConnection(LifecycleClient lifecycle, SandboxEndpointClients endpoints) {
 		this.lifecycle = lifecycle;
 		this.endpoints = endpoints;

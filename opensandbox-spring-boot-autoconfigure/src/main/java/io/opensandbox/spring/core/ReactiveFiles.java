@@ -5,10 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.core.io.buffer.DataBuffer;
 
 import io.opensandbox.spring.model.FileInfo;
 import io.opensandbox.spring.model.FilePermission;
@@ -50,8 +49,8 @@ public interface ReactiveFiles {
 	Mono<Void> write(List<FileUpload> files);
 
 	/**
-	 * Read a file as it streams in. Reactively, the caller releases the buffers; blocking,
-	 * the caller closes the stream.
+	 * Read a file as it streams in. Reactively, the caller releases the buffers;
+	 * blocking, the caller closes the stream.
 	 * @param path the file path
 	 * @return the content
 	 */
@@ -105,7 +104,8 @@ public interface ReactiveFiles {
 	Mono<Map<String, FileInfo>> info(Collection<String> paths);
 
 	/**
-	 * Find files whose name matches a glob pattern, under a directory and its subdirectories.
+	 * Find files whose name matches a glob pattern, under a directory and its
+	 * subdirectories.
 	 * @param directory the directory
 	 * @param pattern the pattern, for example {@code *.py}; {@code *} for every file
 	 * @return the entries

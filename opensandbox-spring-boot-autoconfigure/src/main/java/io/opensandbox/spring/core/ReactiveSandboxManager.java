@@ -9,8 +9,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.util.Assert;
-
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxFilter;
@@ -72,8 +70,8 @@ public interface ReactiveSandboxManager {
 	Mono<Void> resume(String sandboxId);
 
 	/**
-	 * Let a sandbox live for the given time from now; sends the absolute expiry the server
-	 * expects.
+	 * Let a sandbox live for the given time from now; sends the absolute expiry the
+	 * server expects.
 	 * @param sandboxId the sandbox id
 	 * @param timeToLive how long the sandbox should live from now
 	 * @return the new expiry
@@ -81,7 +79,8 @@ public interface ReactiveSandboxManager {
 	Mono<Instant> renew(String sandboxId, Duration timeToLive);
 
 	/**
-	 * Change a sandbox's metadata: a value adds or replaces a key, {@code null} deletes it.
+	 * Change a sandbox's metadata: a value adds or replaces a key, {@code null} deletes
+	 * it.
 	 * @param sandboxId the sandbox id
 	 * @param patch the changes
 	 * @return the sandbox with its new metadata

@@ -8,10 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.springframework.util.Assert;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.util.Assert;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
@@ -83,7 +82,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 			}
 			SandboxSpec merged = withOwnership(spec.withDefaults(this.settings.defaults()));
 			// The creation request is not cancelled with its subscriber: a sandbox the
-			// server creates after the caller gave up is killed as soon as its id is known.
+			// server creates after the caller gave up is killed as soon as its id is
+			// known.
 			Mono<SandboxInfo> creation = this.lifecycle.create(merged).cache();
 			return creation.flatMap((info) -> tracked(info, merged, owner))
 				.flatMap((sandbox) -> awaitReady(sandbox, readinessCheck, merged.networkPolicy() != null))
@@ -101,7 +101,7 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 		return spec.toBuilder().metadata(metadata).build();
 	}
 
-	/**
+	/*
 	 * Track a sandbox the server accepted, from the moment it exists, so that a shutdown
 	 * during readiness still kills it. If the tracker closed meanwhile, kill it at once.
 	 */
@@ -127,8 +127,7 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 		}
 		// A sandbox with a network policy has an egress sidecar: resolve its endpoint too
 		ReadinessCheck check = hasEgress
-				? (candidate) -> readinessCheck.check(candidate).then(sandbox.egressClient().then())
-				: readinessCheck;
+				? (candidate) -> readinessCheck.check(candidate).then(sandbox.egressClient().then()) : readinessCheck;
 		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, check, this.settings.readyTimeout(),
 				this.settings.readyPollInterval(), this.settings.useServerProxy(),
 				readinessCheck == ReadinessCheck.EXECD_PING);

@@ -2,7 +2,6 @@ package io.opensandbox.spring.core;
 
 import reactor.core.publisher.Mono;
 
-
 /**
  * Decides whether a new sandbox that the server reports as {@code Running} is ready for
  * use. Called repeatedly, with adaptive back-off, until it completes or the ready timeout
@@ -14,7 +13,9 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface ReadinessCheck {
 
-	/** Ready when execd answers {@code GET /ping}: the default, as in the official SDKs. */
+	/**
+	 * Ready when execd answers {@code GET /ping}: the default, as in the official SDKs.
+	 */
 	ReadinessCheck EXECD_PING = ReactiveSandbox::ping;
 
 	/**

@@ -21,6 +21,8 @@ import io.opensandbox.spring.model.SandboxState;
  * sandbox is seen quickly without hammering a slow one. With the default check (execd's
  * ping) the execd endpoint is resolved alongside the first check, so that the ping can
  * follow as soon as the sandbox runs. Remembers what it saw for the failure message.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class ReadinessWaiter {
 
@@ -64,7 +66,8 @@ final class ReadinessWaiter {
 	Mono<Void> await() {
 		Mono<Void> polls = poll(FIRST_DELAY);
 		if (this.resolveExecdEarly) {
-			// The sandbox keeps the resolved client for the ping. A failure is not kept (a
+			// The sandbox keeps the resolved client for the ping. A failure is not kept
+			// (a
 			// pending pod may have no address yet): the ping resolves it again then.
 			polls = Mono.when(this.sandbox.execdClient().onErrorResume((failure) -> Mono.empty()), polls);
 		}
@@ -85,9 +88,10 @@ final class ReadinessWaiter {
 		});
 	}
 
-	/**
+	/*
 	 * Whether a failed check is worth repeating: not for a sandbox that failed or
-	 * vanished, a rejected key or token, or an error that is not about OpenSandbox at all.
+	 * vanished, a rejected key or token, or an error that is not about OpenSandbox at
+	 * all.
 	 */
 	private static boolean isTransient(Throwable failure) {
 		if (failure instanceof NotReady) {
@@ -135,7 +139,7 @@ final class ReadinessWaiter {
 		else {
 			message.append("cannot become ready");
 		}
-		message.append(" (").append(this.attempts).append(this.attempts == 1 ? " check" : " checks").append(")");
+		message.append(" (").append(this.attempts).append((this.attempts == 1) ? " check" : " checks").append(")");
 		message.append("; last state: ").append((this.lastState != null) ? this.lastState : "unknown");
 		if (this.lastReason != null) {
 			message.append(" (").append(this.lastReason).append(")");

@@ -10,11 +10,6 @@ import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
@@ -22,6 +17,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.util.Assert;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.SandboxFilter;
@@ -40,9 +39,9 @@ import io.opensandbox.spring.observation.OpenSandboxObservations;
  * Only closing the application context ends the sandboxes. Stopping or pausing the
  * context (a {@code stop()}/{@code start()}, {@code pause()}/{@code restart()}, a
  * checkpoint and restore) only suspends the renewals, and starting it again resumes them;
- * tracked sandboxes and {@link SandboxScoped @SandboxScoped} beans survive it, and so does
- * the closing of a child context. Outside an application context, {@link #destroy()} is
- * the shutdown.
+ * tracked sandboxes and {@link SandboxScoped @SandboxScoped} beans survive it, and so
+ * does the closing of a child context. Outside an application context, {@link #destroy()}
+ * is the shutdown.
  * <p>
  * Stops in phase {@value #PHASE}: after the web server and application components (which
  * stop in higher phases) and before Reactor Netty's resources (phases 0 and 1), which the
@@ -277,8 +276,9 @@ public class SandboxCleanup
 					return Mono.empty();
 				}), this.settings.concurrency())
 				.then()));
-		boolean finished = runWithin(sweep.contextWrite((reactorContext) -> reactorContext
-			.put(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, observation)), deadline);
+		boolean finished = runWithin(sweep.contextWrite(
+				(reactorContext) -> reactorContext.put(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, observation)),
+				deadline);
 		List<TrackedSandbox> left = this.tracker.tracked();
 		context.setFailed(failed.get());
 		context.setKilled(Math.max(0, total - left.size()));
@@ -294,8 +294,9 @@ public class SandboxCleanup
 		}
 	}
 
-	/**
+	/*
 	 * Wait for the work on this (shutdown) thread, never longer than the deadline.
+	 *
 	 * @return whether it finished in time
 	 */
 	private static boolean runWithin(Mono<Void> work, Duration deadline) {
@@ -309,8 +310,7 @@ public class SandboxCleanup
 	}
 
 	private Mono<Void> kill(String sandboxId) {
-		return this.manager.kill(sandboxId)
-			.doOnSuccess((done) -> this.tracker.gone(sandboxId));
+		return this.manager.kill(sandboxId).doOnSuccess((done) -> this.tracker.gone(sandboxId));
 	}
 
 	@Override

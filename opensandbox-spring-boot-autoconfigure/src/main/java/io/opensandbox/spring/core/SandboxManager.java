@@ -64,8 +64,8 @@ public interface SandboxManager {
 	void resume(String sandboxId);
 
 	/**
-	 * Let a sandbox live for the given time from now; sends the absolute expiry the server
-	 * expects.
+	 * Let a sandbox live for the given time from now; sends the absolute expiry the
+	 * server expects.
 	 * @param sandboxId the sandbox id
 	 * @param timeToLive how long the sandbox should live from now
 	 * @return the new expiry
@@ -73,7 +73,8 @@ public interface SandboxManager {
 	Instant renew(String sandboxId, Duration timeToLive);
 
 	/**
-	 * Change a sandbox's metadata: a value adds or replaces a key, {@code null} deletes it.
+	 * Change a sandbox's metadata: a value adds or replaces a key, {@code null} deletes
+	 * it.
 	 * @param sandboxId the sandbox id
 	 * @param patch the changes
 	 * @return the sandbox with its new metadata

@@ -38,8 +38,7 @@ public record SandboxOwnership(String application, String instance) {
 	 * @return the ownership
 	 */
 	public static SandboxOwnership forApplication(String applicationName) {
-		return new SandboxOwnership(labelValue(applicationName),
-				UUID.randomUUID().toString().replace("-", ""));
+		return new SandboxOwnership(labelValue(applicationName), UUID.randomUUID().toString().replace("-", ""));
 	}
 
 	/**

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.ObjectFactory;
 import org.springframework.beans.factory.config.Scope;
@@ -20,11 +19,11 @@ import org.springframework.beans.factory.config.Scope;
  * created on first use (concurrent first uses wait for one creation), destroyed by
  * {@link #close()} when the context closes (stopping, pausing or restarting the context
  * leaves it alone). After that, asking for a scoped bean fails with an
- * {@link IllegalStateException}. While a scoped bean is being created, sandboxes created on
- * that thread are recorded as owned by it; when such a sandbox is known to be gone (killed
- * through the application or its actuator endpoint, or found gone by the keep-alive
- * renewal) the bean is {@link #discard(String) discarded}, so its next use creates a new
- * one.
+ * {@link IllegalStateException}. While a scoped bean is being created, sandboxes created
+ * on that thread are recorded as owned by it; when such a sandbox is known to be gone
+ * (killed through the application or its actuator endpoint, or found gone by the
+ * keep-alive renewal) the bean is {@link #discard(String) discarded}, so its next use
+ * creates a new one.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -71,7 +70,7 @@ public class SandboxScope implements Scope {
 		}
 	}
 
-	/**
+	/*
 	 * The name the application knows a scoped bean by: behind a scoped proxy the scope is
 	 * asked for the {@code scopedTarget.} bean.
 	 */
@@ -109,8 +108,8 @@ public class SandboxScope implements Scope {
 
 	/**
 	 * Forget the instance of a scoped bean whose sandbox is gone, without running its
-	 * destruction callback (there is nothing left to kill), so that the next use of the bean
-	 * creates a new instance with a new sandbox.
+	 * destruction callback (there is nothing left to kill), so that the next use of the
+	 * bean creates a new instance with a new sandbox.
 	 * @param beanName the name the application knows the bean by
 	 * @return whether an instance was discarded
 	 */

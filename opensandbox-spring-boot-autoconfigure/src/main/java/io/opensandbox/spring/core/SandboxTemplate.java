@@ -1,7 +1,6 @@
 package io.opensandbox.spring.core;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 import io.opensandbox.spring.model.SandboxSpec;
@@ -68,7 +67,7 @@ public class SandboxTemplate implements SandboxOperations {
 		}
 	}
 
-	/**
+	/*
 	 * Kill a sandbox whose callback ended, also when the thread was interrupted (the
 	 * interrupt is restored afterwards) and without hiding the callback's own failure.
 	 */

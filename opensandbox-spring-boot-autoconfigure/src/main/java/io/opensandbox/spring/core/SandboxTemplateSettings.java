@@ -9,8 +9,8 @@ import io.opensandbox.spring.model.SandboxSpec;
 
 /**
  * How a {@link SandboxTemplate} creates sandboxes: the defaults merged under every
- * specification, how endpoints are reached, how readiness is awaited and how much output a
- * collected execution keeps. Built with {@link #builder()}.
+ * specification, how endpoints are reached, how readiness is awaited and how much output
+ * a collected execution keeps. Built with {@link #builder()}.
  *
  * @param defaults the specification every created sandbox starts from
  * @param useServerProxy whether endpoints are reached through the lifecycle server
@@ -60,10 +60,10 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 		.build();
 
 	/**
-	 * A builder with the defaults: {@link #DEFAULT_SPEC}, direct endpoints, a 30 s
-	 * ready timeout polled at most every {@link #DEFAULT_READY_POLL_INTERVAL 10 ms},
-	 * execd ping as readiness check, {@link #DEFAULT_MAX_COLLECTED_OUTPUT 16 Mi}
-	 * characters of output, the system clock.
+	 * A builder with the defaults: {@link #DEFAULT_SPEC}, direct endpoints, a 30 s ready
+	 * timeout polled at most every {@link #DEFAULT_READY_POLL_INTERVAL 10 ms}, execd ping
+	 * as readiness check, {@link #DEFAULT_MAX_COLLECTED_OUTPUT 16 Mi} characters of
+	 * output, the system clock.
 	 * @return the builder
 	 */
 	public static Builder builder() {

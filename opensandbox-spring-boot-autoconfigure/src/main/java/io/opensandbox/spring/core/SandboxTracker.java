@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The sandboxes this application created and has not yet killed or released. Once
  * {@link #close() closed} (when the application context closes; not when it is only
- * stopped or paused) no sandbox can be tracked, so none is created that the shutdown sweep
- * would miss. Thread-safe.
+ * stopped or paused) no sandbox can be tracked, so none is created that the shutdown
+ * sweep would miss. Thread-safe.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -74,8 +74,9 @@ public class SandboxTracker {
 	}
 
 	/**
-	 * Be told of every tracked sandbox that is {@link #gone(String) gone}. Listeners run on
-	 * the thread that learned it, which may be an event-loop thread: they must not block.
+	 * Be told of every tracked sandbox that is {@link #gone(String) gone}. Listeners run
+	 * on the thread that learned it, which may be an event-loop thread: they must not
+	 * block.
 	 * @param listener the listener
 	 */
 	public void onGone(Consumer<TrackedSandbox> listener) {

@@ -26,7 +26,8 @@ public class OpenSandboxApiException extends OpenSandboxException {
 	 * Create a new exception.
 	 * @param request the request that failed, as {@code METHOD path}
 	 * @param statusCode the HTTP status code
-	 * @param errorCode the server's error code, for example {@code DOCKER::SANDBOX_NOT_FOUND}
+	 * @param errorCode the server's error code, for example
+	 * {@code DOCKER::SANDBOX_NOT_FOUND}
 	 * @param serverMessage the server's message
 	 * @param requestId the request id from the {@code X-Request-ID} response header
 	 */
@@ -79,7 +80,8 @@ public class OpenSandboxApiException extends OpenSandboxException {
 	}
 
 	/**
-	 * The {@code X-Request-ID} of the failed request, for finding it in the server's logs.
+	 * The {@code X-Request-ID} of the failed request, for finding it in the server's
+	 * logs.
 	 * @return the request id or {@code null}
 	 */
 	public @Nullable String getRequestId() {

@@ -20,8 +20,8 @@ public class OpenSandboxAuthenticationException extends OpenSandboxApiException 
 	 * @param serverMessage the server's message
 	 * @param requestId the request id
 	 */
-	public OpenSandboxAuthenticationException(String request, int statusCode, @Nullable String errorCode, String serverMessage,
-			@Nullable String requestId) {
+	public OpenSandboxAuthenticationException(String request, int statusCode, @Nullable String errorCode,
+			String serverMessage, @Nullable String requestId) {
 		super(request, statusCode, errorCode, serverMessage, requestId);
 	}
 

@@ -3,7 +3,8 @@ package io.opensandbox.spring.error;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The operation conflicts with the current state of the resource (HTTP 409), for example renewing to an earlier expiry.
+ * The operation conflicts with the current state of the resource (HTTP 409), for example
+ * renewing to an earlier expiry.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
@@ -20,8 +21,8 @@ public class OpenSandboxConflictException extends OpenSandboxApiException {
 	 * @param serverMessage the server's message
 	 * @param requestId the request id
 	 */
-	public OpenSandboxConflictException(String request, int statusCode, @Nullable String errorCode, String serverMessage,
-			@Nullable String requestId) {
+	public OpenSandboxConflictException(String request, int statusCode, @Nullable String errorCode,
+			String serverMessage, @Nullable String requestId) {
 		super(request, statusCode, errorCode, serverMessage, requestId);
 	}
 

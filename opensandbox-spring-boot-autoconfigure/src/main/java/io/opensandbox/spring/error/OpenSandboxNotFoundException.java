@@ -20,8 +20,8 @@ public class OpenSandboxNotFoundException extends OpenSandboxApiException {
 	 * @param serverMessage the server's message
 	 * @param requestId the request id
 	 */
-	public OpenSandboxNotFoundException(String request, int statusCode, @Nullable String errorCode, String serverMessage,
-			@Nullable String requestId) {
+	public OpenSandboxNotFoundException(String request, int statusCode, @Nullable String errorCode,
+			String serverMessage, @Nullable String requestId) {
 		super(request, statusCode, errorCode, serverMessage, requestId);
 	}
 

@@ -1,5 +1,6 @@
 /**
- * Health indicator for the OpenSandbox lifecycle server, usable without auto-configuration.
+ * Health indicator for the OpenSandbox lifecycle server, usable without
+ * auto-configuration.
  */
 @NullMarked
 package io.opensandbox.spring.health;

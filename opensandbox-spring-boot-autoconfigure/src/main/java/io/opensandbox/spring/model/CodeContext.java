@@ -1,7 +1,6 @@
 package io.opensandbox.spring.model;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**

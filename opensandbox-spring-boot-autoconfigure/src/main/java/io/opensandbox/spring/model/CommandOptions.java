@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**
@@ -87,8 +86,8 @@ public record CommandOptions(@Nullable String cwd, @Nullable Duration timeout, M
 
 	@Override
 	public String toString() {
-		return "CommandOptions[cwd=" + this.cwd + ", timeout=" + this.timeout + ", env=" + this.env.keySet()
-				+ ", uid=" + this.uid + ", gid=" + this.gid + "]";
+		return "CommandOptions[cwd=" + this.cwd + ", timeout=" + this.timeout + ", env=" + this.env.keySet() + ", uid="
+				+ this.uid + ", gid=" + this.gid + "]";
 	}
 
 }

@@ -5,11 +5,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The error an execution ended with: for a command, {@code CommandExecError} with the exit
- * code as value; for code, the language's exception.
+ * The error an execution ended with: for a command, {@code CommandExecError} with the
+ * exit code as value; for code, the language's exception.
  *
- * @param name the error name, for example {@code CommandExecError} or {@code ZeroDivisionError}
- * @param value the error value, for example the exit code {@code 2} or the exception message
+ * @param name the error name, for example {@code CommandExecError} or
+ * {@code ZeroDivisionError}
+ * @param value the error value, for example the exit code {@code 2} or the exception
+ * message
  * @param traceback the traceback lines, possibly empty
  * @author OpenSandbox Spring Boot
  * @since 0.1.0

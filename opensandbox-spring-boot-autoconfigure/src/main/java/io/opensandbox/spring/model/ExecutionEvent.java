@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param type the event type
  * @param timestamp when execd produced the event
- * @param text the text: an output line for {@code STDOUT}/{@code STDERR}, the execution id
- * for {@code INIT}, the status for {@code STATUS}
+ * @param text the text: an output line for {@code STDOUT}/{@code STDERR}, the execution
+ * id for {@code INIT}, the status for {@code STATUS}
  * @param results the MIME result map of a {@code RESULT} event ({@code text} stands for
  * {@code text/plain}), otherwise empty
  * @param executionCount the execution counter of a code context, if sent
@@ -23,9 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public record ExecutionEvent(Type type, @Nullable Instant timestamp, @Nullable String text,
-		Map<String, Object> results, @Nullable Integer executionCount, @Nullable Duration executionTime,
-		@Nullable ExecutionError error) {
+public record ExecutionEvent(Type type, @Nullable Instant timestamp, @Nullable String text, Map<String, Object> results,
+		@Nullable Integer executionCount, @Nullable Duration executionTime, @Nullable ExecutionError error) {
 
 	public ExecutionEvent {
 		results = Map.copyOf(results);

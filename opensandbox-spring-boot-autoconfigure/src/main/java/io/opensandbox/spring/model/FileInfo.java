@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**
@@ -59,7 +58,10 @@ public record FileInfo(String path, @Nullable Type type, long size, @Nullable In
 		/** A symbolic link; listings never follow it. */
 		SYMLINK,
 
-		/** Anything else (device, socket, pipe), including types this library does not know. */
+		/**
+		 * Anything else (device, socket, pipe), including types this library does not
+		 * know.
+		 */
 		OTHER;
 
 		/**

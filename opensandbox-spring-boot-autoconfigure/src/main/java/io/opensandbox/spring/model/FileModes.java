@@ -5,6 +5,8 @@ import org.springframework.util.Assert;
 /**
  * Checks file modes written the way execd reads them: octal digits in a decimal int, so
  * {@code rwxr-xr-x} is {@code 755}, not {@code 0755} or {@code 493}.
+ *
+ * @author OpenSandbox Spring Boot
  */
 final class FileModes {
 

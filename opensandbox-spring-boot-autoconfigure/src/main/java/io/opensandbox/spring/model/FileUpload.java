@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.core.io.InputStreamSource;
 import org.springframework.core.io.Resource;
 import org.springframework.util.Assert;
@@ -81,9 +80,9 @@ public record FileUpload(String path, Content content, @Nullable String owner, @
 	}
 
 	/**
-	 * The content of a stream, streamed when the upload is sent. The source is asked for a
-	 * new stream each time the upload is sent (so a retried upload starts over), and the
-	 * stream is closed after reading.
+	 * The content of a stream, streamed when the upload is sent. The source is asked for
+	 * a new stream each time the upload is sent (so a retried upload starts over), and
+	 * the stream is closed after reading.
 	 * @param path the path inside the sandbox
 	 * @param stream opens the stream, for example {@code () -> Files.newInputStream(p)}
 	 * @return the upload

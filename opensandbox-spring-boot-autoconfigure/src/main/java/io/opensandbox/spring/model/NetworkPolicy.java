@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Outbound network policy of a sandbox, enforced by the egress sidecar.
  *
- * @param defaultAction what happens to traffic no rule matches; the sidecar denies it when
- * this is {@code null}
+ * @param defaultAction what happens to traffic no rule matches; the sidecar denies it
+ * when this is {@code null}
  * @param egress the rules, evaluated in order
  * @author OpenSandbox Spring Boot
  * @since 0.1.0

@@ -5,9 +5,9 @@ import java.util.Map;
 import org.springframework.util.Assert;
 
 /**
- * How to reach a port inside a sandbox: an address without a scheme, and headers that must
- * go on every request to it. Header values may be access tokens, so {@link #toString()}
- * shows only their names.
+ * How to reach a port inside a sandbox: an address without a scheme, and headers that
+ * must go on every request to it. Header values may be access tokens, so
+ * {@link #toString()} shows only their names.
  *
  * @param endpoint the address, for example {@code 10.0.0.5:44772} or
  * {@code server:8080/sandboxes/abc/proxy/44772}; never has a scheme

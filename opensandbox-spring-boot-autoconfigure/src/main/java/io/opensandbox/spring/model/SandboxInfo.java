@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id the sandbox id, an opaque string
  * @param status the current status
- * @param image the image the sandbox was created from, if it was created from an image and
- * the server reported it (the create response does not)
+ * @param image the image the sandbox was created from, if it was created from an image
+ * and the server reported it (the create response does not)
  * @param snapshotId the snapshot the sandbox was restored from, if any
  * @param entrypoint the entry process of the sandbox
  * @param metadata the sandbox metadata
@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record SandboxInfo(String id, SandboxStatus status, @Nullable String image, @Nullable String snapshotId,
-		List<String> entrypoint, Map<String, String> metadata, @Nullable Platform platform,
-		@Nullable Instant expiresAt, @Nullable Instant createdAt) {
+		List<String> entrypoint, Map<String, String> metadata, @Nullable Platform platform, @Nullable Instant expiresAt,
+		@Nullable Instant createdAt) {
 
 	public SandboxInfo {
 		entrypoint = List.copyOf(entrypoint);

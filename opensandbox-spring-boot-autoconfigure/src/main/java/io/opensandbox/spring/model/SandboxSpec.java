@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**
@@ -149,8 +148,8 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 
 	@Override
 	public String toString() {
-		return "SandboxSpec[image=" + this.image + ", snapshotId=" + this.snapshotId + ", entrypoint="
-				+ this.entrypoint + ", timeout=" + this.timeout + ", noExpiry=" + this.noExpiry + ", resourceLimits="
+		return "SandboxSpec[image=" + this.image + ", snapshotId=" + this.snapshotId + ", entrypoint=" + this.entrypoint
+				+ ", timeout=" + this.timeout + ", noExpiry=" + this.noExpiry + ", resourceLimits="
 				+ this.resourceLimits + ", env=" + this.env.keySet() + ", metadata=" + this.metadata
 				+ ", networkPolicy=" + this.networkPolicy + ", volumes=" + this.volumes + ", extensions="
 				+ this.extensions.keySet() + ", platform=" + this.platform + ", secureAccess=" + this.secureAccess
@@ -405,8 +404,8 @@ public record SandboxSpec(@Nullable String image, @Nullable RegistryAuth imageAu
 		}
 
 		/**
-		 * Start the egress sidecar with the credential vault proxy, which intercepts TLS to
-		 * inject credentials. Needs a network policy.
+		 * Start the egress sidecar with the credential vault proxy, which intercepts TLS
+		 * to inject credentials. Needs a network policy.
 		 * @param credentialProxy whether to enable it
 		 * @return this builder
 		 */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**
@@ -103,8 +102,9 @@ public record Volume(String name, String mountPath, boolean readOnly, @Nullable 
 	 * @param storage the capacity for auto-created volumes, for example {@code 1Gi}
 	 * @param accessModes the access modes for auto-created volumes
 	 */
-	public record Pvc(String claimName, @Nullable Boolean createIfNotExists, @Nullable Boolean deleteOnSandboxTermination,
-			@Nullable String storageClass, @Nullable String storage, List<String> accessModes) {
+	public record Pvc(String claimName, @Nullable Boolean createIfNotExists,
+			@Nullable Boolean deleteOnSandboxTermination, @Nullable String storageClass, @Nullable String storage,
+			List<String> accessModes) {
 
 		public Pvc {
 			Assert.isTrue(claimName != null && DNS_LABEL.matcher(claimName).matches(),

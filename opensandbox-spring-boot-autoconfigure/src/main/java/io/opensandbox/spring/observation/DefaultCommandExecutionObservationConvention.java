@@ -28,7 +28,7 @@ public class DefaultCommandExecutionObservationConvention implements CommandExec
 	@Override
 	public KeyValues getLowCardinalityKeyValues(CommandExecutionContext context) {
 		Integer exitCode = context.getExitCode();
-		String exitStatus = (exitCode == null) ? "unknown" : (exitCode == 0) ? "zero" : "non-zero";
+		String exitStatus = (exitCode != null) ? ((exitCode != 0) ? "non-zero" : "zero") : "unknown";
 		return KeyValues.of(LowCardinalityKeys.KIND.withValue(context.getKind()),
 				LowCardinalityKeys.OUTCOME.withValue(context.getOutcome().value()),
 				LowCardinalityKeys.EXIT_STATUS.withValue(exitStatus));

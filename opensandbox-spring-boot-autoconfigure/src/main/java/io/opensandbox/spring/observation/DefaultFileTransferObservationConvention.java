@@ -6,8 +6,8 @@ import io.opensandbox.spring.observation.OpenSandboxObservationDocumentation.Hig
 import io.opensandbox.spring.observation.OpenSandboxObservationDocumentation.LowCardinalityKeys;
 
 /**
- * Default {@link FileTransferObservationConvention}, named {@code opensandbox.file.transfer}.
- * File paths are never recorded.
+ * Default {@link FileTransferObservationConvention}, named
+ * {@code opensandbox.file.transfer}. File paths are never recorded.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0

@@ -17,7 +17,8 @@ import io.micrometer.observation.docs.ObservationDocumentation;
 public enum OpenSandboxObservationDocumentation implements ObservationDocumentation {
 
 	/**
-	 * A call to the lifecycle server (create, get, list, kill, pause, resume, renew, ...).
+	 * A call to the lifecycle server (create, get, list, kill, pause, resume, renew,
+	 * ...).
 	 */
 	SANDBOX_OPERATION {
 
@@ -73,7 +74,8 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LowCardinalityKeys.KIND, LowCardinalityKeys.OUTCOME, LowCardinalityKeys.EXIT_STATUS };
+			return new KeyName[] { LowCardinalityKeys.KIND, LowCardinalityKeys.OUTCOME,
+					LowCardinalityKeys.EXIT_STATUS };
 		}
 
 		@Override
@@ -122,7 +124,8 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public KeyName[] getHighCardinalityKeyNames() {
-			return new KeyName[] { HighCardinalityKeys.TRACKED, HighCardinalityKeys.KILLED, HighCardinalityKeys.FAILED };
+			return new KeyName[] { HighCardinalityKeys.TRACKED, HighCardinalityKeys.KILLED,
+					HighCardinalityKeys.FAILED };
 		}
 
 	};

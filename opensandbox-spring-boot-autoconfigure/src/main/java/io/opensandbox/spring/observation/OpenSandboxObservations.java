@@ -8,11 +8,10 @@ import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
-
-import org.springframework.util.Assert;
 
 import io.opensandbox.spring.model.ExecutionError;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -30,8 +29,8 @@ import io.opensandbox.spring.model.ExecutionEvent;
 public final class OpenSandboxObservations {
 
 	/** Records nothing. */
-	public static final OpenSandboxObservations NOOP = new OpenSandboxObservations(ObservationRegistry.NOOP, null,
-			null, null, null);
+	public static final OpenSandboxObservations NOOP = new OpenSandboxObservations(ObservationRegistry.NOOP, null, null,
+			null, null);
 
 	/** The Reactor context key under which Micrometer keeps the current observation. */
 	public static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
@@ -99,7 +98,8 @@ public final class OpenSandboxObservations {
 	}
 
 	/**
-	 * Observe the wait for a new sandbox to be ready as {@code opensandbox.sandbox.ready}.
+	 * Observe the wait for a new sandbox to be ready as
+	 * {@code opensandbox.sandbox.ready}.
 	 * @param <T> the result type
 	 * @param sandboxId the sandbox
 	 * @param wait the wait
@@ -198,8 +198,7 @@ public final class OpenSandboxObservations {
 		return Mono.deferContextual((view) -> {
 			Observation observation = observations.get();
 			// A predicate (management.observations.enable.*) may have turned it off
-			if (observation.isNoop()
-					|| !(observation.getContext() instanceof OpenSandboxObservationContext context)) {
+			if (observation.isNoop() || !(observation.getContext() instanceof OpenSandboxObservationContext context)) {
 				return work;
 			}
 			return finish(work.flux(), start(observation, view), context, true).singleOrEmpty();
@@ -214,11 +213,11 @@ public final class OpenSandboxObservations {
 		return observation.start();
 	}
 
-	/**
+	/*
 	 * Stop the observation once, when the work ends. A single value that arrived is a
-	 * success even if the subscriber cancels before the completion signal (as
-	 * {@code Mono.flatMap} does when its inner publisher fails): only work cut short
-	 * before its result is cancelled.
+	 * success even if the subscriber cancels before the completion signal (as {@code
+	 * Mono.flatMap} does when its inner publisher fails): only work cut short before its
+	 * result is cancelled.
 	 */
 	private static <T> Flux<T> finish(Flux<T> work, Observation observation, OpenSandboxObservationContext context,
 			boolean single) {
@@ -233,7 +232,8 @@ public final class OpenSandboxObservations {
 			context.setOutcome(OpenSandboxObservationContext.Outcome.ERROR);
 			observation.error(failure);
 		})
-			// Stopped before the signal reaches the caller, so a caller that blocks sees it
+			// Stopped before the signal reaches the caller, so a caller that blocks sees
+			// it
 			// finished
 			.doOnTerminate(stop)
 			.doOnCancel(() -> {
@@ -249,8 +249,8 @@ public final class OpenSandboxObservations {
 	 * A user's lifecycle convention applied to the readiness wait: its key values and
 	 * contextual name, under the readiness observation's own name.
 	 */
-	private record ReadyConvention(SandboxOperationObservationConvention delegate)
-			implements SandboxOperationObservationConvention {
+	private record ReadyConvention(
+			SandboxOperationObservationConvention delegate) implements SandboxOperationObservationConvention {
 
 		@Override
 		public String getName() {

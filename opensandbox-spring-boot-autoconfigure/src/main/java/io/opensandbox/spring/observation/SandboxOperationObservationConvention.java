@@ -4,8 +4,8 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * Convention for the observation of a lifecycle call or the readiness wait; define a bean of this type to replace
- * the default.
+ * Convention for the observation of a lifecycle call or the readiness wait; define a bean
+ * of this type to replace the default.
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0

@@ -1,5 +1,6 @@
 /**
- * Micrometer observations of OpenSandbox operations: documentation, contexts and conventions.
+ * Micrometer observations of OpenSandbox operations: documentation, contexts and
+ * conventions.
  */
 @NullMarked
 package io.opensandbox.spring.observation;

@@ -3,7 +3,6 @@ package io.opensandbox.spring.actuate;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -12,9 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.core.publisher.Mono;
-
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.actuate.SandboxesEndpoint.KilledSandboxDescriptor;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxDescriptor;
@@ -85,17 +83,17 @@ class SandboxesEndpointTests {
 		assertThat(descriptor.sandboxes()).containsExactly(
 				new SandboxDescriptor("sbx-first", "Running", "python:3.12", Instant.parse("2026-01-01T10:00:00Z"),
 						Instant.parse("2026-01-01T10:10:00Z"), "analysisSandbox"),
-				new SandboxDescriptor("sbx-second", "Paused", null, Instant.parse("2026-01-01T11:00:00Z"), null,
-						null));
+				new SandboxDescriptor("sbx-second", "Paused", null, Instant.parse("2026-01-01T11:00:00Z"), null, null));
 	}
 
 	@Test
 	void readListsOnlyTrackedSandboxesWithoutListingTheServer() {
 		this.tracker.track(FIRST);
 		stubState(FIRST.id(), "Running");
-		server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(okJson("""
-				{"items":[%s],"pagination":{"page":1,"pageSize":200,"totalItems":1,"totalPages":1,"hasNextPage":false}}"""
-			.formatted(sandboxJson("sbx-foreign", "Running")))));
+		server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(
+				okJson("""
+						{"items":[%s],"pagination":{"page":1,"pageSize":200,"totalItems":1,"totalPages":1,"hasNextPage":false}}"""
+					.formatted(sandboxJson("sbx-foreign", "Running")))));
 		assertThat(this.endpoint.sandboxes().sandboxes()).extracting(SandboxDescriptor::id)
 			.containsExactly("sbx-first");
 		server.verify(0, getRequestedFor(urlPathEqualTo("/v1/sandboxes")));

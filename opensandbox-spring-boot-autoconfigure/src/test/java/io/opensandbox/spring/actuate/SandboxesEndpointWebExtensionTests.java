@@ -2,13 +2,11 @@ package io.opensandbox.spring.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -44,8 +42,8 @@ class SandboxesEndpointWebExtensionTests {
 		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder())
 			.domain("127.0.0.1:" + server.getPort())
 			.build();
-		return new SandboxesEndpointWebExtension(new SandboxesEndpoint(this.tracker,
-				ReactiveSandboxManager.create(connection), Duration.ofSeconds(2)));
+		return new SandboxesEndpointWebExtension(
+				new SandboxesEndpoint(this.tracker, ReactiveSandboxManager.create(connection), Duration.ofSeconds(2)));
 	}
 
 	@Test

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -127,7 +126,8 @@ class ApiKeySecrecyTests {
 			SandboxEndpoint endpoint = context.getBean(SandboxTemplate.class).handle("abc").endpoint(8080);
 			assertThat(endpoint).isNotNull();
 			assertThat(endpoint.endpoint()).contains(":" + sandboxServer.getPort());
-			// The builder every OpenSandbox client is built from, as a sandbox client would
+			// The builder every OpenSandbox client is built from, as a sandbox client
+			// would
 			// use it to call the endpoint
 			WebClient.Builder shared = context.getBean(BuilderCapturingConfiguration.class).builder.get();
 			shared.build()
@@ -154,10 +154,10 @@ class ApiKeySecrecyTests {
 		lifecycleServer.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(aResponse().withStatus(302).withHeader("Location", elsewhere)));
 		sandboxServer.stubFor(get(urlEqualTo("/v1/sandboxes/abc")).willReturn(okJson(SANDBOX_JSON)));
-		this.contextRunner.run((context) -> assertThat(
-				catchThrowable(() -> context.getBean(SandboxManager.class).get("abc")))
-			.isInstanceOfSatisfying(io.opensandbox.spring.error.OpenSandboxApiException.class,
-					(ex) -> assertThat(ex.getStatusCode()).isEqualTo(302)));
+		this.contextRunner
+			.run((context) -> assertThat(catchThrowable(() -> context.getBean(SandboxManager.class).get("abc")))
+				.isInstanceOfSatisfying(io.opensandbox.spring.error.OpenSandboxApiException.class,
+						(ex) -> assertThat(ex.getStatusCode()).isEqualTo(302)));
 		lifecycleServer.verify(1,
 				getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER, equalTo(API_KEY)));
 		sandboxServer.verify(0, anyRequestedFor(anyUrl()).withHeader(API_KEY_HEADER, equalTo(API_KEY)));

@@ -23,11 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	/** Properties that have no value unless the application sets one. */
-	private static final Set<String> UNSET_BY_DEFAULT = Set.of("opensandbox.api-key", "opensandbox.execd.access-token", "opensandbox.endpoint-headers",
-			"opensandbox.headers", "opensandbox.http.cookie-handling", "opensandbox.http.ssl.bundle",
-			"opensandbox.proxy.host", "opensandbox.proxy.non-proxy-hosts", "opensandbox.proxy.password",
-			"opensandbox.proxy.username", "opensandbox.sandbox.env", "opensandbox.sandbox.image",
-			"opensandbox.sandbox.metadata");
+	private static final Set<String> UNSET_BY_DEFAULT = Set.of("opensandbox.api-key", "opensandbox.execd.access-token",
+			"opensandbox.endpoint-headers", "opensandbox.headers", "opensandbox.http.cookie-handling",
+			"opensandbox.http.ssl.bundle", "opensandbox.proxy.host", "opensandbox.proxy.non-proxy-hosts",
+			"opensandbox.proxy.password", "opensandbox.proxy.username", "opensandbox.sandbox.env",
+			"opensandbox.sandbox.image", "opensandbox.sandbox.metadata");
 
 	@Test
 	void everyPropertyHasADescriptionAndADefault() throws IOException {
@@ -44,18 +44,18 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void inheritedHttpClientPropertiesAreDocumented() throws IOException {
-		assertThat(openSandboxProperties()).filteredOn((property) -> property.get("name").asString()
-			.startsWith("opensandbox.http."))
+		assertThat(openSandboxProperties())
+			.filteredOn((property) -> property.get("name").asString().startsWith("opensandbox.http."))
 			.extracting((property) -> property.get("name").asString())
-			.contains("opensandbox.http.connect-timeout", "opensandbox.http.read-timeout",
-					"opensandbox.http.redirects", "opensandbox.http.ssl.bundle");
+			.contains("opensandbox.http.connect-timeout", "opensandbox.http.read-timeout", "opensandbox.http.redirects",
+					"opensandbox.http.ssl.bundle");
 	}
 
 	private List<JsonNode> openSandboxProperties() throws IOException {
 		JsonMapper mapper = JsonMapper.builder().build();
 		List<JsonNode> result = new ArrayList<>();
-		for (URL url : Collections.list(
-				getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
+		for (URL url : Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
 			try (InputStream in = url.openStream()) {
 				for (JsonNode property : mapper.readTree(in).path("properties")) {
 					if (property.get("name").asString().startsWith("opensandbox.")) {

@@ -80,7 +80,8 @@ final class ConnectTunnelProxy implements Closeable {
 	}
 
 	/**
-	 * The {@code Proxy-Authorization} values received (empty string when absent), in order.
+	 * The {@code Proxy-Authorization} values received (empty string when absent), in
+	 * order.
 	 * @return the header values
 	 */
 	List<String> getAuthorizations() {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -113,8 +112,7 @@ class InvalidOpenSandboxPropertyFailureAnalyzerTests {
 
 	@Test
 	void zeroReadTimeoutIsAnalyzed() {
-		FailureAnalysis analysis = analyzeStartupFailure(this.withProxyCredentials,
-				"opensandbox.http.read-timeout=0s");
+		FailureAnalysis analysis = analyzeStartupFailure(this.withProxyCredentials, "opensandbox.http.read-timeout=0s");
 		assertThat(analysis.getDescription()).contains("opensandbox.http.read-timeout")
 			.contains("'PT0S'")
 			.contains("positive");
@@ -170,16 +168,15 @@ class InvalidOpenSandboxPropertyFailureAnalyzerTests {
 
 	@Test
 	void proxyPasswordWithoutUserNameIsAnalyzed() {
-		FailureAnalysis analysis = analyzeStartupFailure(this.contextRunner,
-				"opensandbox.proxy.host=proxy.example.com", "opensandbox.proxy.password=" + PROXY_PASSWORD);
+		FailureAnalysis analysis = analyzeStartupFailure(this.contextRunner, "opensandbox.proxy.host=proxy.example.com",
+				"opensandbox.proxy.password=" + PROXY_PASSWORD);
 		assertThat(analysis.getDescription()).contains("opensandbox.proxy.username").contains("(unset)");
 		assertThat(analysis.getAction()).contains("Set 'opensandbox.proxy.username'");
 	}
 
 	@Test
 	void retryWithoutAttemptsIsAnalyzed() {
-		FailureAnalysis analysis = analyzeStartupFailure(this.withProxyCredentials,
-				"opensandbox.retry.max-attempts=0");
+		FailureAnalysis analysis = analyzeStartupFailure(this.withProxyCredentials, "opensandbox.retry.max-attempts=0");
 		assertThat(analysis.getDescription()).contains("opensandbox.retry.max-attempts").contains("'0'");
 		assertThat(analysis.getAction()).contains("Set 'opensandbox.retry.max-attempts' to 1 or more");
 	}

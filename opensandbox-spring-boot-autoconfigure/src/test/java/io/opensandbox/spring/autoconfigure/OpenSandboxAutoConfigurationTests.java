@@ -8,8 +8,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -18,6 +18,8 @@ import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +30,6 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
@@ -36,11 +37,10 @@ import io.opensandbox.spring.core.ReadinessCheck;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxManager;
 import io.opensandbox.spring.core.SandboxOwnership;
-import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
+import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
-import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxSpec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -50,8 +50,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -60,6 +60,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  *
  * @author OpenSandbox Spring Boot
  */
+@ExtendWith(OutputCaptureExtension.class)
 class OpenSandboxAutoConfigurationTests {
 
 	private static final String SANDBOX_JSON = """
@@ -83,9 +84,9 @@ class OpenSandboxAutoConfigurationTests {
 
 	@Test
 	void autoConfigurationIsOrderedAfterBootHttpClientWebClientAndSslAutoConfigurations() {
-		Class<?>[] ordered = Configurations.getClasses(AutoConfigurations.of(OpenSandboxAutoConfiguration.class,
-				SslAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
-				WebClientAutoConfiguration.class));
+		Class<?>[] ordered = Configurations
+			.getClasses(AutoConfigurations.of(OpenSandboxAutoConfiguration.class, SslAutoConfiguration.class,
+					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class));
 		assertThat(ordered[ordered.length - 1]).isEqualTo(OpenSandboxAutoConfiguration.class);
 	}
 
@@ -150,8 +151,8 @@ class OpenSandboxAutoConfigurationTests {
 					.doesNotHaveBean(PropertiesOpenSandboxConnectionDetails.class);
 				assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc");
 			});
-		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER,
-				equalTo("user-key")));
+		server.verify(1,
+				getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER, equalTo("user-key")));
 	}
 
 	@Test
@@ -188,8 +189,7 @@ class OpenSandboxAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(OrderedCustomizersConfiguration.class)
 			.withPropertyValues("opensandbox.domain=" + domain())
 			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
-		assertThat(onlyRequest().getHeaders().getHeader("X-Customizer").values()).containsExactly("first",
-				"second");
+		assertThat(onlyRequest().getHeaders().getHeader("X-Customizer").values()).containsExactly("first", "second");
 	}
 
 	@Test
@@ -223,8 +223,8 @@ class OpenSandboxAutoConfigurationTests {
 	void sharedWebClientBuilderBeanIsClonedNotMutated() {
 		stubSandbox();
 		server.stubFor(get(urlEqualTo("/app")).willReturn(ok()));
-		this.contextRunner.withUserConfiguration(SharedWebClientBuilderConfiguration.class,
-				OpenSandboxCustomizerConfiguration.class)
+		this.contextRunner
+			.withUserConfiguration(SharedWebClientBuilderConfiguration.class, OpenSandboxCustomizerConfiguration.class)
 			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=secret-key")
 			.run((context) -> {
 				context.getBean(SandboxManager.class).get("abc");
@@ -274,12 +274,36 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void startupSaysSoWhenNoApiKeyIsConfigured(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain())
+			.run((context) -> context.getBean(OpenSandboxConnection.class));
+		assertThat(output).contains("No OpenSandbox API key is configured");
+	}
+
+	@Test
+	void startupIsQuietAboutTheKeyWhenOneIsConfigured(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=k")
+			.run((context) -> context.getBean(OpenSandboxConnection.class));
+		assertThat(output).doesNotContain("No OpenSandbox API key is configured");
+	}
+
+	@Test
+	void anUnresolvedKeyPlaceholderFailsStartup() {
+		this.contextRunner.withPropertyValues("opensandbox.api-key=${NOT_SET_ANYWHERE}")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidOpenSandboxPropertyException.class)
+				.hasMessageContaining("opensandbox.api-key"));
+	}
+
+	@Test
 	void apiKeyFallsBackToOpenSandboxApiKeyVariable() {
 		stubSandbox();
 		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "OPEN_SANDBOX_API_KEY=variable-key")
 			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
-		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER,
-				equalTo("variable-key")));
+		server.verify(1,
+				getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER, equalTo("variable-key")));
 	}
 
 	@Test
@@ -289,8 +313,8 @@ class OpenSandboxAutoConfigurationTests {
 			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.api-key=property-key",
 					"OPEN_SANDBOX_API_KEY=variable-key")
 			.run((context) -> context.getBean(SandboxManager.class).get("abc"));
-		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER,
-				equalTo("property-key")));
+		server.verify(1,
+				getRequestedFor(urlEqualTo("/v1/sandboxes/abc")).withHeader(API_KEY_HEADER, equalTo("property-key")));
 	}
 
 	@Test
@@ -428,18 +452,19 @@ class OpenSandboxAutoConfigurationTests {
 
 	@Test
 	void retryPropertiesApplyToEveryClient() {
-		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
-			.willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
-				.withBody("{\"code\":\"BUSY\",\"message\":\"busy\"}")));
-		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.retry.max-attempts=2",
-				"opensandbox.retry.initial-backoff=10ms")
-			.run((context) -> org.assertj.core.api.Assertions.catchThrowable(
-					() -> context.getBean(SandboxManager.class).get("abc")));
+		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc")).willReturn(aResponse().withStatus(503)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"code\":\"BUSY\",\"message\":\"busy\"}")));
+		this.contextRunner
+			.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.retry.max-attempts=2",
+					"opensandbox.retry.initial-backoff=10ms")
+			.run((context) -> org.assertj.core.api.Assertions
+				.catchThrowable(() -> context.getBean(SandboxManager.class).get("abc")));
 		server.verify(2, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
 		server.resetRequests();
 		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain(), "opensandbox.retry.enabled=false")
-			.run((context) -> org.assertj.core.api.Assertions.catchThrowable(
-					() -> context.getBean(SandboxManager.class).get("abc")));
+			.run((context) -> org.assertj.core.api.Assertions
+				.catchThrowable(() -> context.getBean(SandboxManager.class).get("abc")));
 		server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
 	}
 
@@ -518,8 +543,8 @@ class OpenSandboxAutoConfigurationTests {
 		stubSandbox();
 		java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
 		ApplicationContextRunner runner = this.contextRunner
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration.class))
 			.withPropertyValues("opensandbox.domain=" + domain())
 			.withBean(io.micrometer.observation.ObservationHandler.class,
 					() -> new io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context>() {
@@ -583,7 +608,8 @@ class OpenSandboxAutoConfigurationTests {
 
 	@Test
 	void noGaugeWithoutMicrometerCore() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(io.micrometer.core.instrument.binder.MeterBinder.class))
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader(io.micrometer.core.instrument.binder.MeterBinder.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("openSandboxMeterBinder"));
 	}
 

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -67,7 +66,8 @@ class OpenSandboxHttpConnectorFactoryTests {
 	@BeforeEach
 	void stubSandbox() {
 		proxy.reset();
-		// Connection: close keeps Reactor Netty's shared pool from reusing a connection (or
+		// Connection: close keeps Reactor Netty's shared pool from reusing a connection
+		// (or
 		// tunnel) of an earlier test, so that every test opens its own
 		server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(okJson(SANDBOX_JSON).withHeader("Connection", "close")));
@@ -137,7 +137,8 @@ class OpenSandboxHttpConnectorFactoryTests {
 			.connectionProvider(properties.getHttp());
 		try {
 			assertThat(OpenSandboxHttpConnectorFactory.create(properties,
-					new PropertiesOpenSandboxConnectionDetails(properties, new org.springframework.mock.env.MockEnvironment()),
+					new PropertiesOpenSandboxConnectionDetails(properties,
+							new org.springframework.mock.env.MockEnvironment()),
 					null, provider))
 				.isInstanceOf(ReactorClientHttpConnector.class);
 		}
@@ -182,8 +183,7 @@ class OpenSandboxHttpConnectorFactoryTests {
 
 	@Test
 	void nonProxyHostBypassesTheProxy() {
-		this.contextRunner
-			.withPropertyValues(proxyProperties(PROXY_PASSWORD))
+		this.contextRunner.withPropertyValues(proxyProperties(PROXY_PASSWORD))
 			.withPropertyValues("opensandbox.proxy.non-proxy-hosts=127.0.0.1")
 			.run((context) -> assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc"));
 		assertThat(proxy.getConnectTargets()).isEmpty();
@@ -192,8 +192,7 @@ class OpenSandboxHttpConnectorFactoryTests {
 
 	@Test
 	void wildcardNonProxyHostBypassesTheProxy() {
-		this.contextRunner
-			.withPropertyValues(proxyProperties(PROXY_PASSWORD))
+		this.contextRunner.withPropertyValues(proxyProperties(PROXY_PASSWORD))
 			.withPropertyValues("opensandbox.proxy.non-proxy-hosts=example.com,127.0.0.*")
 			.run((context) -> assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc"));
 		assertThat(proxy.getConnectTargets()).isEmpty();
@@ -202,8 +201,7 @@ class OpenSandboxHttpConnectorFactoryTests {
 
 	@Test
 	void unrelatedNonProxyHostKeepsTheProxy() {
-		this.contextRunner
-			.withPropertyValues(proxyProperties(PROXY_PASSWORD))
+		this.contextRunner.withPropertyValues(proxyProperties(PROXY_PASSWORD))
 			.withPropertyValues("opensandbox.proxy.non-proxy-hosts=*.internal")
 			.run((context) -> assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc"));
 		assertThat(proxy.getConnectTargets()).contains("127.0.0.1:" + server.getPort());

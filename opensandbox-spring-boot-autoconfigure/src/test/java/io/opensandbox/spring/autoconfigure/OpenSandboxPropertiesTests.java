@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.HttpCookieHandling;
 import org.springframework.boot.http.client.HttpRedirects;
@@ -87,23 +86,24 @@ class OpenSandboxPropertiesTests {
 
 	@Test
 	void everyGroupBindsFromProperties() {
-		this.contextRunner.withPropertyValues("opensandbox.domain=https://sandbox.example.com/prefix",
-				"opensandbox.protocol=https", "opensandbox.api-key=sk-binding-key", "opensandbox.use-server-proxy=true",
-				"opensandbox.headers.X-Tenant=acme", "opensandbox.http.connect-timeout=3s",
-				"opensandbox.http.read-timeout=45s", "opensandbox.http.redirects=dont-follow",
-				"opensandbox.http.cookie-handling=disable", "opensandbox.http.wiretap=true",
-				"opensandbox.proxy.host=proxy.example.com", "opensandbox.proxy.port=3128",
-				"opensandbox.proxy.username=proxy-user", "opensandbox.proxy.password=proxy-secret",
-				"opensandbox.proxy.non-proxy-hosts=localhost,*.internal", "opensandbox.retry.enabled=false",
-				"opensandbox.retry.max-attempts=5", "opensandbox.retry.initial-backoff=250ms",
-				"opensandbox.retry.max-backoff=2s", "opensandbox.retry.deadline=90s",
-				"opensandbox.sandbox.image=python:3.12", "opensandbox.sandbox.entrypoint=sleep,infinity",
-				"opensandbox.sandbox.timeout=30m", "opensandbox.sandbox.resources.cpu=2",
-				"opensandbox.sandbox.env.GREETING=hello", "opensandbox.sandbox.metadata.team=ai",
-				"opensandbox.sandbox.ready-timeout=2m", "opensandbox.sandbox.ready-poll-interval=200ms",
-				"opensandbox.execd.access-token=execd-binding-token", "opensandbox.execd.stream-idle-timeout=45s",
-				"opensandbox.cleanup.kill-on-shutdown=false",
-				"opensandbox.cleanup.shutdown-timeout=20s", "opensandbox.cleanup.keep-alive=false")
+		this.contextRunner
+			.withPropertyValues("opensandbox.domain=https://sandbox.example.com/prefix", "opensandbox.protocol=https",
+					"opensandbox.api-key=sk-binding-key", "opensandbox.use-server-proxy=true",
+					"opensandbox.headers.X-Tenant=acme", "opensandbox.http.connect-timeout=3s",
+					"opensandbox.http.read-timeout=45s", "opensandbox.http.redirects=dont-follow",
+					"opensandbox.http.cookie-handling=disable", "opensandbox.http.wiretap=true",
+					"opensandbox.proxy.host=proxy.example.com", "opensandbox.proxy.port=3128",
+					"opensandbox.proxy.username=proxy-user", "opensandbox.proxy.password=proxy-secret",
+					"opensandbox.proxy.non-proxy-hosts=localhost,*.internal", "opensandbox.retry.enabled=false",
+					"opensandbox.retry.max-attempts=5", "opensandbox.retry.initial-backoff=250ms",
+					"opensandbox.retry.max-backoff=2s", "opensandbox.retry.deadline=90s",
+					"opensandbox.sandbox.image=python:3.12", "opensandbox.sandbox.entrypoint=sleep,infinity",
+					"opensandbox.sandbox.timeout=30m", "opensandbox.sandbox.resources.cpu=2",
+					"opensandbox.sandbox.env.GREETING=hello", "opensandbox.sandbox.metadata.team=ai",
+					"opensandbox.sandbox.ready-timeout=2m", "opensandbox.sandbox.ready-poll-interval=200ms",
+					"opensandbox.execd.access-token=execd-binding-token", "opensandbox.execd.stream-idle-timeout=45s",
+					"opensandbox.cleanup.kill-on-shutdown=false", "opensandbox.cleanup.shutdown-timeout=20s",
+					"opensandbox.cleanup.keep-alive=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				OpenSandboxProperties properties = context.getBean(OpenSandboxProperties.class);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
@@ -43,10 +42,10 @@ class OpenSandboxSanitizingAutoConfigurationTests {
 	private static final String EXECD_TOKEN = "execd-actuator-token";
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(OpenSandboxAutoConfiguration.class,
-				OpenSandboxSanitizingAutoConfiguration.class,
-				ConfigurationPropertiesReportEndpointAutoConfiguration.class,
-				EnvironmentEndpointAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(OpenSandboxAutoConfiguration.class, OpenSandboxSanitizingAutoConfiguration.class,
+						ConfigurationPropertiesReportEndpointAutoConfiguration.class,
+						EnvironmentEndpointAutoConfiguration.class))
 		.withPropertyValues("management.endpoints.web.exposure.include=configprops,env",
 				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
 				"opensandbox.domain=sandbox.example.com", "opensandbox.api-key=" + API_KEY,
@@ -113,8 +112,7 @@ class OpenSandboxSanitizingAutoConfigurationTests {
 			Map<String, Object> inputs = openSandboxConfigurationProperties(context).getInputs();
 			assertThat(nested(inputs, "apiKey")).containsEntry("value", MASK);
 			assertThat(nested(nested(inputs, "proxy"), "password")).containsEntry("value", MASK);
-			assertThat(nested(nested(nested(inputs, "sandbox"), "env"), "GITHUB_TOKEN")).containsEntry("value",
-					MASK);
+			assertThat(nested(nested(nested(inputs, "sandbox"), "env"), "GITHUB_TOKEN")).containsEntry("value", MASK);
 		});
 	}
 

@@ -1,7 +1,6 @@
 package io.opensandbox.spring.autoconfigure;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +68,49 @@ class PropertiesOpenSandboxConnectionDetailsTests {
 	@Test
 	void apiKeyIsNullWhenNeitherIsSet() {
 		assertThat(details().getApiKey()).isNull();
+	}
+
+	@Test
+	void anUnresolvedPlaceholderIsRefusedNotSentAsTheKey() {
+		this.properties.setApiKey("${OPEN_SANDBOX_API_KEY}");
+		assertThatExceptionOfType(InvalidOpenSandboxPropertyException.class).isThrownBy(this::details)
+			.satisfies((ex) -> {
+				assertThat(ex.getProperty()).isEqualTo("opensandbox.api-key");
+				assertThat(ex.getValue()).isNull();
+				assertThat(ex.getReason()).contains("unresolved placeholder");
+				assertThat(ex.getAction()).contains("OPEN_SANDBOX_API_KEY variable is read without it");
+			});
+	}
+
+	@Test
+	void execdAccessTokenComesFromItsProperty() {
+		assertThat(details().getExecdAccessToken()).isNull();
+		this.properties.getExecd().setAccessToken("execd-token");
+		assertThat(details().getExecdAccessToken()).isEqualTo("execd-token");
+		this.properties.getExecd().setAccessToken("${EXECD_TOKEN}");
+		assertThatExceptionOfType(InvalidOpenSandboxPropertyException.class).isThrownBy(this::details)
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("opensandbox.execd.access-token"));
+	}
+
+	@Test
+	void sslBundleIsResolvedFromTheBundlesAndAMissingRegistryIsReported() {
+		assertThat(details().getSslBundle()).isNull();
+		this.properties.getHttp().getSsl().setBundle("private-ca");
+		assertThatExceptionOfType(InvalidOpenSandboxPropertyException.class).isThrownBy(this::details)
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("opensandbox.http.ssl.bundle"));
+		org.springframework.boot.ssl.SslBundle bundle = org.springframework.boot.ssl.SslBundle.of(null);
+		org.springframework.boot.ssl.DefaultSslBundleRegistry bundles = new org.springframework.boot.ssl.DefaultSslBundleRegistry(
+				"private-ca", bundle);
+		assertThat(
+				new PropertiesOpenSandboxConnectionDetails(this.properties, this.environment, bundles).getSslBundle())
+			.isSameAs(bundle);
+	}
+
+	@Test
+	void toStringMasksEverySecret() {
+		this.properties.setApiKey("api-secret");
+		this.properties.getExecd().setAccessToken("execd-secret");
+		assertThat(details().toString()).doesNotContain("api-secret").doesNotContain("execd-secret");
 	}
 
 	@Test

@@ -14,7 +14,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -48,10 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Tests for {@link SandboxScoped @SandboxScoped} beans in an auto-configured context: lazy
- * creation through a scoped proxy, one sandbox per bean even under concurrent first use,
- * ownership metadata and tracking, and the kill at shutdown. The lifecycle server and execd
- * are one WireMock server on loopback.
+ * Tests for {@link SandboxScoped @SandboxScoped} beans in an auto-configured context:
+ * lazy creation through a scoped proxy, one sandbox per bean even under concurrent first
+ * use, ownership metadata and tracking, and the kill at shutdown. The lifecycle server
+ * and execd are one WireMock server on loopback.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -294,8 +293,8 @@ class SandboxScopedTests {
 	private static String sandbox(String state) {
 		return """
 				{"id":"%s","status":{"state":"%s"},"image":{"uri":"python:3.12"},"entrypoint":["tail"],
-				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}"""
-			.formatted(ID, state);
+				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}""".formatted(ID,
+				state);
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String body) {

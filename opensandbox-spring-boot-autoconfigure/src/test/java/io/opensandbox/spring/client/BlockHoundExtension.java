@@ -32,8 +32,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * @author OpenSandbox Spring Boot
  */
-public final class BlockHoundExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-		AfterEachCallback {
+public final class BlockHoundExtension
+		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
 	private static final List<BlockingOperationError> detected = new CopyOnWriteArrayList<>();
 
@@ -43,15 +43,20 @@ public final class BlockHoundExtension implements BeforeAllCallback, AfterAllCal
 		// BlockHound has to be installed before the threads it watches start: a worker of
 		// Reactor's parallel scheduler already waiting for work would fail once installed
 		// (its waiting frame predates the allowance Reactor registers for it), and the
-		// scheduler would never run a task again. The *NonBlockingTests get a JVM of their
+		// scheduler would never run a task again. The *NonBlockingTests get a JVM of
+		// their
 		// own for that (see the blockhound profile of the pom); if they share one anyway
 		// (with -Dtest), start the schedulers afresh.
 		Schedulers.shutdownNow();
 		BlockHound.install((builder) -> builder
-			// Netty extracts its native transport library from its jar to a temporary file
-			// and loads it, once per JVM, from the static initializer of the first class that
-			// needs it. Reactor Netty triggers that lazily, when the first request creates
-			// its default DNS resolver, which can happen on an event loop; no request of ours
+			// Netty extracts its native transport library from its jar to a temporary
+			// file
+			// and loads it, once per JVM, from the static initializer of the first class
+			// that
+			// needs it. Reactor Netty triggers that lazily, when the first request
+			// creates
+			// its default DNS resolver, which can happen on an event loop; no request of
+			// ours
 			// ever does it again.
 			.allowBlockingCallsInside("io.netty.util.internal.NativeLibraryLoader", "load")
 			.blockingMethodCallback(BlockHoundExtension::blockingCall));
@@ -95,8 +100,8 @@ public final class BlockHoundExtension implements BeforeAllCallback, AfterAllCal
 	}
 
 	/**
-	 * The blocking calls detected since the test started, which are then forgotten. For
-	 * a test that blocks on purpose, to check that BlockHound saw it.
+	 * The blocking calls detected since the test started, which are then forgotten. For a
+	 * test that blocks on purpose, to check that BlockHound saw it.
 	 * @return the detections
 	 */
 	public static List<BlockingOperationError> drain() {

@@ -8,7 +8,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
@@ -17,8 +16,8 @@ import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.NetworkRule;
 import io.opensandbox.spring.model.SandboxEndpoint;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -67,9 +66,9 @@ class EgressClientTests {
 		assertThat(policy.mode()).isEqualTo("enforcing");
 		assertThat(policy.policy().defaultAction()).isEqualTo(NetworkRule.Action.DENY);
 		assertThat(policy.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
-		this.sidecar.verify(getRequestedFor(urlEqualTo("/policy"))
-			.withHeader("OPENSANDBOX-EGRESS-AUTH", equalTo("egress-token"))
-			.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
+		this.sidecar.verify(
+				getRequestedFor(urlEqualTo("/policy")).withHeader("OPENSANDBOX-EGRESS-AUTH", equalTo("egress-token"))
+					.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
 	}
 
 	@Test
@@ -91,8 +90,8 @@ class EgressClientTests {
 	void changesAnsweredWithTheStatusOnlyReadThePolicyBack() {
 		this.sidecar.stubFor(patch(urlEqualTo("/policy"))
 			.willReturn(json("{\"status\":\"ok\",\"mode\":\"enforcing\",\"enforcementMode\":\"dns\"}")));
-		this.sidecar.stubFor(delete(urlEqualTo("/policy")).willReturn(json(
-				"{\"status\":\"ok\",\"mode\":\"enforcing\",\"reason\":\"no matching targets found\"}")));
+		this.sidecar.stubFor(delete(urlEqualTo("/policy"))
+			.willReturn(json("{\"status\":\"ok\",\"mode\":\"enforcing\",\"reason\":\"no matching targets found\"}")));
 		this.sidecar.stubFor(get(urlEqualTo("/policy")).willReturn(json(POLICY)));
 		EgressPolicy patched = this.client.patchRules(List.of(NetworkRule.allow("pypi.org"))).block();
 		assertThat(patched.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
@@ -106,8 +105,8 @@ class EgressClientTests {
 	void plainTextErrorsAreTranslated() {
 		this.sidecar.stubFor(patch(urlEqualTo("/policy")).willReturn(
 				aResponse().withStatus(413).withHeader("Content-Type", "text/plain").withBody("too many rules")));
-		this.sidecar.stubFor(get(urlEqualTo("/policy")).willReturn(
-				aResponse().withStatus(401).withHeader("Content-Type", "text/plain").withBody("unauthorized")));
+		this.sidecar.stubFor(get(urlEqualTo("/policy"))
+			.willReturn(aResponse().withStatus(401).withHeader("Content-Type", "text/plain").withBody("unauthorized")));
 		assertThatExceptionOfType(OpenSandboxRejectedException.class)
 			.isThrownBy(() -> this.client.patchRules(List.of(NetworkRule.allow("a.example"))).block())
 			.satisfies((ex) -> assertThat(ex.getServerMessage()).isEqualTo("too many rules"));

@@ -10,9 +10,10 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
@@ -20,15 +21,13 @@ import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
-import io.opensandbox.spring.core.Execution;
-import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.ExecutionEvent.Type;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxMetrics;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -92,11 +91,11 @@ class ExecdClientTests {
 	void pingSendsEndpointHeadersAndAccessTokenButNoApiKey() {
 		this.execd.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(200)));
 		this.client.ping().block();
-		this.execd.verify(getRequestedFor(urlEqualTo("/ping"))
-			.withHeader("OpenSandbox-Secure-Access", equalTo("route-token"))
-			.withHeader(ExecdClient.ACCESS_TOKEN_HEADER, equalTo("execd-token"))
-			.withHeader("X-Custom", equalTo("v"))
-			.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
+		this.execd
+			.verify(getRequestedFor(urlEqualTo("/ping")).withHeader("OpenSandbox-Secure-Access", equalTo("route-token"))
+				.withHeader(ExecdClient.ACCESS_TOKEN_HEADER, equalTo("execd-token"))
+				.withHeader("X-Custom", equalTo("v"))
+				.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
 	}
 
 	@Test
@@ -110,8 +109,7 @@ class ExecdClientTests {
 		List<ExecutionEvent> events = this.client.runCommand("echo hello", options).collectList().block();
 		assertThat(events).extracting(ExecutionEvent::type)
 			.containsExactly(Type.INIT, Type.STDOUT, Type.STDOUT, Type.STDERR, Type.EXECUTION_COMPLETE);
-		this.execd.verify(postRequestedFor(urlEqualTo("/command"))
-			.withHeader("Accept", equalTo("text/event-stream"))
+		this.execd.verify(postRequestedFor(urlEqualTo("/command")).withHeader("Accept", equalTo("text/event-stream"))
 			.withRequestBody(equalToJson("""
 					{"command":"echo hello","cwd":"/workspace","timeout":30000,"uid":1000,"gid":1001,
 					 "envs":{"A":"1"}}""")));
@@ -133,9 +131,8 @@ class ExecdClientTests {
 				{"type":"error","error":{"ename":"CommandExecError","evalue":"2","traceback":[]}}
 
 				""");
-		Execution execution = Executions.of(this.client.runCommand("ls /nope", CommandOptions.defaults())
-			.collectList()
-			.block());
+		Execution execution = Executions
+			.of(this.client.runCommand("ls /nope", CommandOptions.defaults()).collectList().block());
 		assertThat(execution.exitCode()).hasValue(2);
 		assertThat(execution.isSuccess()).isFalse();
 		assertThat(execution.error().name()).isEqualTo("CommandExecError");
@@ -156,9 +153,8 @@ class ExecdClientTests {
 
 	@Test
 	void streamCutMidWayIsAStreamError() {
-		this.execd.stubFor(post(urlEqualTo("/command"))
-			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-				.withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(
+				aResponse().withHeader("Content-Type", "text/event-stream").withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
 		assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxException.class)
 			.isThrownBy(() -> this.client.runCommand("x", CommandOptions.defaults()).collectList().block())
 			.isInstanceOfAny(OpenSandboxStreamException.class, OpenSandboxIoException.class);
@@ -167,11 +163,11 @@ class ExecdClientTests {
 	@Test
 	void silentStreamFailsAfterTheIdleTimeout() {
 		ExecdClient impatient = client(Duration.ofMillis(300));
-		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"init\",\"text\":\"cmd-4\"}\n\n" + " ".repeat(64)
-					+ "\n{\"type\":\"execution_complete\"}\n\n")
-			.withChunkedDribbleDelay(2, 3000)));
+		this.execd
+			.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"init\",\"text\":\"cmd-4\"}\n\n" + " ".repeat(64)
+						+ "\n{\"type\":\"execution_complete\"}\n\n")
+				.withChunkedDribbleDelay(2, 3000)));
 		assertThatExceptionOfType(OpenSandboxStreamException.class)
 			.isThrownBy(() -> impatient.runCommand("sleep 10", CommandOptions.defaults()).collectList().block())
 			.withMessageContaining("no event");
@@ -179,11 +175,11 @@ class ExecdClientTests {
 
 	@Test
 	void cancellingTheStreamInterruptsTheCommand() {
-		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"init\",\"text\":\"cmd-5\"}\n\n{\"type\":\"stdout\",\"text\":\"first\"}\n\n"
-					+ " ".repeat(64) + "\n{\"type\":\"execution_complete\"}\n\n")
-			.withChunkedDribbleDelay(2, 2000)));
+		this.execd
+			.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"init\",\"text\":\"cmd-5\"}\n\n{\"type\":\"stdout\",\"text\":\"first\"}\n\n"
+						+ " ".repeat(64) + "\n{\"type\":\"execution_complete\"}\n\n")
+				.withChunkedDribbleDelay(2, 2000)));
 		this.execd.stubFor(delete(urlEqualTo("/command?id=cmd-5")).willReturn(aResponse().withStatus(200)));
 		ExecutionEvent first = this.client.runCommand("tail -f x", CommandOptions.defaults())
 			.filter((event) -> event.type() == Type.STDOUT)
@@ -221,9 +217,8 @@ class ExecdClientTests {
 
 	@Test
 	void commandStatusIsMapped() {
-		this.execd.stubFor(get(urlEqualTo("/command/status/bg-1")).willReturn(aResponse()
-			.withHeader("Content-Type", "application/json")
-			.withBody("""
+		this.execd.stubFor(get(urlEqualTo("/command/status/bg-1"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
 					{"id":"bg-1","content":"python server.py","running":false,"exit_code":3,
 					 "started_at":"2025-12-22T09:08:05Z","finished_at":"2025-12-22T09:08:09Z","extra":1}""")));
 		CommandStatus status = this.client.commandStatus("bg-1").block();
@@ -235,10 +230,10 @@ class ExecdClientTests {
 
 	@Test
 	void commandLogsReadIncrementallyThroughTheCursorHeader() {
-		this.execd.stubFor(get(urlEqualTo("/command/bg-1/logs?cursor=2")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/plain")
-			.withHeader(ExecdClient.LOGS_CURSOR_HEADER, "5")
-			.withBody("line3\nline4\nline5\n")));
+		this.execd.stubFor(get(urlEqualTo("/command/bg-1/logs?cursor=2"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/plain")
+				.withHeader(ExecdClient.LOGS_CURSOR_HEADER, "5")
+				.withBody("line3\nline4\nline5\n")));
 		CommandLogs logs = this.client.commandLogs("bg-1", 2L).block();
 		assertThat(logs.text()).isEqualTo("line3\nline4\nline5\n");
 		assertThat(logs.cursor()).isEqualTo(5);
@@ -255,20 +250,20 @@ class ExecdClientTests {
 
 	@Test
 	void sessionsAreCreatedRunAndDeleted() {
-		this.execd.stubFor(post(urlEqualTo("/session")).willReturn(aResponse()
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"session_id\":\"s-1\"}")));
-		this.execd.stubFor(post(urlEqualTo("/session/s-1/run")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"stdout\",\"text\":\"/tmp\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
+		this.execd.stubFor(post(urlEqualTo("/session")).willReturn(
+				aResponse().withHeader("Content-Type", "application/json").withBody("{\"session_id\":\"s-1\"}")));
+		this.execd.stubFor(post(urlEqualTo("/session/s-1/run"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"stdout\",\"text\":\"/tmp\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
 		this.execd.stubFor(delete(urlEqualTo("/session/s-1")).willReturn(aResponse().withStatus(200)));
 		String session = this.client.createSession("/workspace").block();
-		Execution execution = Executions.of(
-				this.client.runInSession(session, "cd /tmp && pwd", null, Duration.ofSeconds(5)).collectList().block());
+		Execution execution = Executions
+			.of(this.client.runInSession(session, "cd /tmp && pwd", null, Duration.ofSeconds(5)).collectList().block());
 		this.client.deleteSession(session).block();
 		assertThat(session).isEqualTo("s-1");
 		assertThat(execution.stdoutText()).isEqualTo("/tmp");
-		this.execd.verify(postRequestedFor(urlEqualTo("/session")).withRequestBody(equalToJson("{\"cwd\":\"/workspace\"}")));
+		this.execd
+			.verify(postRequestedFor(urlEqualTo("/session")).withRequestBody(equalToJson("{\"cwd\":\"/workspace\"}")));
 		this.execd.verify(postRequestedFor(urlEqualTo("/session/s-1/run"))
 			.withRequestBody(equalToJson("{\"command\":\"cd /tmp && pwd\",\"timeout\":5000}")));
 		this.execd.verify(deleteRequestedFor(urlEqualTo("/session/s-1")));
@@ -276,36 +271,41 @@ class ExecdClientTests {
 
 	@Test
 	void codeRunsInAContextAndKeepsTheFullMimeMap() {
-		this.execd.stubFor(post(urlEqualTo("/code/context")).willReturn(aResponse()
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"id\":\"ctx-1\",\"language\":\"python\"}")));
+		this.execd.stubFor(
+				post(urlEqualTo("/code/context")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+					.withBody("{\"id\":\"ctx-1\",\"language\":\"python\"}")));
 		this.execd.stubFor(post(urlEqualTo("/code")).willReturn(aResponse()
 			.withHeader("Content-Type", "text/event-stream")
-			.withBody("""
-					{"type":"init","text":"ctx-1"}
+			.withBody(
+					"""
+							{"type":"init","text":"ctx-1"}
 
-					{"type":"result","results":{"text":"4","text/html":"<b>4</b>","image/png":"iVBOR"},"execution_count":1}
+							{"type":"result","results":{"text":"4","text/html":"<b>4</b>","image/png":"iVBOR"},"execution_count":1}
 
-					{"type":"execution_complete","execution_time":3}
+							{"type":"execution_complete","execution_time":3}
 
-					""")));
+							""")));
 		CodeContext context = this.client.createContext("python").block();
 		Execution execution = Executions.of(this.client.runCode("2 + 2", context).collectList().block());
 		assertThat(context).isEqualTo(new CodeContext("ctx-1", "python"));
-		assertThat(execution.results()).containsExactly(Map.of("text", "4", "text/html", "<b>4</b>", "image/png", "iVBOR"));
-		this.execd.verify(postRequestedFor(urlEqualTo("/code/context")).withRequestBody(equalToJson("{\"language\":\"python\"}")));
+		assertThat(execution.results())
+			.containsExactly(Map.of("text", "4", "text/html", "<b>4</b>", "image/png", "iVBOR"));
+		this.execd.verify(postRequestedFor(urlEqualTo("/code/context"))
+			.withRequestBody(equalToJson("{\"language\":\"python\"}")));
 		this.execd.verify(postRequestedFor(urlEqualTo("/code")).withRequestBody(
 				equalToJson("{\"code\":\"2 + 2\",\"context\":{\"id\":\"ctx-1\",\"language\":\"python\"}}")));
 	}
 
 	@Test
 	void codeContextsAreListedAndDeletedByLanguage() {
-		this.execd.stubFor(get(urlEqualTo("/code/contexts?language=python")).willReturn(aResponse()
-			.withHeader("Content-Type", "application/json")
-			.withBody("[{\"id\":\"ctx-1\",\"language\":\"python\"},{\"id\":\"ctx-2\",\"language\":\"python\"}]")));
-		this.execd.stubFor(delete(urlEqualTo("/code/contexts?language=python")).willReturn(aResponse().withStatus(200)));
+		this.execd.stubFor(get(urlEqualTo("/code/contexts?language=python"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json")
+				.withBody("[{\"id\":\"ctx-1\",\"language\":\"python\"},{\"id\":\"ctx-2\",\"language\":\"python\"}]")));
+		this.execd
+			.stubFor(delete(urlEqualTo("/code/contexts?language=python")).willReturn(aResponse().withStatus(200)));
 		this.execd.stubFor(delete(urlEqualTo("/code/contexts/ctx-1")).willReturn(aResponse().withStatus(200)));
-		assertThat(this.client.listContexts("python").block()).extracting(CodeContext::id).containsExactly("ctx-1", "ctx-2");
+		assertThat(this.client.listContexts("python").block()).extracting(CodeContext::id)
+			.containsExactly("ctx-1", "ctx-2");
 		this.client.deleteContext("ctx-1").block();
 		this.client.deleteContexts("python").block();
 		this.execd.verify(deleteRequestedFor(urlEqualTo("/code/contexts/ctx-1")));
@@ -314,11 +314,11 @@ class ExecdClientTests {
 
 	@Test
 	void cancellingCodeInterruptsItsContext() {
-		this.execd.stubFor(post(urlEqualTo("/code")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"init\",\"text\":\"exec-9\"}\n\n{\"type\":\"stdout\",\"text\":\"tick\"}\n\n"
-					+ " ".repeat(64) + "\n{\"type\":\"execution_complete\"}\n\n")
-			.withChunkedDribbleDelay(2, 2000)));
+		this.execd
+			.stubFor(post(urlEqualTo("/code")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"init\",\"text\":\"exec-9\"}\n\n{\"type\":\"stdout\",\"text\":\"tick\"}\n\n"
+						+ " ".repeat(64) + "\n{\"type\":\"execution_complete\"}\n\n")
+				.withChunkedDribbleDelay(2, 2000)));
 		this.execd.stubFor(delete(urlEqualTo("/code?id=ctx-7")).willReturn(aResponse().withStatus(200)));
 		this.client.runCode("while True: pass", new CodeContext("ctx-7", "python"))
 			.filter((event) -> event.type() == Type.STDOUT)
@@ -331,10 +331,11 @@ class ExecdClientTests {
 	@Test
 	void metricsAreReadAndWatchedAsNewlineFramedJson() {
 		String sample = "{\"cpu_count\":2,\"cpu_used_pct\":12.5,\"mem_total_mib\":2048,\"mem_used_mib\":512,\"timestamp\":1700000000000}";
-		this.execd.stubFor(get(urlEqualTo("/metrics")).willReturn(aResponse()
-			.withHeader("Content-Type", "application/json").withBody(sample)));
-		this.execd.stubFor(get(urlEqualTo("/metrics/watch")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream").withBody(sample + "\n" + sample.replace("12.5", "50") + "\n")));
+		this.execd.stubFor(get(urlEqualTo("/metrics"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(sample)));
+		this.execd.stubFor(
+				get(urlEqualTo("/metrics/watch")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+					.withBody(sample + "\n" + sample.replace("12.5", "50") + "\n")));
 		SandboxMetrics metrics = this.client.metrics().block();
 		assertThat(metrics.cpuCount()).isEqualTo(2);
 		assertThat(metrics.cpuUsedPercent()).isEqualTo(12.5);
@@ -352,10 +353,10 @@ class ExecdClientTests {
 			body.append("{\"type\":\"ping\",\"timestamp\":").append(1700000000000L + i).append("}\n\n");
 		}
 		body.append("{\"type\":\"execution_complete\"}\n\n");
-		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody(body.toString())
-			.withChunkedDribbleDelay(12, 3000)));
+		this.execd
+			.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody(body.toString())
+				.withChunkedDribbleDelay(12, 3000)));
 		List<ExecutionEvent> events = client.runCommand("sleep 3", CommandOptions.defaults()).collectList().block();
 		assertThat(events).extracting(ExecutionEvent::type).containsExactly(Type.INIT, Type.EXECUTION_COMPLETE);
 	}
@@ -368,11 +369,11 @@ class ExecdClientTests {
 		ExecdClient client = new ExecdClient(shortReadTimeout,
 				new SandboxEndpoint("127.0.0.1:" + this.execd.port(), Map.of()), "http", null, Map.of(),
 				Duration.ofSeconds(5));
-		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"init\",\"text\":\"cmd-r\"}\n\n" + " ".repeat(64)
-					+ "\n{\"type\":\"execution_complete\"}\n\n")
-			.withChunkedDribbleDelay(2, 1200)));
+		this.execd
+			.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"init\",\"text\":\"cmd-r\"}\n\n" + " ".repeat(64)
+						+ "\n{\"type\":\"execution_complete\"}\n\n")
+				.withChunkedDribbleDelay(2, 1200)));
 		assertThat(client.runCommand("sleep 1", CommandOptions.defaults()).collectList().block())
 			.extracting(ExecutionEvent::type)
 			.containsExactly(Type.INIT, Type.EXECUTION_COMPLETE);
@@ -411,8 +412,8 @@ class ExecdClientTests {
 					new SandboxEndpoint("127.0.0.1:" + socket.getLocalPort(), Map.of()), "http", null, Map.of(),
 					Duration.ofSeconds(5));
 			List<ExecutionEvent> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-			assertThatExceptionOfType(OpenSandboxStreamException.class)
-				.isThrownBy(() -> client.runCommand("x", CommandOptions.defaults()).doOnNext(received::add).blockLast());
+			assertThatExceptionOfType(OpenSandboxStreamException.class).isThrownBy(
+					() -> client.runCommand("x", CommandOptions.defaults()).doOnNext(received::add).blockLast());
 			assertThat(received).extracting(ExecutionEvent::text).containsExactly("cmd-x", "half");
 			server.join(5000);
 		}
@@ -421,8 +422,8 @@ class ExecdClientTests {
 	@Test
 	void metricsWatchEndingIsAStreamError() {
 		String sample = "{\"cpu_count\":2,\"cpu_used_pct\":1,\"mem_total_mib\":2,\"mem_used_mib\":1,\"timestamp\":1}";
-		this.execd.stubFor(get(urlEqualTo("/metrics/watch")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream").withBody(sample + "\n")));
+		this.execd.stubFor(get(urlEqualTo("/metrics/watch"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(sample + "\n")));
 		List<SandboxMetrics> received = new java.util.concurrent.CopyOnWriteArrayList<>();
 		assertThatExceptionOfType(OpenSandboxStreamException.class)
 			.isThrownBy(() -> this.client.watchMetrics().doOnNext(received::add).blockLast())
@@ -432,9 +433,8 @@ class ExecdClientTests {
 
 	@Test
 	void commandLogsWithoutACursorHeaderMovePastTheLinesReceived() {
-		this.execd.stubFor(get(urlEqualTo("/command/bg-2/logs?cursor=2")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/plain")
-			.withBody("line3\nline4\n")));
+		this.execd.stubFor(get(urlEqualTo("/command/bg-2/logs?cursor=2"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/plain").withBody("line3\nline4\n")));
 		assertThat(this.client.commandLogs("bg-2", 2L).block().cursor()).isEqualTo(4);
 	}
 

@@ -28,7 +28,9 @@ class ExecdEventParserTests {
 
 	private static final ObjectReader JACKSON = WireJson.MAPPER.readerFor(ExecdStreamDecoder.EventJson.class);
 
-	/** Lines the parser must read itself: what execd sends for commands, nearly always. */
+	/**
+	 * Lines the parser must read itself: what execd sends for commands, nearly always.
+	 */
 	private static final List<String> PLAIN = List.of(
 			"{\"type\":\"init\",\"text\":\"cmd-1\",\"timestamp\":1700000000000}",
 			"{\"type\":\"stdout\",\"text\":\"line 1\",\"timestamp\":1700000000001}",
@@ -137,7 +139,8 @@ class ExecdEventParserTests {
 				int at = random.nextInt(line.length);
 				switch (random.nextInt(3)) {
 					case 0 -> line[at] = alphabet[random.nextInt(alphabet.length)];
-					case 1 -> line = concat(Arrays.copyOfRange(line, 0, at), Arrays.copyOfRange(line, at + 1, line.length));
+					case 1 ->
+						line = concat(Arrays.copyOfRange(line, 0, at), Arrays.copyOfRange(line, at + 1, line.length));
 					default -> line = concat(Arrays.copyOfRange(line, 0, at),
 							new byte[] { alphabet[random.nextInt(alphabet.length)] },
 							Arrays.copyOfRange(line, at, line.length));
@@ -158,9 +161,12 @@ class ExecdEventParserTests {
 	@Test
 	void sharesTheInstantOfEventsOfTheSameMillisecond() {
 		ExecdEventParser parser = new ExecdEventParser();
-		byte[] first = "{\"type\":\"stdout\",\"text\":\"a\",\"timestamp\":1700000000000}".getBytes(StandardCharsets.UTF_8);
-		byte[] second = "{\"type\":\"stdout\",\"text\":\"b\",\"timestamp\":1700000000000}".getBytes(StandardCharsets.UTF_8);
-		byte[] third = "{\"type\":\"stdout\",\"text\":\"c\",\"timestamp\":1700000000001}".getBytes(StandardCharsets.UTF_8);
+		byte[] first = "{\"type\":\"stdout\",\"text\":\"a\",\"timestamp\":1700000000000}"
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] second = "{\"type\":\"stdout\",\"text\":\"b\",\"timestamp\":1700000000000}"
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] third = "{\"type\":\"stdout\",\"text\":\"c\",\"timestamp\":1700000000001}"
+			.getBytes(StandardCharsets.UTF_8);
 		Instant a = parser.parse(first, 0, first.length).timestamp();
 		assertThat(parser.parse(second, 0, second.length).timestamp()).isSameAs(a);
 		assertThat(parser.parse(third, 0, third.length).timestamp()).isEqualTo(Instant.ofEpochMilli(1700000000001L));

@@ -27,8 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Flux;
-
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -37,6 +35,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
@@ -49,8 +48,8 @@ import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 import io.opensandbox.spring.model.SandboxEndpoint;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -67,15 +66,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * execd file operations: the exact requests (encoded paths, JSON bodies, multipart
- * shape, ranges), response mapping and errors against WireMock; large and truncated
- * bodies against {@link LoopbackFileServer}.
+ * execd file operations: the exact requests (encoded paths, JSON bodies, multipart shape,
+ * ranges), response mapping and errors against WireMock; large and truncated bodies
+ * against {@link LoopbackFileServer}.
  *
  * @author OpenSandbox Spring Boot
  */
 class ExecdFilesClientTests {
 
-	/** A path with a space, {@code &} and {@code +}: each would change an unencoded query. */
+	/**
+	 * A path with a space, {@code &} and {@code +}: each would change an unencoded query.
+	 */
 	private static final String ODD_PATH = "/workspace/a b&c+d.txt";
 
 	private static final String ODD_PATH_ENCODED = "%2Fworkspace%2Fa%20b%26c%2Bd.txt";
@@ -121,17 +122,16 @@ class ExecdFilesClientTests {
 		ExecdFilesClient anonymous = new ExecdFilesClient(WebClient.builder(),
 				new SandboxEndpoint("127.0.0.1:" + this.execd.port(), Map.of()), "http", null, Map.of());
 		anonymous.move("/a", "/b").block();
-		this.execd.verify(
-				postRequestedFor(urlEqualTo("/files/mv")).withHeader(ExecdClient.ACCESS_TOKEN_HEADER, absent()));
+		this.execd
+			.verify(postRequestedFor(urlEqualTo("/files/mv")).withHeader(ExecdClient.ACCESS_TOKEN_HEADER, absent()));
 	}
 
 	@Test
 	void writeSendsOneMultipartRequestWithAMetadataFilePartBeforeEachFile() throws IOException {
 		this.execd.stubFor(post(urlEqualTo("/files/upload")).willReturn(aResponse().withStatus(200)));
 		byte[] binary = { 0, 1, 2, (byte) 0xff, '\r', '\n', '-', '-', 'x' };
-		this.client
-			.write(List.of(FileUpload.of("/tmp/x.py", "print('hi')\n").withMode(755),
-					FileUpload.of(ODD_PATH, binary).withOwner("admin", "staff").withMode(640)))
+		this.client.write(List.of(FileUpload.of("/tmp/x.py", "print('hi')\n").withMode(755),
+				FileUpload.of(ODD_PATH, binary).withOwner("admin", "staff").withMode(640)))
 			.block();
 		List<LoggedRequest> requests = this.execd.findAll(postRequestedFor(urlEqualTo("/files/upload")));
 		assertThat(requests).hasSize(1);
@@ -217,8 +217,7 @@ class ExecdFilesClientTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.delete(List.of()));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.deleteDirectories(List.of("\t")));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.move("/a", " "));
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.client.chmod(Map.of(" ", FilePermission.of(644))));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.chmod(Map.of(" ", FilePermission.of(644))));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.mkdirs(List.of("/w", ""), null));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.client.replace(Map.of("", Replacement.of("a", "b"))));
@@ -249,17 +248,15 @@ class ExecdFilesClientTests {
 	void readFromAnOffsetToTheEndSendsAnOpenRange() {
 		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Fdata.bin"))
 			.withHeader(HttpHeaders.RANGE, equalTo("bytes=15-"))
-			.willReturn(aResponse().withStatus(206)
-				.withHeader("Content-Range", "bytes 15-19/20")
-				.withBody("fghij")));
+			.willReturn(aResponse().withStatus(206).withHeader("Content-Range", "bytes 15-19/20").withBody("fghij")));
 		assertThat(bytesOf(this.client.read("/w/data.bin", 15, null)))
 			.isEqualTo("fghij".getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Test
 	void rangeThatCannotBeSatisfiedIsRejected() {
-		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Fdata.bin"))
-			.willReturn(aResponse().withStatus(416)
+		this.execd
+			.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Fdata.bin")).willReturn(aResponse().withStatus(416)
 				.withHeader("Content-Type", "text/plain; charset=utf-8")
 				.withBody("invalid range: failed to overlap")));
 		assertThatExceptionOfType(OpenSandboxRejectedException.class)
@@ -279,9 +276,8 @@ class ExecdFilesClientTests {
 
 	@Test
 	void missingFileIsASandboxFileNotFoundException() {
-		this.execd.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)
-			.withHeader("Content-Type", "application/json")
-			.withBody(FILE_NOT_FOUND)));
+		this.execd.stubFor(any(anyUrl()).willReturn(
+				aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(FILE_NOT_FOUND)));
 		assertThatExceptionOfType(SandboxFileNotFoundException.class)
 			.isThrownBy(() -> this.client.readText("/nope.txt").block());
 		assertThatExceptionOfType(SandboxFileNotFoundException.class)
@@ -305,8 +301,8 @@ class ExecdFilesClientTests {
 
 	@Test
 	void readBytesOfAFileLargerThanTheLimitFails() {
-		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Fbig.bin"))
-			.willReturn(aResponse().withBody("0123456789")));
+		this.execd.stubFor(
+				get(urlEqualTo("/files/download?path=%2Fw%2Fbig.bin")).willReturn(aResponse().withBody("0123456789")));
 		assertThatExceptionOfType(OpenSandboxException.class)
 			.isThrownBy(() -> this.client.readBytes("/w/big.bin", 4).block())
 			.withMessageContaining("larger than 4 bytes");
@@ -315,9 +311,8 @@ class ExecdFilesClientTests {
 
 	@Test
 	void downloadOfAMissingFileLeavesAnExistingTargetUntouched(@TempDir Path temp) throws IOException {
-		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fnope.bin")).willReturn(aResponse().withStatus(404)
-			.withHeader("Content-Type", "application/json")
-			.withBody(FILE_NOT_FOUND)));
+		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fnope.bin")).willReturn(
+				aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(FILE_NOT_FOUND)));
 		Path target = Files.writeString(temp.resolve("keep.txt"), "precious");
 		assertThatExceptionOfType(SandboxFileNotFoundException.class)
 			.isThrownBy(() -> this.client.download("/nope.bin", target).block());
@@ -345,9 +340,9 @@ class ExecdFilesClientTests {
 		Map<String, FileInfo> infos = this.client.info(List.of(ODD_PATH, "/w/src")).block();
 		assertThat(infos).containsOnlyKeys(ODD_PATH, "/w/src");
 		FileInfo file = infos.get(ODD_PATH);
-		assertThat(file).isEqualTo(new FileInfo(ODD_PATH, FileInfo.Type.FILE, 2048,
-				Instant.parse("2025-11-16T14:30:45Z"), Instant.parse("2025-11-16T06:30:45.123456789Z"), "admin",
-				"staff", 644));
+		assertThat(file)
+			.isEqualTo(new FileInfo(ODD_PATH, FileInfo.Type.FILE, 2048, Instant.parse("2025-11-16T14:30:45Z"),
+					Instant.parse("2025-11-16T06:30:45.123456789Z"), "admin", "staff", 644));
 		FileInfo dir = infos.get("/w/src");
 		assertThat(dir.path()).isEqualTo("/w/src");
 		assertThat(dir.type()).isNull();

@@ -9,11 +9,10 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import reactor.core.publisher.Flux;
 
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.ExecutionEvent.Type;
@@ -145,8 +144,8 @@ class ExecdStreamDecoderTests {
 			for (int i = 0; i < bytes.length; i++) {
 				// line feeds, bytes that differ from one by a bit, and high bytes
 				int pick = random.nextInt(6);
-				bytes[i] = (byte) ((pick == 0) ? '\n' : (pick == 1) ? 0x0b : (pick == 2) ? 0x8a : (pick == 3) ? 0x0a ^ 0x80
-						: random.nextInt(256));
+				bytes[i] = (byte) ((pick == 0) ? '\n'
+						: (pick == 1) ? 0x0b : (pick == 2) ? 0x8a : (pick == 3) ? 0x0a ^ 0x80 : random.nextInt(256));
 			}
 			int from = (bytes.length > 0) ? random.nextInt(bytes.length + 1) : 0;
 			int expected = -1;
@@ -156,7 +155,8 @@ class ExecdStreamDecoderTests {
 					break;
 				}
 			}
-			assertThat(ExecdStreamDecoder.indexOfNewline(bytes, from, bytes.length)).as(java.util.Arrays.toString(bytes))
+			assertThat(ExecdStreamDecoder.indexOfNewline(bytes, from, bytes.length))
+				.as(java.util.Arrays.toString(bytes))
 				.isEqualTo(expected);
 		}
 	}
@@ -171,8 +171,7 @@ class ExecdStreamDecoderTests {
 			buffer.writeBytes(slice(body, i, Math.min(body.length, i + 7)));
 			chunks.add(factory.wrap(buffer));
 		}
-		assertThat(ExecdStreamDecoder.decode(Flux.fromIterable(chunks)).collectList().block())
-			.isEqualTo(decode(body));
+		assertThat(ExecdStreamDecoder.decode(Flux.fromIterable(chunks)).collectList().block()).isEqualTo(decode(body));
 	}
 
 	@Test

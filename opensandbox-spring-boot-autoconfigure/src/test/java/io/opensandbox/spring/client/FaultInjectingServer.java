@@ -69,7 +69,8 @@ final class FaultInjectingServer implements AutoCloseable {
 
 	private FaultInjectingServer(boolean listening) throws IOException {
 		this.loopback = InetAddress.getByName("127.0.0.1");
-		// A bound socket that does not listen keeps the port ours: connections are refused
+		// A bound socket that does not listen keeps the port ours: connections are
+		// refused
 		Socket socket = new Socket();
 		socket.setReuseAddress(true);
 		socket.bind(new InetSocketAddress(this.loopback, 0));

@@ -1,10 +1,10 @@
 package io.opensandbox.spring.client;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -23,17 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import reactor.netty.http.client.HttpClient;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 
 import io.opensandbox.spring.client.FaultInjectingServer.Answer;
 import io.opensandbox.spring.client.FaultInjectingServer.Exchange;
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.Executions;
+import io.opensandbox.spring.core.OpenSandboxConnection;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
@@ -44,10 +47,6 @@ import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
 import io.opensandbox.spring.model.CommandOptions;
-import io.opensandbox.spring.core.Execution;
-import io.opensandbox.spring.core.OpenSandboxConnection;
-import io.opensandbox.spring.core.ReactiveSandboxManager;
-import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -77,16 +76,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * checks that it finished within {@link #BOUND} (the "never hangs" guard: a safety bound,
  * not a performance assertion), that nothing partial was reported as a success, and how
  * many attempts the client made and the server saw: where a cell ends in an error, the
- * server would have answered the next attempt normally, so one attempt proves the call was
- * not retried.
+ * server would have answered the next attempt normally, so one attempt proves the call
+ * was not retried.
  * <p>
  * Faults are shaped on the wire by a raw-socket server on 127.0.0.1
  * ({@link FaultInjectingServer}). Clients share a {@code WebClient.Builder} with a 500 ms
  * read timeout and the one {@link RetryFilter} (3 attempts, 20 to 200 ms backoff, 5 s
  * deadline), plus a filter inside the policy that counts attempts. The unknown host is
- * {@code does-not-exist.invalid}: the only traffic that leaves the machine is a DNS lookup
- * to the local resolver, bounded at {@link #DNS_QUERY_TIMEOUT} in case it does not answer
- * (the cells then end the same way, only later).
+ * {@code does-not-exist.invalid}: the only traffic that leaves the machine is a DNS
+ * lookup to the local resolver, bounded at {@link #DNS_QUERY_TIMEOUT} in case it does not
+ * answer (the cells then end the same way, only later).
  *
  * @author OpenSandbox Spring Boot
  */
@@ -145,7 +144,8 @@ class FaultMatrixTests {
 
 	/**
 	 * Large enough that the client is still sending when the server breaks the connection
-	 * after {@link #UPLOAD_READ_BEFORE_FAULT} bytes: more than loopback socket buffers hold.
+	 * after {@link #UPLOAD_READ_BEFORE_FAULT} bytes: more than loopback socket buffers
+	 * hold.
 	 */
 	private static final byte[] UPLOAD = generate(16 * 1024 * 1024);
 
@@ -193,8 +193,7 @@ class FaultMatrixTests {
 			row(Fault.MALFORMED_JSON,              error(PROTOCOL),     error(PROTOCOL),     error(STREAM),       error(SERVER, 500),  error(SERVER, 500),  down(PROTOCOL)),
 			row(Fault.TRUNCATED_STREAM,            error(IO),           error(IO),           error(STREAM),       error(IO),           error(STREAM),       down(IO)),
 			row(Fault.SERVER_ERROR_STORM,          retried(3),          error(SERVER, 502),  error(SERVER, 502),  error(SERVER, 502),  retried(3),          retried(3)),
-			row(Fault.SERVER_ERROR_STORM_OUTLASTING_RETRIES,
-			                                       error(SERVER, 503, 3), error(SERVER, 503), error(SERVER, 503), error(SERVER, 503), error(SERVER, 503, 3), down(SERVER, 503, 3)),
+			row(Fault.SERVER_ERROR_STORM_OUTLASTING_RETRIES, error(SERVER, 503, 3), error(SERVER, 503), error(SERVER, 503), error(SERVER, 503), error(SERVER, 503, 3), down(SERVER, 503, 3)),
 			row(Fault.RATE_LIMITED,                retried(2),          error(RATE_LIMITED, 429), error(RATE_LIMITED, 429), error(RATE_LIMITED, 429), retried(2), retried(2)),
 			row(Fault.SLOW_HEADERS,                error(TIMEOUT),      error(TIMEOUT),      error(STREAM),       error(TIMEOUT),      error(TIMEOUT),      down(TIMEOUT)),
 			row(Fault.UNKNOWN_HOST,                error(IO, null, 3),  error(IO),           error(IO),           error(IO),           error(IO, null, 3),  down(IO, null, 3))
@@ -258,8 +257,7 @@ class FaultMatrixTests {
 			assertThat(health).isNotNull();
 			if (expected.kind() == Kind.RETRIED_THEN_SUCCESS) {
 				assertThat(health.getStatus()).as("health after the retry").isEqualTo(Status.UP);
-				assertThat(attempts(Operation.HEALTH_LIST_ROUTE)).as("authenticated check after /health")
-					.isEqualTo(1);
+				assertThat(attempts(Operation.HEALTH_LIST_ROUTE)).as("authenticated check after /health").isEqualTo(1);
 			}
 			else {
 				assertThat(health.getStatus()).as(() -> "health " + health.getDetails()).isEqualTo(Status.DOWN);
@@ -267,8 +265,7 @@ class FaultMatrixTests {
 				if (expected.status() != null) {
 					assertThat(health.getDetails()).containsEntry("httpStatus", expected.status());
 				}
-				assertThat(attempts(Operation.HEALTH_LIST_ROUTE)).as("no authenticated check after a failure")
-					.isZero();
+				assertThat(attempts(Operation.HEALTH_LIST_ROUTE)).as("no authenticated check after a failure").isZero();
 			}
 			return;
 		}
@@ -472,10 +469,10 @@ class FaultMatrixTests {
 		return switch (operation) {
 			case LIFECYCLE_READ -> half(200, JSON, SANDBOX_JSON.getBytes(StandardCharsets.UTF_8), reset);
 			case LIFECYCLE_WRITE -> half(202, JSON, CREATED_JSON.getBytes(StandardCharsets.UTF_8), reset);
-			case COMMAND_STREAM -> reset ? resetMidChunkedBody(EVENT_STREAM, INIT, STDOUT)
-					: chunked(EVENT_STREAM, INIT, STDOUT);
-			case FILE_UPLOAD -> reset ? resetMidRequest(UPLOAD_READ_BEFORE_FAULT)
-					: closeMidRequest(UPLOAD_READ_BEFORE_FAULT);
+			case COMMAND_STREAM ->
+				reset ? resetMidChunkedBody(EVENT_STREAM, INIT, STDOUT) : chunked(EVENT_STREAM, INIT, STDOUT);
+			case FILE_UPLOAD ->
+				reset ? resetMidRequest(UPLOAD_READ_BEFORE_FAULT) : closeMidRequest(UPLOAD_READ_BEFORE_FAULT);
 			case FILE_DOWNLOAD -> half(200, OCTET_STREAM, DOWNLOAD, reset);
 			case HEALTH -> half(200, JSON, HEALTHY_JSON.getBytes(StandardCharsets.UTF_8), reset);
 		};
@@ -488,8 +485,8 @@ class FaultMatrixTests {
 
 	/**
 	 * A complete answer whose JSON cannot be read: the body of lifecycle and health
-	 * answers, every event of a command stream (so no terminal event arrives), and for the
-	 * file operations, whose successful answers carry no JSON, execd's error body.
+	 * answers, every event of a command stream (so no terminal event arrives), and for
+	 * the file operations, whose successful answers carry no JSON, execd's error body.
 	 */
 	private static Answer malformedJson(Operation operation) {
 		return switch (operation) {
@@ -536,8 +533,7 @@ class FaultMatrixTests {
 	private static Stream<Arguments> row(Fault fault, Expected... outcomes) {
 		Operation[] operations = Operation.values();
 		assertThat(outcomes).as("one outcome per operation class").hasSameSizeAs(operations);
-		return IntStream.range(0, operations.length)
-			.mapToObj((i) -> Arguments.of(fault, operations[i], outcomes[i]));
+		return IntStream.range(0, operations.length).mapToObj((i) -> Arguments.of(fault, operations[i], outcomes[i]));
 	}
 
 	private static Expected retried(int attempts) {
@@ -569,7 +565,10 @@ class FaultMatrixTests {
 	 */
 	enum Fault {
 
-		/** Nothing listens on the port at the first attempt; the server is up by the retry. */
+		/**
+		 * Nothing listens on the port at the first attempt; the server is up by the
+		 * retry.
+		 */
 		CONNECTION_REFUSED("connection refused"),
 
 		/** The server reads the request, then resets the connection without answering. */
@@ -642,7 +641,10 @@ class FaultMatrixTests {
 		/** {@code ExecdFilesClient.readBytes(path)}, and {@code download(path, file)}. */
 		FILE_DOWNLOAD("file download", "GET /files/download"),
 
-		/** {@code OpenSandboxHealthIndicator.health()}; the fault hits {@code GET /health}. */
+		/**
+		 * {@code OpenSandboxHealthIndicator.health()}; the fault hits
+		 * {@code GET /health}.
+		 */
 		HEALTH("health", "GET /health");
 
 		/** The authenticated check the health indicator makes after {@code /health}. */

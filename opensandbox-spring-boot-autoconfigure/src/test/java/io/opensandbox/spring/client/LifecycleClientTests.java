@@ -18,9 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.JsonNode;
-
 import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.JsonNode;
 
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
@@ -132,9 +131,9 @@ class LifecycleClientTests {
 			}
 			""";
 
-	private static final SnapshotInfo SNAPSHOT = new SnapshotInfo("snap-1", ID, "checkpoint",
-			new SnapshotStatus(SnapshotState.CREATING, "snapshot_accepted", "Capture in progress",
-					Instant.parse("2025-01-01T00:00:01Z")),
+	private static final SnapshotInfo SNAPSHOT = new SnapshotInfo(
+			"snap-1", ID, "checkpoint", new SnapshotStatus(SnapshotState.CREATING, "snapshot_accepted",
+					"Capture in progress", Instant.parse("2025-01-01T00:00:01Z")),
 			Instant.parse("2025-01-01T00:00:00Z"));
 
 	private WireMockServer server;
@@ -199,9 +198,8 @@ class LifecycleClientTests {
 
 	@Test
 	void createSendsEveryField() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes"))
-			.willReturn(accepted(CREATED_JSON.replace("\"unexpected\"",
-					"\"platform\": {\"os\": \"linux\", \"arch\": \"arm64\"}, \"unexpected\""))));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(accepted(CREATED_JSON.replace("\"unexpected\"",
+				"\"platform\": {\"os\": \"linux\", \"arch\": \"arm64\"}, \"unexpected\""))));
 		SandboxSpec spec = SandboxSpec.builder()
 			.image("registry.example.com/team/python:3.12", new RegistryAuth("robot", "hunter2"))
 			.entrypoint("tail", "-f", "/dev/null")
@@ -215,8 +213,9 @@ class LifecycleClientTests {
 			.volume(Volume.host("data", "/srv/data", "/data").asReadOnly())
 			.volume(new Volume("cache", "/cache", false, "team-a", null,
 					new Volume.Pvc("cache-claim", true, false, "fast", "1Gi", List.of("ReadWriteOnce")), null))
-			.volume(new Volume("bucket", "/mnt/oss", false, "prefix", null, null, new Volume.Ossfs("my-bucket",
-					"oss-cn-hangzhou.aliyuncs.com", "2.0", List.of("allow_other"), "AKID", "AKSECRET")))
+			.volume(new Volume("bucket", "/mnt/oss", false, "prefix", null, null,
+					new Volume.Ossfs("my-bucket", "oss-cn-hangzhou.aliyuncs.com", "2.0", List.of("allow_other"), "AKID",
+							"AKSECRET")))
 			.extension("access.renew.extend.seconds", "600")
 			.platform(Platform.linux("arm64"))
 			.secureAccess(true)
@@ -288,8 +287,7 @@ class LifecycleClientTests {
 
 	@Test
 	void createFromSnapshotSendsSnapshotIdWithoutImage() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes"))
-			.willReturn(accepted(CREATED_JSON)));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(accepted(CREATED_JSON)));
 		SandboxSpec spec = SandboxSpec.builder()
 			.snapshot("snap-1")
 			.timeout(Duration.ofHours(1))
@@ -331,8 +329,7 @@ class LifecycleClientTests {
 
 	@Test
 	void createFromPoolNeedsNeitherImageNorResources() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes"))
-			.willReturn(accepted(CREATED_JSON)));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(accepted(CREATED_JSON)));
 		SandboxSpec spec = SandboxSpec.builder()
 			.extension("poolRef", "warm-python")
 			.timeout(Duration.ofMinutes(5))
@@ -396,8 +393,8 @@ class LifecycleClientTests {
 
 	@Test
 	void getWithoutIdOrStateIsAProtocolError() {
-		this.server.stubFor(
-				get(urlEqualTo("/v1/sandboxes/a")).willReturn(okJson("{\"status\": {\"state\": \"Running\"}}")));
+		this.server
+			.stubFor(get(urlEqualTo("/v1/sandboxes/a")).willReturn(okJson("{\"status\": {\"state\": \"Running\"}}")));
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/b")).willReturn(okJson("{\"id\": \"b\", \"status\": {}}")));
 		assertThatExceptionOfType(OpenSandboxProtocolException.class)
 			.isThrownBy(() -> this.client.get("a").block(TIMEOUT))
@@ -493,8 +490,7 @@ class LifecycleClientTests {
 		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes/" + ID + "/endpoints/65535")).willReturn(okJson("""
 				{"endpoint": "%s-65535.sandbox.example.com", "headers": {"OpenSandbox-Ingress-To": "x"}}
 				""".formatted(ID))));
-		SandboxEndpoint endpoint = this.client
-			.endpoint(ID, 65535, false, Instant.parse("2026-01-01T00:00:00.900Z"))
+		SandboxEndpoint endpoint = this.client.endpoint(ID, 65535, false, Instant.parse("2026-01-01T00:00:00.900Z"))
 			.block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.GET, "/v1/sandboxes/" + ID + "/endpoints/65535?expires=1767225600")
 			.withQueryParam("expires", equalTo("1767225600")));
@@ -511,8 +507,7 @@ class LifecycleClientTests {
 
 	@Test
 	void createSnapshotSendsNameAndReadsSnapshot() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots"))
-			.willReturn(accepted(SNAPSHOT_JSON)));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots")).willReturn(accepted(SNAPSHOT_JSON)));
 		SnapshotInfo snapshot = this.client.createSnapshot(ID, "checkpoint").block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.POST, "/v1/sandboxes/" + ID + "/snapshots")
 			.withRequestBody(equalToJson("{\"name\": \"checkpoint\"}")));
@@ -521,8 +516,7 @@ class LifecycleClientTests {
 
 	@Test
 	void createSnapshotWithoutNameSendsEmptyObject() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots"))
-			.willReturn(accepted(SNAPSHOT_JSON)));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots")).willReturn(accepted(SNAPSHOT_JSON)));
 		this.client.createSnapshot(ID, null).block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.POST, "/v1/sandboxes/" + ID + "/snapshots")
 			.withRequestBody(equalToJson("{}")));
@@ -545,8 +539,8 @@ class LifecycleClientTests {
 				{"id": "snap-2", "sandboxId": "%s", "status": {"state": "Ready"}}
 				""".formatted(ID))));
 		SnapshotInfo snapshot = this.client.getSnapshot("snap-2").block(TIMEOUT);
-		assertThat(snapshot).isEqualTo(new SnapshotInfo("snap-2", ID, null,
-				new SnapshotStatus(SnapshotState.READY, null, null, null), null));
+		assertThat(snapshot).isEqualTo(
+				new SnapshotInfo("snap-2", ID, null, new SnapshotStatus(SnapshotState.READY, null, null, null), null));
 	}
 
 	@Test
@@ -638,8 +632,8 @@ class LifecycleClientTests {
 
 	@Test
 	void createRejectsBlankImageBeforeSending() {
-		assertRejectedBeforeSending(
-				() -> this.client.create(creatable().image(" ").build()), "image must not be blank");
+		assertRejectedBeforeSending(() -> this.client.create(creatable().image(" ").build()),
+				"image must not be blank");
 	}
 
 	@Test
@@ -651,10 +645,13 @@ class LifecycleClientTests {
 
 	@Test
 	void createRejectsVolumeWithTwoBackendsBeforeSending() {
-		assertRejectedBeforeSending(() -> this.client.create(creatable()
-			.volume(new Volume("data", "/data", false, null, new Volume.Host("/srv/data"),
-					new Volume.Pvc("claim", null, null, null, null, List.of()), null))
-			.build()), "exactly one backend");
+		assertRejectedBeforeSending(
+				() -> this.client.create(
+						creatable()
+							.volume(new Volume("data", "/data", false, null, new Volume.Host("/srv/data"),
+									new Volume.Pvc("claim", null, null, null, null, List.of()), null))
+							.build()),
+				"exactly one backend");
 	}
 
 	@Test

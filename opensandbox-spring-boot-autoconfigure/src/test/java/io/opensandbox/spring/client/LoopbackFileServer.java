@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  * parts);</li>
  * <li>{@code GET /files/download} streams {@link #DOWNLOAD_SIZE} bytes generated from
  * {@link #DOWNLOAD_SEED} (see {@link #generate});</li>
- * <li>a second, raw socket listener ({@link #truncatingPort()}) answers every request with
- * {@code Content-Length: 1000}, sends 400 bytes and closes the connection.</li>
+ * <li>a second, raw socket listener ({@link #truncatingPort()}) answers every request
+ * with {@code Content-Length: 1000}, sends 400 bytes and closes the connection.</li>
  * </ul>
  *
  * @author OpenSandbox Spring Boot
@@ -229,8 +229,8 @@ final class LoopbackFileServer implements AutoCloseable {
 	 * @param sha256 the SHA-256 of the content, in hex
 	 * @param text the content as UTF-8 if it was small, otherwise {@code null}
 	 */
-	record ReceivedPart(String name, @Nullable String filename, @Nullable String contentType, long size,
-			String sha256, @Nullable String text) {
+	record ReceivedPart(String name, @Nullable String filename, @Nullable String contentType, long size, String sha256,
+			@Nullable String text) {
 	}
 
 	/**

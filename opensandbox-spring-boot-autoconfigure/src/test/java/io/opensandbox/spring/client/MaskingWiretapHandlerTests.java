@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -82,9 +81,8 @@ class MaskingWiretapHandlerTests {
 	@Test
 	void responseCredentialHeadersAndSecretsInTheBodyAreMasked(CapturedOutput output) {
 		this.channel = new EmbeddedChannel(new MaskingWiretapHandler(List.of(SECRET)));
-		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-				Unpooled.copiedBuffer("{\"echo\":\"" + SECRET + "\",\"marker\":\"response-body\"}",
-						StandardCharsets.UTF_8));
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled
+			.copiedBuffer("{\"echo\":\"" + SECRET + "\",\"marker\":\"response-body\"}", StandardCharsets.UTF_8));
 		response.headers().set("Set-Cookie", "session=" + OTHER_TOKEN);
 		response.headers().set("OpenSandbox-Secure-Access", OTHER_TOKEN);
 		this.channel.writeInbound(response);
@@ -135,8 +133,8 @@ class MaskingWiretapHandlerTests {
 	void nothingIsLoggedBelowDebug(CapturedOutput output) {
 		this.logger.setLevel(Level.INFO);
 		this.channel = new EmbeddedChannel(new MaskingWiretapHandler(List.of(SECRET)));
-		this.channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.DELETE,
-				"/v1/sandboxes/not-logged-marker"));
+		this.channel.writeOutbound(
+				new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.DELETE, "/v1/sandboxes/not-logged-marker"));
 		assertThat(this.channel.outboundMessages()).hasSize(1);
 		assertThat(output).doesNotContain("not-logged-marker");
 	}

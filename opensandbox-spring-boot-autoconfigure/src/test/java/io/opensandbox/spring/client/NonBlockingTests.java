@@ -3,7 +3,6 @@ package io.opensandbox.spring.client;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,18 +32,15 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
 import reactor.test.StepVerifier;
 
-import org.springframework.web.reactive.function.client.WebClient;
-
+import io.opensandbox.spring.core.Execution;
+import io.opensandbox.spring.core.Executions;
+import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandbox;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
-import io.opensandbox.spring.core.ReadinessCheck;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.CommandOptions;
-import io.opensandbox.spring.core.Execution;
-import io.opensandbox.spring.core.OpenSandboxConnection;
-import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.ResultPage;
@@ -68,11 +65,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No blocking call happens on a Netty event loop (or any other non-blocking thread)
- * anywhere on the client's reactive paths: with BlockHound armed, every call is made
- * from a Reactor Netty event loop, as from a WebFlux handler, against one WireMock server
- * on loopback playing the lifecycle server and execd, and must complete normally with no
- * blocking call detected on any thread. The first two tests show that the detector
- * works, so the others prove something.
+ * anywhere on the client's reactive paths: with BlockHound armed, every call is made from
+ * a Reactor Netty event loop, as from a WebFlux handler, against one WireMock server on
+ * loopback playing the lifecycle server and execd, and must complete normally with no
+ * blocking call detected on any thread. The first two tests show that the detector works,
+ * so the others prove something.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -158,9 +155,11 @@ class NonBlockingTests {
 	void lifecycleCallsDoNotBlock() {
 		stubFor(post(urlEqualTo("/v1/sandboxes")), json(202, sandbox("Pending")));
 		stubFor(get(urlEqualTo(SANDBOX_PATH)), json(200, sandbox("Running")));
-		stubFor(get(urlPathEqualTo("/v1/sandboxes")), json(200, """
-				{"items":[%s],"pagination":{"page":1,"pageSize":20,"totalItems":1,"totalPages":1,"hasNextPage":false}}"""
-			.formatted(sandbox("Running"))));
+		stubFor(get(urlPathEqualTo("/v1/sandboxes")),
+				json(200,
+						"""
+								{"items":[%s],"pagination":{"page":1,"pageSize":20,"totalItems":1,"totalPages":1,"hasNextPage":false}}"""
+							.formatted(sandbox("Running"))));
 		stubFor(post(urlEqualTo(SANDBOX_PATH + "/renew-expiration")),
 				json(200, "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}"));
 		stubFor(patch(urlEqualTo(SANDBOX_PATH + "/metadata")), json(200, sandbox("Running")));
@@ -225,9 +224,10 @@ class NonBlockingTests {
 			body.append("{\"type\":\"stdout\",\"text\":\"line ").append(i).append("\"}\n\n");
 		}
 		body.append("{\"type\":\"execution_complete\",\"execution_time\":12}\n\n");
-		stubFor(post(urlEqualTo("/command")), aResponse().withHeader("Content-Type", "text/event-stream")
-			.withBody(body.toString())
-			.withChunkedDribbleDelay(8, 200));
+		stubFor(post(urlEqualTo("/command")),
+				aResponse().withHeader("Content-Type", "text/event-stream")
+					.withBody(body.toString())
+					.withChunkedDribbleDelay(8, 200));
 		ExecdClient execd = execd();
 		List<ExecutionEvent> events = onEventLoop(
 				() -> execd.runCommand("for i in 0 1 2 3 4; do echo line $i; done", CommandOptions.defaults())
@@ -257,7 +257,8 @@ class NonBlockingTests {
 		stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Fdata.bin")), aResponse().withBody(content));
 		ExecdFilesClient files = new ExecdFilesClient(WebClient.builder(), this.endpoint, "http", "token", Map.of());
 		// The JDK's NativePRNG refills its buffer, shared by every SecureRandom, from
-		// /dev/urandom once it is 100 ms old: let it age, so that a multipart boundary drawn
+		// /dev/urandom once it is 100 ms old: let it age, so that a multipart boundary
+		// drawn
 		// on the event loop would read the file there
 		Thread.sleep(150);
 		onEventLoop(() -> files.write(FileUpload.of("/w/bytes.bin", content))).block(TIMEOUT);
@@ -267,8 +268,7 @@ class NonBlockingTests {
 		assertThat(this.server.findAll(postRequestedFor(urlEqualTo("/files/upload"))))
 			.allSatisfy((request) -> assertThat(request.getBody().length).isGreaterThan(content.length));
 		Path target = temp.resolve("downloaded.bin");
-		assertThat(onEventLoop(() -> files.download("/w/data.bin", target)).block(TIMEOUT))
-			.isEqualTo(content.length);
+		assertThat(onEventLoop(() -> files.download("/w/data.bin", target)).block(TIMEOUT)).isEqualTo(content.length);
 		assertThat(target).hasBinaryContent(content);
 		assertThat(onEventLoop(() -> files.readBytes("/w/data.bin")).block(TIMEOUT)).isEqualTo(content);
 	}
@@ -276,8 +276,8 @@ class NonBlockingTests {
 	@Test
 	void creatingASandboxAndWaitingUntilItIsReadyDoesNotBlock() {
 		stubFor(post(urlEqualTo("/v1/sandboxes")), json(202, sandbox("Pending")));
-		answerInTurn(() -> get(urlEqualTo(SANDBOX_PATH)), json(200, sandbox("Pending")),
-				json(200, sandbox("Pending")), json(200, sandbox("Running")));
+		answerInTurn(() -> get(urlEqualTo(SANDBOX_PATH)), json(200, sandbox("Pending")), json(200, sandbox("Pending")),
+				json(200, sandbox("Running")));
 		stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/44772")),
 				json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}"));
 		stubFor(get(urlEqualTo("/ping")), aResponse().withStatus(200));
@@ -300,8 +300,7 @@ class NonBlockingTests {
 			.streamIdleTimeout(Duration.ofSeconds(5))
 			.build();
 		ReactiveSandboxTemplate template = new ReactiveSandboxTemplate(connection, settings);
-		ReactiveSandbox sandbox = onEventLoop(() -> template.create(SandboxSpec.ofImage("python:3.12")))
-			.block(TIMEOUT);
+		ReactiveSandbox sandbox = onEventLoop(() -> template.create(SandboxSpec.ofImage("python:3.12"))).block(TIMEOUT);
 		assertThat(sandbox.id()).isEqualTo(ID);
 		this.server.verify(3, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
 		this.server.verify(1, getRequestedFor(urlEqualTo("/ping")));
@@ -353,8 +352,8 @@ class NonBlockingTests {
 	private static String sandbox(String state) {
 		return """
 				{"id":"%s","status":{"state":"%s","reason":"provisioning"},"entrypoint":["tail"],
-				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}"""
-			.formatted(ID, state);
+				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}""".formatted(ID,
+				state);
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String body) {

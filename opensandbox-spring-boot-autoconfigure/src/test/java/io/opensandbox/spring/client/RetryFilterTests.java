@@ -14,8 +14,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -23,6 +21,7 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -48,8 +47,8 @@ class RetryFilterTests {
 	private static final String SANDBOX = """
 			{"id":"abc","status":{"state":"Running"},"entrypoint":["tail"],"createdAt":"2026-01-01T00:00:00Z"}""";
 
-	private static final RetryFilter POLICY = new RetryFilter(true, 3, Duration.ofMillis(20),
-			Duration.ofMillis(200), Duration.ofSeconds(10));
+	private static final RetryFilter POLICY = new RetryFilter(true, 3, Duration.ofMillis(20), Duration.ofMillis(200),
+			Duration.ofSeconds(10));
 
 	private WireMockServer server;
 
@@ -69,12 +68,16 @@ class RetryFilterTests {
 				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), null, Map.of());
 	}
 
-	private void answerInTurn(java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request,
+	private void answerInTurn(
+			java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request,
 			ResponseDefinitionBuilder... answers) {
 		String state = Scenario.STARTED;
 		for (int i = 0; i < answers.length; i++) {
 			String next = (i < answers.length - 1) ? "answer-" + (i + 1) : state;
-			this.server.stubFor(request.get().inScenario("answers").whenScenarioStateIs(state).willReturn(answers[i])
+			this.server.stubFor(request.get()
+				.inScenario("answers")
+				.whenScenarioStateIs(state)
+				.willReturn(answers[i])
 				.willSetStateTo(next));
 			state = next;
 		}
@@ -113,22 +116,23 @@ class RetryFilterTests {
 	void lastRetryableAnswerIsTranslatedWithItsBody() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"still busy\"}")));
-		assertThatExceptionOfType(OpenSandboxServerException.class)
-			.isThrownBy(() -> client(POLICY).get("abc").block())
+		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(POLICY).get("abc").block())
 			.satisfies((ex) -> assertThat(ex.getServerMessage()).isEqualTo("still busy"));
 		this.server.verify(3, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
 	}
 
 	@Test
 	void createIsNotRetriedAfterAnErrorStatus() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"b\"}")));
+		this.server
+			.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"b\"}")));
 		SandboxSpec spec = SandboxSpec.builder()
 			.image("python:3.12")
 			.entrypoint("tail")
 			.resource("cpu", "1")
 			.timeout(Duration.ofMinutes(5))
 			.build();
-		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(POLICY).create(spec).block());
+		assertThatExceptionOfType(OpenSandboxServerException.class)
+			.isThrownBy(() -> client(POLICY).create(spec).block());
 		this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes")));
 	}
 
@@ -151,13 +155,12 @@ class RetryFilterTests {
 
 	@Test
 	void resumeAndRenewAreRetriedAsTheClientMarksThemIdempotent() {
-		answerInTurn(() -> post(urlEqualTo("/v1/sandboxes/abc/resume")), json(503, "{\"code\":\"T\",\"message\":\"t\"}"),
-				aResponse().withStatus(202));
+		answerInTurn(() -> post(urlEqualTo("/v1/sandboxes/abc/resume")),
+				json(503, "{\"code\":\"T\",\"message\":\"t\"}"), aResponse().withStatus(202));
 		client(POLICY).resume("abc").block();
 		this.server.resetScenarios();
 		answerInTurn(() -> post(urlEqualTo("/v1/sandboxes/abc/renew-expiration")),
-				json(502, "{\"code\":\"T\",\"message\":\"t\"}"),
-				json(200, "{\"expiresAt\":\"2030-01-01T00:00:00Z\"}"));
+				json(502, "{\"code\":\"T\",\"message\":\"t\"}"), json(200, "{\"expiresAt\":\"2030-01-01T00:00:00Z\"}"));
 		client(POLICY).renewExpiration("abc", java.time.Instant.parse("2030-01-01T00:00:00Z")).block();
 		this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes/abc/resume")));
 		this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes/abc/renew-expiration")));
@@ -165,7 +168,8 @@ class RetryFilterTests {
 
 	@Test
 	void aPostIsIdempotentOnlyWhenItsCallerSaysSoNotByItsPath() {
-		ClientRequest unmarked = ClientRequest.create(HttpMethod.POST, URI.create("http://127.0.0.1:1/v1/sandboxes/a/pause"))
+		ClientRequest unmarked = ClientRequest
+			.create(HttpMethod.POST, URI.create("http://127.0.0.1:1/v1/sandboxes/a/pause"))
 			.build();
 		ClientRequest marked = ClientRequest.from(unmarked).attribute(RetryFilter.IDEMPOTENT, true).build();
 		assertThat(RetryFilter.isIdempotent(unmarked)).isFalse();
@@ -208,8 +212,8 @@ class RetryFilterTests {
 
 	@Test
 	void retriesStopAtTheDeadline() {
-		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
-			.willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
+		this.server.stubFor(
+				get(urlEqualTo("/v1/sandboxes/abc")).willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
 		RetryFilter policy = new RetryFilter(true, 100, Duration.ofMillis(100), Duration.ofMillis(100),
 				Duration.ofMillis(350));
 		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(policy).get("abc").block());
@@ -218,11 +222,12 @@ class RetryFilterTests {
 
 	@Test
 	void disabledPolicyNeverRetries() {
-		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
-			.willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
+		this.server.stubFor(
+				get(urlEqualTo("/v1/sandboxes/abc")).willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
 		RetryFilter disabled = new RetryFilter(false, 5, Duration.ofMillis(1), Duration.ofMillis(1),
 				Duration.ofSeconds(1));
-		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(disabled).get("abc").block());
+		assertThatExceptionOfType(OpenSandboxServerException.class)
+			.isThrownBy(() -> client(disabled).get("abc").block());
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
 	}
 

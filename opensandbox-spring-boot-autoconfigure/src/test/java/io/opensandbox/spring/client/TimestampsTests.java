@@ -27,7 +27,9 @@ class TimestampsTests {
 		for (String value : List.of("2026-11-22T03:00:00Z", "2026-11-22T03:00:00.123456Z",
 				"2026-11-22T03:00:00.123456789Z", "2026-11-22T03:00:00.1+02:00", "2024-02-29T23:59:59-05:30",
 				"1970-01-01T00:00:00Z", "2026-11-22T03:00:00+18:00", "2026-11-22T03:00:00-00:00")) {
-			assertThat(Timestamps.rfc3339(value)).as(value).isNotNull().isEqualTo(OffsetDateTime.parse(value).toInstant());
+			assertThat(Timestamps.rfc3339(value)).as(value)
+				.isNotNull()
+				.isEqualTo(OffsetDateTime.parse(value).toInstant());
 			assertThat(Timestamps.parse(value, "f")).isEqualTo(OffsetDateTime.parse(value).toInstant());
 		}
 	}

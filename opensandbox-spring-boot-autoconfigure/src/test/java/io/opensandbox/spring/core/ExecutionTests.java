@@ -37,7 +37,8 @@ class ExecutionTests {
 
 	@Test
 	void nonZeroExitIsFailedWithTheExitCode() {
-		Execution execution = collect(event(Type.STDERR, "no such file"), error(ExecutionError.COMMAND_EXEC_ERROR, "2"));
+		Execution execution = collect(event(Type.STDERR, "no such file"),
+				error(ExecutionError.COMMAND_EXEC_ERROR, "2"));
 		assertThat(execution.outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(execution.exitCode()).hasValue(2);
 		assertThat(execution.isSuccess()).isFalse();
@@ -108,9 +109,8 @@ class ExecutionTests {
 
 	@Test
 	void collectedOutputStopsAtTheLimitAndCountsTheRest() {
-		Execution execution = ExecutionCollector
-			.collect(Flux.just(event(Type.STDOUT, "12345"), event(Type.STDOUT, "67890"), event(Type.STDOUT, "abc"),
-					event(Type.STDERR, "e"), complete()), 8, null)
+		Execution execution = ExecutionCollector.collect(Flux.just(event(Type.STDOUT, "12345"),
+				event(Type.STDOUT, "67890"), event(Type.STDOUT, "abc"), event(Type.STDERR, "e"), complete()), 8, null)
 			.block();
 		assertThat(execution.stdoutText()).isEqualTo("12345");
 		assertThat(execution.omittedStdout()).isEqualTo(10);
@@ -125,13 +125,15 @@ class ExecutionTests {
 		String longLine = "x".repeat(CommandFailedException.STDERR_TAIL * 2) + "END";
 		Execution execution = collect(event(Type.STDERR, longLine), error(ExecutionError.COMMAND_EXEC_ERROR, "1"));
 		CommandFailedException ex = new CommandFailedException(execution);
-		assertThat(ex.getMessage()).endsWith("END").contains("...").hasSizeLessThan(CommandFailedException.STDERR_TAIL + 100);
+		assertThat(ex.getMessage()).endsWith("END")
+			.contains("...")
+			.hasSizeLessThan(CommandFailedException.STDERR_TAIL + 100);
 	}
 
 	@Test
 	void resultsExecutionCountAndReportedTimeAreKept() {
-		ExecutionEvent result = new ExecutionEvent(Type.RESULT, null, null, Map.of("text", "2", "text/html", "<b>2</b>"),
-				4, null, null);
+		ExecutionEvent result = new ExecutionEvent(Type.RESULT, null, null,
+				Map.of("text", "2", "text/html", "<b>2</b>"), 4, null, null);
 		ExecutionEvent complete = new ExecutionEvent(Type.EXECUTION_COMPLETE, null, null, Map.of(), null,
 				Duration.ofMillis(3), null);
 		Execution execution = collect(result, complete);

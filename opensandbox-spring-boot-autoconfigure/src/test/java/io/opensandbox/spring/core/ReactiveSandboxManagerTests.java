@@ -16,10 +16,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.ServerAddress;
@@ -82,25 +81,23 @@ class ReactiveSandboxManagerTests {
 
 	@Test
 	void killDeletesTheSandbox() {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID))
-			.willReturn(noContent()));
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(noContent()));
 		StepVerifier.create(this.manager.kill(ID)).expectComplete().verify(TIMEOUT);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/" + ID)));
 	}
 
 	@Test
 	void killTreatsNotFoundAsDone() {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID))
-			.willReturn(error(404,
-				"DOCKER::SANDBOX_NOT_FOUND")));
+		this.server
+			.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(404, "DOCKER::SANDBOX_NOT_FOUND")));
 		StepVerifier.create(this.manager.kill(ID)).expectComplete().verify(TIMEOUT);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/" + ID)));
 	}
 
 	@Test
 	void killPropagatesServerErrors() {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID))
-			.willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
+		this.server
+			.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
 		StepVerifier.create(this.manager.kill(ID))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(OpenSandboxServerException.class,
 					(server) -> assertThat(server.getErrorCode()).isEqualTo("SANDBOX::INTERNAL_ERROR")))
@@ -167,8 +164,8 @@ class ReactiveSandboxManagerTests {
 		List<SandboxInfo> sandboxes = this.manager.listAll(filter).collectList().block(TIMEOUT);
 		assertThat(sandboxes).extracting(SandboxInfo::id).containsExactly("a", "b", "c", "d");
 		for (int page = 1; page <= 3; page++) {
-			this.server.verify(1, getRequestedFor(urlEqualTo(
-					"/v1/sandboxes?state=Running&metadata=team%3Dml&page=" + page + "&pageSize=200")));
+			this.server.verify(1, getRequestedFor(
+					urlEqualTo("/v1/sandboxes?state=Running&metadata=team%3Dml&page=" + page + "&pageSize=200")));
 		}
 		assertThat(this.server.getAllServeEvents()).hasSize(3);
 	}
@@ -211,21 +208,18 @@ class ReactiveSandboxManagerTests {
 
 	@Test
 	void deleteSnapshotTreatsNotFoundAsDone() {
-		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1"))
-			.willReturn(error(404, "SNAPSHOT_NOT_FOUND")));
+		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(error(404, "SNAPSHOT_NOT_FOUND")));
 		StepVerifier.create(this.manager.deleteSnapshot("snap-1")).expectComplete().verify(TIMEOUT);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/snapshots/snap-1")));
 	}
 
 	@Test
 	void deleteSnapshotPropagatesServerErrors() {
-		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1"))
-			.willReturn(error(503, "UNAVAILABLE")));
+		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(error(503, "UNAVAILABLE")));
 		StepVerifier.create(this.manager.deleteSnapshot("snap-1"))
 			.expectError(OpenSandboxServerException.class)
 			.verify(TIMEOUT);
 	}
-
 
 	private void stubSandboxPage(int page, boolean hasNextPage, String... ids) {
 		String items = Arrays.stream(ids)

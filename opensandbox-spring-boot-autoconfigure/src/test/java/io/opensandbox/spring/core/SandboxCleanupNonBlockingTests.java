@@ -12,10 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.BlockHoundExtension;
 import io.opensandbox.spring.client.LifecycleClient;
@@ -87,12 +86,13 @@ class SandboxCleanupNonBlockingTests {
 	@Test
 	void sweepingOrphansDoesNotBlock() {
 		SandboxOwnership ownership = new SandboxOwnership("my-app", "mine");
-		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200, """
-				{"items":[
-				  {"id":"orphan","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}},
-				  {"id":"missing","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}},
-				  {"id":"own","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"mine"}}
-				],"pagination":{"page":1,"pageSize":200,"totalItems":3,"totalPages":1,"hasNextPage":false}}""")));
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200,
+				"""
+						{"items":[
+						  {"id":"orphan","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}},
+						  {"id":"missing","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}},
+						  {"id":"own","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"mine"}}
+						],"pagination":{"page":1,"pageSize":200,"totalItems":3,"totalPages":1,"hasNextPage":false}}""")));
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/orphan")).willReturn(aResponse().withStatus(204)));
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/missing"))
 			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));

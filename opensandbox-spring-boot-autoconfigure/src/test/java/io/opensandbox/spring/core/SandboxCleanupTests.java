@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.event.ContextClosedEvent;
@@ -87,8 +86,8 @@ class SandboxCleanupTests {
 
 	@Test
 	void stopKillsEveryTrackedSandboxOnceAndInParallel() {
-		this.server.stubFor(delete(urlMatching("/v1/sandboxes/sb-.*")).willReturn(aResponse().withStatus(204)
-			.withFixedDelay(300)));
+		this.server.stubFor(
+				delete(urlMatching("/v1/sandboxes/sb-.*")).willReturn(aResponse().withStatus(204).withFixedDelay(300)));
 		for (int i = 0; i < 20; i++) {
 			track("sb-" + i);
 		}
@@ -107,8 +106,8 @@ class SandboxCleanupTests {
 	@Test
 	void aHungKillDoesNotHoldShutdownPastTheDeadline(CapturedOutput output) {
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/fast")).willReturn(aResponse().withStatus(204)));
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/hung")).willReturn(aResponse().withStatus(204)
-			.withFixedDelay(20_000)));
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/hung"))
+			.willReturn(aResponse().withStatus(204).withFixedDelay(20_000)));
 		track("fast", "hung");
 		long started = System.nanoTime();
 		cleanup(true, Duration.ofMillis(500), null, null).destroy();
@@ -123,8 +122,8 @@ class SandboxCleanupTests {
 
 	@Test
 	void aSandboxThatIsAlreadyGoneCountsAsKilled(CapturedOutput output) {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/gone")).willReturn(json(404,
-				"{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox gone not found.\"}")));
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/gone"))
+			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox gone not found.\"}")));
 		track("gone");
 		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		assertThat(this.tracker.size()).isZero();
@@ -133,8 +132,8 @@ class SandboxCleanupTests {
 
 	@Test
 	void failedKillsAreReportedInOneWarning(CapturedOutput output) {
-		this.server.stubFor(delete(urlMatching("/v1/sandboxes/bad-.*")).willReturn(json(500,
-				"{\"code\":\"X\",\"message\":\"boom\"}")));
+		this.server.stubFor(delete(urlMatching("/v1/sandboxes/bad-.*"))
+			.willReturn(json(500, "{\"code\":\"X\",\"message\":\"boom\"}")));
 		track("bad-1", "bad-2");
 		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		assertThat(output).contains("2 of 2 sandboxes could not be killed at shutdown (2 failed)");
@@ -145,9 +144,9 @@ class SandboxCleanupTests {
 	void releasedSandboxesAreNotKilled() {
 		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
 		track("kept", "released");
-		ReactiveSandbox released = new DefaultReactiveSandbox("released", this.lifecycle,
-				new io.opensandbox.spring.client.SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null,
-						Duration.ofSeconds(5)),
+		ReactiveSandbox released = new DefaultReactiveSandbox(
+				"released", this.lifecycle, new io.opensandbox.spring.client.SandboxEndpointClients(WebClient.builder(),
+						"http", Map.of(), null, Duration.ofSeconds(5)),
 				false, Clock.systemUTC(), Long.MAX_VALUE, this.tracker);
 		assertThat(released.release()).isTrue();
 		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
@@ -166,7 +165,8 @@ class SandboxCleanupTests {
 	@Test
 	void noSandboxCanBeTrackedOnceShutdownStarted() {
 		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
-		org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> track("late"))
+		org.assertj.core.api.Assertions.assertThatIllegalStateException()
+			.isThrownBy(() -> track("late"))
 			.withMessageContaining("shutting down");
 	}
 
@@ -187,12 +187,14 @@ class SandboxCleanupTests {
 		cleanup.start();
 		try {
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration"))));
+				.untilAsserted(
+						() -> this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration"))));
 			assertThat(this.tracker.get("due").expiresAt()).isEqualTo(Instant.parse("2099-01-01T00:00:00Z"));
 			LoggedRequest renewal = this.server
 				.findAll(postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration")))
 				.get(0);
-			Instant requested = Instant.parse(renewal.getBodyAsString().replaceAll(".*\"expiresAt\":\"([^\"]+)\".*", "$1"));
+			Instant requested = Instant
+				.parse(renewal.getBodyAsString().replaceAll(".*\"expiresAt\":\"([^\"]+)\".*", "$1"));
 			assertThat(requested).isBetween(Instant.now().plusSeconds(540), Instant.now().plusSeconds(601));
 		}
 		finally {
@@ -201,14 +203,16 @@ class SandboxCleanupTests {
 		int renewals = this.server.findAll(postRequestedFor(urlMatching(".*/renew-expiration"))).size();
 		this.server.verify(0, postRequestedFor(urlEqualTo("/v1/sandboxes/fresh/renew-expiration")));
 		this.server.verify(0, postRequestedFor(urlEqualTo("/v1/sandboxes/forever/renew-expiration")));
-		await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-				assertThat(this.server.findAll(postRequestedFor(urlMatching(".*/renew-expiration")))).hasSize(renewals));
+		await().pollDelay(Duration.ofMillis(400))
+			.atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.server.findAll(postRequestedFor(urlMatching(".*/renew-expiration"))))
+				.hasSize(renewals));
 	}
 
 	@Test
 	void keepAliveStopsTrackingASandboxThatIsGone() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/vanished/renew-expiration")).willReturn(json(404,
-				"{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/vanished/renew-expiration"))
+			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
 		this.tracker.track(new TrackedSandbox("vanished", null, Instant.now(), null, Duration.ofMinutes(10), null));
 		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), Duration.ofMillis(50), null);
 		cleanup.start();
@@ -251,7 +255,8 @@ class SandboxCleanupTests {
 		}
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/one")));
 		assertThat(this.tracker.isClosed()).isTrue();
-		org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> track("two"))
+		org.assertj.core.api.Assertions.assertThatIllegalStateException()
+			.isThrownBy(() -> track("two"))
 			.withMessageContaining("shutting down");
 		cleanup.start();
 		assertThat(cleanup.isRunning()).isFalse();
@@ -287,12 +292,14 @@ class SandboxCleanupTests {
 		this.tracker.track(new TrackedSandbox("due", null, Instant.now(), Instant.now().plusSeconds(10),
 				Duration.ofMinutes(10), null));
 		try {
-			await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3))
+			await().pollDelay(Duration.ofMillis(2500))
+				.atMost(Duration.ofSeconds(3))
 				.untilAsserted(() -> this.server.verify(0, postRequestedFor(urlMatching(".*/renew-expiration"))));
 			cleanup.start();
 			// the first renewal after a restart does not wait for the 2 s interval
 			await().atMost(Duration.ofMillis(1500))
-				.untilAsserted(() -> this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration"))));
+				.untilAsserted(() -> this.server.verify(1,
+						postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration"))));
 		}
 		finally {
 			cleanup.destroy();
@@ -306,12 +313,15 @@ class SandboxCleanupTests {
 				"{\"items\":[],\"pagination\":{\"page\":1,\"pageSize\":200,\"totalItems\":0,\"totalPages\":0,\"hasNextPage\":false}}")));
 		SandboxCleanup cleanup = cleanup(false, Duration.ofSeconds(5), null, ownership);
 		cleanup.start();
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> this.server
-			.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes"))));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> this.server.verify(1,
+					com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes"))));
 		cleanup.stop();
 		cleanup.start();
-		await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> this.server
-			.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes"))));
+		await().pollDelay(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> this.server.verify(1,
+					com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes"))));
 		cleanup.destroy();
 	}
 
@@ -333,17 +343,18 @@ class SandboxCleanupTests {
 	@Test
 	void orphanSweepKillsSandboxesOfOtherInstancesOfThisApplicationOnly() {
 		SandboxOwnership ownership = new SandboxOwnership("my-app", "mine");
-		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200, """
-				{"items":[
-				  {"id":"orphan","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}},
-				  {"id":"own","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"mine"}},
-				  {"id":"dead","status":{"state":"Terminated"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}}
-				],"pagination":{"page":1,"pageSize":200,"totalItems":3,"totalPages":1,"hasNextPage":false}}""")));
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200,
+				"""
+						{"items":[
+						  {"id":"orphan","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}},
+						  {"id":"own","status":{"state":"Running"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"mine"}},
+						  {"id":"dead","status":{"state":"Terminated"},"metadata":{"opensandbox-spring-boot/application":"my-app","opensandbox-spring-boot/instance":"old"}}
+						],"pagination":{"page":1,"pageSize":200,"totalItems":3,"totalPages":1,"hasNextPage":false}}""")));
 		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
 		SandboxCleanup cleanup = cleanup(false, Duration.ofSeconds(5), null, ownership);
 		assertThat(cleanup.sweepOrphans(ownership).block()).isEqualTo(1);
-		List<LoggedRequest> listings = this.server.findAll(
-				com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes")));
+		List<LoggedRequest> listings = this.server
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes")));
 		assertThat(listings).singleElement()
 			.satisfies((request) -> assertThat(request.queryParameter("metadata").firstValue())
 				.isEqualTo("opensandbox-spring-boot/application=my-app"));

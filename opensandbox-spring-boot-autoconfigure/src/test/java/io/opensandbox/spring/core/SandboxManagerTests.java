@@ -17,7 +17,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
@@ -90,24 +89,23 @@ class SandboxManagerTests {
 
 	@Test
 	void killDeletesTheSandbox() {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID))
-			.willReturn(noContent()));
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(noContent()));
 		this.manager.kill(ID);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/" + ID)));
 	}
 
 	@Test
 	void killTreatsNotFoundAsDone() {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID))
-			.willReturn(error(404, "DOCKER::SANDBOX_NOT_FOUND")));
+		this.server
+			.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(404, "DOCKER::SANDBOX_NOT_FOUND")));
 		this.manager.kill(ID);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/" + ID)));
 	}
 
 	@Test
 	void killPropagatesServerErrors() {
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID))
-			.willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
+		this.server
+			.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
 		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> this.manager.kill(ID))
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(500));
 	}
@@ -138,10 +136,9 @@ class SandboxManagerTests {
 
 	@Test
 	void pauseAndResumeSendTheirRequests() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/pause"))
-			.willReturn(aResponse().withStatus(202)));
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/resume"))
-			.willReturn(aResponse().withStatus(202)));
+		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/pause")).willReturn(aResponse().withStatus(202)));
+		this.server
+			.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/resume")).willReturn(aResponse().withStatus(202)));
 		this.manager.pause(ID);
 		this.manager.resume(ID);
 		this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes/" + ID + "/pause")));
@@ -214,16 +211,15 @@ class SandboxManagerTests {
 	void snapshotsCanBeCreatedReadListedAndDeleted() {
 		String snapshot = "{\"id\": \"snap-1\", \"sandboxId\": \"" + ID
 				+ "\", \"name\": \"cp\", \"status\": {\"state\": \"%s\"}}";
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots"))
-			.willReturn(aResponse().withStatus(202)
-			.withHeader("Content-Type", "application/json")
-			.withBody(snapshot.formatted("Creating"))));
+		this.server
+			.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots")).willReturn(aResponse().withStatus(202)
+				.withHeader("Content-Type", "application/json")
+				.withBody(snapshot.formatted("Creating"))));
 		this.server.stubFor(get(urlEqualTo("/v1/snapshots/snap-1")).willReturn(okJson(snapshot.formatted("Ready"))));
 		this.server.stubFor(get(urlPathEqualTo("/v1/snapshots")).willReturn(okJson(
 				"{\"items\": [" + snapshot.formatted("Ready") + "], \"pagination\": {\"page\": 1, \"pageSize\": 5,"
 						+ " \"totalItems\": 1, \"totalPages\": 1, \"hasNextPage\": false}}")));
-		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1"))
-			.willReturn(noContent()));
+		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(noContent()));
 		assertThat(this.manager.createSnapshot(ID, "cp").state()).isEqualTo(SnapshotState.CREATING);
 		assertThat(this.manager.getSnapshot("snap-1").state()).isEqualTo(SnapshotState.READY);
 		assertThat(this.manager.listSnapshots(SnapshotFilter.all().withStates(SnapshotState.READY), 1, 5).items())
@@ -247,16 +243,15 @@ class SandboxManagerTests {
 
 	@Test
 	void deleteSnapshotTreatsNotFoundAsDone() {
-		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1"))
-			.willReturn(error(404, "SNAPSHOT_NOT_FOUND")));
+		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(error(404, "SNAPSHOT_NOT_FOUND")));
 		this.manager.deleteSnapshot("snap-1");
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/snapshots/snap-1")));
 	}
 
 	@Test
 	void deleteSnapshotPropagatesServerErrors() {
-		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1"))
-			.willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
+		this.server
+			.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
 		assertThatExceptionOfType(OpenSandboxServerException.class)
 			.isThrownBy(() -> this.manager.deleteSnapshot("snap-1"));
 	}

@@ -25,8 +25,7 @@ class SandboxOwnershipTests {
 
 	@Test
 	void spacesBecomeDashes() {
-		assertThat(SandboxOwnership.forApplication("my order service").application())
-			.isEqualTo("my-order-service");
+		assertThat(SandboxOwnership.forApplication("my order service").application()).isEqualTo("my-order-service");
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.opensandbox.spring.core;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -11,7 +10,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
@@ -58,8 +56,8 @@ class SandboxTemplateTests {
 	void startServer() {
 		this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
 		this.server.start();
-		this.lifecycle = new LifecycleClient(WebClient.builder(), ServerAddress.of("127.0.0.1:" + this.server.port(), "http"),
-				"key", Map.of());
+		this.lifecycle = new LifecycleClient(WebClient.builder(),
+				ServerAddress.of("127.0.0.1:" + this.server.port(), "http"), "key", Map.of());
 		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(202, sandbox("Pending"))));
 		this.server.stubFor(delete(urlEqualTo(SANDBOX_PATH)).willReturn(aResponse().withStatus(204)));
 		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/44772"))
@@ -117,8 +115,8 @@ class SandboxTemplateTests {
 				assertThat(ex.getSandboxId()).isEqualTo(ID);
 				assertThat(ex.getLastState()).isEqualTo("Pending");
 				assertThat(ex.getAttempts()).isGreaterThan(2);
-				assertThat(ex.getMessage()).contains("was not ready within 400 ms", "last state: Pending (provisioning)",
-						"127.0.0.1:" + this.server.port(), "killed");
+				assertThat(ex.getMessage()).contains("was not ready within 400 ms",
+						"last state: Pending (provisioning)", "127.0.0.1:" + this.server.port(), "killed");
 			});
 		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
 	}
@@ -180,8 +178,8 @@ class SandboxTemplateTests {
 	void connectChecksTheSandboxExists() {
 		stubStates("Running");
 		assertThat(template(Duration.ofSeconds(5), false).connect(ID).id()).isEqualTo(ID);
-		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/missing")).willReturn(json(404,
-				"{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox missing not found.\"}")));
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/missing")).willReturn(
+				json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox missing not found.\"}")));
 		assertThatExceptionOfType(OpenSandboxNotFoundException.class)
 			.isThrownBy(() -> template(Duration.ofSeconds(5), false).connect("missing"));
 	}
@@ -189,10 +187,10 @@ class SandboxTemplateTests {
 	@Test
 	void executeKillsTheSandboxWhenTheCallbackThrows() {
 		stubStates("Running");
-		assertThatIllegalStateException().isThrownBy(() -> template(Duration.ofSeconds(5), false)
-			.execute(SandboxSpec.ofImage("python:3.12"), (sandbox) -> {
-				throw new IllegalStateException("boom");
-			}));
+		assertThatIllegalStateException().isThrownBy(
+				() -> template(Duration.ofSeconds(5), false).execute(SandboxSpec.ofImage("python:3.12"), (sandbox) -> {
+					throw new IllegalStateException("boom");
+				}));
 		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
 	}
 
@@ -218,30 +216,36 @@ class SandboxTemplateTests {
 	void reactiveExecuteKillsTheSandboxOnCompleteErrorAndCancel() {
 		stubStates("Running");
 		ReactiveSandboxTemplate reactive = template(Duration.ofSeconds(5), false).reactive();
-		assertThat(reactive.execute(SandboxSpec.ofImage("python:3.12"), (sandbox) -> reactor.core.publisher.Mono.just(sandbox.id()))
+		assertThat(reactive
+			.execute(SandboxSpec.ofImage("python:3.12"), (sandbox) -> reactor.core.publisher.Mono.just(sandbox.id()))
 			.blockLast()).isEqualTo(ID);
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
-		assertThatIllegalStateException().isThrownBy(() -> reactive
-			.execute(SandboxSpec.ofImage("python:3.12"),
-					(sandbox) -> reactor.core.publisher.Mono.error(new IllegalStateException("boom")))
-			.blockLast());
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+		assertThatIllegalStateException().isThrownBy(
+				() -> reactive
+					.execute(SandboxSpec.ofImage("python:3.12"),
+							(sandbox) -> reactor.core.publisher.Mono.error(new IllegalStateException("boom")))
+					.blockLast());
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> this.server.verify(2, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
-		reactive.execute(SandboxSpec.ofImage("python:3.12"),
-				(sandbox) -> reactor.core.publisher.Flux.interval(Duration.ofMillis(10)))
+		reactive
+			.execute(SandboxSpec.ofImage("python:3.12"),
+					(sandbox) -> reactor.core.publisher.Flux.interval(Duration.ofMillis(10)))
 			.take(2)
 			.blockLast();
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> this.server.verify(3, deleteRequestedFor(urlEqualTo(SANDBOX_PATH))));
 	}
 
 	@Test
 	void runExecutesOneCommandInAFreshSandboxAndKillsIt() {
 		stubStates("Running");
-		this.server.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"stdout\",\"text\":\"hi\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
+		this.server
+			.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"stdout\",\"text\":\"hi\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
 		Execution execution = template(Duration.ofSeconds(5), false).run("python:3.12", "echo hi");
 		assertThat(execution.stdoutText()).isEqualTo("hi");
 		assertThat(execution.exitCode()).hasValue(0);
@@ -269,11 +273,11 @@ class SandboxTemplateTests {
 	void filesCommandsAndCodeGoToTheSandboxExecdEndpoint() {
 		stubStates("Running");
 		this.server.stubFor(post(urlEqualTo("/files/upload")).willReturn(aResponse().withStatus(200)));
-		this.server.stubFor(get(urlEqualTo("/files/download?path=%2Ftmp%2Fx.py")).willReturn(
-				aResponse().withHeader("Content-Type", "application/octet-stream").withBody("print(1)")));
-		this.server.stubFor(post(urlEqualTo("/code")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("{\"type\":\"stdout\",\"text\":\"1\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
+		this.server.stubFor(get(urlEqualTo("/files/download?path=%2Ftmp%2Fx.py"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/octet-stream").withBody("print(1)")));
+		this.server
+			.stubFor(post(urlEqualTo("/code")).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+				.withBody("{\"type\":\"stdout\",\"text\":\"1\"}\n\n{\"type\":\"execution_complete\"}\n\n")));
 		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
 		sandbox.files().write("/tmp/x.py", "print(1)");
 		assertThat(sandbox.files().readText("/tmp/x.py")).isEqualTo("print(1)");
@@ -291,7 +295,8 @@ class SandboxTemplateTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> sandbox.commands().stream("", io.opensandbox.spring.model.CommandOptions.defaults()));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().readText(""));
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.files().delete(java.util.List.of()));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> sandbox.files().delete(java.util.List.of()));
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> sandbox.codes().run(io.opensandbox.spring.model.CodeContext.ofLanguage("python"), ""));
 		assertThatExceptionOfType(IllegalArgumentException.class)
@@ -301,8 +306,8 @@ class SandboxTemplateTests {
 
 	@Test
 	void sandboxCreatedAfterTheCallerCancelledIsKilled() {
-		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(202, sandbox("Pending"))
-			.withFixedDelay(800)));
+		this.server
+			.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(json(202, sandbox("Pending")).withFixedDelay(800)));
 		assertThatExceptionOfType(Exception.class).isThrownBy(() -> template(Duration.ofSeconds(5), false).reactive()
 			.create(SandboxSpec.ofImage("python:3.12"))
 			.timeout(Duration.ofMillis(100))
@@ -326,12 +331,13 @@ class SandboxTemplateTests {
 	@Test
 	void readinessFailureNamesTheLastError() {
 		stubStates("Running");
-		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(json(503,
-				"{\"code\":\"EXECD_STARTING\",\"message\":\"execd is starting\"}")));
+		this.server.stubFor(get(urlEqualTo("/ping"))
+			.willReturn(json(503, "{\"code\":\"EXECD_STARTING\",\"message\":\"execd is starting\"}")));
 		assertThatExceptionOfType(SandboxReadinessException.class)
 			.isThrownBy(() -> template(Duration.ofMillis(400), false).create(SandboxSpec.ofImage("python:3.12")))
 			.withMessageContaining("last error: GET /ping failed with HTTP 503 EXECD_STARTING: execd is starting")
-			.satisfies((ex) -> assertThat(ex).hasCauseInstanceOf(io.opensandbox.spring.error.OpenSandboxServerException.class));
+			.satisfies((ex) -> assertThat(ex)
+				.hasCauseInstanceOf(io.opensandbox.spring.error.OpenSandboxServerException.class));
 	}
 
 	@Test
@@ -444,8 +450,8 @@ class SandboxTemplateTests {
 	private static String sandbox(String state) {
 		return """
 				{"id":"%s","status":{"state":"%s","reason":"provisioning"},"entrypoint":["tail"],
-				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}"""
-			.formatted(ID, state);
+				 "metadata":{},"createdAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:10:00Z"}""".formatted(ID,
+				state);
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String body) {

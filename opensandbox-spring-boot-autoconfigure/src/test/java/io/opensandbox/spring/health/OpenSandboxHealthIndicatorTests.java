@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -97,8 +95,8 @@ class OpenSandboxHealthIndicatorTests {
 		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(okJson(EMPTY_PAGE)));
 		check(indicator(this.server.port(), this.tracker, TIMEOUT));
 		this.server.verify(1, getRequestedFor(urlEqualTo("/health")));
-		this.server.verify(1, getRequestedFor(urlEqualTo(LIST_URL)).withHeader(LifecycleClient.API_KEY_HEADER,
-				equalTo(API_KEY)));
+		this.server.verify(1,
+				getRequestedFor(urlEqualTo(LIST_URL)).withHeader(LifecycleClient.API_KEY_HEADER, equalTo(API_KEY)));
 		this.server.verify(2, anyRequestedFor(anyUrl()));
 	}
 
@@ -128,16 +126,15 @@ class OpenSandboxHealthIndicatorTests {
 	@Test
 	void downWhenTheApiKeyIsInvalid() {
 		stubHealthy();
-		this.server.stubFor(get(urlEqualTo(LIST_URL)).willReturn(json(401,
-				"{\"code\":\"INVALID_API_KEY\",\"message\":\"Authentication credentials are invalid.\"}")));
+		this.server.stubFor(get(urlEqualTo(LIST_URL)).willReturn(
+				json(401, "{\"code\":\"INVALID_API_KEY\",\"message\":\"Authentication credentials are invalid.\"}")));
 		Health health = check(indicator(this.server.port(), this.tracker, TIMEOUT));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("reason", "API key rejected")
 			.containsEntry("httpStatus", 401)
 			.containsEntry("errorCode", "INVALID_API_KEY")
 			.containsKeys("domain", "responseTime");
-		assertThat(health.getDetails().get("error")).asString()
-			.contains("Authentication credentials are invalid.");
+		assertThat(health.getDetails().get("error")).asString().contains("Authentication credentials are invalid.");
 		assertNoApiKey(health);
 	}
 
@@ -180,9 +177,8 @@ class OpenSandboxHealthIndicatorTests {
 
 	@Test
 	void downWhenTheHealthEndpointAnswersSomethingElse() {
-		this.server.stubFor(get(urlEqualTo("/health")).willReturn(aResponse().withStatus(200)
-			.withHeader("Content-Type", "application/json")
-			.withBody("not json")));
+		this.server.stubFor(get(urlEqualTo("/health")).willReturn(
+				aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("not json")));
 		Health health = check(indicator(this.server.port(), this.tracker, TIMEOUT));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("reason", "Unexpected response");
@@ -190,8 +186,8 @@ class OpenSandboxHealthIndicatorTests {
 
 	@Test
 	void downWithinTheTimeoutWhenTheServerHangs() {
-		this.server.stubFor(get(urlEqualTo("/health"))
-			.willReturn(okJson("{\"status\":\"healthy\"}").withFixedDelay(10_000)));
+		this.server
+			.stubFor(get(urlEqualTo("/health")).willReturn(okJson("{\"status\":\"healthy\"}").withFixedDelay(10_000)));
 		long started = System.nanoTime();
 		Health health = check(indicator(this.server.port(), this.tracker, Duration.ofMillis(300)));
 		long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -276,8 +272,8 @@ class OpenSandboxHealthIndicatorTests {
 
 	private static void assertNoApiKey(Health health) {
 		assertThat(health.toString()).doesNotContain(API_KEY);
-		assertThat(health.getDetails().values()).allSatisfy((value) -> assertThat(value).asString()
-			.doesNotContain(API_KEY));
+		assertThat(health.getDetails().values())
+			.allSatisfy((value) -> assertThat(value).asString().doesNotContain(API_KEY));
 	}
 
 	private static int closedPort() throws IOException {

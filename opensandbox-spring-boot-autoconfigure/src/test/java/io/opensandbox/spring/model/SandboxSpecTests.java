@@ -271,11 +271,14 @@ class SandboxSpecTests {
 	void withDefaultsLeavesASnapshotItsOwnEntrypoint() {
 		SandboxSpec defaults = SandboxSpec.builder().entrypoint("tail", "-f", "/dev/null").build();
 		assertThat(SandboxSpec.builder().snapshot("snap-1").build().withDefaults(defaults).entrypoint()).isEmpty();
-		assertThat(SandboxSpec.builder().snapshot("snap-1").entrypoint("python", "app.py").build()
+		assertThat(SandboxSpec.builder()
+			.snapshot("snap-1")
+			.entrypoint("python", "app.py")
+			.build()
 			.withDefaults(defaults)
 			.entrypoint()).containsExactly("python", "app.py");
-		assertThat(SandboxSpec.ofImage("python:3.12").withDefaults(defaults).entrypoint())
-			.containsExactly("tail", "-f", "/dev/null");
+		assertThat(SandboxSpec.ofImage("python:3.12").withDefaults(defaults).entrypoint()).containsExactly("tail", "-f",
+				"/dev/null");
 	}
 
 	@Test

@@ -52,8 +52,7 @@ class VolumeTests {
 
 	@Test
 	void volumeWithTwoBackendsIsRejected() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Volume("data", "/data", false, null, HOST, PVC, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> new Volume("data", "/data", false, null, HOST, PVC, null))
 			.withMessage("Volume 'data' must have exactly one backend (host, pvc or ossfs), not 2");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new Volume("data", "/data", false, null, null, PVC, OSSFS))

@@ -14,9 +14,8 @@ import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.client.ExecdFilesClient;
@@ -57,8 +56,8 @@ class OpenSandboxObservationsTests {
 
 	private final TestObservationRegistry registry = TestObservationRegistry.create();
 
-	private final OpenSandboxObservations observations = new OpenSandboxObservations(this.registry, null, null,
-			null, null);
+	private final OpenSandboxObservations observations = new OpenSandboxObservations(this.registry, null, null, null,
+			null);
 
 	private final List<io.micrometer.observation.Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -118,8 +117,8 @@ class OpenSandboxObservationsTests {
 
 	@Test
 	void failedLifecycleCallsHaveTheErrorOutcome() {
-		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/gone")).willReturn(json(404,
-				"{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/gone"))
+			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
 		assertThatExceptionOfType(OpenSandboxNotFoundException.class).isThrownBy(() -> lifecycle().get("gone").block());
 		TestObservationRegistryAssert.assertThat(this.registry)
 			.hasObservationWithNameEqualTo("opensandbox.sandbox.operation")
@@ -136,15 +135,13 @@ class OpenSandboxObservationsTests {
 			.hasObservationWithNameEqualTo("http.client.requests")
 			.that()
 			.hasLowCardinalityKeyValue("uri", "/v1/sandboxes/{sandboxId}")
-			.hasParentObservationContextMatching(
-					(parent) -> "opensandbox.sandbox.operation".equals(parent.getName()));
+			.hasParentObservationContextMatching((parent) -> "opensandbox.sandbox.operation".equals(parent.getName()));
 	}
 
 	@Test
 	void commandStreamsAreObservedUntilTheirLastEvent() {
-		this.server.stubFor(post(urlEqualTo("/command")).willReturn(aResponse()
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody("""
+		this.server.stubFor(post(urlEqualTo("/command"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody("""
 					{"type":"init","text":"cmd-9"}
 
 					{"type":"stdout","text":"secret-command-output"}
@@ -180,9 +177,8 @@ class OpenSandboxObservationsTests {
 	@Test
 	void uploadsAndDownloadsAreObservedWithTheirBytesButNotTheirPaths() {
 		this.server.stubFor(post(urlEqualTo("/files/upload")).willReturn(aResponse().withStatus(200)));
-		this.server.stubFor(get(urlPathEqualTo("/files/download")).willReturn(aResponse()
-			.withHeader("Content-Type", "application/octet-stream")
-			.withBody(new byte[1234])));
+		this.server.stubFor(get(urlPathEqualTo("/files/download"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/octet-stream").withBody(new byte[1234])));
 		ExecdFilesClient files = endpoints().files(endpoint());
 		files.write(FileUpload.of("/secret/path.txt", new byte[321])).block();
 		java.nio.file.Path target = null;
@@ -205,22 +201,23 @@ class OpenSandboxObservationsTests {
 			.hasAnObservation((observation) -> observation.hasNameEqualTo("opensandbox.file.transfer")
 				.hasLowCardinalityKeyValue("opensandbox.file.direction", "download")
 				.hasHighCardinalityKeyValue("opensandbox.file.bytes", "1234"));
-		assertThat(this.stopped).isNotEmpty().allSatisfy((context) -> assertThat(
-				context.getAllKeyValues().stream().map(io.micrometer.common.KeyValue::getValue))
-			.noneMatch((value) -> value.contains("/secret/path.txt")));
+		assertThat(this.stopped).isNotEmpty()
+			.allSatisfy((context) -> assertThat(
+					context.getAllKeyValues().stream().map(io.micrometer.common.KeyValue::getValue))
+				.noneMatch((value) -> value.contains("/secret/path.txt")));
 	}
 
 	@Test
 	void theShutdownSweepIsObserved() {
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/sb-1")).willReturn(aResponse().withStatus(204)));
-		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/sb-2")).willReturn(json(500,
-				"{\"code\":\"X\",\"message\":\"boom\"}")));
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/sb-2"))
+			.willReturn(json(500, "{\"code\":\"X\",\"message\":\"boom\"}")));
 		SandboxTracker tracker = new SandboxTracker();
 		tracker.track(new TrackedSandbox("sb-1", null, Instant.now(), null, null, null));
 		tracker.track(new TrackedSandbox("sb-2", null, Instant.now(), null, null, null));
-		new SandboxCleanup(ReactiveSandboxManager.create(OpenSandboxConnection.builder(WebClient.builder())
-			.domain("127.0.0.1:" + this.server.port())
-			.build()), tracker, null, new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 4),
+		new SandboxCleanup(ReactiveSandboxManager.create(
+				OpenSandboxConnection.builder(WebClient.builder()).domain("127.0.0.1:" + this.server.port()).build()),
+				tracker, null, new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 4),
 				Clock.systemUTC(), this.observations)
 			.destroy();
 		TestObservationRegistryAssert.assertThat(this.registry)
@@ -259,8 +256,8 @@ class OpenSandboxObservationsTests {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/sb-1")).inScenario(scenario)
 			.whenScenarioStateIs("running")
 			.willReturn(json(200, SANDBOX)));
-		this.server.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
-				"/v1/sandboxes/sb-1/endpoints/44772"))
+		this.server.stubFor(get(
+				com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/sandboxes/sb-1/endpoints/44772"))
 			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
 		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(200)));
 		OpenSandboxConnection connection = OpenSandboxConnection
@@ -305,8 +302,9 @@ class OpenSandboxObservationsTests {
 
 	@Test
 	void cancelledWorkHasTheCancelledOutcome() {
-		this.observations.operation("list", null, Flux.interval(Duration.ofMillis(50)).next()).timeout(
-				Duration.ofMillis(10), reactor.core.publisher.Mono.just(0L)).block();
+		this.observations.operation("list", null, Flux.interval(Duration.ofMillis(50)).next())
+			.timeout(Duration.ofMillis(10), reactor.core.publisher.Mono.just(0L))
+			.block();
 		TestObservationRegistryAssert.assertThat(this.registry)
 			.hasObservationWithNameEqualTo("opensandbox.sandbox.operation")
 			.that()
@@ -333,7 +331,6 @@ class OpenSandboxObservationsTests {
 		reactor.core.publisher.Mono<Integer> work = reactor.core.publisher.Mono.just(1);
 		assertThat(OpenSandboxObservations.NOOP.operation("get", null, work)).isSameAs(work);
 	}
-
 
 	private static ResponseDefinitionBuilder json(int status, String body) {
 		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);

@@ -12,9 +12,8 @@ import org.springframework.context.annotation.Import;
 /**
  * Runs a Spring Boot test against an {@link EmbeddedOpenSandboxServer}: the server starts
  * with the test's application context, the starter connects to it (domain and API key
- * through {@link EmbeddedOpenSandboxConnectionDetails}), and the server can be injected for
- * assertions:
- * <pre class="code">
+ * through {@link EmbeddedOpenSandboxConnectionDetails}), and the server can be injected
+ * for assertions: <pre class="code">
  * &#064;SpringBootTest
  * &#064;EmbeddedOpenSandbox
  * class MyServiceTests {
@@ -23,8 +22,7 @@ import org.springframework.context.annotation.Import;
  *     EmbeddedOpenSandboxServer server;
  *
  * }
- * </pre>
- * Tune it with the {@code opensandbox.embedded.*} properties of
+ * </pre> Tune it with the {@code opensandbox.embedded.*} properties of
  * {@link EmbeddedOpenSandboxConfiguration}.
  *
  * @author OpenSandbox Spring Boot

@@ -9,16 +9,15 @@ import org.springframework.core.env.Environment;
 
 /**
  * Starts an {@link EmbeddedOpenSandboxServer} with the application context and points the
- * starter at it through {@link EmbeddedOpenSandboxConnectionDetails}; the server and every
- * sandbox in it stop with the context. Used by {@link EmbeddedOpenSandbox @EmbeddedOpenSandbox}
- * in tests, and for local runs the way Spring Boot runs dev-time services:
- * <pre class="code">
+ * starter at it through {@link EmbeddedOpenSandboxConnectionDetails}; the server and
+ * every sandbox in it stop with the context. Used by
+ * {@link EmbeddedOpenSandbox @EmbeddedOpenSandbox} in tests, and for local runs the way
+ * Spring Boot runs dev-time services: <pre class="code">
  * SpringApplication.from(MyApplication::main).with(EmbeddedOpenSandboxConfiguration.class).run(args);
- * </pre>
- * Optional properties: {@code opensandbox.embedded.port} (0, a free port),
+ * </pre> Optional properties: {@code opensandbox.embedded.port} (0, a free port),
  * {@code opensandbox.embedded.api-key} (a random key, so that requests without it fail),
- * {@code opensandbox.embedded.ready-delay} (0), {@code opensandbox.embedded.allow-unisolated}
- * (false).
+ * {@code opensandbox.embedded.ready-delay} (0),
+ * {@code opensandbox.embedded.allow-unisolated} (false).
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0

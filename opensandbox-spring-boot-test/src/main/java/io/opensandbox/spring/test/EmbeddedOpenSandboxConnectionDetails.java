@@ -1,7 +1,8 @@
 package io.opensandbox.spring.test;
 
-import io.opensandbox.spring.autoconfigure.OpenSandboxConnectionDetails;
 import org.jspecify.annotations.Nullable;
+
+import io.opensandbox.spring.autoconfigure.OpenSandboxConnectionDetails;
 
 /**
  * {@link OpenSandboxConnectionDetails} of an {@link EmbeddedOpenSandboxServer}: they take

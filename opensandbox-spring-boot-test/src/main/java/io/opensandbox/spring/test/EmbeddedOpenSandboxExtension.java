@@ -1,19 +1,18 @@
 package io.opensandbox.spring.test;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.jspecify.annotations.Nullable;
 
 /**
  * JUnit 5 extension that runs an {@link EmbeddedOpenSandboxServer} for a test class and
  * injects it into test and lifecycle methods. Register it with
- * {@code @ExtendWith(EmbeddedOpenSandboxExtension.class)} for the defaults, or as a static
- * field to configure the server:
- * <pre class="code">
+ * {@code @ExtendWith(EmbeddedOpenSandboxExtension.class)} for the defaults, or as a
+ * static field to configure the server: <pre class="code">
  * &#064;RegisterExtension
  * static EmbeddedOpenSandboxExtension openSandbox = new EmbeddedOpenSandboxExtension(
  *         EmbeddedOpenSandboxServer.builder().apiKey("test-key"));

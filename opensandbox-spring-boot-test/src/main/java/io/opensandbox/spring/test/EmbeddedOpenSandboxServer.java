@@ -4,17 +4,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.opensandbox.spring.test.server.SandboxServer;
 import io.opensandbox.spring.test.server.ServerSettings;
 import io.opensandbox.spring.test.server.ServerSettings.Isolation;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenSandbox-compatible server in the JVM, on 127.0.0.1: the lifecycle API (with and
  * without {@code /v1}), execd for every sandbox (direct and through the server proxy) and
- * the egress policy API of sandboxes created with a network policy. It reproduces the real
- * components' wire behaviour, and commands really run, each sandbox isolated in its own
- * namespaces with its own root (bubblewrap or {@code unshare}).
+ * the egress policy API of sandboxes created with a network policy. It reproduces the
+ * real components' wire behaviour, and commands really run, each sandbox isolated in its
+ * own namespaces with its own root (bubblewrap or {@code unshare}).
  * <p>
  * Use it in tests through {@link EmbeddedOpenSandbox @EmbeddedOpenSandbox} or
  * {@link EmbeddedOpenSandboxExtension}, in local development through
@@ -92,8 +93,8 @@ public final class EmbeddedOpenSandboxServer implements AutoCloseable {
 	}
 
 	/**
-	 * How commands are isolated: {@code bubblewrap}, {@code unshare}, {@code none}, or why
-	 * commands are refused.
+	 * How commands are isolated: {@code bubblewrap}, {@code unshare}, {@code none}, or
+	 * why commands are refused.
 	 * @return the isolation in use
 	 */
 	public String getIsolation() {
@@ -108,8 +109,8 @@ public final class EmbeddedOpenSandboxServer implements AutoCloseable {
 	public List<EmbeddedSandbox> getSandboxes() {
 		return this.server.sandboxes()
 			.stream()
-			.map((view) -> new EmbeddedSandbox(view.id(), view.state(), view.image(), view.metadata(),
-					view.directory(), view.processCount()))
+			.map((view) -> new EmbeddedSandbox(view.id(), view.state(), view.image(), view.metadata(), view.directory(),
+					view.processCount()))
 			.toList();
 	}
 
@@ -206,8 +207,8 @@ public final class EmbeddedOpenSandboxServer implements AutoCloseable {
 
 		/**
 		 * Whether commands may run as plain host processes when neither bubblewrap nor
-		 * {@code unshare} works here; {@code false} by default, when such a server answers
-		 * every command with an error that says so.
+		 * {@code unshare} works here; {@code false} by default, when such a server
+		 * answers every command with an error that says so.
 		 * @param allowUnisolated whether to allow unisolated commands
 		 * @return this builder
 		 */

@@ -116,7 +116,7 @@ public final class EmbeddedOpenSandboxServerApplication {
 		}
 	}
 
-	/**
+	/*
 	 * A secret from a file: its first line, without surrounding white space.
 	 */
 	private static String secret(String name, String file) {

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * What a test may check of one sandbox held by an {@link EmbeddedOpenSandboxServer}.
  *
  * @param id the sandbox id
- * @param state the lifecycle state ({@code Pending}, {@code Running}, {@code Paused}, ...)
+ * @param state the lifecycle state ({@code Pending}, {@code Running}, {@code Paused},
+ * ...)
  * @param image the image name given at creation (recorded, never pulled)
  * @param metadata the sandbox metadata
  * @param directory the sandbox's directory on the host, or {@code null} before it exists

@@ -20,8 +20,8 @@ import static io.opensandbox.spring.test.WireClient.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bad input gets a 4xx with a body that says what is wrong, and leaves the server healthy:
- * after each case the server still answers and still runs commands.
+ * Bad input gets a 4xx with a body that says what is wrong, and leaves the server
+ * healthy: after each case the server still answers and still runs commands.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -93,10 +93,12 @@ class EmbeddedBadInputTests {
 
 	@Test
 	void environmentVariablesWithNulOrEqualsInTheNameAre4xx() throws Exception {
-		HttpResponse<String> create = client.lifecycle("POST", "/v1/sandboxes", createBody("{\"env\":{\"A=B\":\"x\"}}"));
+		HttpResponse<String> create = client.lifecycle("POST", "/v1/sandboxes",
+				createBody("{\"env\":{\"A=B\":\"x\"}}"));
 		assertThat(create.statusCode()).isEqualTo(422);
 		assertThat(read(create)).containsKey("detail");
-		HttpResponse<String> nul = client.lifecycle("POST", "/v1/sandboxes", createBody("{\"env\":{\"A\\u0000\":\"x\"}}"));
+		HttpResponse<String> nul = client.lifecycle("POST", "/v1/sandboxes",
+				createBody("{\"env\":{\"A\\u0000\":\"x\"}}"));
 		assertThat(nul.statusCode()).isEqualTo(422);
 		HttpResponse<String> command = client.execd(id, "POST", "/command",
 				"{\"command\":\"true\",\"envs\":{\"A=B\":\"x\"}}");

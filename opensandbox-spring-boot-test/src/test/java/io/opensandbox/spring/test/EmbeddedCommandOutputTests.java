@@ -57,8 +57,8 @@ class EmbeddedCommandOutputTests {
 
 	@Test
 	void aBackgroundChildMayWriteAfterTheRunEndedWithoutBeingKilled() throws Exception {
-		WireClient.Run run = client
-			.run(id, "(sleep 0.5; echo late; echo late >&2; sleep 0.5; touch /tmp/survived) & echo started");
+		WireClient.Run run = client.run(id,
+				"(sleep 0.5; echo late; echo late >&2; sleep 0.5; touch /tmp/survived) & echo started");
 		assertThat(run.stdout()).isEqualTo("started\n");
 		Thread.sleep(2500);
 		assertThat(client.run(id, "test -f /tmp/survived && echo yes").stdout()).isEqualTo("yes\n");
@@ -76,8 +76,8 @@ class EmbeddedCommandOutputTests {
 		HttpClient http = HttpClient.newHttpClient();
 		HttpRequest request = HttpRequest.newBuilder(URI.create(client.execdUrl(id) + "/command"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"command\":\"head -c 300000000 /dev/zero | tr '\\\\0' 'x' | fold -w 100; touch /tmp/finished\"}"))
+			.POST(HttpRequest.BodyPublishers.ofString(
+					"{\"command\":\"head -c 300000000 /dev/zero | tr '\\\\0' 'x' | fold -w 100; touch /tmp/finished\"}"))
 			.build();
 		HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
 		try (InputStream body = response.body()) {

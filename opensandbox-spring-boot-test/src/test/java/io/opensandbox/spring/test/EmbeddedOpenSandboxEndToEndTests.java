@@ -7,6 +7,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+
 import io.opensandbox.spring.core.CommandFailedException;
 import io.opensandbox.spring.core.Execution;
 import io.opensandbox.spring.core.Execution.Outcome;
@@ -23,14 +31,6 @@ import io.opensandbox.spring.model.NetworkRule;
 import io.opensandbox.spring.model.OutputLine;
 import io.opensandbox.spring.model.SandboxSpec;
 import io.opensandbox.spring.model.SandboxState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -112,11 +112,11 @@ class EmbeddedOpenSandboxEndToEndTests {
 		try (Sandbox sandbox = create(PYTHON)) {
 			sandbox.files().mkdirs(List.of("/workspace/project"));
 			Execution execution = sandbox.commands()
-				.run("pwd; echo $GREETING", CommandOptions.defaults().withCwd("/workspace/project").withEnv("GREETING",
-						"hi"));
+				.run("pwd; echo $GREETING",
+						CommandOptions.defaults().withCwd("/workspace/project").withEnv("GREETING", "hi"));
 			assertThat(execution.stdoutText()).isEqualTo("/workspace/project\nhi");
-			Execution slow = sandbox.commands().run("sleep 30", CommandOptions.defaults()
-				.withTimeout(Duration.ofMillis(300)));
+			Execution slow = sandbox.commands()
+				.run("sleep 30", CommandOptions.defaults().withTimeout(Duration.ofMillis(300)));
 			assertThat(slow.outcome()).isEqualTo(Outcome.TIMED_OUT);
 			assertThat(slow.exitCode()).isEmpty();
 			assertThat(slow.executionTime()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -164,15 +164,14 @@ class EmbeddedOpenSandboxEndToEndTests {
 			assertThat(sandbox.codes().run(context, "x = 40\nprint('set')").stdoutText()).isEqualTo("set");
 			Execution execution = sandbox.codes().run(context, "x + 2");
 			assertThat(execution.outcome()).isEqualTo(Outcome.COMPLETED);
-			assertThat(execution.results()).singleElement().satisfies((result) -> assertThat(result).containsEntry(
-					"text", "42"));
+			assertThat(execution.results()).singleElement()
+				.satisfies((result) -> assertThat(result).containsEntry("text", "42"));
 			Execution failure = sandbox.codes().run(context, "1 / 0");
 			assertThat(failure.outcome()).isEqualTo(Outcome.ERRORED);
 			assertThat(failure.exitCode()).isEmpty();
 			assertThat(failure.error()).isNotNull();
 			assertThat(failure.error().name()).isEqualTo("ZeroDivisionError");
-			assertThat(sandbox.codes().contexts(CodeContext.PYTHON)).extracting(CodeContext::id)
-				.contains(context.id());
+			assertThat(sandbox.codes().contexts(CodeContext.PYTHON)).extracting(CodeContext::id).contains(context.id());
 		}
 	}
 
@@ -200,8 +199,8 @@ class EmbeddedOpenSandboxEndToEndTests {
 			EgressPolicy policy = sandbox.egress().policy();
 			assertThat(policy.policy().defaultAction()).isEqualTo(NetworkRule.Action.DENY);
 			assertThat(policy.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
-			EgressPolicy patched = sandbox.egress().patchRules(List.of(NetworkRule.deny("PyPI.org"),
-					NetworkRule.allow("example.com")));
+			EgressPolicy patched = sandbox.egress()
+				.patchRules(List.of(NetworkRule.deny("PyPI.org"), NetworkRule.allow("example.com")));
 			assertThat(patched.policy().egress()).containsExactly(NetworkRule.deny("PyPI.org"),
 					NetworkRule.allow("example.com"));
 			assertThat(sandbox.egress().removeRules(List.of("pypi.org")).policy().egress())
@@ -224,8 +223,9 @@ class EmbeddedOpenSandboxEndToEndTests {
 	@Test
 	void pauseStopsProcessesAndResumeContinuesThem() throws InterruptedException {
 		try (Sandbox sandbox = create(PYTHON)) {
-			sandbox.commands().start("i=0; while true; do i=$((i+1)); echo $i > /tmp/next; mv /tmp/next /tmp/count; sleep 0.02; done",
-					CommandOptions.defaults());
+			sandbox.commands()
+				.start("i=0; while true; do i=$((i+1)); echo $i > /tmp/next; mv /tmp/next /tmp/count; sleep 0.02; done",
+						CommandOptions.defaults());
 			Thread.sleep(200);
 			sandbox.pause();
 			assertThat(sandbox.info().status().state()).isEqualTo(SandboxState.PAUSED);
@@ -259,8 +259,7 @@ class EmbeddedOpenSandboxEndToEndTests {
 			first.files().write("/tmp/secret", "first only");
 			first.commands().start("sleep 30", CommandOptions.defaults());
 			assertThat(second.commands().run("cat /tmp/secret").outcome()).isEqualTo(Outcome.FAILED);
-			assertThat(second.commands().run("ps -e -o comm= | grep -c '^sleep$' || true").stdoutText())
-				.isEqualTo("0");
+			assertThat(second.commands().run("ps -e -o comm= | grep -c '^sleep$' || true").stdoutText()).isEqualTo("0");
 		}
 	}
 

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The JUnit 5 extension: a server built by the given builder runs for the test class and is
- * injected into test and lifecycle methods.
+ * The JUnit 5 extension: a server built by the given builder runs for the test class and
+ * is injected into test and lifecycle methods.
  *
  * @author OpenSandbox Spring Boot
  */

@@ -67,26 +67,30 @@ class EmbeddedOpenSandboxServerApplicationTests {
 	@Test
 	void badArgumentsAreExplained() {
 		EmbeddedOpenSandboxServer.Builder builder = EmbeddedOpenSandboxServer.builder();
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--port=http" }, Map.of()))
-			.withMessage("--port must be a number, but was 'http'");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--prot=1" }, Map.of()))
-			.withMessage("Unknown option: --prot");
 		assertThatIllegalArgumentException().isThrownBy(
-				() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--isolation=docker" }, Map.of()))
+				() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--port=http" }, Map.of()))
+			.withMessage("--port must be a number, but was 'http'");
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> EmbeddedOpenSandboxServerApplication.configure(builder, new String[] { "--prot=1" }, Map.of()))
+			.withMessage("Unknown option: --prot");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
+					new String[] { "--isolation=docker" }, Map.of()))
 			.withMessageContaining("auto, bubblewrap, unshare or none");
-		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
-				new String[] { "--api-key=on-the-command-line" }, Map.of()))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
+					new String[] { "--api-key=on-the-command-line" }, Map.of()))
 			.withMessageContaining("--api-key-file=<file> or the OPEN_SANDBOX_API_KEY environment variable")
 			.withMessageNotContaining("on-the-command-line");
-		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
-				new String[] { "--execd-access-token=t0ken" }, Map.of()))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
+					new String[] { "--execd-access-token=t0ken" }, Map.of()))
 			.withMessageContaining("OPEN_SANDBOX_EXECD_ACCESS_TOKEN")
 			.withMessageNotContaining("t0ken");
 		assertThat(EmbeddedOpenSandboxServerApplication.duration("ready-delay", "250ms"))
 			.isEqualTo(Duration.ofMillis(250));
-		assertThat(EmbeddedOpenSandboxServerApplication.duration("ready-delay", "PT2S")).isEqualTo(Duration.ofSeconds(2));
+		assertThat(EmbeddedOpenSandboxServerApplication.duration("ready-delay", "PT2S"))
+			.isEqualTo(Duration.ofSeconds(2));
 	}
 
 	@Test
@@ -106,12 +110,13 @@ class EmbeddedOpenSandboxServerApplicationTests {
 			assertThat(server.getApiKey()).isEqualTo("from-env");
 		}
 		Path empty = Files.writeString(work.resolve("empty"), "");
-		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication
-			.configure(EmbeddedOpenSandboxServer.builder(), new String[] { "--api-key-file=" + empty }, Map.of()))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(EmbeddedOpenSandboxServer.builder(),
+					new String[] { "--api-key-file=" + empty }, Map.of()))
 			.withMessageContaining("is empty");
-		assertThatIllegalArgumentException().isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(
-				EmbeddedOpenSandboxServer.builder(), new String[] { "--api-key-file=" + work.resolve("none") },
-				Map.of()))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(EmbeddedOpenSandboxServer.builder(),
+					new String[] { "--api-key-file=" + work.resolve("none") }, Map.of()))
 			.withMessageContaining("cannot read");
 	}
 
@@ -129,12 +134,12 @@ class EmbeddedOpenSandboxServerApplicationTests {
 	private static String createWithSleep(HttpClient http, int port, String marker) throws Exception {
 		String body = "{\"image\":{\"uri\":\"busybox\"},\"entrypoint\":[\"sleep\",\"" + marker + "\"],"
 				+ "\"resourceLimits\":{\"cpu\":\"1\"}}";
-		HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-				+ "/v1/sandboxes"))
-			.header("OPEN-SANDBOX-API-KEY", "standalone-key")
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> created = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/sandboxes"))
+				.header("OPEN-SANDBOX-API-KEY", "standalone-key")
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(created.statusCode()).isEqualTo(202);
 		Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
 		assertThat(id.find()).isTrue();

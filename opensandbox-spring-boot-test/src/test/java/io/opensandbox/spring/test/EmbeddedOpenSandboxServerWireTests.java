@@ -72,8 +72,8 @@ class EmbeddedOpenSandboxServerWireTests {
 		HttpResponse<String> echoed = lifecycle("GET", "/v1/sandboxes", null, Map.of("X-Request-ID", "abc-123"));
 		assertThat(echoed.headers().firstValue("X-Request-ID")).hasValue("abc-123");
 		HttpResponse<String> generated = lifecycle("GET", "/sandboxes", null, Map.of());
-		assertThat(generated.headers().firstValue("X-Request-ID")).hasValueSatisfying(
-				(id) -> assertThat(id).matches("[0-9a-f]{32}"));
+		assertThat(generated.headers().firstValue("X-Request-ID"))
+			.hasValueSatisfying((id) -> assertThat(id).matches("[0-9a-f]{32}"));
 	}
 
 	@Test
@@ -135,8 +135,9 @@ class EmbeddedOpenSandboxServerWireTests {
 		assertThat(read(patched)).extractingByKey("metadata").isEqualTo(Map.of("project", "wire", "team", "ml"));
 		assertThat(lifecycle("PATCH", "/v1/sandboxes/" + id + "/metadata", "{\"opensandbox.io/x\":\"y\"}", Map.of())
 			.statusCode()).isEqualTo(400);
-		assertThat(read(lifecycle("PATCH", "/v1/sandboxes/" + id + "/metadata", "{\"opensandbox.io/x\":\"y\"}",
-				Map.of()))).containsEntry("code", "INVALID_METADATA_LABEL");
+		assertThat(
+				read(lifecycle("PATCH", "/v1/sandboxes/" + id + "/metadata", "{\"opensandbox.io/x\":\"y\"}", Map.of())))
+			.containsEntry("code", "INVALID_METADATA_LABEL");
 		assertThat(lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of()).statusCode()).isEqualTo(204);
 		assertThat(lifecycle("GET", "/v1/sandboxes/" + id, null, Map.of()).statusCode()).isEqualTo(404);
 	}
@@ -147,17 +148,23 @@ class EmbeddedOpenSandboxServerWireTests {
 		String second = createRunning("{\"project\":\"list\",\"n\":\"2\"}");
 		try {
 			String filter = URLEncoder.encode("project=list&n=2", StandardCharsets.UTF_8);
-			Map<String, Object> page = read(lifecycle("GET",
-					"/v1/sandboxes?state=Running&state=Paused&metadata=" + filter, null, Map.of()));
-			assertThat(page.get("items")).asList().singleElement().satisfies(
-					(item) -> assertThat(((Map<?, ?>) item).get("id")).isEqualTo(second));
+			Map<String, Object> page = read(
+					lifecycle("GET", "/v1/sandboxes?state=Running&state=Paused&metadata=" + filter, null, Map.of()));
+			assertThat(page.get("items")).asList()
+				.singleElement()
+				.satisfies((item) -> assertThat(((Map<?, ?>) item).get("id")).isEqualTo(second));
 			Map<String, Object> paged = read(lifecycle("GET", "/v1/sandboxes?pageSize=1&page=2&metadata="
 					+ URLEncoder.encode("project=list", StandardCharsets.UTF_8), null, Map.of()));
-			assertThat(paged.get("pagination")).isEqualTo(Map.of("page", 2, "pageSize", 1, "totalItems", 2,
-					"totalPages", 2, "hasNextPage", false));
-			assertThat(read(lifecycle("GET", "/v1/sandboxes?state=Paused&metadata="
-					+ URLEncoder.encode("project=list", StandardCharsets.UTF_8), null, Map.of())).get("items"))
-				.asList().isEmpty();
+			assertThat(paged.get("pagination"))
+				.isEqualTo(Map.of("page", 2, "pageSize", 1, "totalItems", 2, "totalPages", 2, "hasNextPage", false));
+			assertThat(
+					read(lifecycle("GET",
+							"/v1/sandboxes?state=Paused&metadata="
+									+ URLEncoder.encode("project=list", StandardCharsets.UTF_8),
+							null, Map.of()))
+						.get("items"))
+				.asList()
+				.isEmpty();
 		}
 		finally {
 			lifecycle("DELETE", "/v1/sandboxes/" + first, null, Map.of());
@@ -169,12 +176,12 @@ class EmbeddedOpenSandboxServerWireTests {
 	void endpointsHaveNoSchemeAndExecdStreamsBareJson() throws Exception {
 		String id = createRunning("{}");
 		try {
-			Map<String, Object> direct = read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null,
-					Map.of()));
+			Map<String, Object> direct = read(
+					lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null, Map.of()));
 			String endpoint = (String) direct.get("endpoint");
 			assertThat(endpoint).doesNotContain("://").startsWith("127.0.0.1:" + server.getPort() + "/");
-			Map<String, Object> proxied = read(lifecycle("GET",
-					"/v1/sandboxes/" + id + "/endpoints/44772?use_server_proxy=true", null, Map.of()));
+			Map<String, Object> proxied = read(
+					lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772?use_server_proxy=true", null, Map.of()));
 			assertThat(proxied.get("endpoint"))
 				.isEqualTo("127.0.0.1:" + server.getPort() + "/sandboxes/" + id + "/proxy/44772");
 			for (String base : List.of(endpoint, (String) proxied.get("endpoint"))) {
@@ -182,8 +189,8 @@ class EmbeddedOpenSandboxServerWireTests {
 			}
 			HttpResponse<String> stream = raw("POST", "http://" + endpoint + "/command",
 					"{\"command\":\"echo hi; echo; exit 4\"}", Map.of());
-			assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("text/event-stream"));
+			assertThat(stream.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
 			assertThat(stream.body()).doesNotContain("data:").endsWith("}\n\n");
 			List<Map<String, Object>> events = stream.body()
 				.lines()
@@ -195,8 +202,8 @@ class EmbeddedOpenSandboxServerWireTests {
 			assertThat(events.get(1)).containsEntry("text", "pong");
 			assertThat(events.get(2)).containsEntry("text", "hi");
 			assertThat(events.get(3)).containsEntry("text", "\n");
-			assertThat(events.get(4).get("error")).isEqualTo(
-					Map.of("ename", "CommandExecError", "evalue", "4", "traceback", List.of("exit status 4")));
+			assertThat(events.get(4).get("error"))
+				.isEqualTo(Map.of("ename", "CommandExecError", "evalue", "4", "traceback", List.of("exit status 4")));
 			HttpResponse<String> badBody = raw("POST", "http://" + endpoint + "/command", "{\"cwd\":\"/tmp\"}",
 					Map.of());
 			assertThat(badBody.statusCode()).isEqualTo(400);
@@ -211,14 +218,17 @@ class EmbeddedOpenSandboxServerWireTests {
 	void backgroundLogsCarryTheTailCursor() throws Exception {
 		String id = createRunning("{}");
 		try {
-			String execd = "http://" + read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null,
-					Map.of())).get("endpoint");
+			String execd = "http://"
+					+ read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null, Map.of()))
+						.get("endpoint");
 			String started = raw("POST", execd + "/command", "{\"command\":\"echo a; echo b\",\"background\":true}",
-					Map.of()).body();
+					Map.of())
+				.body();
 			String commandId = (String) parse(started.lines().findFirst().orElseThrow()).get("text");
 			Instant deadline = Instant.now().plusSeconds(10);
-			while (Boolean.TRUE.equals(read(raw("GET", execd + "/command/status/" + commandId, null, Map.of()))
-				.get("running")) && Instant.now().isBefore(deadline)) {
+			while (Boolean.TRUE
+				.equals(read(raw("GET", execd + "/command/status/" + commandId, null, Map.of())).get("running"))
+					&& Instant.now().isBefore(deadline)) {
 				Thread.sleep(20);
 			}
 			HttpResponse<String> all = raw("GET", execd + "/command/" + commandId + "/logs", null, Map.of());
@@ -245,8 +255,9 @@ class EmbeddedOpenSandboxServerWireTests {
 	void uploadNeedsMetadataAsAFilePartAndDownloadHonoursRanges() throws Exception {
 		String id = createRunning("{}");
 		try {
-			String execd = "http://" + read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null,
-					Map.of())).get("endpoint");
+			String execd = "http://"
+					+ read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null, Map.of()))
+						.get("endpoint");
 			String boundary = "b0undary";
 			String formField = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
 					+ "{\"path\":\"/tmp/a.txt\"}\r\n--" + boundary
@@ -258,7 +269,8 @@ class EmbeddedOpenSandboxServerWireTests {
 			assertThat(read(rejected)).containsEntry("code", "INVALID_FILE_METADATA");
 			String filePart = formField.replace("name=\"metadata\"", "name=\"metadata\"; filename=\"metadata\"");
 			assertThat(raw("POST", execd + "/files/upload", filePart,
-					Map.of("Content-Type", "multipart/form-data; boundary=" + boundary)).statusCode()).isEqualTo(200);
+					Map.of("Content-Type", "multipart/form-data; boundary=" + boundary))
+				.statusCode()).isEqualTo(200);
 			HttpResponse<String> ranged = raw("GET", execd + "/files/download?path=/tmp/a.txt", null,
 					Map.of("Range", "bytes=2-4"));
 			assertThat(ranged.statusCode()).isEqualTo(206);
@@ -269,7 +281,8 @@ class EmbeddedOpenSandboxServerWireTests {
 			assertThat(missing.statusCode()).isEqualTo(404);
 			assertThat(read(missing)).containsEntry("code", "FILE_NOT_FOUND");
 			String truncated = filePart.substring(0, filePart.length() - 20);
-			HttpResponse<String> cut = raw("POST", execd + "/files/upload", truncated.replace("/tmp/a.txt", "/tmp/b.txt"),
+			HttpResponse<String> cut = raw("POST", execd + "/files/upload",
+					truncated.replace("/tmp/a.txt", "/tmp/b.txt"),
 					Map.of("Content-Type", "multipart/form-data; boundary=" + boundary));
 			assertThat(cut.statusCode()).isEqualTo(400);
 			assertThat(read(cut)).containsEntry("code", "INVALID_FILE");
@@ -289,16 +302,16 @@ class EmbeddedOpenSandboxServerWireTests {
 		String id = (String) read(created).get("id");
 		awaitRunning(id);
 		try {
-			Map<String, Object> endpoint = read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/18080", null,
-					Map.of()));
+			Map<String, Object> endpoint = read(
+					lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/18080", null, Map.of()));
 			@SuppressWarnings("unchecked")
 			Map<String, String> headers = (Map<String, String>) endpoint.get("headers");
 			assertThat(headers).containsKey("OPENSANDBOX-EGRESS-AUTH");
 			String egress = "http://" + endpoint.get("endpoint");
 			HttpResponse<String> unauthorized = raw("GET", egress + "/policy", null, Map.of());
 			assertThat(unauthorized.statusCode()).isEqualTo(401);
-			assertThat(unauthorized.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("text/plain"));
+			assertThat(unauthorized.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
 			Map<String, Object> policy = read(raw("GET", egress + "/policy", null, headers));
 			assertThat(policy).containsEntry("mode", "enforcing")
 				.extractingByKey("policy")
@@ -308,16 +321,23 @@ class EmbeddedOpenSandboxServerWireTests {
 					"[{\"action\":\"DENY\",\"target\":\" PyPI.org \"},{\"action\":\"allow\",\"target\":\"example.com\"}]",
 					headers));
 			assertThat(patched).containsEntry("status", "ok").doesNotContainKey("policy");
-			assertThat(read(raw("GET", egress + "/policy", null, headers)).get("policy")).isEqualTo(Map.of(
-					"defaultAction", "deny", "egress", List.of(Map.of("action", "deny", "target", "PyPI.org"),
+			assertThat(read(raw("GET", egress + "/policy", null, headers)).get("policy")).isEqualTo(
+					Map.of("defaultAction", "deny", "egress", List.of(Map.of("action", "deny", "target", "PyPI.org"),
 							Map.of("action", "allow", "target", "example.com"))));
 			HttpResponse<String> noMatch = raw("DELETE", egress + "/policy", "[\"unknown.org\"]", headers);
 			assertThat(read(noMatch)).containsEntry("reason", "no matching targets found");
 			HttpResponse<String> bad = raw("PATCH", egress + "/policy", "{\"not\":\"an array\"}", headers);
 			assertThat(bad.statusCode()).isEqualTo(400);
-			assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("text/plain"));
-			assertThat(raw("GET", "http://" + read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/18080?use_server_proxy=true", null, Map.of())).get("endpoint") + "/policy", null, headers).statusCode()).isEqualTo(200);
+			assertThat(bad.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
+			assertThat(
+					raw("GET",
+							"http://" + read(lifecycle("GET",
+									"/v1/sandboxes/" + id + "/endpoints/18080?use_server_proxy=true", null, Map.of()))
+								.get("endpoint") + "/policy",
+							null, headers)
+						.statusCode())
+				.isEqualTo(200);
 		}
 		finally {
 			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
@@ -397,8 +417,8 @@ class EmbeddedOpenSandboxServerWireTests {
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.timeout(Duration.ofSeconds(30))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null && !headers.containsKey("Content-Type")) {
 			request.header("Content-Type", "application/json");
 		}

@@ -34,8 +34,8 @@ class EmbeddedResourceLimitsTests {
 		server = EmbeddedOpenSandboxServer.builder().apiKey(KEY).build().start();
 		client = new WireClient(server, KEY);
 		assumeThat(server.getIsolation()).as("control groups are available").contains("cgroup");
-		id = client.createRunning(createBody("{}").replace("\"cpu\":\"1\",\"memory\":\"1Gi\"",
-				"\"cpu\":\"100m\",\"memory\":\"64Mi\""));
+		id = client.createRunning(
+				createBody("{}").replace("\"cpu\":\"1\",\"memory\":\"1Gi\"", "\"cpu\":\"100m\",\"memory\":\"64Mi\""));
 	}
 
 	@AfterAll
@@ -72,9 +72,9 @@ class EmbeddedResourceLimitsTests {
 
 	@Test
 	void cpuBeyondTheQuotaIsThrottled() throws Exception {
-		WireClient.Run run = client.run(id, "python3 -c '"
-				+ "import os, time\nstart = time.time()\nwhile time.time() - start < 2: pass\n"
-				+ "t = os.times()\nprint(round(t.user + t.system, 2))'");
+		WireClient.Run run = client.run(id,
+				"python3 -c '" + "import os, time\nstart = time.time()\nwhile time.time() - start < 2: pass\n"
+						+ "t = os.times()\nprint(round(t.user + t.system, 2))'");
 		double cpuSeconds = Double.parseDouble(run.stdout().strip());
 		// A tenth of a core for two seconds; unthrottled it would be close to two.
 		assertThat(cpuSeconds).isLessThan(0.8);

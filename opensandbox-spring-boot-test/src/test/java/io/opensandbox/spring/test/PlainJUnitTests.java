@@ -2,17 +2,15 @@ package io.opensandbox.spring.test;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.web.reactive.function.client.WebClient;
+
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
-import io.opensandbox.spring.test.EmbeddedOpenSandboxExtension;
-import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The sandbox boundary under attack: code inside a sandbox races the files API with links
- * to host files, points it at {@code /proc}, and looks for host privileges. Nothing it does
- * may read, write, delete or change a host file, or reveal the server's secrets.
+ * to host files, points it at {@code /proc}, and looks for host privileges. Nothing it
+ * does may read, write, delete or change a host file, or reveal the server's secrets.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -68,7 +68,8 @@ class SandboxBoundaryTests {
 		Files.writeString(decoyDirectory.resolve("host-only-marker.txt"), SECRET);
 		String id = client.createRunning();
 		try {
-			// Paths swapped atomically (rename) as fast as the sandbox can: /tmp/flip between
+			// Paths swapped atomically (rename) as fast as the sandbox can: /tmp/flip
+			// between
 			// a file of its own and a link to the host decoy, /tmp/flipdir between a
 			// directory of its own and the host directory, /tmp/flipproc to /proc.
 			String swapper = """
@@ -82,7 +83,8 @@ class SandboxBoundaryTests {
 					    open('/tmp/flip.new', 'w').write('inside'); os.rename('/tmp/flip.new', '/tmp/flip')
 					    os.symlink('/tmp/own-dir', '/tmp/flipdir.new'); os.rename('/tmp/flipdir.new', '/tmp/flipdir')
 					    os.symlink('/proc/self/cmdline', '/tmp/flipproc.new'); os.rename('/tmp/flipproc.new', '/tmp/flipproc')
-					""".formatted(decoy, decoyDirectory);
+					"""
+				.formatted(decoy, decoyDirectory);
 			client.upload(id, "/tmp/swapper.py", swapper);
 			HttpResponse<String> background = client.execd(id, "POST", "/command",
 					"{\"command\":\"python3 /tmp/swapper.py\",\"background\":true}");
@@ -100,8 +102,8 @@ class SandboxBoundaryTests {
 						"sub", "host-only-marker.txt");
 			}
 			try (Stream<Path> entries = Files.list(host)) {
-				assertThat(entries.map((path) -> path.getFileName().toString()))
-					.containsExactlyInAnyOrder("decoy.txt", "decoy-dir");
+				assertThat(entries.map((path) -> path.getFileName().toString())).containsExactlyInAnyOrder("decoy.txt",
+						"decoy-dir");
 			}
 		}
 		finally {
@@ -128,8 +130,9 @@ class SandboxBoundaryTests {
 		client.execd(id, "DELETE", "/files?path=/tmp/flip", null);
 		client.execd(id, "DELETE", "/directories?path=" + query("/tmp/flipdir/sub"), null);
 		client.execd(id, "POST", "/directories", "{\"/tmp/flipdir/made-" + round + "\":{\"mode\":755}}");
-		assertThat(client.execd(id, "GET", "/directories/list?path=" + query("/tmp/flipdir/") + "&depth=2", null)
-			.body()).doesNotContain("host-only-marker");
+		assertThat(
+				client.execd(id, "GET", "/directories/list?path=" + query("/tmp/flipdir/") + "&depth=2", null).body())
+			.doesNotContain("host-only-marker");
 		assertThat(client.execd(id, "GET", "/files/search?path=/tmp/flipdir&pattern=host-only*", null).body())
 			.doesNotContain("host-only-marker");
 		client.execd(id, "POST", "/session", "{\"cwd\":\"/tmp/flipdir/session-" + round + "\"}");
@@ -141,14 +144,15 @@ class SandboxBoundaryTests {
 	void procShowsTheSandboxNeverTheServer() throws Exception {
 		String id = client.createRunning();
 		try {
-			for (String path : List.of("/proc/self/cmdline", "/proc/self/environ", "/proc/1/cmdline",
-					"/proc/1/environ", "/proc/2/environ")) {
+			for (String path : List.of("/proc/self/cmdline", "/proc/self/environ", "/proc/1/cmdline", "/proc/1/environ",
+					"/proc/2/environ")) {
 				HttpResponse<String> download = client.execd(id, "GET", "/files/download?path=" + query(path), null);
 				assertThat(download.statusCode()).as(path).isIn(200, 403, 404);
 				assertThat(download.body()).as(path).doesNotContain(KEY).doesNotContain("java");
 			}
 			WireClient.Run processes = client.run(id, "cat /proc/[0-9]*/cmdline /proc/[0-9]*/environ | tr '\\0' ' '");
-			// Something was read (the command's own line), and none of it is the server's.
+			// Something was read (the command's own line), and none of it is the
+			// server's.
 			assertThat(processes.stdout()).contains("/proc/[0-9]").doesNotContain(KEY).doesNotContain("java");
 		}
 		finally {
@@ -161,8 +165,7 @@ class SandboxBoundaryTests {
 		String id = client.createRunning();
 		try {
 			Path onHost = Path.of("/opt/opensandbox-boundary-" + System.nanoTime());
-			HttpResponse<String> session = client.execd(id, "POST", "/session",
-					"{\"cwd\":\"" + onHost + "/a/b\"}");
+			HttpResponse<String> session = client.execd(id, "POST", "/session", "{\"cwd\":\"" + onHost + "/a/b\"}");
 			assertThat(session.statusCode()).isEqualTo(500);
 			assertThat(session.body()).contains("Read-only file system");
 			assertThat(onHost).doesNotExist();
@@ -185,8 +188,7 @@ class SandboxBoundaryTests {
 			assertThat(run.stdout()).startsWith("0\n").contains("shadow=1");
 			Path mine = server.getFile(id, "/tmp/mine");
 			assertThat((Integer) Files.getAttribute(mine, "unix:uid")).isGreaterThan(65535);
-			assertThat(Files.getAttribute(directory(id), "unix:uid"))
-				.isEqualTo(Files.getAttribute(mine, "unix:uid"));
+			assertThat(Files.getAttribute(directory(id), "unix:uid")).isEqualTo(Files.getAttribute(mine, "unix:uid"));
 		}
 		finally {
 			client.kill(id);

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The embedded server is written from the wire behaviour of the real components: it shares
- * no code with the client it tests, and needs nothing of Spring, so that its standalone jar
- * carries Reactor Netty and Jackson only.
+ * The embedded server is written from the wire behaviour of the real components: it
+ * shares no code with the client it tests, and needs nothing of Spring, so that its
+ * standalone jar carries Reactor Netty and Jackson only.
  *
  * @author OpenSandbox Spring Boot
  */

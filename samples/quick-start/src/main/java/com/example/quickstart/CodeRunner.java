@@ -2,12 +2,12 @@ package com.example.quickstart;
 
 import java.time.Duration;
 
+import org.springframework.stereotype.Service;
+
 import io.opensandbox.spring.core.Execution;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.model.CommandOptions;
-
-import org.springframework.stereotype.Service;
 
 @Service
 public class CodeRunner {

@@ -1,11 +1,11 @@
 package com.example.quickstart;
 
-import io.opensandbox.spring.test.EmbeddedOpenSandbox;
-import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+
+import io.opensandbox.spring.test.EmbeddedOpenSandbox;
+import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

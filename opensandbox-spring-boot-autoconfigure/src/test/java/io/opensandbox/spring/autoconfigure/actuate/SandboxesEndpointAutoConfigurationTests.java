@@ -2,13 +2,11 @@ package io.opensandbox.spring.autoconfigure.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -129,7 +127,8 @@ class SandboxesEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointIsAbsentWithoutASandboxManager() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SandboxesEndpointAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SandboxesEndpointAutoConfiguration.class))
 			.withBean(SandboxTracker.class)
 			.withPropertyValues(EXPOSED)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SandboxesEndpoint.class));
@@ -165,8 +164,9 @@ class SandboxesEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointDescribesTheApplicationsTrackedSandboxesThroughTheConfiguredServer() {
-		server.stubFor(get(urlEqualTo("/v1/sandboxes/sbx-1")).willReturn(okJson("""
-				{"id":"sbx-1","status":{"state":"Running"},"entrypoint":["tail"],"createdAt":"2026-01-01T00:00:00Z"}""")));
+		server.stubFor(get(urlEqualTo("/v1/sandboxes/sbx-1")).willReturn(
+				okJson("""
+						{"id":"sbx-1","status":{"state":"Running"},"entrypoint":["tail"],"createdAt":"2026-01-01T00:00:00Z"}""")));
 		this.contextRunner
 			.withPropertyValues(EXPOSED, "opensandbox.domain=127.0.0.1:" + server.getPort(),
 					"opensandbox.cleanup.kill-on-shutdown=false")
@@ -177,6 +177,19 @@ class SandboxesEndpointAutoConfigurationTests {
 					.extracting(SandboxDescriptor::id, SandboxDescriptor::state)
 					.containsExactly(tuple("sbx-1", "Running"));
 			});
+	}
+
+	/**
+	 * Convert property values as a Spring Boot application does, so that access levels
+	 * can be written in lower case ({@code none}).
+	 */
+	private static void useApplicationConversionService(ConfigurableApplicationContext context) {
+		context.getEnvironment().setConversionService(new ApplicationConversionService());
+	}
+
+	private static ReactiveSandboxManager manager() {
+		return ReactiveSandboxManager
+			.create(OpenSandboxConnection.builder(WebClient.builder()).domain("127.0.0.1:1").build());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -203,19 +216,6 @@ class SandboxesEndpointAutoConfigurationTests {
 			return this.extension;
 		}
 
-	}
-
-	/**
-	 * Convert property values as a Spring Boot application does, so that access levels
-	 * can be written in lower case ({@code none}).
-	 */
-	private static void useApplicationConversionService(ConfigurableApplicationContext context) {
-		context.getEnvironment().setConversionService(new ApplicationConversionService());
-	}
-
-	private static ReactiveSandboxManager manager() {
-		return ReactiveSandboxManager
-			.create(OpenSandboxConnection.builder(WebClient.builder()).domain("127.0.0.1:1").build());
 	}
 
 }

@@ -8,7 +8,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -205,9 +204,9 @@ class SandboxesEndpointWebTests {
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ NettyReactiveWebServerAutoConfiguration.class, HttpHandlerAutoConfiguration.class,
 			WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class, JacksonAutoConfiguration.class,
-			EndpointAutoConfiguration.class, JacksonEndpointAutoConfiguration.class,
-			WebEndpointAutoConfiguration.class, ManagementContextAutoConfiguration.class,
-			OpenSandboxAutoConfiguration.class, SandboxesEndpointAutoConfiguration.class })
+			EndpointAutoConfiguration.class, JacksonEndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+			ManagementContextAutoConfiguration.class, OpenSandboxAutoConfiguration.class,
+			SandboxesEndpointAutoConfiguration.class })
 	static class TestApplication {
 
 	}

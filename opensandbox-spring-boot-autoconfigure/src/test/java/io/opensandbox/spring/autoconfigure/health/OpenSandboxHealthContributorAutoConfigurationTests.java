@@ -6,8 +6,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.core.publisher.Mono;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.AutoConfigureAfter;
@@ -23,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.MergedAnnotations;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.OpenSandboxConnection;
@@ -55,8 +54,9 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 		.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
 		.build();
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(OpenSandboxAutoConfiguration.class, OpenSandboxHealthContributorAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(OpenSandboxAutoConfiguration.class,
+				OpenSandboxHealthContributorAutoConfiguration.class));
 
 	@Test
 	void autoConfigurationIsRegistered() {
@@ -87,8 +87,9 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 	@Test
 	void indicatorIsRegisteredAsTheOpensandboxComponent() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class))
-			.run((context) -> assertThat(context.getBean(ReactiveHealthContributorRegistry.class)
-				.getContributor("opensandbox")).isSameAs(context.getBean(BEAN_NAME)));
+			.run((context) -> assertThat(
+					context.getBean(ReactiveHealthContributorRegistry.class).getContributor("opensandbox"))
+				.isSameAs(context.getBean(BEAN_NAME)));
 	}
 
 	@Test
@@ -96,8 +97,8 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 		server.stubFor(get(urlEqualTo("/health")).willReturn(okJson("{\"status\":\"healthy\"}")));
 		server.stubFor(get(urlEqualTo(LIST_URL)).withHeader("OPEN-SANDBOX-API-KEY", equalTo("health-key"))
 			.willReturn(okJson(EMPTY_PAGE)));
-		this.contextRunner.withPropertyValues("opensandbox.domain=127.0.0.1:" + server.getPort(),
-				"opensandbox.api-key=health-key")
+		this.contextRunner
+			.withPropertyValues("opensandbox.domain=127.0.0.1:" + server.getPort(), "opensandbox.api-key=health-key")
 			.run((context) -> {
 				Health health = context.getBean(OpenSandboxHealthIndicator.class).health().block(Duration.ofSeconds(5));
 				assertThat(health).isNotNull();
@@ -117,8 +118,8 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 
 	@Test
 	void healthTimeoutIsApplied() {
-		server.stubFor(get(urlEqualTo("/health"))
-			.willReturn(okJson("{\"status\":\"healthy\"}").withFixedDelay(10_000)));
+		server
+			.stubFor(get(urlEqualTo("/health")).willReturn(okJson("{\"status\":\"healthy\"}").withFixedDelay(10_000)));
 		this.contextRunner
 			.withPropertyValues("opensandbox.domain=127.0.0.1:" + server.getPort(), "opensandbox.health.timeout=250ms")
 			.run((context) -> {
@@ -147,7 +148,8 @@ class OpenSandboxHealthContributorAutoConfigurationTests {
 	@Test
 	void indicatorCanBeEnabledWhenDefaultIndicatorsAreDisabled() {
 		this.contextRunner
-			.withPropertyValues("management.health.defaults.enabled=false", "management.health.opensandbox.enabled=true")
+			.withPropertyValues("management.health.defaults.enabled=false",
+					"management.health.opensandbox.enabled=true")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(OpenSandboxHealthIndicator.class));
 	}
 

@@ -34,8 +34,8 @@ final class ApiException extends RuntimeException {
 	/**
 	 * A request-schema failure as the lifecycle server's validation layer reports it.
 	 * @param type the error type ({@code missing}, {@code greater_than_equal}, ...)
-	 * @param location where the value is ({@code body}, {@code query}, {@code path} and the
-	 * field names)
+	 * @param location where the value is ({@code body}, {@code query}, {@code path} and
+	 * the field names)
 	 * @param message the human-readable message
 	 * @param input the offending input, or {@code null}
 	 * @return the exception
@@ -67,14 +67,14 @@ final class ApiException extends RuntimeException {
 	}
 
 	/**
-	 * A failure of the create request's model-level checks ({@code value_error} on the body).
+	 * A failure of the create request's model-level checks ({@code value_error} on the
+	 * body).
 	 * @param message the message after {@code Value error, }
 	 * @param body the request body
 	 * @return the exception
 	 */
 	static ApiException valueError(String message, Object body) {
-		return validation("value_error", List.of("body"), "Value error, " + message, body,
-				Map.of("error", Map.of()));
+		return validation("value_error", List.of("body"), "Value error, " + message, body, Map.of("error", Map.of()));
 	}
 
 	int status() {

@@ -10,23 +10,25 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
-import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
-import io.opensandbox.spring.test.server.isolation.SandboxProcess;
 import org.jspecify.annotations.Nullable;
 
+import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.opensandbox.spring.test.server.isolation.SandboxProcess;
+
 /**
- * A persistent bash process for {@code bash} code contexts, which execd runs in a notebook
- * kernel: each run is evaluated in the same shell, so the working directory, variables and
- * functions persist. Output arrives as chunks of whole lines, terminator kept, as kernel
- * stream messages do. An end marker with the exit status on both output streams tells where
- * a run ends; runs of one context take turns.
+ * A persistent bash process for {@code bash} code contexts, which execd runs in a
+ * notebook kernel: each run is evaluated in the same shell, so the working directory,
+ * variables and functions persist. Output arrives as chunks of whole lines, terminator
+ * kept, as kernel stream messages do. An end marker with the exit status on both output
+ * streams tells where a run ends; runs of one context take turns.
  *
  * @author OpenSandbox Spring Boot
  */
 final class BashInterpreter implements CodeContext.Interpreter {
 
 	/**
-	 * Longest output line held; the rest of a longer one is dropped, and the line says so.
+	 * Longest output line held; the rest of a longer one is dropped, and the line says
+	 * so.
 	 */
 	private static final int MAX_LINE = 8 * 1024 * 1024;
 
@@ -82,8 +84,11 @@ final class BashInterpreter implements CodeContext.Interpreter {
 		events.emit(EventSink.ping());
 		StringBuilder script = new StringBuilder();
 		script.append("eval ").append(quote(command)).append(" </dev/null\n");
-		script.append("printf '%s:%d\\n' ").append(quote(this.marker)).append(" \"$?\"; printf '%s:0\\n' ")
-			.append(quote(this.marker)).append(" >&2\n");
+		script.append("printf '%s:%d\\n' ")
+			.append(quote(this.marker))
+			.append(" \"$?\"; printf '%s:0\\n' ")
+			.append(quote(this.marker))
+			.append(" >&2\n");
 		try {
 			this.stdin.write(script.toString().getBytes(StandardCharsets.UTF_8));
 			this.stdin.flush();
@@ -148,14 +153,15 @@ final class BashInterpreter implements CodeContext.Interpreter {
 			this.current = null;
 		}
 		if (exitCode != null && exitCode == 0) {
-			run.events.emit(EventSink.event("execution_complete", "execution_time",
-					System.currentTimeMillis() - run.started));
+			run.events.emit(
+					EventSink.event("execution_complete", "execution_time", System.currentTimeMillis() - run.started));
 		}
 		else if (exitCode != null) {
 			run.events.emit(EventSink.error("CommandExecError", Integer.toString(exitCode), List.of()));
 		}
 		else {
-			run.events.emit(EventSink.error("RuntimeError", "the bash interpreter of this context has ended", List.of()));
+			run.events
+				.emit(EventSink.error("RuntimeError", "the bash interpreter of this context has ended", List.of()));
 		}
 		run.events.complete();
 		this.turn.release();

@@ -5,14 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.SandboxProcess;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An execd bash session: every run is a new {@code bash} process that starts from the
@@ -156,6 +157,17 @@ final class BashSession {
 	}
 
 	/**
+	 * End the session, killing a run in progress.
+	 */
+	void close() {
+		this.closed = true;
+		SandboxProcess process = this.running;
+		if (process != null) {
+			process.kill();
+		}
+	}
+
+	/**
 	 * The output of one run: the command's lines go to the client until the marker, after
 	 * which come the exported variables and the working directory to carry over.
 	 */
@@ -188,17 +200,6 @@ final class BashSession {
 			}
 		}
 
-	}
-
-	/**
-	 * End the session, killing a run in progress.
-	 */
-	void close() {
-		this.closed = true;
-		SandboxProcess process = this.running;
-		if (process != null) {
-			process.kill();
-		}
 	}
 
 }

@@ -3,7 +3,6 @@ package io.opensandbox.spring.test.server;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,9 +15,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.SandboxProcess;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One command run by execd's {@code POST /command}: a {@code bash -c} process in its own
@@ -64,7 +64,8 @@ final class CommandRun {
 	 * @param cwd the working directory, or {@code null}
 	 * @param env extra environment variables
 	 * @param timeoutMillis the timeout in milliseconds, or {@code 0} for none
-	 * @param events where a foreground run's events go, or {@code null} for a background run
+	 * @param events where a foreground run's events go, or {@code null} for a background
+	 * run
 	 * @param outputDirectory where a background run's output file goes
 	 * @param io the executor for the output readers
 	 * @param timer the timer for the timeout

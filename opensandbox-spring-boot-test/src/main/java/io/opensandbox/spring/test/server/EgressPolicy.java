@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * targets trimmed; a patch puts its rules first (the first of duplicate targets wins) and
  * keeps the existing rules for other targets (compared ignoring case); deletes remove by
  * target; the default action stays. It is enforced only as far as the embedded server
- * honestly can: a sandbox created with a deny-all policy (default deny, no allow rule) gets
- * a network namespace with loopback only, which {@code enforcementMode} reports as
+ * honestly can: a sandbox created with a deny-all policy (default deny, no allow rule)
+ * gets a network namespace with loopback only, which {@code enforcementMode} reports as
  * {@code netns}; everything else is stored and served but not enforced ({@code none}).
  *
  * @author OpenSandbox Spring Boot
@@ -45,7 +45,8 @@ final class EgressPolicy {
 	static EgressPolicy of(Map<?, ?> json) {
 		Object given = json.get("defaultAction");
 		String defaultAction = action(given);
-		if (given != null && !(given instanceof String) || !"allow".equals(defaultAction) && !"deny".equals(defaultAction)) {
+		if (given != null && !(given instanceof String)
+				|| !"allow".equals(defaultAction) && !"deny".equals(defaultAction)) {
 			throw ApiException.validation("enum", Exchange.location("body", "networkPolicy", "defaultAction"),
 					"Input should be 'allow' or 'deny'", given, Map.of("expected", "'allow' or 'deny'"));
 		}
@@ -86,8 +87,8 @@ final class EgressPolicy {
 	synchronized Map<String, Object> replace(Map<?, ?> json) {
 		String action = action(json.get("defaultAction"));
 		Object egress = json.get("egress");
-		List<Map<String, Object>> replacement = (egress instanceof List<?> list) ? dedupe(rules(list,
-				"invalid policy: ")) : List.of();
+		List<Map<String, Object>> replacement = (egress instanceof List<?> list)
+				? dedupe(rules(list, "invalid policy: ")) : List.of();
 		checkCap(replacement.size());
 		this.defaultAction = action;
 		this.rules.clear();

@@ -95,12 +95,6 @@ final class EventSink {
 		return (int) Math.min(CAPACITY, EVENT_OVERHEAD + length);
 	}
 
-	/**
-	 * An event and what it counts against the capacity.
-	 */
-	private record Costed(Map<String, Object> event, int cost) {
-	}
-
 	static Map<String, Object> event(String type, Object... keysAndValues) {
 		Map<String, Object> event = Json.object(keysAndValues);
 		Map<String, Object> result = Json.object("type", type);
@@ -119,6 +113,12 @@ final class EventSink {
 
 	static Map<String, Object> error(String name, String value, List<String> traceback) {
 		return event("error", "error", Json.object("ename", name, "evalue", value, "traceback", traceback));
+	}
+
+	/**
+	 * An event and what it counts against the capacity.
+	 */
+	private record Costed(Map<String, Object> event, int cost) {
 	}
 
 }

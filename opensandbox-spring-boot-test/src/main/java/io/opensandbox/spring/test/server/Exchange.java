@@ -97,8 +97,8 @@ final class Exchange {
 	}
 
 	/**
-	 * The request body as text, refused with 413 beyond {@link #MAX_BODY} bytes (counted as
-	 * it arrives, so a larger body is never held).
+	 * The request body as text, refused with 413 beyond {@link #MAX_BODY} bytes (counted
+	 * as it arrives, so a larger body is never held).
 	 * @return the body
 	 */
 	Mono<String> body() {
@@ -141,9 +141,9 @@ final class Exchange {
 	}
 
 	/*
-	 * Answers are assembled when subscribed, not when declared: a handler that answers after
-	 * blocking work (then(exchange.empty(202))) must not touch the response's status and
-	 * headers before that work is done.
+	 * Answers are assembled when subscribed, not when declared: a handler that answers
+	 * after blocking work (then(exchange.empty(202))) must not touch the response's
+	 * status and headers before that work is done.
 	 */
 
 	Mono<Void> json(int status, Object body) {
@@ -155,9 +155,8 @@ final class Exchange {
 	}
 
 	Mono<Void> empty(int status) {
-		return Mono.defer(() -> this.response.status(HttpResponseStatus.valueOf(status))
-			.header("Content-Length", "0")
-			.send());
+		return Mono
+			.defer(() -> this.response.status(HttpResponseStatus.valueOf(status)).header("Content-Length", "0").send());
 	}
 
 	private Mono<Void> send(int status, String contentType, byte[] bytes) {

@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
-import io.opensandbox.spring.test.server.isolation.ProcessMetrics;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.opensandbox.spring.test.server.isolation.ProcessMetrics;
 
 /**
  * execd of one sandbox: commands, bash sessions, code contexts, metrics and (through
@@ -71,13 +72,14 @@ final class ExecdApi {
 		return Mono.from(answer)
 			.onErrorResume(ApiException.class, (ex) -> exchange.json(ex.status(), ex.body()))
 			.onErrorResume(Json.BadRequestException.class,
-					(ex) -> exchange.json(400, Json.object("code", "INVALID_REQUEST_BODY", "message",
-							"error parsing request, MAYBE invalid body format: " + ex.getMessage())))
+					(ex) -> exchange.json(400,
+							Json.object("code", "INVALID_REQUEST_BODY", "message",
+									"error parsing request, MAYBE invalid body format: " + ex.getMessage())))
 			.onErrorResume(ExecdApi::unexpected, (ex) -> exchange.json(500,
 					Json.object("code", "RUNTIME_ERROR", "message", String.valueOf(ex.getMessage()))));
 	}
 
-	/**
+	/*
 	 * Whether an error is one no route answered itself: it still gets a body that says
 	 * what happened, never an empty 500.
 	 */
@@ -128,7 +130,7 @@ final class ExecdApi {
 		}).then(stream(exchange, events));
 	}
 
-	/**
+	/*
 	 * Checks a working directory inside the sandbox (never on the host) before anything
 	 * runs in it.
 	 */
@@ -247,7 +249,8 @@ final class ExecdApi {
 			String cwd = optionalString(body, "cwd");
 			long timeout = optionalLong(body, "timeout");
 			EventSink events = new EventSink();
-			// the directory check touches the file system: off the event loop, like the run
+			// the directory check touches the file system: off the event loop, like the
+			// run
 			return blocking(() -> {
 				this.server.processes(sandbox);
 				requireDirectory(this.server.fileAgent(sandbox), cwd);
@@ -280,7 +283,7 @@ final class ExecdApi {
 		}).flatMap((context) -> exchange.json(200, context.toJson()));
 	}
 
-	/**
+	/*
 	 * Start an interpreter: {@code python} (python3) and {@code bash} run here; the other
 	 * languages execd knows answer as execd does when the image has no kernel for them.
 	 */
@@ -411,8 +414,8 @@ final class ExecdApi {
 	}
 
 	/**
-	 * Answer with the events of a run as execd does: bare JSON and a blank line per event,
-	 * a ping every three seconds until the run ends.
+	 * Answer with the events of a run as execd does: bare JSON and a blank line per
+	 * event, a ping every three seconds until the run ends.
 	 * @param exchange the exchange
 	 * @param events the run's events
 	 * @return completion
@@ -437,8 +440,9 @@ final class ExecdApi {
 	}
 
 	private <T> Mono<T> blocking(Callable<T> work) {
-		return Mono.fromCallable(work).subscribeOn(this.server.blocking()).onErrorMap(IOException.class,
-				(ex) -> new ApiException(500, "RUNTIME_ERROR", ex.getMessage()));
+		return Mono.fromCallable(work)
+			.subscribeOn(this.server.blocking())
+			.onErrorMap(IOException.class, (ex) -> new ApiException(500, "RUNTIME_ERROR", ex.getMessage()));
 	}
 
 	static String requiredString(Map<String, Object> body, String field) {
@@ -485,8 +489,9 @@ final class ExecdApi {
 				String name = key.toString();
 				String text = String.valueOf(item);
 				if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || text.indexOf('\0') >= 0) {
-					throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid environment variable '"
-							+ name.replace("\0", "\\0") + "': names must be non-empty without '=' or NUL, values without NUL");
+					throw new ApiException(400, "INVALID_REQUEST_BODY",
+							"invalid environment variable '" + name.replace("\0", "\\0")
+									+ "': names must be non-empty without '=' or NUL, values without NUL");
 				}
 				result.put(name, text);
 			});

@@ -10,23 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.SandboxProcess;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Runs file operations inside a sandbox: every route of the files API is a small shell
  * program ({@code file-agent.sh}) started in the sandbox's namespaces as the sandbox's
  * root. Paths are resolved by the kernel inside the sandbox, never on the host, so no
- * link, race, {@code ..} or {@code /proc} path can make the server touch a host file;
- * the worst a sandbox can do is point the agent at its own files.
+ * link, race, {@code ..} or {@code /proc} path can make the server touch a host file; the
+ * worst a sandbox can do is point the agent at its own files.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -86,7 +87,8 @@ final class FileAgent {
 	}
 
 	/**
-	 * Every regular file below a directory (a link to a directory is followed at the top).
+	 * Every regular file below a directory (a link to a directory is followed at the
+	 * top).
 	 * @param directory the directory
 	 * @return the files with paths relative to the directory
 	 */
@@ -129,8 +131,8 @@ final class FileAgent {
 	 * @param permission mode, owner, group (each may be empty)
 	 */
 	void write(String path, Content content, Permission permission) throws IOException {
-		SandboxProcess process = start(List.of("write", path, permission.mode(), permission.owner(),
-				permission.group()));
+		SandboxProcess process = start(
+				List.of("write", path, permission.mode(), permission.owner(), permission.group()));
 		CompletableFuture<String> stderr = drain(process.stderr());
 		CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.stdout()), this.io);
 		IOException writeFailure = null;
@@ -150,16 +152,6 @@ final class FileAgent {
 		if (writeFailure != null) {
 			throw writeFailure;
 		}
-	}
-
-	/**
-	 * Writes a file's content.
-	 */
-	@FunctionalInterface
-	interface Content {
-
-		void writeTo(OutputStream out) throws IOException;
-
 	}
 
 	void chmod(String path, Permission permission) throws IOException {
@@ -231,7 +223,8 @@ final class FileAgent {
 		}
 		catch (ExecutionException ex) {
 			process.kill();
-			if (ex.getCause() instanceof UncheckedIOException unchecked && unchecked.getCause() instanceof TooLarge tooLarge) {
+			if (ex.getCause() instanceof UncheckedIOException unchecked
+					&& unchecked.getCause() instanceof TooLarge tooLarge) {
 				throw tooLarge;
 			}
 			throw new IOException("Cannot read the file agent's answer: " + ex.getCause().getMessage(), ex);
@@ -243,9 +236,9 @@ final class FileAgent {
 		}
 	}
 
-	/**
-	 * Starts the agent; arguments that are paths (they start with a slash, other arguments
-	 * never do) are named as the sandbox's processes see them.
+	/*
+	 * Starts the agent; arguments that are paths (they start with a slash, other
+	 * arguments never do) are named as the sandbox's processes see them.
 	 */
 	private SandboxProcess start(List<String> arguments) throws IOException {
 		List<String> command = new ArrayList<>(List.of("/bin/bash", "-c", SCRIPT, "file-agent"));
@@ -366,6 +359,16 @@ final class FileAgent {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Writes a file's content.
+	 */
+	@FunctionalInterface
+	interface Content {
+
+		void writeTo(OutputStream out) throws IOException;
+
 	}
 
 	/**
@@ -514,7 +517,7 @@ final class FileAgent {
 			return new Failure(kind, "", text.isEmpty() ? "exit code " + exit : readable(text));
 		}
 
-		/**
+		/*
 		 * A tool's message without the tool's name ({@code mkdir: cannot create ...}).
 		 */
 		private static String readable(String text) {

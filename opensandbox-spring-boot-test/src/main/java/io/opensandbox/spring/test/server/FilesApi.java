@@ -5,22 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -133,8 +122,8 @@ final class FilesApi {
 		return exchange.body().map(Json::readObject).flatMap((body) -> blocking(() -> {
 			for (Map.Entry<String, Object> entry : body.entrySet()) {
 				if (!(entry.getValue() instanceof Map<?, ?> permission)) {
-					throw new ApiException(400, "INVALID_REQUEST_BODY", "permission of " + entry.getKey()
-							+ " must be an object");
+					throw new ApiException(400, "INVALID_REQUEST_BODY",
+							"permission of " + entry.getKey() + " must be an object");
 				}
 				String path = checked(entry.getKey());
 				FileAgent.Permission wanted = permission(permission);
@@ -145,9 +134,10 @@ final class FilesApi {
 					if (isUnknownPrincipal(ex)) {
 						throw ex;
 					}
-					throw new ApiException(500, "RUNTIME_ERROR", "error changing permissions for " + path + ". "
-							+ ((ex.kind() == FileAgent.Failure.Kind.NOT_FOUND) ? path + ": no such file or directory"
-									: ex.getMessage()));
+					throw new ApiException(500, "RUNTIME_ERROR",
+							"error changing permissions for " + path + ". "
+									+ ((ex.kind() == FileAgent.Failure.Kind.NOT_FOUND)
+											? path + ": no such file or directory" : ex.getMessage()));
 				}
 			}
 			return body;
@@ -189,8 +179,8 @@ final class FilesApi {
 				.getPathMatcher("glob:" + ((pattern != null && !pattern.isEmpty()) ? pattern : "**"));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid search pattern '" + pattern + "': "
-					+ ex.getMessage().lines().findFirst().orElse(""));
+			throw new ApiException(400, "INVALID_REQUEST_BODY",
+					"invalid search pattern '" + pattern + "': " + ex.getMessage().lines().findFirst().orElse(""));
 		}
 		return blocking(() -> {
 			List<Map<String, Object>> found = new ArrayList<>();
@@ -238,7 +228,7 @@ final class FilesApi {
 		})).flatMap((counts) -> verbose ? exchange.json(200, counts) : exchange.empty(200));
 	}
 
-	/**
+	/*
 	 * A whole file of at most {@link #MAX_REPLACE} bytes, for text replacement.
 	 */
 	private static byte[] readSmall(FileAgent agent, String path) throws IOException {
@@ -267,7 +257,8 @@ final class FilesApi {
 		}
 		catch (FileAgent.Failure ex) {
 			if (ex.kind() == FileAgent.Failure.Kind.WRONG_TYPE) {
-				throw new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + path + " is not a regular file");
+				throw new ApiException(500, "RUNTIME_ERROR",
+						"error accessing file: " + path + " is not a regular file");
 			}
 			throw ex;
 		}
@@ -291,7 +282,7 @@ final class FilesApi {
 		})).then(exchange.empty(200));
 	}
 
-	/**
+	/*
 	 * Write the body to a temporary file first, so that a body of any size is parsed
 	 * without being held in memory and nothing is written into the sandbox from a body
 	 * that did not arrive whole.
@@ -310,24 +301,17 @@ final class FilesApi {
 			catch (IOException ex) {
 				return Mono.error(ex);
 			}
-			return exchange.request()
-				.receive()
-				.retain()
-				.publishOn(this.server.blocking())
-				.doOnNext((buffer) -> {
-					received[0] += buffer.readableBytes();
-					if (received[0] > MAX_UPLOAD) {
-						buffer.release();
-						throw uploadTooLarge();
-					}
-					write(channel, buffer);
-				})
-				.then(Mono.fromCallable(() -> {
-					channel.close();
-					return spooled;
-				}))
-				.doOnError((ex) -> closeAndDelete(channel, spooled))
-				.doOnCancel(() -> closeAndDelete(channel, spooled));
+			return exchange.request().receive().retain().publishOn(this.server.blocking()).doOnNext((buffer) -> {
+				received[0] += buffer.readableBytes();
+				if (received[0] > MAX_UPLOAD) {
+					buffer.release();
+					throw uploadTooLarge();
+				}
+				write(channel, buffer);
+			}).then(Mono.fromCallable(() -> {
+				channel.close();
+				return spooled;
+			})).doOnError((ex) -> closeAndDelete(channel, spooled)).doOnCancel(() -> closeAndDelete(channel, spooled));
 		});
 	}
 
@@ -359,7 +343,7 @@ final class FilesApi {
 		}
 	}
 
-	/**
+	/*
 	 * First pass: the metadata file parts, in order, checked against the file parts as
 	 * execd checks them before it writes anything.
 	 */
@@ -406,10 +390,10 @@ final class FilesApi {
 		return metadata;
 	}
 
-	/**
-	 * Second pass: each file part written, by the agent inside the sandbox, to the path of
-	 * the metadata with its index. A new file gets mode 755 (execd's 0777 under the usual
-	 * umask), an existing one keeps its mode, and parent directories are created.
+	/*
+	 * Second pass: each file part written, by the agent inside the sandbox, to the path
+	 * of the metadata with its index. A new file gets mode 755 (execd's 0777 under the
+	 * usual umask), an existing one keeps its mode, and parent directories are created.
 	 */
 	private static void writeFiles(FileAgent agent, Path spooled, String boundary, List<Map<String, Object>> metadata)
 			throws IOException {
@@ -443,16 +427,6 @@ final class FilesApi {
 				handler.handle(disposition.get("name"), disposition.containsKey("filename"), reader);
 			}
 		}
-	}
-
-	/**
-	 * Handles one part; must consume its content.
-	 */
-	@FunctionalInterface
-	private interface PartHandler {
-
-		void handle(@Nullable String name, boolean filePart, MultipartReader reader) throws IOException;
-
 	}
 
 	private static @Nullable Map<String, String> nextPart(MultipartReader reader) {
@@ -526,8 +500,8 @@ final class FilesApi {
 		try (InputStream content = file.range(from, length)) {
 			byte[] bytes = content.readNBytes((int) length);
 			if (bytes.length != length) {
-				throw new IOException("the file changed while it was read (" + bytes.length + " of " + length
-						+ " bytes)");
+				throw new IOException(
+						"the file changed while it was read (" + bytes.length + " of " + length + " bytes)");
 			}
 			return bytes;
 		}
@@ -536,11 +510,11 @@ final class FilesApi {
 		}
 	}
 
-	/**
-	 * A large file's content, read on a blocking thread as the connection asks for more, so
-	 * the server holds one chunk at a time. A file that shrank meanwhile ends the stream
-	 * with an error (the client sees a short body, never a success). The agent is stopped
-	 * off the event loop, where a client that goes away cancels.
+	/*
+	 * A large file's content, read on a blocking thread as the connection asks for more,
+	 * so the server holds one chunk at a time. A file that shrank meanwhile ends the
+	 * stream with an error (the client sees a short body, never a success). The agent is
+	 * stopped off the event loop, where a client that goes away cancels.
 	 */
 	private Flux<ByteBuf> content(FileAgent.OpenFile file, long from, long length) {
 		return Flux.<ByteBuf, long[]>generate(() -> new long[] { 0 }, (sent, sink) -> {
@@ -548,8 +522,8 @@ final class FilesApi {
 				InputStream content = file.stream(from, length);
 				byte[] chunk = content.readNBytes((int) Math.min(CHUNK, length - sent[0]));
 				if (chunk.length == 0) {
-					sink.error(new IOException("the file changed while it was read (" + sent[0] + " of " + length
-							+ " bytes)"));
+					sink.error(new IOException(
+							"the file changed while it was read (" + sent[0] + " of " + length + " bytes)"));
 					return sent;
 				}
 				sent[0] += chunk.length;
@@ -565,9 +539,10 @@ final class FilesApi {
 		}, (sent) -> this.server.blocking().schedule(file::close)).subscribeOn(this.server.blocking());
 	}
 
-	/**
-	 * The first range of a {@code Range} header: {@code [from, to]} with {@code to = -1} for
-	 * an open end, {@code [-n, -1]} for a suffix, or {@code null} if it does not parse.
+	/*
+	 * The first range of a {@code Range} header: {@code [from, to]} with {@code to = -1}
+	 * for an open end, {@code [-n, -1]} for a suffix, or {@code null} if it does not
+	 * parse.
 	 */
 	private static long @Nullable [] range(String header) {
 		String value = header.trim();
@@ -617,12 +592,13 @@ final class FilesApi {
 				switch (ex.kind()) {
 					case LINK -> throw new ApiException(400, "INVALID_REQUEST_BODY",
 							"path is a symbolic link, refusing to traverse: " + directory);
-					case NOT_A_DIRECTORY -> throw new ApiException(400, "INVALID_REQUEST_BODY",
-							"path is not a directory: " + directory);
+					case NOT_A_DIRECTORY ->
+						throw new ApiException(400, "INVALID_REQUEST_BODY", "path is not a directory: " + directory);
 					default -> throw ex;
 				}
 			}
-			// Pre-order: entries sorted by name, each directory's children right after it.
+			// Pre-order: entries sorted by name, each directory's children right after
+			// it.
 			List<FileAgent.Entry> sorted = new ArrayList<>(found);
 			sorted.sort(Comparator.comparing((entry) -> List.of(entry.path().split("/")), FilesApi::compareNames));
 			List<Map<String, Object>> entries = new ArrayList<>();
@@ -673,7 +649,7 @@ final class FilesApi {
 		}).then(exchange.empty(200));
 	}
 
-	/**
+	/*
 	 * Why a path cannot name a file in a sandbox, or {@code null} if it can: it must be
 	 * absolute, without NUL, and must not climb above the root.
 	 */
@@ -715,7 +691,8 @@ final class FilesApi {
 	}
 
 	private static String fileName(String path) {
-		String name = Path.of(path).getFileName() != null ? Path.of(path).getFileName().toString() : "";
+		Path fileName = Path.of(path).getFileName();
+		String name = (fileName != null) ? fileName.toString() : "";
 		return name.replace("\"", "").replace("\r", "").replace("\n", "");
 	}
 
@@ -727,7 +704,7 @@ final class FilesApi {
 		return base + relative;
 	}
 
-	/**
+	/*
 	 * The permission of a request item: mode (octal digits as a number), owner, group.
 	 */
 	static FileAgent.Permission permission(Map<?, ?> item) {
@@ -769,10 +746,12 @@ final class FilesApi {
 	}
 
 	private <T> Mono<T> blocking(Callable<T> work) {
-		return Mono.fromCallable(work).subscribeOn(this.server.blocking()).onErrorMap(IOException.class, FilesApi::translate);
+		return Mono.fromCallable(work)
+			.subscribeOn(this.server.blocking())
+			.onErrorMap(IOException.class, FilesApi::translate);
 	}
 
-	/**
+	/*
 	 * What the agent reported, as execd words it.
 	 */
 	static ApiException translate(IOException ex) {
@@ -785,8 +764,8 @@ final class FilesApi {
 			return switch (failure.kind()) {
 				case NOT_FOUND -> new ApiException(404, "FILE_NOT_FOUND",
 						"file not found. lstat " + failure.path() + ": no such file or directory");
-				case WRONG_TYPE, NOT_A_DIRECTORY, EXISTS, LINK -> new ApiException(400, "INVALID_REQUEST_BODY",
-						message);
+				case WRONG_TYPE, NOT_A_DIRECTORY, EXISTS, LINK ->
+					new ApiException(400, "INVALID_REQUEST_BODY", message);
 				case OTHER -> isUnknownPrincipal(failure)
 						? new ApiException(400, "INVALID_REQUEST_BODY", "unknown user or group: " + message)
 						: message.contains("Permission denied")
@@ -795,6 +774,16 @@ final class FilesApi {
 			};
 		}
 		return new ApiException(500, "RUNTIME_ERROR", "error accessing file: " + ex.getMessage());
+	}
+
+	/**
+	 * Handles one part; must consume its content.
+	 */
+	@FunctionalInterface
+	private interface PartHandler {
+
+		void handle(@Nullable String name, boolean filePart, MultipartReader reader) throws IOException;
+
 	}
 
 	/**

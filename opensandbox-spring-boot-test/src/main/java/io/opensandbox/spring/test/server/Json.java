@@ -71,8 +71,7 @@ final class Json {
 	 * @return whether it is a long
 	 */
 	static boolean isLong(Number number) {
-		if (number instanceof Integer || number instanceof Long || number instanceof Short
-				|| number instanceof Byte) {
+		if (number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte) {
 			return true;
 		}
 		if (number instanceof java.math.BigInteger big) {

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.opensandbox.spring.test.server.isolation.ResourceLimits;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+
+import io.opensandbox.spring.test.server.isolation.ResourceLimits;
 
 /**
  * The lifecycle API ({@code /v1/...} and the same routes without {@code /v1}) with the
@@ -76,10 +77,10 @@ final class LifecycleApi {
 		if (answer == null) {
 			return exchange.json(404, Map.of("detail", "Not Found"));
 		}
-		return Mono.from(answer).onErrorResume(ApiException.class, (ex) -> exchange.json(ex.status(), ex.body()))
-			.onErrorResume(Json.BadRequestException.class, (ex) -> exchange.json(422,
-					Map.of("detail", List.of(Json.object("type", "json_invalid", "loc", List.of("body"), "msg",
-							ex.getMessage())))))
+		return Mono.from(answer)
+			.onErrorResume(ApiException.class, (ex) -> exchange.json(ex.status(), ex.body()))
+			.onErrorResume(Json.BadRequestException.class, (ex) -> exchange.json(422, Map.of("detail",
+					List.of(Json.object("type", "json_invalid", "loc", List.of("body"), "msg", ex.getMessage())))))
 			.onErrorResume(ExecdApi::unexpected, (ex) -> exchange.json(500,
 					Json.object("code", "INTERNAL_ERROR", "message", String.valueOf(ex.getMessage()))));
 	}
@@ -207,7 +208,7 @@ final class LifecycleApi {
 		});
 	}
 
-	/**
+	/*
 	 * Environment variables a process can be given: names without {@code =} or NUL,
 	 * values without NUL.
 	 */

@@ -82,7 +82,7 @@ final class MultipartReader {
 		if (!line.isEmpty()) {
 			throw new IOException("multipart boundary is not followed by a line break");
 		}
-		while (!(line = readLine()).isEmpty()) {
+		for (line = readLine(); !line.isEmpty(); line = readLine()) {
 			int colon = line.indexOf(':');
 			if (colon > 0) {
 				headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
@@ -101,7 +101,7 @@ final class MultipartReader {
 		this.afterDelimiter = true;
 	}
 
-	/**
+	/*
 	 * Copy everything up to the next delimiter and consume the delimiter.
 	 */
 	private void skipTo(OutputStream out) throws IOException {
@@ -180,7 +180,8 @@ final class MultipartReader {
 	}
 
 	/**
-	 * The parameters of a header value ({@code name}, {@code filename}, {@code boundary}).
+	 * The parameters of a header value ({@code name}, {@code filename},
+	 * {@code boundary}).
 	 * @param value the header value
 	 * @return the parameters by lower-case name
 	 */

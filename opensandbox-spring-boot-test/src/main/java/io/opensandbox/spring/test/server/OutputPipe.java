@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One output stream of a command (stdout or stderr), read through a named pipe that the
- * server holds open for reading and writing. Unlike the JDK's process pipes it can be read
- * to the point where the command's shell exited and then let go of: execd ends a run when
- * the shell exits, while children left in the background may still hold the stream, and
- * their output must neither hold the run open nor kill them (SIGPIPE) afterwards. The
+ * server holds open for reading and writing. Unlike the JDK's process pipes it can be
+ * read to the point where the command's shell exited and then let go of: execd ends a run
+ * when the shell exits, while children left in the background may still hold the stream,
+ * and their output must neither hold the run open nor kill them (SIGPIPE) afterwards. The
  * reader reads only as fast as its consumer takes the data, so a slow client slows the
  * command down (the kernel's pipe buffer is all that is held).
  *
@@ -181,7 +181,7 @@ final class OutputPipe implements Closeable {
 		});
 	}
 
-	/**
+	/*
 	 * Keeps the pipe open and empty while the command's leftovers may write to it.
 	 */
 	private void keepEmptying(ScheduledExecutorService timer, BooleanSupplier childrenAlive) {
@@ -202,52 +202,6 @@ final class OutputPipe implements Closeable {
 				close();
 			}
 		});
-	}
-
-	/**
-	 * A task run every few milliseconds on a timer until it stops itself, whether or not
-	 * its first run comes before the scheduling call has returned.
-	 */
-	private static final class Repeat implements Runnable {
-
-		private final java.util.function.Consumer<Repeat> body;
-
-		private volatile boolean stopped;
-
-		private volatile ScheduledFuture<?> future;
-
-		private Repeat(java.util.function.Consumer<Repeat> body) {
-			this.body = body;
-		}
-
-		static void every(ScheduledExecutorService timer, long millis, java.util.function.Consumer<Repeat> body) {
-			Repeat repeat = new Repeat(body);
-			repeat.future = timer.scheduleWithFixedDelay(repeat, millis, millis, TimeUnit.MILLISECONDS);
-			if (repeat.stopped) {
-				repeat.future.cancel(false);
-			}
-		}
-
-		@Override
-		public void run() {
-			if (this.stopped) {
-				ScheduledFuture<?> scheduled = this.future;
-				if (scheduled != null) {
-					scheduled.cancel(false);
-				}
-				return;
-			}
-			this.body.accept(this);
-		}
-
-		void stop() {
-			this.stopped = true;
-			ScheduledFuture<?> scheduled = this.future;
-			if (scheduled != null) {
-				scheduled.cancel(false);
-			}
-		}
-
 	}
 
 	private void discardPending() throws IOException {
@@ -320,6 +274,52 @@ final class OutputPipe implements Closeable {
 	}
 
 	/**
+	 * A task run every few milliseconds on a timer until it stops itself, whether or not
+	 * its first run comes before the scheduling call has returned.
+	 */
+	private static final class Repeat implements Runnable {
+
+		private final java.util.function.Consumer<Repeat> body;
+
+		private volatile boolean stopped;
+
+		private volatile ScheduledFuture<?> future;
+
+		private Repeat(java.util.function.Consumer<Repeat> body) {
+			this.body = body;
+		}
+
+		static void every(ScheduledExecutorService timer, long millis, java.util.function.Consumer<Repeat> body) {
+			Repeat repeat = new Repeat(body);
+			repeat.future = timer.scheduleWithFixedDelay(repeat, millis, millis, TimeUnit.MILLISECONDS);
+			if (repeat.stopped) {
+				repeat.future.cancel(false);
+			}
+		}
+
+		@Override
+		public void run() {
+			if (this.stopped) {
+				ScheduledFuture<?> scheduled = this.future;
+				if (scheduled != null) {
+					scheduled.cancel(false);
+				}
+				return;
+			}
+			this.body.accept(this);
+		}
+
+		void stop() {
+			this.stopped = true;
+			ScheduledFuture<?> scheduled = this.future;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
+	}
+
+	/**
 	 * Takes a chunk of output; the array is reused after the call.
 	 */
 	@FunctionalInterface
@@ -370,7 +370,7 @@ final class OutputPipe implements Closeable {
 			}
 		}
 
-		/**
+		/*
 		 * Where to cut a full line: at its end, or before its last character if that one
 		 * is not complete yet, so that no UTF-8 sequence is split.
 		 */

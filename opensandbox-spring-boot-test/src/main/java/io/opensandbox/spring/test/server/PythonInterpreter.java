@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
+import org.jspecify.annotations.Nullable;
+
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.SandboxProcess;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A persistent {@code python3} process that runs code the way a notebook kernel does:
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 final class PythonInterpreter implements CodeContext.Interpreter {
 
 	/**
-	 * Longest output line held; the rest of a longer one is dropped, and the line says so.
+	 * Longest output line held; the rest of a longer one is dropped, and the line says
+	 * so.
 	 */
 	private static final int MAX_LINE = 8 * 1024 * 1024;
 
@@ -35,9 +37,10 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 	private static final int MAX_MESSAGE = 4 * 1024 * 1024;
 
 	/**
-	 * The driver: reads one JSON request per line, runs it in persistent globals and writes
-	 * one JSON message per line on a private copy of stdout (the process's own stdout and
-	 * stderr, used by child processes, are read as stderr/stdout of the current run).
+	 * The driver: reads one JSON request per line, runs it in persistent globals and
+	 * writes one JSON message per line on a private copy of stdout (the process's own
+	 * stdout and stderr, used by child processes, are read as stderr/stdout of the
+	 * current run).
 	 */
 	private static final String DRIVER = """
 			import ast, io, json, os, sys, traceback
@@ -135,8 +138,8 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 		synchronized (this.lock) {
 			if (this.closed) {
 				this.turn.release();
-				events.emit(EventSink.error("RuntimeError", "the Python interpreter of this context has ended",
-						List.of()));
+				events.emit(
+						EventSink.error("RuntimeError", "the Python interpreter of this context has ended", List.of()));
 				events.complete();
 				return;
 			}
@@ -181,11 +184,12 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 	@SuppressWarnings("unchecked")
 	private void handle(Run run, Map<String, Object> message) {
 		switch (String.valueOf(message.get("t"))) {
-			case "stdout", "stderr" -> run.events.emit(EventSink.event((String) message.get("t"), "text",
-					String.valueOf(message.get("text"))));
+			case "stdout", "stderr" -> run.events
+				.emit(EventSink.event((String) message.get("t"), "text", String.valueOf(message.get("text"))));
 			case "result" -> {
 				run.events.emit(EventSink.event("execution_count", "execution_count", message.get("count")));
-				run.events.emit(EventSink.event("result", "results", Map.of("text", String.valueOf(message.get("text")))));
+				run.events
+					.emit(EventSink.event("result", "results", Map.of("text", String.valueOf(message.get("text")))));
 			}
 			case "error" -> {
 				List<String> traceback = new ArrayList<>();
@@ -228,8 +232,8 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			this.current = null;
 		}
 		if (!run.failed) {
-			run.events.emit(EventSink.event("execution_complete", "execution_time",
-					System.currentTimeMillis() - run.started));
+			run.events.emit(
+					EventSink.event("execution_complete", "execution_time", System.currentTimeMillis() - run.started));
 		}
 		run.events.complete();
 		this.turn.release();
@@ -243,8 +247,8 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 		}
 		if (run != null) {
 			run.failed = true;
-			run.events.emit(EventSink.error("RuntimeError", "the Python interpreter of this context has ended",
-					List.of()));
+			run.events
+				.emit(EventSink.error("RuntimeError", "the Python interpreter of this context has ended", List.of()));
 			finish(run);
 		}
 	}

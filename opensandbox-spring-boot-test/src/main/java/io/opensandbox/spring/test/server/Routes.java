@@ -39,8 +39,8 @@ final class Routes {
 	/**
 	 * Find the handler for an exchange, binding its path variables.
 	 * @param exchange the exchange
-	 * @return the handler's answer, or {@code null} when no route matches the path; a path
-	 * that matches with another method answers 405
+	 * @return the handler's answer, or {@code null} when no route matches the path; a
+	 * path that matches with another method answers 405
 	 */
 	@Nullable Publisher<Void> dispatch(Exchange exchange) {
 		boolean pathMatched = false;

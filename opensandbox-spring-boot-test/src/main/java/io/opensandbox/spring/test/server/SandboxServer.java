@@ -21,9 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
-import io.opensandbox.spring.test.server.isolation.IsolationUnavailableException;
-import io.opensandbox.spring.test.server.isolation.SandboxIsolation;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -33,6 +30,11 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+
+import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
+import io.opensandbox.spring.test.server.isolation.IsolationOptions;
+import io.opensandbox.spring.test.server.isolation.IsolationUnavailableException;
+import io.opensandbox.spring.test.server.isolation.SandboxIsolation;
 
 /**
  * The embedded server's engine: one Reactor Netty server on 127.0.0.1 that answers the
@@ -95,8 +97,7 @@ public final class SandboxServer implements AutoCloseable {
 		this.blocking = Schedulers.fromExecutorService(this.io, "opensandbox-embedded");
 		try {
 			this.ownsWorkDirectory = settings.workDirectory() == null;
-			this.workDirectory = (settings.workDirectory() != null)
-					? Files.createDirectories(settings.workDirectory())
+			this.workDirectory = (settings.workDirectory() != null) ? Files.createDirectories(settings.workDirectory())
 					: Files.createTempDirectory("opensandbox-embedded-");
 		}
 		catch (IOException ex) {
@@ -171,15 +172,12 @@ public final class SandboxServer implements AutoCloseable {
 	 */
 	public List<SandboxView> sandboxes() {
 		List<SandboxView> views = new ArrayList<>();
-		this.sandboxes.values()
-			.stream()
-			.sorted(Comparator.comparing(ServerSandbox::createdAt))
-			.forEach((sandbox) -> {
-				IsolatedSandbox isolated = sandbox.isolated();
-				views.add(new SandboxView(sandbox.id(), sandbox.state(), sandbox.image(), sandbox.metadata(),
-						(isolated != null) ? isolated.directory() : null,
-						(isolated != null) ? isolated.processCount() : 0));
-			});
+		this.sandboxes.values().stream().sorted(Comparator.comparing(ServerSandbox::createdAt)).forEach((sandbox) -> {
+			IsolatedSandbox isolated = sandbox.isolated();
+			views.add(new SandboxView(sandbox.id(), sandbox.state(), sandbox.image(), sandbox.metadata(),
+					(isolated != null) ? isolated.directory() : null,
+					(isolated != null) ? isolated.processCount() : 0));
+		});
 		return views;
 	}
 
@@ -199,8 +197,8 @@ public final class SandboxServer implements AutoCloseable {
 	}
 
 	/**
-	 * Kill every sandbox and stop listening; removes the work directory if the server made
-	 * it.
+	 * Kill every sandbox and stop listening; removes the work directory if the server
+	 * made it.
 	 */
 	@Override
 	public void close() {
@@ -238,8 +236,10 @@ public final class SandboxServer implements AutoCloseable {
 		Matcher proxy = PROXY_PATH.matcher(path);
 		if (proxy.matches()) {
 			if (port(proxy) < 0) {
-				return exchange.json(422, java.util.Map.of("detail", List.of(java.util.Map.of("type", "int_parsing", "loc",
-						List.of("path", "port"), "msg", "Input should be a valid port number", "input", proxy.group(2)))));
+				return exchange.json(422,
+						java.util.Map.of("detail",
+								List.of(java.util.Map.of("type", "int_parsing", "loc", List.of("path", "port"), "msg",
+										"Input should be a valid port number", "input", proxy.group(2)))));
 			}
 			return endpoint(exchange, proxy);
 		}
@@ -251,12 +251,12 @@ public final class SandboxServer implements AutoCloseable {
 			return endpoint(exchange, direct);
 		}
 		String requestId = request.requestHeaders().get("X-Request-ID");
-		response.header("X-Request-ID",
-				(requestId != null && !requestId.isBlank()) ? requestId : UUID.randomUUID().toString().replace("-", ""));
+		response.header("X-Request-ID", (requestId != null && !requestId.isBlank()) ? requestId
+				: UUID.randomUUID().toString().replace("-", ""));
 		return this.lifecycle.handle(exchange);
 	}
 
-	/**
+	/*
 	 * The port of an endpoint path, or -1 if it is no port number.
 	 */
 	private static int port(Matcher matcher) {
@@ -275,7 +275,8 @@ public final class SandboxServer implements AutoCloseable {
 		if (sandbox == null) {
 			return exchange.text(404, "sandbox " + matcher.group(1) + " not found");
 		}
-		if (sandbox.secureAccess() && !sandbox.accessToken().equals(exchange.header(LifecycleApi.SECURE_ACCESS_HEADER))) {
+		if (sandbox.secureAccess()
+				&& !sandbox.accessToken().equals(exchange.header(LifecycleApi.SECURE_ACCESS_HEADER))) {
 			return exchange.text(401, "missing or invalid " + LifecycleApi.SECURE_ACCESS_HEADER + " header");
 		}
 		if (!"Running".equals(sandbox.state())) {
@@ -287,9 +288,10 @@ public final class SandboxServer implements AutoCloseable {
 		if (port == EGRESS_PORT && sandbox.egress() != null) {
 			return this.egress.handle(sandbox, inner);
 		}
-		return exchange.text(502, "nothing listens on port " + port + " of sandbox " + sandbox.id()
-				+ ": the embedded server serves execd (" + EXECD_PORT + ") and the egress sidecar (" + EGRESS_PORT
-				+ ", sandboxes with a network policy) only");
+		return exchange.text(502,
+				"nothing listens on port " + port + " of sandbox " + sandbox.id()
+						+ ": the embedded server serves execd (" + EXECD_PORT + ") and the egress sidecar ("
+						+ EGRESS_PORT + ", sandboxes with a network policy) only");
 	}
 
 	ServerSettings settings() {
@@ -366,7 +368,8 @@ public final class SandboxServer implements AutoCloseable {
 	}
 
 	/**
-	 * Provision a new sandbox: its isolated root now, {@code Running} after the ready delay.
+	 * Provision a new sandbox: its isolated root now, {@code Running} after the ready
+	 * delay.
 	 * @param sandbox the sandbox
 	 */
 	void provision(ServerSandbox sandbox) {
@@ -375,13 +378,13 @@ public final class SandboxServer implements AutoCloseable {
 			try {
 				boolean network = sandbox.egress() == null || !sandbox.egress().networkIsolated();
 				IsolatedSandbox isolated;
-				// A burst of creates is started a few at a time: all at once, each would take
+				// A burst of creates is started a few at a time: all at once, each would
+				// take
 				// so long on a small machine that some would miss their start timeout.
 				this.provisioning.acquireUninterruptibly();
 				try {
 					isolated = this.isolation.create(sandbox.id(),
-							new io.opensandbox.spring.test.server.isolation.IsolationOptions(network, sandbox.env(),
-									sandbox.limits()));
+							new IsolationOptions(network, sandbox.env(), sandbox.limits()));
 				}
 				finally {
 					this.provisioning.release();
@@ -416,7 +419,8 @@ public final class SandboxServer implements AutoCloseable {
 			isolated.start(sandbox.entrypoint(), null, Map.of()).stdin().close();
 		}
 		catch (IOException ex) {
-			// an entrypoint that cannot start (a program of an image that was not pulled) is
+			// an entrypoint that cannot start (a program of an image that was not pulled)
+			// is
 			// not fatal here: execd is what clients talk to
 		}
 	}
@@ -476,7 +480,8 @@ public final class SandboxServer implements AutoCloseable {
 	 * @param state the lifecycle state
 	 * @param image the image name recorded at creation
 	 * @param metadata the metadata
-	 * @param directory the sandbox's directory on the host, or {@code null} before it exists
+	 * @param directory the sandbox's directory on the host, or {@code null} before it
+	 * exists
 	 * @param processCount the number of processes running in the sandbox
 	 */
 	public record SandboxView(String id, String state, @Nullable String image, Map<String, String> metadata,

@@ -9,9 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
+import org.jspecify.annotations.Nullable;
+
 import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.ResourceLimits;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One sandbox as the server holds it: what it was created with, its lifecycle state, its
@@ -202,8 +203,8 @@ final class ServerSandbox {
 	 * @return the JSON object
 	 */
 	Map<String, Object> toJson(boolean created) {
-		Map<String, Object> status = Json.object("state", this.state, "reason", this.reason, "message",
-				this.message, "lastTransitionAt", Timestamps.format(this.lastTransitionAt));
+		Map<String, Object> status = Json.object("state", this.state, "reason", this.reason, "message", this.message,
+				"lastTransitionAt", Timestamps.format(this.lastTransitionAt));
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("id", this.id);
 		if (!created && this.image != null) {

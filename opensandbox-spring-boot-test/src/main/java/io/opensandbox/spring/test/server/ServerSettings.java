@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param port the port on 127.0.0.1, {@code 0} for a free one
  * @param apiKey the API key the lifecycle API requires, or {@code null} for none
  * @param readyDelay how long a new sandbox stays {@code Pending} before it runs
- * @param execdAccessToken the {@code X-EXECD-ACCESS-TOKEN} execd requires, or {@code null}
+ * @param execdAccessToken the {@code X-EXECD-ACCESS-TOKEN} execd requires, or
+ * {@code null}
  * @param isolation how commands are isolated
- * @param workDirectory where sandbox directories live, or {@code null} for a new temporary
- * directory removed at shutdown
+ * @param workDirectory where sandbox directories live, or {@code null} for a new
+ * temporary directory removed at shutdown
  * @author OpenSandbox Spring Boot
  */
 public record ServerSettings(int port, @Nullable String apiKey, Duration readyDelay, @Nullable String execdAccessToken,

@@ -2,7 +2,6 @@ package io.opensandbox.spring.test.server.isolation;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -131,37 +130,22 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 		}
 	}
 
-	/**
+	/*
 	 * Starts a command.
+	 *
 	 * @param command the program and arguments
+	 *
 	 * @param workingDirectory the working directory inside the sandbox, as given
+	 *
 	 * @param environment the complete environment
+	 *
 	 * @return the started command
+	 *
 	 * @throws IOException if it cannot be started, for example because the working
 	 * directory does not exist
 	 */
 	abstract ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment,
 			Output output) throws IOException;
-
-	/**
-	 * Where a command's output goes.
-	 *
-	 * @param stdout a file for standard output, or {@code null} for a pipe
-	 * @param stderr a file for standard error, or {@code null} for a pipe
-	 */
-	record Output(@Nullable Path stdout, @Nullable Path stderr) {
-
-		ProcessBuilder applyTo(ProcessBuilder builder) {
-			if (this.stdout != null) {
-				builder.redirectOutput(ProcessBuilder.Redirect.appendTo(this.stdout.toFile()));
-			}
-			if (this.stderr != null) {
-				builder.redirectError(ProcessBuilder.Redirect.appendTo(this.stderr.toFile()));
-			}
-			return builder;
-		}
-
-	}
 
 	/**
 	 * A working directory as an absolute, normalised path.
@@ -345,11 +329,11 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 		return leader != null && !members(killCandidates(), leader.pid(), leader.isAlive()).isEmpty();
 	}
 
-	/**
+	/*
 	 * The live members of a command's process group and session and the descendants of
-	 * its leader. Group and session ids are only trusted while the leader lives or its pid
-	 * is not taken by another process (a pid, and so a group id, is recycled only once the
-	 * whole group is gone).
+	 * its leader. Group and session ids are only trusted while the leader lives or its
+	 * pid is not taken by another process (a pid, and so a group id, is recycled only
+	 * once the whole group is gone).
 	 */
 	static Set<Long> members(List<ProcStat> candidates, long group, boolean leaderAlive) {
 		Set<Long> members = new HashSet<>();
@@ -421,6 +405,26 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	@Override
 	public String toString() {
 		return getClass().getSimpleName() + "[" + this.id + "]";
+	}
+
+	/**
+	 * Where a command's output goes.
+	 *
+	 * @param stdout a file for standard output, or {@code null} for a pipe
+	 * @param stderr a file for standard error, or {@code null} for a pipe
+	 */
+	record Output(@Nullable Path stdout, @Nullable Path stderr) {
+
+		ProcessBuilder applyTo(ProcessBuilder builder) {
+			if (this.stdout != null) {
+				builder.redirectOutput(ProcessBuilder.Redirect.appendTo(this.stdout.toFile()));
+			}
+			if (this.stderr != null) {
+				builder.redirectError(ProcessBuilder.Redirect.appendTo(this.stderr.toFile()));
+			}
+			return builder;
+		}
+
 	}
 
 	/**

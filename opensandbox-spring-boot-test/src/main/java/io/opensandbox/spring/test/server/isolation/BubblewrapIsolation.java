@@ -32,7 +32,6 @@ final class BubblewrapIsolation extends NamespaceIsolation {
 		return "bubblewrap";
 	}
 
-
 	@Override
 	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
 			throws IOException {

@@ -16,11 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Enforces a sandbox's {@link ResourceLimits} with control groups (version 1 controllers
  * {@code memory}, {@code pids} and {@code cpu}, which root may write where they are
- * mounted): every process of the sandbox, its init and every command entered later, starts
- * inside the sandbox's groups, so the kernel counts and limits them together. Memory
- * beyond the limit is reclaimed and then answered by the OOM killer inside the sandbox;
- * forks beyond the process limit fail with {@code EAGAIN}; CPU beyond the quota is
- * throttled.
+ * mounted): every process of the sandbox, its init and every command entered later,
+ * starts inside the sandbox's groups, so the kernel counts and limits them together.
+ * Memory beyond the limit is reclaimed and then answered by the OOM killer inside the
+ * sandbox; forks beyond the process limit fail with {@code EAGAIN}; CPU beyond the quota
+ * is throttled.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -35,8 +35,8 @@ final class Cgroups {
 	private static final long CPU_PERIOD_MICROS = 100_000;
 
 	/**
-	 * The enter script: writes its own pid into each {@code cgroup.procs} it is given, then
-	 * becomes the command, so that nothing the command forks is ever outside.
+	 * The enter script: writes its own pid into each {@code cgroup.procs} it is given,
+	 * then becomes the command, so that nothing the command forks is ever outside.
 	 */
 	private static final String ENTER = """
 			n=$1; shift
@@ -70,10 +70,10 @@ final class Cgroups {
 		return new Cgroups(prefix);
 	}
 
-	/**
-	 * Removes empty groups that a JVM killed before it could clean up left behind; a group
-	 * still in use (or just created) is never removed: the kernel refuses to remove one
-	 * with members, and young ones are skipped.
+	/*
+	 * Removes empty groups that a JVM killed before it could clean up left behind; a
+	 * group still in use (or just created) is never removed: the kernel refuses to remove
+	 * one with members, and young ones are skipped.
 	 */
 	private static void removeStale(String prefix) {
 		long cutoff = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10);
@@ -169,8 +169,8 @@ final class Cgroups {
 		 * @return the wrapped command
 		 */
 		List<String> enter(List<String> command) {
-			List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "cgroup-enter",
-					Integer.toString(this.directories.size())));
+			List<String> wrapped = new ArrayList<>(
+					List.of("/bin/sh", "-c", ENTER, "cgroup-enter", Integer.toString(this.directories.size())));
 			for (Path directory : this.directories) {
 				wrapped.add(directory.resolve("cgroup.procs").toString());
 			}

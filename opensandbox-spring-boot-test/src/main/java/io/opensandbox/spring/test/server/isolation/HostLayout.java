@@ -100,7 +100,8 @@ record HostLayout(List<String> readOnlyDirectories, Map<String, String> topLevel
 				}
 			}
 			catch (IOException | IllegalArgumentException ex) {
-				// Dangling or odd link: DNS inside the sandbox is as broken as on the host.
+				// Dangling or odd link: DNS inside the sandbox is as broken as on the
+				// host.
 			}
 		}
 		List<String> proc = new ArrayList<>();
@@ -162,8 +163,8 @@ record HostLayout(List<String> readOnlyDirectories, Map<String, String> topLevel
 	}
 
 	/**
-	 * Whether an absolute sandbox path, given as its resolved components, lies in a part of
-	 * the sandbox that is not the sandbox's own writable space.
+	 * Whether an absolute sandbox path, given as its resolved components, lies in a part
+	 * of the sandbox that is not the sandbox's own writable space.
 	 * @param components the resolved components
 	 * @return whether the path is read-only or virtual
 	 */

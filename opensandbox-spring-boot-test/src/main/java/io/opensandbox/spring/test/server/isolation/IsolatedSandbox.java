@@ -25,9 +25,10 @@ public interface IsolatedSandbox extends Closeable {
 	Path directory();
 
 	/**
-	 * Where a path seen inside the sandbox lives on the host, so that a file written there
-	 * is the file a command in the sandbox sees at {@code sandboxPath}. Read-only system
-	 * directories ({@code /usr}, {@code /etc}, ...) map to the host's own directories.
+	 * Where a path seen inside the sandbox lives on the host, so that a file written
+	 * there is the file a command in the sandbox sees at {@code sandboxPath}. Read-only
+	 * system directories ({@code /usr}, {@code /etc}, ...) map to the host's own
+	 * directories.
 	 * <p>
 	 * Symbolic links are followed the way the sandbox would follow them, the last
 	 * component included, so a link the sandbox planted (say {@code /tmp/x -> /root})
@@ -64,8 +65,8 @@ public interface IsolatedSandbox extends Closeable {
 	/**
 	 * Starts a process inside the sandbox in a new process group.
 	 * @param command the program and its arguments
-	 * @param workingDirectory the working directory inside the sandbox, or {@code null} for
-	 * the sandbox's home
+	 * @param workingDirectory the working directory inside the sandbox, or {@code null}
+	 * for the sandbox's home
 	 * @param env environment variables added to the sandbox's
 	 * @return the started process
 	 * @throws IOException if the process cannot be started (for example a missing working
@@ -80,8 +81,8 @@ public interface IsolatedSandbox extends Closeable {
 	 * Starts a process inside the sandbox in a new process group, its standard output and
 	 * error written to files (named pipes, typically) instead of pipes to the JVM.
 	 * @param command the program and its arguments
-	 * @param workingDirectory the working directory inside the sandbox, or {@code null} for
-	 * the sandbox's home
+	 * @param workingDirectory the working directory inside the sandbox, or {@code null}
+	 * for the sandbox's home
 	 * @param env environment variables added to the sandbox's
 	 * @param stdout where standard output goes, or {@code null} for a pipe
 	 * @param stderr where standard error goes, or {@code null} for a pipe

@@ -100,8 +100,9 @@ final class IsolationDetector {
 		return isolation;
 	}
 
-	/**
-	 * Creates a sandbox and runs a command in it that checks it is really in its own root.
+	/*
+	 * Creates a sandbox and runs a command in it that checks it is really in its own
+	 * root.
 	 */
 	private static Probe probe(SandboxIsolation isolation) {
 		String id = "probe-" + UUID.randomUUID();

@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * How a sandbox is isolated.
  *
- * @param network whether the sandbox gets outbound network access (user-mode, never to the
- * host's loopback); {@code false} leaves its network namespace with loopback only (an
+ * @param network whether the sandbox gets outbound network access (user-mode, never to
+ * the host's loopback); {@code false} leaves its network namespace with loopback only (an
  * honest "deny all" egress policy)
  * @param env environment variables every process in the sandbox starts with (on top of a
  * minimal {@code PATH}, {@code HOME}, {@code LANG})

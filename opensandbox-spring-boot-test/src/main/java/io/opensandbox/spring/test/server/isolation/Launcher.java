@@ -8,10 +8,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Starts the processes that hold a sandbox's namespaces from one thread that lives as long
- * as the JVM. Linux ties a child's parent-death signal ({@code bwrap --die-with-parent},
- * {@code unshare --kill-child}) to the thread that forked it, not to the process: started
- * from a pooled thread, a sandbox would die when the pool retires that thread.
+ * Starts the processes that hold a sandbox's namespaces from one thread that lives as
+ * long as the JVM. Linux ties a child's parent-death signal
+ * ({@code bwrap --die-with-parent}, {@code unshare --kill-child}) to the thread that
+ * forked it, not to the process: started from a pooled thread, a sandbox would die when
+ * the pool retires that thread.
  *
  * @author OpenSandbox Spring Boot
  */

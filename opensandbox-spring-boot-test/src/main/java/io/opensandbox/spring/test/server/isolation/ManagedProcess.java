@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A command started by a sandbox. The JVM's child is either the command itself (the
- * command is then the leader of its own session and process group) or an
- * {@code nsenter} wrapper whose single child, inside the sandbox, is that leader.
+ * command is then the leader of its own session and process group) or an {@code nsenter}
+ * wrapper whose single child, inside the sandbox, is that leader.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -60,10 +60,10 @@ final class ManagedProcess implements SandboxProcess {
 		}
 	}
 
-	/**
+	/*
 	 * Waits until the wrapper has forked the command's leader, which then waits for
-	 * {@link #release(Process)}, so that {@link #kill()} knows the command's process group
-	 * even after the command and the wrapper are gone.
+	 * {@link #release(Process)}, so that {@link #kill()} knows the command's process
+	 * group even after the command and the wrapper are gone.
 	 */
 	private static @Nullable ProcessHandle findWrappedLeader(Process wrapper) {
 		long deadline = System.nanoTime() + LEADER_TIMEOUT_NANOS;

@@ -94,7 +94,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 	 * @param baseDirectory where sandbox directories go
 	 * @param layout the host layout
 	 * @param tools where to look for programs
-	 * @param backendTools the backend's own programs, checked (and reported missing) first
+	 * @param backendTools the backend's own programs, checked (and reported missing)
+	 * first
 	 */
 	NamespaceIsolation(Path baseDirectory, HostLayout layout, Tools tools, String... backendTools) {
 		this.baseDirectory = baseDirectory;
@@ -120,19 +121,19 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		return this;
 	}
 
-	/**
-	 * Where control groups are not available but sandboxes have users of their own, limits
-	 * set on each process ({@code prlimit}): the process count of the sandbox's user
-	 * ({@code RLIMIT_NPROC}, so the whole sandbox's, network stack included) and the data
-	 * memory of each process ({@code RLIMIT_DATA}, per process, not per sandbox); CPU is
-	 * not limited.
+	/*
+	 * Where control groups are not available but sandboxes have users of their own,
+	 * limits set on each process ({@code prlimit}): the process count of the sandbox's
+	 * user ({@code RLIMIT_NPROC}, so the whole sandbox's, network stack included) and the
+	 * data memory of each process ({@code RLIMIT_DATA}, per process, not per sandbox);
+	 * CPU is not limited.
 	 */
 	private List<String> limited(List<String> command, ResourceLimits limits, SandboxUser user) {
 		if (this.cgroups != null || !user.switched() || this.prlimit == null) {
 			return command;
 		}
-		List<String> wrapped = new ArrayList<>(List.of(this.prlimit,
-				"--nproc=" + limits.processes() + ":" + limits.processes()));
+		List<String> wrapped = new ArrayList<>(
+				List.of(this.prlimit, "--nproc=" + limits.processes() + ":" + limits.processes()));
 		if (limits.memoryBytes() > 0) {
 			wrapped.add("--data=" + limits.memoryBytes() + ":" + limits.memoryBytes());
 		}
@@ -155,10 +156,12 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 
 	@Override
 	public String resourceLimits() {
-		String disk = (supportsQuota() && SandboxUser.currentIds()[0] == 0) ? ", disk quota (tmpfs)" : ", no disk quota";
+		String disk = (supportsQuota() && SandboxUser.currentIds()[0] == 0) ? ", disk quota (tmpfs)"
+				: ", no disk quota";
 		boolean root = SandboxUser.currentIds()[0] == 0;
 		String processes = (this.cgroups != null) ? this.cgroups.describe()
-				: (root && this.prlimit != null) ? "prlimit (processes per sandbox, data memory per process; CPU not limited)"
+				: (root && this.prlimit != null)
+						? "prlimit (processes per sandbox, data memory per process; CPU not limited)"
 						: "memory, CPU and processes not limited (needs root)";
 		return processes + disk;
 	}
@@ -185,15 +188,21 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		return file;
 	}
 
-	/**
-	 * The command that builds the sandbox's mounts around {@code rootfs} and ends by running
-	 * {@link #lockAndInit(boolean)} in it, as the only child of the namespace's pid 1,
-	 * which must stay in the user namespace that owns the other namespaces.
+	/*
+	 * The command that builds the sandbox's mounts around {@code rootfs} and ends by
+	 * running {@link #lockAndInit(boolean)} in it, as the only child of the namespace's
+	 * pid 1, which must stay in the user namespace that owns the other namespaces.
+	 *
 	 * @param directory the sandbox directory (for private files outside the root)
+	 *
 	 * @param rootfs the sandbox root
+	 *
 	 * @param options the options
+	 *
 	 * @param user the host user the sandbox runs as
+	 *
 	 * @return the command
+	 *
 	 * @throws IOException if preparing it fails
 	 */
 	abstract List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
@@ -215,8 +224,8 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 			user.own(layoutDirectory);
 			List<String> launch = user.wrap(this.setpriv, launchCommand(directory, rootfs, options, user));
 			if (quota) {
-				launch = SandboxFiles.withQuota(this.unshare, rootfs, layoutDirectory, options.limits().diskBytes(), user,
-						launch);
+				launch = SandboxFiles.withQuota(this.unshare, rootfs, layoutDirectory, options.limits().diskBytes(),
+						user, launch);
 			}
 			launch = limited(launch, options.limits(), user);
 			ProcessBuilder builder = new ProcessBuilder((group != null) ? group.enter(launch) : launch)
@@ -240,10 +249,9 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 			// With a quota the root exists only in the sandbox's mount namespace.
 			Path files = quota ? Path.of("/proc", Long.toString(enterTarget.pid()), "root") : rootfs;
 			NamespaceSandbox sandbox = new NamespaceSandbox(sandboxId, directory, new SandboxPaths(files, this.layout),
-					AbstractSandbox.environment(AbstractSandbox.HOME, options),
-					launcher, namespaceInit, enterTarget, pidNamespace,
-					nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user, group, options.limits()), this.setsid,
-					supportsWdns(this.nsenter), stack, group);
+					AbstractSandbox.environment(AbstractSandbox.HOME, options), launcher, namespaceInit, enterTarget,
+					pidNamespace, nsenterCommand(namespaceInit.pid(), enterTarget.pid(), user, group, options.limits()),
+					this.setsid, supportsWdns(this.nsenter), stack, group);
 			AbstractSandbox.LiveSandboxes.add(sandbox);
 			return sandbox;
 		}
@@ -265,15 +273,15 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		}
 	}
 
-	/**
+	/*
 	 * Entering takes two steps, because the namespaces are owned by two user namespaces,
 	 * and both run as the sandbox's host user, never as host root. First the outer user
 	 * namespace (owned by that user), the IPC, UTS (and network) namespaces it owns, the
 	 * init's locked mount namespace and its root: from then on nothing of the host's file
 	 * system is reachable. Only then, from inside, the nested user namespace and the pid
 	 * namespace, so that no process ever shows up among the sandbox's processes while it
-	 * still sees the host's files (a sandbox process could otherwise open its
-	 * {@code /proc/<pid>/root}). Credentials are kept: the host user is root in both user
+	 * still sees the host's files (a sandbox process could otherwise open its {@code
+	 * /proc/<pid>/root}). Credentials are kept: the host user is root in both user
 	 * namespaces.
 	 */
 	private List<String> nsenterCommand(long namespaceInit, long enterTarget, SandboxUser user,
@@ -284,12 +292,11 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		}
 		String outer = "/proc/" + namespaceInit + "/ns/";
 		String init = "/proc/" + enterTarget;
-		List<String> command = new ArrayList<>(List.of(this.nsenter, "--preserve-credentials", "--user=" + outer + "user",
-				"--ipc=" + outer + "ipc", "--uts=" + outer + "uts"));
+		List<String> command = new ArrayList<>(List.of(this.nsenter, "--preserve-credentials",
+				"--user=" + outer + "user", "--ipc=" + outer + "ipc", "--uts=" + outer + "uts"));
 		command.add("--net=" + outer + "net");
 		command.addAll(List.of("--mount=" + init + "/ns/mnt", "--root=" + init + "/root", "--wd=" + init + "/root",
-				"--", this.nsenter, "--preserve-credentials", "--target", Long.toString(innerInit), "--user",
-				"--pid"));
+				"--", this.nsenter, "--preserve-credentials", "--target", Long.toString(innerInit), "--user", "--pid"));
 		List<String> entry = limited(user.wrap(this.setpriv, command), limits, user);
 		return (group != null) ? group.enter(entry) : entry;
 	}
@@ -356,7 +363,7 @@ abstract class NamespaceIsolation implements SandboxIsolation {
 		return generations;
 	}
 
-	/**
+	/*
 	 * Whether this {@code nsenter} can set the working directory inside the entered root
 	 * ({@code --wdns}, util-linux 2.38); older ones get a {@code cd} in a shell instead.
 	 */

@@ -14,13 +14,13 @@ import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.test.server.isolation.ProcFs.ProcStat;
 
-/**
+/*
  * A sandbox whose processes live in their own namespaces, kept alive by an idle init
  * process. Commands enter the init's namespaces with {@code nsenter}; the sandbox's
- * processes are found from the host as the processes in the init's pid namespace.
- * Killing the namespace's pid 1 makes the kernel kill every process in it, however it
- * was started or daemonised, and the namespace's pid 1 also dies when the JVM does
- * (its standard input, held only by the JVM, reaches end of file).
+ * processes are found from the host as the processes in the init's pid namespace. Killing
+ * the namespace's pid 1 makes the kernel kill every process in it, however it was started
+ * or daemonised, and the namespace's pid 1 also dies when the JVM does (its standard
+ * input, held only by the JVM, reaches end of file).
  *
  * @author OpenSandbox Spring Boot
  */
@@ -48,18 +48,26 @@ final class NamespaceSandbox extends AbstractSandbox {
 
 	private final Cgroups.@Nullable Group group;
 
-	/**
+	/*
 	 * Creates a sandbox around a running init.
-	 * @param launcher the JVM's child that launched the init ({@code unshare} or
-	 * {@code bwrap})
-	 * @param namespaceInit pid 1 of the sandbox's pid namespace, killed to end the sandbox,
-	 * in the outer user namespace that owns the pid, IPC, UTS and network namespaces
-	 * @param enterTarget the init, in the nested user and mount namespaces commands end up
-	 * in
+	 *
+	 * @param launcher the JVM's child that launched the init ({@code unshare} or {@code
+	 * bwrap})
+	 *
+	 * @param namespaceInit pid 1 of the sandbox's pid namespace, killed to end the
+	 * sandbox, in the outer user namespace that owns the pid, IPC, UTS and network
+	 * namespaces
+	 *
+	 * @param enterTarget the init, in the nested user and mount namespaces commands end
+	 * up in
+	 *
 	 * @param pidNamespace the sandbox's pid namespace
-	 * @param nsenterCommand {@code nsenter} twice, with the options to enter the namespaces
-	 * and root, up to the working directory
+	 *
+	 * @param nsenterCommand {@code nsenter} twice, with the options to enter the
+	 * namespaces and root, up to the working directory
+	 *
 	 * @param setsid the {@code setsid} program
+	 *
 	 * @param nsenterSetsWorkingDirectory whether {@code nsenter} supports {@code --wdns}
 	 */
 	NamespaceSandbox(String id, Path directory, SandboxPaths paths, Map<String, String> environment, Process launcher,
@@ -96,8 +104,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	ManagedProcess launch(List<String> command, String givenDirectory, Map<String, String> environment,
-			Output output) throws IOException {
+	ManagedProcess launch(List<String> command, String givenDirectory, Map<String, String> environment, Output output)
+			throws IOException {
 		String workingDirectory = normaliseDirectory(givenDirectory);
 		// nsenter finds its target by pid: make sure it is still our init and not a
 		// recycled pid, which could be a process outside any sandbox.
@@ -115,10 +123,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 		// the JVM writes once it has seen the leader, so that even a command that exits
 		// at once is known (its process group may outlive it). The shell reads byte by
 		// byte, so the command gets the rest of standard input untouched.
-		full.addAll(List.of("/bin/sh", "-c",
-				(this.nsenterSetsWorkingDirectory ? "" : "cd -- \"$0\" || exit 126; ")
-						+ "read -r _ || exit 125; exec \"$@\"",
-				workingDirectory, this.setsid));
+		full.addAll(List.of("/bin/sh", "-c", (this.nsenterSetsWorkingDirectory ? "" : "cd -- \"$0\" || exit 126; ")
+				+ "read -r _ || exit 125; exec \"$@\"", workingDirectory, this.setsid));
 		full.addAll(command);
 		ProcessBuilder builder = new ProcessBuilder(full);
 		builder.environment().clear();
@@ -130,8 +136,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 			// directory does not exist (it changes into it inside the sandbox).
 			String reason = ManagedProcess.failure(process);
 			if (reason.contains("directory")) {
-				throw new IOException("Working directory '" + givenDirectory + "' does not exist in sandbox '" + id()
-						+ "'");
+				throw new IOException(
+						"Working directory '" + givenDirectory + "' does not exist in sandbox '" + id() + "'");
 			}
 			throw new IOException("Cannot start a command in sandbox '" + id() + "': " + reason);
 		}
@@ -147,8 +153,8 @@ final class NamespaceSandbox extends AbstractSandbox {
 	List<ProcStat> sandboxProcesses() {
 		long init = this.namespaceInit.pid();
 		long target = this.enterTarget.pid();
-		return ProcFs.snapshot(
-				(pid) -> pid != init && pid != target && this.pidNamespace.equals(ProcFs.pidNamespace(pid)));
+		return ProcFs
+			.snapshot((pid) -> pid != init && pid != target && this.pidNamespace.equals(ProcFs.pidNamespace(pid)));
 	}
 
 	@Override

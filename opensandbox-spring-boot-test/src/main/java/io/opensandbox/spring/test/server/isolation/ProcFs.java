@@ -34,29 +34,6 @@ final class ProcFs {
 	}
 
 	/**
-	 * One line of {@code /proc/<pid>/stat}, the fields this package needs.
-	 *
-	 * @param pid the process id (host view)
-	 * @param state the state letter ({@code R}, {@code S}, {@code T}, {@code Z}, ...)
-	 * @param ppid the parent's process id
-	 * @param pgrp the process group id
-	 * @param session the session id
-	 * @param cpuTicks user plus system time of the process and its reaped children
-	 * @param startTicks start time in ticks since boot
-	 */
-	record ProcStat(long pid, char state, long ppid, long pgrp, long session, long cpuTicks, long startTicks) {
-
-		boolean isZombie() {
-			return this.state == 'Z' || this.state == 'X' || this.state == 'x';
-		}
-
-		boolean isStopped() {
-			return this.state == 'T' || this.state == 't';
-		}
-
-	}
-
-	/**
 	 * The ids of all processes visible on the host.
 	 * @return the process ids
 	 */
@@ -310,9 +287,33 @@ final class ProcFs {
 			return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
 		}
 		catch (IOException ex) {
-			// Gone (NoSuchFileException) or not ours to read: both mean "nothing to report".
+			// Gone (NoSuchFileException) or not ours to read: both mean "nothing to
+			// report".
 			return null;
 		}
+	}
+
+	/**
+	 * One line of {@code /proc/<pid>/stat}, the fields this package needs.
+	 *
+	 * @param pid the process id (host view)
+	 * @param state the state letter ({@code R}, {@code S}, {@code T}, {@code Z}, ...)
+	 * @param ppid the parent's process id
+	 * @param pgrp the process group id
+	 * @param session the session id
+	 * @param cpuTicks user plus system time of the process and its reaped children
+	 * @param startTicks start time in ticks since boot
+	 */
+	record ProcStat(long pid, char state, long ppid, long pgrp, long session, long cpuTicks, long startTicks) {
+
+		boolean isZombie() {
+			return this.state == 'Z' || this.state == 'X' || this.state == 'x';
+		}
+
+		boolean isStopped() {
+			return this.state == 'T' || this.state == 't';
+		}
+
 	}
 
 }

@@ -51,11 +51,12 @@ public record ResourceLimits(long memoryBytes, long cpuMillis, int processes, lo
 	}
 
 	static long bytes(String key, String value) {
-		BigDecimal quantity = quantity(key, value, Map.of("", 1L, "k", 1000L, "K", 1000L, "M", 1000_000L, "G",
-				1000_000_000L, "T", 1000_000_000_000L, "Ki", 1024L, "Mi", 1024L * 1024, "Gi", 1024L * 1024 * 1024, "Ti",
-				1024L * 1024 * 1024 * 1024));
+		BigDecimal quantity = quantity(key, value,
+				Map.of("", 1L, "k", 1000L, "K", 1000L, "M", 1000_000L, "G", 1000_000_000L, "T", 1000_000_000_000L, "Ki",
+						1024L, "Mi", 1024L * 1024, "Gi", 1024L * 1024 * 1024, "Ti", 1024L * 1024 * 1024 * 1024));
 		if (quantity.signum() <= 0 || quantity.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-			throw new IllegalArgumentException(key + " must be a positive quantity such as 512Mi, but was '" + value + "'");
+			throw new IllegalArgumentException(
+					key + " must be a positive quantity such as 512Mi, but was '" + value + "'");
 		}
 		return quantity.longValue();
 	}
@@ -63,8 +64,8 @@ public record ResourceLimits(long memoryBytes, long cpuMillis, int processes, lo
 	static long millicores(String key, String value) {
 		BigDecimal quantity = quantity(key, value, Map.of("", 1000L, "m", 1L));
 		if (quantity.signum() <= 0 || quantity.compareTo(BigDecimal.valueOf(1_000_000_000L)) > 0) {
-			throw new IllegalArgumentException(key + " must be a positive quantity such as 500m or 2, but was '" + value
-					+ "'");
+			throw new IllegalArgumentException(
+					key + " must be a positive quantity such as 500m or 2, but was '" + value + "'");
 		}
 		return Math.max(1, quantity.longValue());
 	}

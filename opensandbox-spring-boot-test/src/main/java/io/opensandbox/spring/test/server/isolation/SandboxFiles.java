@@ -31,7 +31,6 @@ final class SandboxFiles {
 
 	private static final int MODE_TMP = 01777;
 
-
 	private SandboxFiles() {
 	}
 
@@ -150,11 +149,11 @@ final class SandboxFiles {
 
 	/**
 	 * A sandbox's launch command that first mounts a file system of a fixed size (tmpfs),
-	 * owned by the sandbox's user, on the sandbox root, so that what the sandbox writes is
-	 * bounded (writes beyond it fail with "No space left on device"). The mount lives in a
-	 * mount namespace of the sandbox's own, so it ends with the sandbox, even when the JVM
-	 * is killed; the host reaches the files through the init's {@code /proc/<pid>/root}.
-	 * Needs root.
+	 * owned by the sandbox's user, on the sandbox root, so that what the sandbox writes
+	 * is bounded (writes beyond it fail with "No space left on device"). The mount lives
+	 * in a mount namespace of the sandbox's own, so it ends with the sandbox, even when
+	 * the JVM is killed; the host reaches the files through the init's
+	 * {@code /proc/<pid>/root}. Needs root.
 	 * @param unshare the {@code unshare} program
 	 * @param rootfs the empty root directory
 	 * @param skeleton the prepared layout (see {@link #prepareRootfs}) copied into the
@@ -169,8 +168,8 @@ final class SandboxFiles {
 		List<String> wrapped = new java.util.ArrayList<>(List.of(unshare, "--mount", "--propagation", "private", "--",
 				"/bin/sh", "-c",
 				"mount -t tmpfs -o \"$1\" opensandbox \"$0\" && cp -a \"$2/.\" \"$0/\" && shift 2 && exec \"$@\"",
-				rootfs.toString(), "size=" + bytes + ",mode=0755,uid=" + user.uid() + ",gid=" + user.gid()
-						+ ",nosuid,nodev",
+				rootfs.toString(),
+				"size=" + bytes + ",mode=0755,uid=" + user.uid() + ",gid=" + user.gid() + ",nosuid,nodev",
 				skeleton.toString()));
 		wrapped.addAll(command);
 		return wrapped;
@@ -182,10 +181,10 @@ final class SandboxFiles {
 	}
 
 	/**
-	 * Deletes a sandbox directory. Symbolic links are removed, never followed; mount points
-	 * and anything on another device, or whose real location is outside the directory,
-	 * are left alone. What cannot be deleted is left behind rather than risking anything
-	 * outside.
+	 * Deletes a sandbox directory. Symbolic links are removed, never followed; mount
+	 * points and anything on another device, or whose real location is outside the
+	 * directory, are left alone. What cannot be deleted is left behind rather than
+	 * risking anything outside.
 	 * @param directory the sandbox directory
 	 * @return whether the directory is gone
 	 */
@@ -219,50 +218,49 @@ final class SandboxFiles {
 	}
 
 	private static void walkAndDelete(Path start, Path root, Set<Path> mountPoints, Object device) throws IOException {
-		Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-				new SimpleFileVisitor<>() {
+		Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
 
-					@Override
-					public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-						if (!dir.equals(root) && (mountPoints.contains(dir)
-								|| !Objects.equals(device(dir), device) || !isInside(dir, root))) {
-							return FileVisitResult.SKIP_SUBTREE;
-						}
-						return FileVisitResult.CONTINUE;
+			@Override
+			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+				if (!dir.equals(root) && (mountPoints.contains(dir) || !Objects.equals(device(dir), device)
+						|| !isInside(dir, root))) {
+					return FileVisitResult.SKIP_SUBTREE;
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+				if (!mountPoints.contains(file)) {
+					deleteQuietly(file);
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException ex) {
+				if (ex instanceof AccessDeniedException && Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)
+						&& !mountPoints.contains(file)) {
+					// A directory the sandbox made unreadable: it is ours, so open it
+					// up and go in.
+					try {
+						Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+						walkAndDelete(file, root, mountPoints, device);
 					}
-
-					@Override
-					public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-						if (!mountPoints.contains(file)) {
-							deleteQuietly(file);
-						}
-						return FileVisitResult.CONTINUE;
+					catch (IOException | RuntimeException inner) {
+						// Left behind.
 					}
+				}
+				return FileVisitResult.CONTINUE;
+			}
 
-					@Override
-					public FileVisitResult visitFileFailed(Path file, IOException ex) {
-						if (ex instanceof AccessDeniedException && Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)
-								&& !mountPoints.contains(file)) {
-							// A directory the sandbox made unreadable: it is ours, so open it
-							// up and go in.
-							try {
-								Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-								walkAndDelete(file, root, mountPoints, device);
-							}
-							catch (IOException | RuntimeException inner) {
-								// Left behind.
-							}
-						}
-						return FileVisitResult.CONTINUE;
-					}
+			@Override
+			public FileVisitResult postVisitDirectory(Path dir, IOException ex) {
+				deleteQuietly(dir);
+				return FileVisitResult.CONTINUE;
+			}
 
-					@Override
-					public FileVisitResult postVisitDirectory(Path dir, IOException ex) {
-						deleteQuietly(dir);
-						return FileVisitResult.CONTINUE;
-					}
-
-				});
+		});
 	}
 
 	private static boolean isInside(Path dir, Path root) {

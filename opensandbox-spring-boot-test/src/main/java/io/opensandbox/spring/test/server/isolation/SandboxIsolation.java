@@ -71,7 +71,8 @@ public interface SandboxIsolation {
 	 * Namespaces created with bubblewrap ({@code bwrap}).
 	 * @param baseDirectory the directory under which sandbox roots are created
 	 * @return the isolation
-	 * @throws IsolationUnavailableException if bubblewrap is missing or does not work here
+	 * @throws IsolationUnavailableException if bubblewrap is missing or does not work
+	 * here
 	 */
 	static SandboxIsolation bubblewrap(Path baseDirectory) {
 		return IsolationDetector.bubblewrap(baseDirectory);

@@ -56,8 +56,8 @@ final class SandboxPaths {
 	}
 
 	/**
-	 * Resolves an absolute sandbox path to its components, following symbolic links as the
-	 * sandbox would.
+	 * Resolves an absolute sandbox path to its components, following symbolic links as
+	 * the sandbox would.
 	 * @param sandboxPath an absolute sandbox path
 	 * @return the resolved components, empty for the root
 	 */
@@ -138,8 +138,8 @@ final class SandboxPaths {
 
 	/**
 	 * Splits an absolute path into components, refusing one whose {@code ..} would climb
-	 * above the root even before links are considered. The {@code ..} components are kept:
-	 * after a symbolic link they apply to the link's target, as in the kernel.
+	 * above the root even before links are considered. The {@code ..} components are
+	 * kept: after a symbolic link they apply to the link's target, as in the kernel.
 	 * @param sandboxPath the path
 	 * @return the components, {@code .} and empty ones dropped
 	 */

@@ -31,15 +31,15 @@ public interface SandboxProcess {
 	OutputStream stdin();
 
 	/**
-	 * Completes with the exit code once the process has exited (128 + signal number when it
-	 * was killed by a signal).
+	 * Completes with the exit code once the process has exited (128 + signal number when
+	 * it was killed by a signal).
 	 * @return the exit code
 	 */
 	CompletableFuture<Integer> onExit();
 
 	/**
-	 * Whether anything of the command still runs: its leader, or processes it left in
-	 * its process group or session (background children).
+	 * Whether anything of the command still runs: its leader, or processes it left in its
+	 * process group or session (background children).
 	 * @return whether the command's processes are not all gone
 	 */
 	boolean hasLiveProcesses();

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The host user a sandbox's processes run as. Root inside a sandbox is this user on the
  * host (user namespaces map one to the other), so code that escapes a sandbox carries no
- * privileges. A server running as root gives every sandbox a host uid of its own, far above
- * any account or subordinate id range a host hands out, so sandboxes cannot signal, trace
- * or read each other even outside their namespaces; a server running as an ordinary user
- * can only hand out its own uid.
+ * privileges. A server running as root gives every sandbox a host uid of its own, far
+ * above any account or subordinate id range a host hands out, so sandboxes cannot signal,
+ * trace or read each other even outside their namespaces; a server running as an ordinary
+ * user can only hand out its own uid.
  *
  * @param uid the host uid
  * @param gid the host gid
@@ -75,7 +75,8 @@ record SandboxUser(int uid, int gid, boolean switched) {
 	}
 
 	/**
-	 * Hands a file or directory the server created to this user (a no-op unless switched).
+	 * Hands a file or directory the server created to this user (a no-op unless
+	 * switched).
 	 * @param path the path, never followed if it is a link
 	 * @throws IOException if ownership cannot be changed
 	 */

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sends signals to host processes. SIGKILL goes through the JDK (which checks the
- * process's start time, so a recycled pid is never hit); the JDK has no other signals,
- * so SIGSTOP and SIGCONT use the {@code kill} program.
+ * process's start time, so a recycled pid is never hit); the JDK has no other signals, so
+ * SIGSTOP and SIGCONT use the {@code kill} program.
  *
  * @author OpenSandbox Spring Boot
  */

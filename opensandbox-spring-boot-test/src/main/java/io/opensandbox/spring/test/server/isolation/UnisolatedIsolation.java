@@ -9,11 +9,12 @@ import java.nio.file.Path;
  * user, with full access to whatever that user can reach.
  * <p>
  * Only the working directory and relative paths agree with the files API: a command
- * started in {@code /workspace} runs in the host directory {@link IsolatedSandbox#hostPath
- * hostPath("/workspace")}, but an absolute path such as {@code /tmp/x.py} in a command
- * means the host's {@code /tmp}. {@code HOME} and {@code TMPDIR} point at the sandbox's
- * {@code /root} and {@code /tmp} on the host so that well-behaved programs stay inside.
- * Networking is the host's whatever the options say.
+ * started in {@code /workspace} runs in the host directory
+ * {@link IsolatedSandbox#hostPath hostPath("/workspace")}, but an absolute path such as
+ * {@code /tmp/x.py} in a command means the host's {@code /tmp}. {@code HOME} and
+ * {@code TMPDIR} point at the sandbox's {@code /root} and {@code /tmp} on the host so
+ * that well-behaved programs stay inside. Networking is the host's whatever the options
+ * say.
  *
  * @author OpenSandbox Spring Boot
  */

@@ -16,10 +16,10 @@ import io.opensandbox.spring.test.server.isolation.ProcFs.ProcStat;
 /**
  * A sandbox whose commands are host processes (see {@link UnisolatedIsolation}). Each
  * command leads its own session; the sandbox's processes are the members of those
- * sessions and process groups and the descendants of their leaders. A process that
- * starts a session of its own and leaves its parent (a classic daemon) escapes that
- * tracking, and nothing kills these processes if the JVM is killed: both are limits of
- * running without a pid namespace.
+ * sessions and process groups and the descendants of their leaders. A process that starts
+ * a session of its own and leaves its parent (a classic daemon) escapes that tracking,
+ * and nothing kills these processes if the JVM is killed: both are limits of running
+ * without a pid namespace.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -39,8 +39,8 @@ final class UnisolatedSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment,
-			Output output) throws IOException {
+	ManagedProcess launch(List<String> command, String workingDirectory, Map<String, String> environment, Output output)
+			throws IOException {
 		Path hostWorkingDirectory;
 		try {
 			hostWorkingDirectory = paths().map(paths().resolve(workingDirectory));
@@ -49,7 +49,8 @@ final class UnisolatedSandbox extends AbstractSandbox {
 			throw new IOException("Invalid working directory '" + workingDirectory + "': " + ex.getMessage(), ex);
 		}
 		if (!Files.isDirectory(hostWorkingDirectory)) {
-			throw new IOException("Working directory '" + workingDirectory + "' does not exist in sandbox '" + id() + "'");
+			throw new IOException(
+					"Working directory '" + workingDirectory + "' does not exist in sandbox '" + id() + "'");
 		}
 		List<String> full = new ArrayList<>();
 		full.add(this.setsid);

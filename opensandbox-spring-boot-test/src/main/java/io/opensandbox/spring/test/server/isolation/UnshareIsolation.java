@@ -64,7 +64,6 @@ final class UnshareIsolation extends NamespaceIsolation {
 		return false;
 	}
 
-
 	@Override
 	List<String> launchCommand(Path directory, Path rootfs, IsolationOptions options, SandboxUser user)
 			throws IOException {
@@ -79,18 +78,18 @@ final class UnshareIsolation extends NamespaceIsolation {
 		return command;
 	}
 
-	/**
+	/*
 	 * The sandbox's mounts, in order: the root bound onto itself (so that it is a mount
 	 * point {@code pivot_root} accepts), the read-only system directories (recursively
-	 * when the host has mounts inside them, each of which is then bound read-only again on
-	 * top), a fresh {@code /proc} with its dangerous entries read-only, and a minimal
+	 * when the host has mounts inside them, each of which is then bound read-only again
+	 * on top), a fresh {@code /proc} with its dangerous entries read-only, and a minimal
 	 * {@code /dev}.
 	 */
 	String fstab(String rootfs) {
 		return fstab(rootfs, null);
 	}
 
-	/**
+	/*
 	 * The sandbox's mounts, with its own resolver configuration when it has one.
 	 */
 	String fstab(String rootfs, @Nullable Path resolvConf) {
@@ -139,7 +138,7 @@ final class UnshareIsolation extends NamespaceIsolation {
 			.append(" 0 0\n");
 	}
 
-	/**
+	/*
 	 * Escapes a path for fstab, where white space separates fields.
 	 */
 	static String escape(String path) {

@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
  * Outbound network access for a sandbox that has a network namespace of its own, through
  * {@code slirp4netns}: a user-mode TCP/IP stack that runs as the sandbox's host user,
  * outside the sandbox, and connects out on its behalf. The sandbox sees one interface
- * ({@code tap0}, 10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3) and no route to the host's
- * loopback ({@code --disable-host-loopback}): not the embedded server, not any other
- * service bound to 127.0.0.1. It ends when the sandbox is closed, and when the JVM dies
- * (its exit descriptor is a pipe from the JVM).
+ * ({@code tap0}, 10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3) and no route to the
+ * host's loopback ({@code --disable-host-loopback}): not the embedded server, not any
+ * other service bound to 127.0.0.1. It ends when the sandbox is closed, and when the JVM
+ * dies (its exit descriptor is a pipe from the JVM).
  * <p>
  * Where {@code /dev/net/tun} is root's alone (as in many containers) and the server runs
  * as root, the stack gets a private mount namespace in which a device node owned by the

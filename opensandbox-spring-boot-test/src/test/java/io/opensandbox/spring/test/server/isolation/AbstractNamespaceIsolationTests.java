@@ -27,7 +27,6 @@ import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.awa
 import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.eventually;
 import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.finish;
 import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.hostSleeps;
-import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.isAlive;
 import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.readCounter;
 import static io.opensandbox.spring.test.server.isolation.SandboxTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,8 +141,7 @@ abstract class AbstractNamespaceIsolationTests {
 		assertThat(run(first, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '").out()).contains("876543");
 		assertThat(run(second, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '").out()).doesNotContain("876543");
 		assertThat(run(second, "ps", "-eo", "args").out()).doesNotContain("876543").doesNotContain("java");
-		assertThat(run(second, "kill", "-9", Long.toString(hostSleeps("876543").get(0))).exitCode())
-			.isNotZero();
+		assertThat(run(second, "kill", "-9", Long.toString(hostSleeps("876543").get(0))).exitCode()).isNotZero();
 		assertThat(sleeper.onExit()).isNotDone();
 		sleeper.kill();
 	}
@@ -182,12 +180,14 @@ abstract class AbstractNamespaceIsolationTests {
 			assertThat(touch.exitCode()).isNotZero();
 			assertThat(touch.stderr()).contains("Read-only file system");
 			assertThat(run(sandbox, "test", "-w", "/etc/hosts").exitCode()).isEqualTo(1);
-			// Root inside has every capability in its namespace, but the mounts are locked.
+			// Root inside has every capability in its namespace, but the mounts are
+			// locked.
 			assertThat(run(sandbox, "mount", "-o", "remount,bind,rw", "/usr").exitCode()).isNotZero();
 			assertThat(run(sandbox, "umount", "-l", "/usr").exitCode()).isNotZero();
 			assertThat(run(sandbox, "umount", "-l", "/proc/sys").exitCode()).isNotZero();
 			assertThat(run(sandbox, "test", "-w", "/usr").exitCode()).isEqualTo(1);
-			// Kernel settings are not writable, though root inside may be the host's root.
+			// Kernel settings are not writable, though root inside may be the host's
+			// root.
 			assertThat(run(sandbox, "test", "-w", "/proc/sys/vm/swappiness").exitCode()).isEqualTo(1);
 			assertThat(probe).doesNotExist();
 		}
@@ -226,8 +226,8 @@ abstract class AbstractNamespaceIsolationTests {
 		IsolatedSandbox sandbox = create(false, Map.of("FOO", "from-options", "BAR", "from-options"));
 		Result result = run(sandbox, "/workspace", Map.of("BAR", "from-command"), "sh", "-c",
 				"pwd; echo $FOO $BAR; echo $HOME $LANG; echo $PATH");
-		assertThat(result.stdout().lines()).containsExactly("/workspace", "from-options from-command",
-				"/root C.UTF-8", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		assertThat(result.stdout().lines()).containsExactly("/workspace", "from-options from-command", "/root C.UTF-8",
+				"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 		assertThat(run(sandbox, "pwd").out()).isEqualTo("/root");
 		assertThat(run(sandbox, "/tmp", Map.of(), "pwd").out()).isEqualTo("/tmp");
 		assertThat(run(sandbox, "env").out()).doesNotContain("JAVA_HOME").doesNotContain("MAVEN");
@@ -440,10 +440,12 @@ abstract class AbstractNamespaceIsolationTests {
 		Path keep = Files.writeString(outside.resolve("keep.txt"), "keep");
 		Files.createSymbolicLink(sandbox.hostPath("/tmp").resolve("dir-link"), outside);
 		Files.createSymbolicLink(sandbox.hostPath("/workspace").resolve("file-link"), keep);
-		assertThat(run(sandbox, "sh", "-c",
-				"ln -s / /tmp/root-link && ln -s /usr /tmp/usr-link && ln -s ../../.. /workspace/up && "
-						+ "mkdir /tmp/locked && touch /tmp/locked/f && chmod 000 /tmp/locked")
-			.exitCode()).isZero();
+		assertThat(
+				run(sandbox, "sh", "-c",
+						"ln -s / /tmp/root-link && ln -s /usr /tmp/usr-link && ln -s ../../.. /workspace/up && "
+								+ "mkdir /tmp/locked && touch /tmp/locked/f && chmod 000 /tmp/locked")
+					.exitCode())
+			.isZero();
 		sandbox.close();
 		assertThat(sandbox.directory()).doesNotExist();
 		assertThat(keep).hasContent("keep");
@@ -474,11 +476,12 @@ abstract class AbstractNamespaceIsolationTests {
 		Result memory = run(sandbox, "python3", "-c", "a = bytearray(256 * 1024 * 1024)\nprint('granted')");
 		assertThat(memory.out()).doesNotContain("granted");
 		assertThat(memory.stderr()).contains("MemoryError");
-		Result forks = run(sandbox, "python3", "-c", "import os, time\nchildren = []\ntry:\n"
-				+ "    while len(children) < 500:\n        pid = os.fork()\n        if pid == 0:\n"
-				+ "            time.sleep(30)\n            os._exit(0)\n        children.append(pid)\n"
-				+ "except OSError as ex:\n    print('refused', ex.errno)\nprint(len(children))\n"
-				+ "for pid in children:\n    os.kill(pid, 9)\n");
+		Result forks = run(sandbox, "python3", "-c",
+				"import os, time\nchildren = []\ntry:\n"
+						+ "    while len(children) < 500:\n        pid = os.fork()\n        if pid == 0:\n"
+						+ "            time.sleep(30)\n            os._exit(0)\n        children.append(pid)\n"
+						+ "except OSError as ex:\n    print('refused', ex.errno)\nprint(len(children))\n"
+						+ "for pid in children:\n    os.kill(pid, 9)\n");
 		assertThat(forks.out()).contains("refused 11");
 	}
 
@@ -495,7 +498,8 @@ abstract class AbstractNamespaceIsolationTests {
 		});
 		creator.start();
 		creator.join();
-		// Linux sends a parent-death signal when the forking thread ends, not the process.
+		// Linux sends a parent-death signal when the forking thread ends, not the
+		// process.
 		Thread.sleep(500);
 		assertThat(run(created[0], "echo", "alive").out()).isEqualTo("alive");
 		assertThat(created[0].terminated()).isNotDone();
@@ -542,14 +546,16 @@ abstract class AbstractNamespaceIsolationTests {
 		assumeThat(Tools.host().find("slirp4netns")).as("slirp4netns is installed").isNotNull();
 		try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			IsolatedSandbox sandbox = create(true, Map.of());
-			assertThat(interfaces(run(sandbox, "cat", "/proc/net/dev").stdout())).containsExactlyInAnyOrder("lo", "tap0");
+			assertThat(interfaces(run(sandbox, "cat", "/proc/net/dev").stdout())).containsExactlyInAnyOrder("lo",
+					"tap0");
 			assertThat(run(sandbox, "cat", "/etc/resolv.conf").stdout()).contains("nameserver 10.0.2.3");
 			assertThat(run(sandbox, "cat", "/proc/net/route").stdout()).contains("tap0\t00000000\t0202000A");
 			// The host's loopback, by its own address and through the gateway.
 			for (String host : List.of("127.0.0.1", "10.0.2.2")) {
-				Result connect = run(sandbox, "python3", "-c", "import socket\ntry:\n"
-						+ "    socket.create_connection(('" + host + "', " + listener.getLocalPort() + "), timeout=3)\n"
-						+ "    print('connected')\nexcept OSError as ex:\n    print('refused', ex)");
+				Result connect = run(sandbox, "python3", "-c",
+						"import socket\ntry:\n" + "    socket.create_connection(('" + host + "', "
+								+ listener.getLocalPort() + "), timeout=3)\n"
+								+ "    print('connected')\nexcept OSError as ex:\n    print('refused', ex)");
 				assertThat(connect.out()).as(host).startsWith("refused");
 			}
 		}

@@ -29,21 +29,6 @@ final class SandboxTestSupport {
 	private SandboxTestSupport() {
 	}
 
-	/**
-	 * What a finished command printed and returned.
-	 *
-	 * @param exitCode the exit code
-	 * @param stdout standard output
-	 * @param stderr standard error
-	 */
-	record Result(int exitCode, String stdout, String stderr) {
-
-		String out() {
-			return this.stdout.strip();
-		}
-
-	}
-
 	static Result run(IsolatedSandbox sandbox, String... command) throws Exception {
 		return run(sandbox, null, Map.of(), command);
 	}
@@ -157,6 +142,21 @@ final class SandboxTestSupport {
 		catch (IOException | NumberFormatException ex) {
 			return -1;
 		}
+	}
+
+	/**
+	 * What a finished command printed and returned.
+	 *
+	 * @param exitCode the exit code
+	 * @param stdout standard output
+	 * @param stderr standard error
+	 */
+	record Result(int exitCode, String stdout, String stderr) {
+
+		String out() {
+			return this.stdout.strip();
+		}
+
 	}
 
 }

@@ -108,8 +108,9 @@ class UnisolatedIsolationTests {
 		IsolatedSandbox sandbox = create(Map.of());
 		IsolatedSandbox other = create(Map.of());
 		assertThat(sandbox.processCount()).isZero();
-		SandboxProcess counter = sandbox.start(List.of("sh", "-c",
-				"i=0; while :; do i=$((i+1)); echo $i > c.new; mv c.new counter; sleep 0.02; done"), "/tmp", Map.of());
+		SandboxProcess counter = sandbox.start(
+				List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > c.new; mv c.new counter; sleep 0.02; done"),
+				"/tmp", Map.of());
 		Path file = sandbox.hostPath("/tmp/counter");
 		eventually(WAIT, () -> readCounter(file) > 3, "counter running");
 		assertThat(sandbox.processCount()).isBetween(1, 2);

@@ -9,6 +9,10 @@ import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,11 +23,6 @@ import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.ExecutionError;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
-
-import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.stereotype.Component;
-import org.springframework.util.Assert;
-import org.springframework.util.StringUtils;
 
 /**
  * Runs what the page sends in the session's sandbox and turns the command's event stream
@@ -81,33 +80,33 @@ public class CommandRunner {
 	 * @param sessionId the browser session whose sandbox runs it
 	 * @param request what to run
 	 * @return the events
-	 * @throws PlaygroundInputException if the request is invalid; it is thrown at once, so
-	 * that the page gets an error response instead of an event stream
+	 * @throws PlaygroundInputException if the request is invalid; it is thrown at once,
+	 * so that the page gets an error response instead of an event stream
 	 */
 	public Flux<ServerSentEvent<Object>> run(String sessionId, RunRequest request) {
 		Run run = validate(request);
-		return Flux.concat(Mono.just(event("status", "message", "Preparing your sandbox")),
-				this.sandboxes.sandbox(sessionId).flatMapMany((sandbox) -> execute(sandbox, run)))
+		return Flux
+			.concat(Mono.just(event("status", "message", "Preparing your sandbox")),
+					this.sandboxes.sandbox(sessionId).flatMapMany((sandbox) -> execute(sandbox, run)))
 			.onErrorResume((ex) -> Mono.just(failure(ex)));
 	}
 
 	private Run validate(RunRequest request) {
-		String language = StringUtils.hasText(request.language())
-				? request.language().strip().toLowerCase(Locale.ROOT) : "shell";
+		String language = StringUtils.hasText(request.language()) ? request.language().strip().toLowerCase(Locale.ROOT)
+				: "shell";
 		if (!language.equals("shell") && !language.equals("python")) {
 			throw PlaygroundInputException
 				.badRequest("Unknown language '" + request.language() + "': choose 'shell' or 'python'");
 		}
 		String code = request.code();
 		if (!StringUtils.hasText(code)) {
-			throw PlaygroundInputException.badRequest(
-					language.equals("python") ? "The Python program is empty: type some code first"
-							: "The command is empty: type a command first");
+			throw PlaygroundInputException
+				.badRequest(language.equals("python") ? "The Python program is empty: type some code first"
+						: "The command is empty: type a command first");
 		}
 		if (code.length() > this.properties.getMaxCodeLength()) {
 			throw PlaygroundInputException.badRequest("The " + (language.equals("python") ? "program" : "command")
-					+ " is " + code.length() + " characters long; the limit is "
-					+ this.properties.getMaxCodeLength());
+					+ " is " + code.length() + " characters long; the limit is " + this.properties.getMaxCodeLength());
 		}
 		long maxSeconds = this.properties.getMaxCommandTimeout().toSeconds();
 		Duration timeout = this.properties.getCommandTimeout();
@@ -125,7 +124,8 @@ public class CommandRunner {
 	private Flux<ServerSentEvent<Object>> execute(ReactiveSandbox sandbox, Run run) {
 		Mono<Void> prepare = run.python() ? sandbox.files().write(List.of(FileUpload.of(PROGRAM_PATH, run.code())))
 				: Mono.empty();
-		// Unbuffered (-u): to a pipe, Python would otherwise hold its output until it ends
+		// Unbuffered (-u): to a pipe, Python would otherwise hold its output until it
+		// ends
 		String command = run.python() ? "python3 -u " + PROGRAM_PATH : run.code();
 		CommandOptions options = CommandOptions.defaults()
 			.withCwd(this.properties.getWorkingDirectory())
@@ -140,14 +140,13 @@ public class CommandRunner {
 		}));
 	}
 
-	private Flux<ServerSentEvent<Object>> toEvents(ExecutionEvent event, Progress progress, String sandboxId,
-			Run run) {
+	private Flux<ServerSentEvent<Object>> toEvents(ExecutionEvent event, Progress progress, String sandboxId, Run run) {
 		if (progress.finished) {
 			return Flux.empty();
 		}
 		return switch (event.type()) {
-			case INIT -> Flux.just(event("started", "sandboxId", sandboxId, "timeoutSeconds",
-					run.timeout().toSeconds()));
+			case INIT ->
+				Flux.just(event("started", "sandboxId", sandboxId, "timeoutSeconds", run.timeout().toSeconds()));
 			case STDOUT -> Flux.just(event("stdout", "text", line(event.text())));
 			case STDERR -> Flux.just(event("stderr", "text", line(event.text())));
 			case PING -> Flux.just(ServerSentEvent.builder().comment("ping").build());
@@ -165,7 +164,7 @@ public class CommandRunner {
 		};
 	}
 
-	/** execd sends an empty line as a lone line feed. */
+	/* execd sends an empty line as a lone line feed. */
 	private static String line(@Nullable String text) {
 		return (text == null || text.equals("\n")) ? "" : text;
 	}
@@ -184,8 +183,9 @@ public class CommandRunner {
 
 	private static ServerSentEvent<Object> timedOut(Run run) {
 		long seconds = run.timeout().toSeconds();
-		return event("timeout", "message", "Stopped: the command was still running after its time limit of "
-				+ seconds + " s", "timeoutSeconds", seconds);
+		return event("timeout", "message",
+				"Stopped: the command was still running after its time limit of " + seconds + " s", "timeoutSeconds",
+				seconds);
 	}
 
 	private static ServerSentEvent<Object> failure(Throwable ex) {

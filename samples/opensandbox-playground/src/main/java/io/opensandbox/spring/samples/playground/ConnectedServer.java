@@ -1,8 +1,8 @@
 package io.opensandbox.spring.samples.playground;
 
-import io.opensandbox.spring.autoconfigure.OpenSandboxConnectionDetails;
-
 import org.springframework.stereotype.Component;
+
+import io.opensandbox.spring.autoconfigure.OpenSandboxConnectionDetails;
 
 /**
  * Which OpenSandbox server the application talks to, for the page's header. The starter

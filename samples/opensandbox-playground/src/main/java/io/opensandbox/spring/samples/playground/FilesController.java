@@ -11,15 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-
-import io.opensandbox.spring.core.ReactiveSandbox;
-import io.opensandbox.spring.error.SandboxFileNotFoundException;
-import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FileUpload;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
@@ -35,6 +26,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.WebSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import io.opensandbox.spring.core.ReactiveSandbox;
+import io.opensandbox.spring.error.SandboxFileNotFoundException;
+import io.opensandbox.spring.model.FileInfo;
+import io.opensandbox.spring.model.FileUpload;
 
 /**
  * Upload a file into the session's sandbox and download one back, both streamed. An
@@ -78,11 +77,12 @@ public class FilesController {
 		if (declared > limit) {
 			throw tooLarge(declared + " bytes (" + Sizes.format(declared) + ")", limit);
 		}
-		return Mono.usingWhen(createTemporaryFile(),
-				(spool) -> DataBufferUtils.write(limited(request.getBody(), limit), spool)
-					.then(Mono.fromCallable(() -> Files.size(spool)).subscribeOn(Schedulers.boundedElastic()))
-					.flatMap((size) -> this.sandboxes.sandbox(session.getId())
-						.flatMap((sandbox) -> store(sandbox, target, spool, size))),
+		return Mono.usingWhen(
+				createTemporaryFile(), (
+						spool) -> DataBufferUtils.write(limited(request.getBody(), limit), spool)
+							.then(Mono.fromCallable(() -> Files.size(spool)).subscribeOn(Schedulers.boundedElastic()))
+							.flatMap((size) -> this.sandboxes.sandbox(session.getId())
+								.flatMap((sandbox) -> store(sandbox, target, spool, size))),
 				FilesController::deleteQuietly);
 	}
 
@@ -140,7 +140,7 @@ public class FilesController {
 		return new PlaygroundInputException(HttpStatus.NOT_FOUND, "There is no file " + target + " in your sandbox");
 	}
 
-	/**
+	/*
 	 * An absolute path inside the sandbox: relative names are taken from the working
 	 * directory.
 	 */
@@ -159,9 +159,9 @@ public class FilesController {
 		return directory.endsWith("/") ? directory + trimmed : directory + "/" + trimmed;
 	}
 
-	/**
-	 * The body, failing as soon as more than the limit arrived (the declared length may be
-	 * missing, with a chunked body, or wrong).
+	/*
+	 * The body, failing as soon as more than the limit arrived (the declared length may
+	 * be missing, with a chunked body, or wrong).
 	 */
 	private static Flux<DataBuffer> limited(Flux<DataBuffer> body, long limit) {
 		return Flux.defer(() -> {

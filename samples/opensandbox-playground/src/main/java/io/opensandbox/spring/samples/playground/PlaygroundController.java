@@ -3,11 +3,6 @@ package io.opensandbox.spring.samples.playground;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
-import io.opensandbox.spring.core.ReactiveSandboxTemplate;
-
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -18,11 +13,15 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.WebSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 
 /**
- * The playground's HTTP API for its page: what it is connected to, running code with
- * live output, and the application's sandboxes. Every browser session gets its own
- * sandbox; the session is started by the first call, so its cookie comes back at once.
+ * The playground's HTTP API for its page: what it is connected to, running code with live
+ * output, and the application's sandboxes. Every browser session gets its own sandbox;
+ * the session is started by the first call, so its cookie comes back at once.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -75,9 +74,9 @@ public class PlaygroundController {
 	}
 
 	/**
-	 * Run a shell command or a Python program and stream its output as server-sent
-	 * events (see {@link CommandRunner}). Invalid input is answered with a
-	 * {@code 400} problem instead of a stream.
+	 * Run a shell command or a Python program and stream its output as server-sent events
+	 * (see {@link CommandRunner}). Invalid input is answered with a {@code 400} problem
+	 * instead of a stream.
 	 * @param request what to run
 	 * @param session the browser session
 	 * @return the events

@@ -2,9 +2,6 @@ package io.opensandbox.spring.samples.playground;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.opensandbox.spring.error.OpenSandboxException;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -12,7 +9,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/**
+import io.opensandbox.spring.error.OpenSandboxException;
+
+/*
  * Turns failures into RFC 9457 problems whose {@code detail} is a sentence the page can
  * show as is. Framework errors (an unreadable body, a wrong method) become problems too,
  * through {@code spring.webflux.problemdetails.enabled}.
@@ -45,7 +44,7 @@ public class PlaygroundExceptionHandler {
 		return problem(HttpStatus.BAD_GATEWAY, "The OpenSandbox server failed: " + ex.getMessage());
 	}
 
-	/**
+	/*
 	 * The starter checks arguments before sending anything, with messages meant for
 	 * people (a blank path, a NUL character).
 	 */

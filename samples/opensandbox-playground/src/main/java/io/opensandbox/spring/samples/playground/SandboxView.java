@@ -11,8 +11,8 @@ import io.opensandbox.spring.core.TrackedSandbox;
  *
  * @param id the sandbox id
  * @param image the image it was created from, if known
- * @param state the state the server reports now, or {@code null} if it could not be looked
- * up
+ * @param state the state the server reports now, or {@code null} if it could not be
+ * looked up
  * @param createdAt when the application created it
  * @param expiresAt when it expires unless renewed (the starter renews it while the
  * application runs), or {@code null} if it never expires

@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -18,12 +21,7 @@ import io.opensandbox.spring.core.ReactiveSandbox;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 import io.opensandbox.spring.model.SandboxInfo;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Service;
 
 /**
  * One sandbox per browser session, created through the {@link ReactiveSandboxTemplate} on
@@ -122,7 +120,7 @@ public class SessionSandboxes {
 		return (sandbox != null && isUsable(sandbox)) ? sandbox.id() : null;
 	}
 
-	/**
+	/*
 	 * Whether a session's sandbox is still being created, or was created and not killed
 	 * since (the starter stops tracking a sandbox when it is killed, from anywhere in the
 	 * application).
@@ -154,8 +152,8 @@ public class SessionSandboxes {
 	}
 
 	/**
-	 * Kill one of the application's sandboxes. Sandboxes the application does not hold are
-	 * refused, so the page cannot kill another application's sandboxes.
+	 * Kill one of the application's sandboxes. Sandboxes the application does not hold
+	 * are refused, so the page cannot kill another application's sandboxes.
 	 * @param sandboxId the sandbox id
 	 * @return completes when the sandbox is being terminated
 	 * @throws UnknownSandboxException if the application does not hold that sandbox
@@ -231,7 +229,7 @@ public class SessionSandboxes {
 			return this.creation.isDone();
 		}
 
-		/**
+		/*
 		 * The id of the created sandbox, or {@code null} while it is being created or if
 		 * its creation failed.
 		 */

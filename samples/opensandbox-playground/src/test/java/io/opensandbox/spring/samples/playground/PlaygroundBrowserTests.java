@@ -27,12 +27,11 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import io.opensandbox.spring.test.EmbeddedOpenSandbox;
-
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.opensandbox.spring.test.EmbeddedOpenSandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -43,8 +42,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code chromedriver} are used as installed, by path: Selenium Manager is never asked to
  * find or download anything. Without them the tests are skipped, unless the system
  * property {@value #MODE_PROPERTY} or the environment variable
- * {@code OPENSANDBOX_BROWSER_TESTS} is {@code required} (as in CI), which makes them fail.
- * A screenshot of the page after the run is saved as {@code target/playground.png}.
+ * {@code OPENSANDBOX_BROWSER_TESTS} is {@code required} (as in CI), which makes them
+ * fail. A screenshot of the page after the run is saved as {@code target/playground.png}.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -93,8 +92,8 @@ class PlaygroundBrowserTests {
 	}
 
 	/**
-	 * Skip each test (an assumption, so that the reason shows in the test report) when the
-	 * browser is missing, or start it with a fresh profile.
+	 * Skip each test (an assumption, so that the reason shows in the test report) when
+	 * the browser is missing, or start it with a fresh profile.
 	 */
 	@BeforeEach
 	void startBrowser(@TempDir Path userData) {
@@ -169,8 +168,8 @@ class PlaygroundBrowserTests {
 		String id = mine.getAttribute("data-id");
 		mine.findElement(By.cssSelector("button.kill")).click();
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sandboxes-message"), "Killed " + id));
-		this.wait.until(ExpectedConditions
-			.invisibilityOfElementLocated(By.cssSelector("#sandboxes tr[data-id='" + id + "']")));
+		this.wait.until(
+				ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#sandboxes tr[data-id='" + id + "']")));
 	}
 
 	private void openPage() {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.codec.ServerSentEvent;
@@ -106,8 +105,7 @@ final class PlaygroundClient {
 			.getResponseBody()
 			.filter((event) -> event.event() != null)
 			.map((event) -> new Event(Objects.requireNonNull(event.event()),
-					(event.data() != null) ? event.data() : Map.of(),
-					Duration.ofNanos(System.nanoTime() - start)))
+					(event.data() != null) ? event.data() : Map.of(), Duration.ofNanos(System.nanoTime() - start)))
 			.collectList()
 			.block(Duration.ofSeconds(90));
 		return new Run(Objects.requireNonNull(events));

@@ -11,12 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.core.publisher.Flux;
-
-import io.opensandbox.spring.test.EmbeddedOpenSandbox;
-import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
-import io.opensandbox.spring.test.EmbeddedSandbox;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -27,6 +21,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+import io.opensandbox.spring.test.EmbeddedOpenSandbox;
+import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
+import io.opensandbox.spring.test.EmbeddedSandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -159,11 +158,9 @@ class PlaygroundEndToEndTests {
 	void uploadLargerThanTheLimitIsRefusedWithTheLimitInTheMessage() {
 		PlaygroundClient session = PlaygroundClient.connect(this.port);
 		byte[] tooLarge = new byte[64 * 1024 + 1];
-		Map<String, Object> declared = PlaygroundClient.problem(session.client()
-			.put()
-			.uri("/api/files?path={path}", "/tmp/big.bin")
-			.bodyValue(tooLarge)
-			.exchange(), 413);
+		Map<String, Object> declared = PlaygroundClient.problem(
+				session.client().put().uri("/api/files?path={path}", "/tmp/big.bin").bodyValue(tooLarge).exchange(),
+				413);
 		assertThat((String) declared.get("detail")).contains("65537 bytes").contains("limited to 64 KiB");
 		// Without a Content-Length (chunked), the limit is enforced while reading
 		Flux<DataBuffer> chunks = Flux.range(0, 17)
@@ -214,8 +211,7 @@ class PlaygroundEndToEndTests {
 			.contains("Unknown language 'cobol'");
 		assertThat(session.refusedRun(Map.of("code", "echo hi", "timeoutSeconds", 0), 400)).containsEntry("detail",
 				"The time limit must be between 1 and 300 seconds, not 0");
-		assertThat(session.refusedRun(Map.of("code", "echo hi", "timeoutSeconds", 301), 400))
-			.extractingByKey("detail")
+		assertThat(session.refusedRun(Map.of("code", "echo hi", "timeoutSeconds", 301), 400)).extractingByKey("detail")
 			.asString()
 			.contains("between 1 and 300 seconds");
 		assertThat(session.refusedRun(Map.of("code", "x".repeat(100_001)), 400)).extractingByKey("detail")
@@ -252,8 +248,8 @@ class PlaygroundEndToEndTests {
 		assertThat(run.names()).doesNotContain("exit", "failure");
 		assertThat(took).isLessThan(Duration.ofSeconds(10));
 		// Stopping the stream interrupted the command: its processes are gone
-		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(processCount(sandboxId))
-			.isLessThanOrEqualTo(idleProcesses));
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(processCount(sandboxId)).isLessThanOrEqualTo(idleProcesses));
 	}
 
 	@Test
@@ -274,8 +270,8 @@ class PlaygroundEndToEndTests {
 		assertThat(serverSandboxIds()).doesNotContain(sandboxId);
 		assertThat(session.sandboxes()).noneMatch((sandbox) -> sandboxId.equals(sandbox.get("id")));
 		assertThat(session.info()).doesNotContainKey("sandboxId");
-		assertThat(PlaygroundClient.problem(
-				session.client().delete().uri("/api/sandboxes/{id}", sandboxId).exchange(), 404))
+		assertThat(PlaygroundClient.problem(session.client().delete().uri("/api/sandboxes/{id}", sandboxId).exchange(),
+				404))
 			.extractingByKey("detail")
 			.asString()
 			.contains("is not one of this application's sandboxes");

@@ -7,12 +7,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
 import io.opensandbox.spring.test.EmbeddedSandbox;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +43,8 @@ class PlaygroundShutdownTests {
 	void usesTheConfiguredServerAndKillsEverySessionsSandboxWhenItStops() {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(OpenSandboxPlaygroundApplication.class)
 			.properties("opensandbox.domain=" + this.server.getDomain(), "opensandbox.api-key=" + API_KEY)
-			// An argument, which wins over application.properties (server.port=8090): a port of
+			// An argument, which wins over application.properties (server.port=8090): a
+			// port of
 			// its own, so no pooled connection to an earlier application is reused.
 			.run("--server.port=0");
 		try {
