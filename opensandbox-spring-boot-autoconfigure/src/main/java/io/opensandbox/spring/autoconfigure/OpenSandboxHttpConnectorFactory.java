@@ -68,8 +68,9 @@ final class OpenSandboxHttpConnectorFactory {
 			.withHttpClientDefaults(HttpClient::proxyWithSystemProperties);
 		builder = builder.withHttpClientCustomizer(OpenSandboxHttpConnectorFactory::sameOriginRedirectsOnly);
 		OpenSandboxProperties.Proxy proxy = properties.getProxy();
-		if (StringUtils.hasText(proxy.getHost())) {
-			builder = builder.withHttpClientCustomizer((httpClient) -> withProxy(httpClient, proxy));
+		String proxyHost = proxy.getHost();
+		if (StringUtils.hasText(proxyHost)) {
+			builder = builder.withHttpClientCustomizer((httpClient) -> withProxy(httpClient, proxyHost, proxy));
 		}
 		if (properties.getHttp().isWiretap()) {
 			List<String> secrets = new ArrayList<>();
@@ -124,11 +125,9 @@ final class OpenSandboxHttpConnectorFactory {
 		return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
 	}
 
-	private static HttpClient withProxy(HttpClient httpClient, OpenSandboxProperties.Proxy proxy) {
+	private static HttpClient withProxy(HttpClient httpClient, String host, OpenSandboxProperties.Proxy proxy) {
 		return httpClient.proxy((spec) -> {
-			ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP)
-				.host(proxy.getHost())
-				.port(proxy.getPort());
+			ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP).host(host).port(proxy.getPort());
 			if (proxy.getUsername() != null) {
 				String password = proxy.getPassword();
 				builder.username(proxy.getUsername()).password((user) -> password);

@@ -72,7 +72,7 @@ final class OpenSandboxPropertiesValidator {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidOpenSandboxPropertyException(property, ServerAddress.withoutUserInfo(domain),
-					ex.getMessage(),
+					String.valueOf(ex.getMessage()),
 					"Set '" + property + "' to the lifecycle server's address as host[:port][/prefix], "
 							+ "for example 'localhost:8080' or 'https://sandbox.example.com'.");
 		}

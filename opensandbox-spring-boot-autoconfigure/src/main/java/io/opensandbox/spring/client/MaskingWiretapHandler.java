@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logs every HTTP message of a connection (request and status lines, headers, body text)
@@ -87,7 +88,7 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 		}
 	}
 
-	private String describe(Object msg) {
+	private @Nullable String describe(Object msg) {
 		StringBuilder text = new StringBuilder();
 		if (msg instanceof HttpRequest request) {
 			text.append(request.method())

@@ -42,7 +42,9 @@ final class Arguments {
 
 	static void paths(@Nullable Collection<String> paths) {
 		notEmpty(paths, "path");
-		paths.forEach((path) -> text(path, "Path"));
+		if (paths != null) {
+			paths.forEach((path) -> text(path, "Path"));
+		}
 	}
 
 	static void command(@Nullable String command, @Nullable CommandOptions options) {
@@ -52,7 +54,7 @@ final class Arguments {
 
 	static void sessionCommand(@Nullable String command, @Nullable CommandOptions options) {
 		command(command, options);
-		Assert.isTrue(options.env().isEmpty() && options.uid() == null,
+		Assert.isTrue(options != null && options.env().isEmpty() && options.uid() == null,
 				"A bash session run takes only a working directory and a time limit, not an environment or a user");
 	}
 

@@ -171,11 +171,15 @@ public class SandboxCleanup
 	Mono<Void> renewDue() {
 		Instant now = this.clock.instant();
 		return Flux.fromIterable(this.tracker.tracked())
-			.filter((sandbox) -> sandbox.timeToLive() != null)
-			.filter((sandbox) -> sandbox.expiresAt() == null
-					|| !sandbox.expiresAt().isAfter(now.plus(sandbox.timeToLive().dividedBy(2))))
+			.filter((sandbox) -> isDue(sandbox, now))
 			.flatMap(this::renew, this.settings.concurrency())
 			.then();
+	}
+
+	private static boolean isDue(TrackedSandbox sandbox, Instant now) {
+		Duration timeToLive = sandbox.timeToLive();
+		Instant expiresAt = sandbox.expiresAt();
+		return timeToLive != null && (expiresAt == null || !expiresAt.isAfter(now.plus(timeToLive.dividedBy(2))));
 	}
 
 	private Mono<Void> renew(TrackedSandbox sandbox) {

@@ -37,7 +37,7 @@ public final class OpenSandboxObservations {
 
 	private static final SandboxOperationObservationConvention DEFAULT_OPERATION = new DefaultSandboxOperationObservationConvention();
 
-	private static final SandboxOperationObservationConvention DEFAULT_READY = new DefaultSandboxReadyObservationConvention();
+	private static final DefaultSandboxReadyObservationConvention DEFAULT_READY = new DefaultSandboxReadyObservationConvention();
 
 	private static final CommandExecutionObservationConvention DEFAULT_EXECUTION = new DefaultCommandExecutionObservationConvention();
 

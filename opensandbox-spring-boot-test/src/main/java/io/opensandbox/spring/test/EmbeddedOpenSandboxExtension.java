@@ -81,7 +81,7 @@ public class EmbeddedOpenSandboxExtension implements BeforeAllCallback, AfterAll
 			return getServer();
 		}
 		catch (IllegalStateException ex) {
-			throw new ParameterResolutionException(ex.getMessage(), ex);
+			throw new ParameterResolutionException(String.valueOf(ex.getMessage()), ex);
 		}
 	}
 

@@ -93,7 +93,7 @@ final class ApiException extends RuntimeException {
 		if (isValidation()) {
 			return Map.of("detail", this.detail);
 		}
-		return Json.object("code", this.code, "message", getMessage());
+		return Json.object("code", this.code, "message", String.valueOf(getMessage()));
 	}
 
 }

@@ -149,6 +149,9 @@ final class CommandRun {
 			});
 			return;
 		}
+		if (events == null) {
+			throw new IllegalStateException("Output of a run goes to a log or to events");
+		}
 		OutputPipe.LineSplitter lines = new OutputPipe.LineSplitter((line) -> events.emit(EventSink.line(type, line)));
 		pipe.pump(lines);
 		lines.finish();

@@ -79,7 +79,7 @@ final class EgressPolicy {
 			if (!(target instanceof String text)) {
 				throw new ApiException(400, "", "invalid delete targets: targets must be strings");
 			}
-			this.rules.removeIf((rule) -> rule.get("target").toString().equalsIgnoreCase(text.trim()));
+			this.rules.removeIf((rule) -> String.valueOf(rule.get("target")).equalsIgnoreCase(text.trim()));
 		}
 		return status((this.rules.size() == before) ? "no matching targets found" : null, false);
 	}
@@ -164,7 +164,7 @@ final class EgressPolicy {
 	}
 
 	private static boolean sameTarget(Map<String, Object> a, Map<String, Object> b) {
-		return a.get("target").toString().equalsIgnoreCase(b.get("target").toString());
+		return String.valueOf(a.get("target")).equalsIgnoreCase(String.valueOf(b.get("target")));
 	}
 
 }

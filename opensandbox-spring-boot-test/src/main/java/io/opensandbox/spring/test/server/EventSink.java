@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -95,7 +96,7 @@ final class EventSink {
 		return (int) Math.min(CAPACITY, EVENT_OVERHEAD + length);
 	}
 
-	static Map<String, Object> event(String type, Object... keysAndValues) {
+	static Map<String, Object> event(String type, @Nullable Object... keysAndValues) {
 		Map<String, Object> event = Json.object(keysAndValues);
 		Map<String, Object> result = Json.object("type", type);
 		result.putAll(event);

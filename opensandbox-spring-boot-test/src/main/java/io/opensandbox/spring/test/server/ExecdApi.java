@@ -161,7 +161,7 @@ final class ExecdApi {
 			else if (run != null) {
 				run.kill("signal: terminated");
 			}
-			else {
+			else if (session != null) {
 				sandbox.sessions.remove(id);
 				session.close();
 			}
@@ -442,7 +442,8 @@ final class ExecdApi {
 	private <T> Mono<T> blocking(Callable<T> work) {
 		return Mono.fromCallable(work)
 			.subscribeOn(this.server.blocking())
-			.onErrorMap(IOException.class, (ex) -> new ApiException(500, "RUNTIME_ERROR", ex.getMessage()));
+			.onErrorMap(IOException.class,
+					(ex) -> new ApiException(500, "RUNTIME_ERROR", String.valueOf(ex.getMessage())));
 	}
 
 	static String requiredString(Map<String, Object> body, String field) {

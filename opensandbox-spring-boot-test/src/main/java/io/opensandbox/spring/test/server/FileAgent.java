@@ -227,7 +227,8 @@ final class FileAgent {
 					&& unchecked.getCause() instanceof TooLarge tooLarge) {
 				throw tooLarge;
 			}
-			throw new IOException("Cannot read the file agent's answer: " + ex.getCause().getMessage(), ex);
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new IOException("Cannot read the file agent's answer: " + cause.getMessage(), ex);
 		}
 		catch (InterruptedException ex) {
 			process.kill();

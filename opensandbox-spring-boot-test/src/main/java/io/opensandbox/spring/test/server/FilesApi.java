@@ -179,8 +179,8 @@ final class FilesApi {
 				.getPathMatcher("glob:" + ((pattern != null && !pattern.isEmpty()) ? pattern : "**"));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ApiException(400, "INVALID_REQUEST_BODY",
-					"invalid search pattern '" + pattern + "': " + ex.getMessage().lines().findFirst().orElse(""));
+			throw new ApiException(400, "INVALID_REQUEST_BODY", "invalid search pattern '" + pattern + "': "
+					+ String.valueOf(ex.getMessage()).lines().findFirst().orElse(""));
 		}
 		return blocking(() -> {
 			List<Map<String, Object>> found = new ArrayList<>();
@@ -405,6 +405,9 @@ final class FilesApi {
 			}
 			Map<String, Object> meta = metadata.get(index[0]++);
 			String path = (String) meta.get("path");
+			if (path == null) {
+				throw new ApiException(400, "INVALID_FILE_METADATA", "metadata without a path");
+			}
 			try {
 				agent.write(path, reader::copyTo, permission(meta));
 			}

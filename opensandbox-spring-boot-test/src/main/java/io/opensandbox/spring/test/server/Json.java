@@ -80,7 +80,7 @@ final class Json {
 		return false;
 	}
 
-	static Map<String, Object> object(Object... keysAndValues) {
+	static Map<String, Object> object(@Nullable Object... keysAndValues) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		for (int i = 0; i < keysAndValues.length; i += 2) {
 			if (keysAndValues[i + 1] != null) {

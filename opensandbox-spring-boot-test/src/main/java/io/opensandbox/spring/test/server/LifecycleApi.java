@@ -79,8 +79,11 @@ final class LifecycleApi {
 		}
 		return Mono.from(answer)
 			.onErrorResume(ApiException.class, (ex) -> exchange.json(ex.status(), ex.body()))
-			.onErrorResume(Json.BadRequestException.class, (ex) -> exchange.json(422, Map.of("detail",
-					List.of(Json.object("type", "json_invalid", "loc", List.of("body"), "msg", ex.getMessage())))))
+			.onErrorResume(Json.BadRequestException.class,
+					(ex) -> exchange.json(422,
+							Map.of("detail",
+									List.of(Json.object("type", "json_invalid", "loc", List.of("body"), "msg",
+											String.valueOf(ex.getMessage()))))))
 			.onErrorResume(ExecdApi::unexpected, (ex) -> exchange.json(500,
 					Json.object("code", "INTERNAL_ERROR", "message", String.valueOf(ex.getMessage()))));
 	}

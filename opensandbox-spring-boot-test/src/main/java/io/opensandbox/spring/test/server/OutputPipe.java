@@ -283,7 +283,7 @@ final class OutputPipe implements Closeable {
 
 		private volatile boolean stopped;
 
-		private volatile ScheduledFuture<?> future;
+		private volatile @Nullable ScheduledFuture<?> future;
 
 		private Repeat(java.util.function.Consumer<Repeat> body) {
 			this.body = body;
@@ -291,9 +291,10 @@ final class OutputPipe implements Closeable {
 
 		static void every(ScheduledExecutorService timer, long millis, java.util.function.Consumer<Repeat> body) {
 			Repeat repeat = new Repeat(body);
-			repeat.future = timer.scheduleWithFixedDelay(repeat, millis, millis, TimeUnit.MILLISECONDS);
+			ScheduledFuture<?> future = timer.scheduleWithFixedDelay(repeat, millis, millis, TimeUnit.MILLISECONDS);
+			repeat.future = future;
 			if (repeat.stopped) {
-				repeat.future.cancel(false);
+				future.cancel(false);
 			}
 		}
 

@@ -183,9 +183,10 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 
 	@SuppressWarnings("unchecked")
 	private void handle(Run run, Map<String, Object> message) {
-		switch (String.valueOf(message.get("t"))) {
-			case "stdout", "stderr" -> run.events
-				.emit(EventSink.event((String) message.get("t"), "text", String.valueOf(message.get("text"))));
+		String type = String.valueOf(message.get("t"));
+		switch (type) {
+			case "stdout", "stderr" ->
+				run.events.emit(EventSink.event(type, "text", String.valueOf(message.get("text"))));
 			case "result" -> {
 				run.events.emit(EventSink.event("execution_count", "execution_count", message.get("count")));
 				run.events

@@ -90,7 +90,7 @@ final class IsolationDetector {
 		}
 		catch (IsolationUnavailableException ex) {
 			// A missing program is not cached: it may be installed later.
-			throw new IsolationUnavailableException(ex.getMessage(), ex);
+			throw new IsolationUnavailableException(String.valueOf(ex.getMessage()), ex);
 		}
 		String key = backend + ":" + baseDirectory.toAbsolutePath().normalize();
 		Probe probe = probes.computeIfAbsent(key, (k) -> probe(isolation));

@@ -2,6 +2,7 @@ package io.opensandbox.spring.samples.playground;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -53,7 +54,7 @@ public class PlaygroundExceptionHandler {
 		return problem(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, @Nullable String detail) {
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(ProblemDetail.forStatusAndDetail(status, detail));
