@@ -16,9 +16,10 @@ import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.OutputLine;
 
 /**
- * Folds an execution's events into an {@link Execution} as they arrive, keeping at most a
- * given number of output characters per stream (the rest is counted), so that a command
- * that writes gigabytes costs bounded memory. Not thread-safe: one per execution.
+ * Folds an execution's events into an {@link Execution} as they arrive, keeping the first
+ * lines of each output stream up to a number of characters (from the first line that does
+ * not fit on, lines are counted, not kept), so that a command that writes gigabytes costs
+ * bounded memory. Not thread-safe: one per execution.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -32,17 +33,9 @@ final class ExecutionCollector {
 
 	private @Nullable String id;
 
-	private final List<OutputLine> stdout = new ArrayList<>();
+	private final Output stdout = new Output();
 
-	private final List<OutputLine> stderr = new ArrayList<>();
-
-	private long keptStdout;
-
-	private long keptStderr;
-
-	private long omittedStdout;
-
-	private long omittedStderr;
+	private final Output stderr = new Output();
 
 	private final List<Map<String, Object>> results = new ArrayList<>();
 
@@ -76,28 +69,8 @@ final class ExecutionCollector {
 	void accept(ExecutionEvent event) {
 		switch (event.type()) {
 			case INIT -> this.id = event.text();
-			case STDOUT -> {
-				for (String line : lines(event.text())) {
-					if (this.keptStdout + line.length() <= this.limit) {
-						this.stdout.add(new OutputLine(line, event.timestamp()));
-						this.keptStdout += line.length() + 1;
-					}
-					else {
-						this.omittedStdout += line.length() + 1;
-					}
-				}
-			}
-			case STDERR -> {
-				for (String line : lines(event.text())) {
-					if (this.keptStderr + line.length() <= this.limit) {
-						this.stderr.add(new OutputLine(line, event.timestamp()));
-						this.keptStderr += line.length() + 1;
-					}
-					else {
-						this.omittedStderr += line.length() + 1;
-					}
-				}
-			}
+			case STDOUT -> this.stdout.add(event, this.limit);
+			case STDERR -> this.stderr.add(event, this.limit);
 			case RESULT -> this.results.add(event.results());
 			case EXECUTION_COMPLETE -> {
 				this.completed = true;
@@ -168,8 +141,34 @@ final class ExecutionCollector {
 				exitCode = OptionalInt.empty();
 			}
 		}
-		return new Execution(this.id, outcome, exitCode, this.stdout, this.stderr, this.omittedStdout,
-				this.omittedStderr, this.results, this.error, time, this.executionCount);
+		return new Execution(this.id, outcome, exitCode, this.stdout.lines, this.stderr.lines, this.stdout.omitted,
+				this.stderr.omitted, this.results, this.error, time, this.executionCount);
+	}
+
+	/**
+	 * One output stream: its first lines up to the limit, then only the count of what was
+	 * left out (a line break counts as a character).
+	 */
+	private static final class Output {
+
+		private final List<OutputLine> lines = new ArrayList<>();
+
+		private long kept;
+
+		private long omitted;
+
+		void add(ExecutionEvent event, long limit) {
+			for (String line : lines(event.text())) {
+				if (this.omitted == 0 && this.kept + line.length() <= limit) {
+					this.lines.add(new OutputLine(line, event.timestamp()));
+					this.kept += line.length() + 1;
+				}
+				else {
+					this.omitted += line.length() + 1;
+				}
+			}
+		}
+
 	}
 
 }

@@ -183,9 +183,8 @@ public class SandboxCleanup
 	}
 
 	private Mono<Void> renew(TrackedSandbox sandbox) {
-		Duration timeToLive = sandbox.timeToLive();
-		Assert.state(timeToLive != null, "No time to live");
-		return this.manager.renew(sandbox.id(), timeToLive)
+		return Mono.justOrEmpty(sandbox.timeToLive())
+			.flatMap((timeToLive) -> this.manager.renew(sandbox.id(), timeToLive))
 			.doOnNext((expiresAt) -> this.tracker.renewed(sandbox.id(), expiresAt))
 			.then()
 			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> {

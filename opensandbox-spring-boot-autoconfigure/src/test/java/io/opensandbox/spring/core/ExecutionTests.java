@@ -121,6 +121,46 @@ class ExecutionTests {
 	}
 
 	@Test
+	void theLimitKeepsWholeLinesUpToItAndCountsTheRestWithTheirLineBreaks() {
+		Execution execution = ExecutionCollector.collect(Flux.just(event(Type.STDOUT, "12345"), event(Type.STDOUT, "a"),
+				event(Type.STDERR, "xy"), event(Type.STDERR, "abcd"), event(Type.STDERR, "z"), complete()), 5, null)
+			.block();
+		assertThat(execution.stdout()).extracting(io.opensandbox.spring.model.OutputLine::text)
+			.containsExactly("12345");
+		assertThat(execution.omittedStdout()).isEqualTo(2);
+		assertThat(execution.stderr()).extracting(io.opensandbox.spring.model.OutputLine::text).containsExactly("xy");
+		assertThat(execution.omittedStderr()).isEqualTo(7);
+	}
+
+	@Test
+	void chunksAreSplitIntoLinesWithoutTheirTerminators() {
+		assertThat(ExecutionCollector.lines("")).containsExactly("");
+		assertThat(ExecutionCollector.lines(null)).containsExactly("");
+		assertThat(ExecutionCollector.lines("\n")).containsExactly("");
+		assertThat(ExecutionCollector.lines("a\r")).containsExactly("a");
+		assertThat(ExecutionCollector.lines("a\r\nb\r\n")).containsExactly("a", "b");
+		assertThat(ExecutionCollector.lines("a\n\nb")).containsExactly("a", "", "b");
+		assertThat(ExecutionCollector.lines("\nb")).containsExactly("", "b");
+	}
+
+	@Test
+	void anErrorWithExitCodeZeroIsNotAFailure() {
+		assertThat(collect(error(ExecutionError.COMMAND_EXEC_ERROR, "0")).outcome()).isEqualTo(Outcome.INTERRUPTED);
+		assertThat(collect(error(ExecutionError.COMMAND_EXEC_ERROR, "1")).outcome()).isEqualTo(Outcome.FAILED);
+	}
+
+	@Test
+	void theExceptionEndsWithTheStandardErrorOnlyWhenThereIsSome() {
+		Execution silent = collect(error(ExecutionError.COMMAND_EXEC_ERROR, "1"));
+		assertThat(new CommandFailedException(silent).getMessage()).isEqualTo("Execution failed with exit code 1");
+		String exact = "e".repeat(CommandFailedException.STDERR_TAIL);
+		Execution exactly = collect(event(Type.STDERR, exact), error(ExecutionError.COMMAND_EXEC_ERROR, "1"));
+		assertThat(new CommandFailedException(exactly).getMessage()).endsWith("stderr:\n" + exact);
+		Execution longer = collect(event(Type.STDERR, exact + "f"), error(ExecutionError.COMMAND_EXEC_ERROR, "1"));
+		assertThat(new CommandFailedException(longer).getMessage()).endsWith("stderr:\n..." + exact.substring(1) + "f");
+	}
+
+	@Test
 	void theExceptionKeepsOnlyTheTailOfALongStandardError() {
 		String longLine = "x".repeat(CommandFailedException.STDERR_TAIL * 2) + "END";
 		Execution execution = collect(event(Type.STDERR, longLine), error(ExecutionError.COMMAND_EXEC_ERROR, "1"));

@@ -34,6 +34,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -341,7 +342,7 @@ class SandboxCleanupTests {
 	}
 
 	@Test
-	void orphanSweepKillsSandboxesOfOtherInstancesOfThisApplicationOnly() {
+	void orphanSweepKillsSandboxesOfOtherInstancesOfThisApplicationOnly(CapturedOutput output) {
 		SandboxOwnership ownership = new SandboxOwnership("my-app", "mine");
 		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200,
 				"""
@@ -353,6 +354,7 @@ class SandboxCleanupTests {
 		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
 		SandboxCleanup cleanup = cleanup(false, Duration.ofSeconds(5), null, ownership);
 		assertThat(cleanup.sweepOrphans(ownership).block()).isEqualTo(1);
+		assertThat(output).contains("Killed 1 sandboxes left by earlier instances of application 'my-app'");
 		List<LoggedRequest> listings = this.server
 			.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/v1/sandboxes")));
 		assertThat(listings).singleElement()
@@ -361,6 +363,69 @@ class SandboxCleanupTests {
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/orphan")));
 		this.server.verify(0, deleteRequestedFor(urlEqualTo("/v1/sandboxes/own")));
 		this.server.verify(0, deleteRequestedFor(urlEqualTo("/v1/sandboxes/dead")));
+	}
+
+	@Test
+	void settingsAreCheckedWhenMade() {
+		Duration second = Duration.ofSeconds(1);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup.Settings(true, Duration.ZERO, null, null, 1))
+			.withMessageContaining("Shutdown timeout");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup.Settings(true, second.negated(), null, null, 1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup.Settings(true, second, Duration.ZERO, null, 1))
+			.withMessageContaining("Keep-alive interval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup.Settings(true, second, second.negated(), null, 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> new SandboxCleanup.Settings(true, second, null, null, 0))
+			.withMessageContaining("Concurrency");
+		assertThat(new SandboxCleanup.Settings(true, second, second, null, 1).concurrency()).isOne();
+	}
+
+	@Test
+	void everyPartIsRequired() {
+		SandboxCleanup.Settings settings = new SandboxCleanup.Settings(true, Duration.ofSeconds(1), null, null, 1);
+		DefaultReactiveSandboxManager manager = new DefaultReactiveSandboxManager(this.lifecycle);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup(null, this.tracker, null, settings, Clock.systemUTC()))
+			.withMessageContaining("manager");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup(manager, null, null, settings, Clock.systemUTC()))
+			.withMessageContaining("tracker");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SandboxCleanup(manager, this.tracker, null, null, Clock.systemUTC()))
+			.withMessageContaining("settings");
+	}
+
+	@Test
+	void destroyStopsTheRenewalsOfSandboxesItLeavesAlive() {
+		this.server.stubFor(post(urlPathEqualTo("/v1/sandboxes/kept/renew-expiration"))
+			.willReturn(json(200, "{\"expiresAt\":\"2026-01-01T00:00:00Z\"}")));
+		// always due: its expiry stays in the past
+		this.tracker
+			.track(new TrackedSandbox("kept", null, Instant.now(), Instant.EPOCH, Duration.ofMinutes(10), null));
+		SandboxCleanup cleanup = cleanup(false, Duration.ofSeconds(5), Duration.ofMillis(50), null);
+		cleanup.start();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(
+					() -> this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes/kept/renew-expiration"))));
+		cleanup.destroy();
+		int renewals = this.server.findAll(postRequestedFor(urlMatching(".*/renew-expiration"))).size();
+		await().pollDelay(Duration.ofMillis(400))
+			.atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.server.findAll(postRequestedFor(urlMatching(".*/renew-expiration"))))
+				.hasSize(renewals));
+		assertThat(this.tracker.isTracked("kept")).isTrue();
+	}
+
+	@Test
+	void anOrphanSweepThatKillsNothingSaysNothing(CapturedOutput output) {
+		SandboxOwnership ownership = new SandboxOwnership("my-app", "mine");
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(json(200,
+				"{\"items\":[],\"pagination\":{\"page\":1,\"pageSize\":200,\"totalItems\":0,\"totalPages\":0,\"hasNextPage\":false}}")));
+		assertThat(cleanup(false, Duration.ofSeconds(5), null, ownership).sweepOrphans(ownership).block()).isZero();
+		assertThat(output).doesNotContain("Killed");
 	}
 
 	@Test

@@ -96,8 +96,22 @@ class SandboxScopeTests {
 	}
 
 	@Test
+	void discardForgetsTheInstanceOfTheNamedBeanWithoutDestroyingIt() {
+		AtomicInteger destroyed = new AtomicInteger();
+		this.scope.get("scopedTarget.python", () -> "first");
+		this.scope.registerDestructionCallback("scopedTarget.python", destroyed::incrementAndGet);
+		assertThat(this.scope.discard("node")).isFalse();
+		assertThat(this.scope.discard("python")).isTrue();
+		assertThat(this.scope.discard("python")).isFalse();
+		assertThat(this.scope.get("scopedTarget.python", () -> "second")).isEqualTo("second");
+		this.scope.close();
+		assertThat(destroyed).hasValue(0);
+	}
+
+	@Test
 	void getAfterCloseFailsNamingTheBeanAndTheShutdown() {
 		AtomicInteger creations = new AtomicInteger();
+		assertThat(this.scope.isClosed()).isFalse();
 		this.scope.close();
 		assertThat(this.scope.isClosed()).isTrue();
 		assertThatIllegalStateException().isThrownBy(() -> this.scope.get("pythonSandbox", () -> {

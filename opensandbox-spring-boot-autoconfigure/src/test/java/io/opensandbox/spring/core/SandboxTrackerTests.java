@@ -96,6 +96,17 @@ class SandboxTrackerTests {
 	}
 
 	@Test
+	void goneForgetsTheSandboxTellsTheListenersAndSaysWhetherItWasTracked() {
+		java.util.List<String> told = new java.util.ArrayList<>();
+		this.tracker.onGone((sandbox) -> told.add(sandbox.id()));
+		this.tracker.track(new TrackedSandbox("a", null, Instant.EPOCH, null, null, null));
+		assertThat(this.tracker.gone("a")).isTrue();
+		assertThat(this.tracker.gone("a")).isFalse();
+		assertThat(this.tracker.isTracked("a")).isFalse();
+		assertThat(told).containsExactly("a");
+	}
+
+	@Test
 	void closedTrackerRefusesNewSandboxes() {
 		this.tracker.close();
 		assertThat(this.tracker.isClosed()).isTrue();
