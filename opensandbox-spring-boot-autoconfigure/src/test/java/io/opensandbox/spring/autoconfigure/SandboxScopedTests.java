@@ -1,5 +1,6 @@
 package io.opensandbox.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,8 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.opensandbox.spring.actuate.SandboxesEndpoint;
+import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxOwnership;
@@ -278,6 +281,19 @@ class SandboxScopedTests {
 			this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes")));
 			assertThat(context.getBean(SandboxTracker.class).tracked()).extracting(TrackedSandbox::owner)
 				.containsExactly("pythonSandbox");
+		});
+	}
+
+	@Test
+	void killingTheScopedSandboxThroughTheActuatorEndpointMakesItsNextUseCreateANewOne() {
+		this.contextRunner.run((context) -> {
+			Sandbox python = context.getBean("pythonSandbox", Sandbox.class);
+			assertThat(python.id()).isEqualTo(ID);
+			SandboxesEndpoint endpoint = new SandboxesEndpoint(context.getBean(SandboxTracker.class),
+					context.getBean(ReactiveSandboxManager.class), Duration.ofSeconds(5));
+			assertThat(endpoint.kill(ID)).isNotNull();
+			assertThat(python.id()).isEqualTo(ID);
+			this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes")));
 		});
 	}
 
