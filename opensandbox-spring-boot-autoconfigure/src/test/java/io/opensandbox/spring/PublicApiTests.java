@@ -61,8 +61,11 @@ class PublicApiTests {
 	/** Blocking-only methods: the way to the twin, and try-with-resources. */
 	private static final List<String> BLOCKING_ONLY = List.of("reactive", "close");
 
-	/** The most public types outside the wire layer. */
-	private static final int MAX_PUBLIC_TYPES = 100;
+	/**
+	 * The public types a user sees (all but the wire layer and the auto-configuration)
+	 * today. The goal is 60: lower it as types are folded together, never raise it.
+	 */
+	private static final int MAX_PUBLIC_TYPES = 90;
 
 	private static JavaClasses classes;
 
@@ -134,10 +137,11 @@ class PublicApiTests {
 	}
 
 	@Test
-	void publicTypesOutsideTheWireLayerStayFew() {
+	void publicTypesAUserSeesDoNotGrow() {
 		long count = classes.stream()
 			.filter((type) -> type.getModifiers().contains(JavaModifier.PUBLIC) && type.isTopLevelClass())
 			.filter((type) -> !isWireLayer(type))
+			.filter((type) -> !type.getPackageName().startsWith("io.opensandbox.spring.autoconfigure"))
 			.count();
 		assertThat(count).isLessThanOrEqualTo(MAX_PUBLIC_TYPES);
 	}

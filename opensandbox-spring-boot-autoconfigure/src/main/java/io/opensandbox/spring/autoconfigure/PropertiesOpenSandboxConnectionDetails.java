@@ -49,8 +49,9 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 		else {
 			this.domain = DEFAULT_DOMAIN;
 		}
-		this.apiKey = secret("opensandbox.api-key", properties.getApiKey(), environment.getProperty(API_KEY_VARIABLE));
-		this.execdAccessToken = secret("opensandbox.execd.access-token", properties.getExecd().getAccessToken(), null);
+		this.apiKey = secret("opensandbox.api-key", properties.getApiKey(), environment, API_KEY_VARIABLE);
+		this.execdAccessToken = secret("opensandbox.execd.access-token", properties.getExecd().getAccessToken(),
+				environment, null);
 		String bundle = properties.getHttp().getSsl().getBundle();
 		if (StringUtils.hasText(bundle)) {
 			if (sslBundles == null) {
@@ -65,18 +66,23 @@ final class PropertiesOpenSandboxConnectionDetails implements OpenSandboxConnect
 	}
 
 	/*
-	 * A secret from a property, else from the fallback. A property left as an unresolved
-	 * placeholder (such as {@code ${OPEN_SANDBOX_API_KEY}} with the variable unset) is
-	 * refused, so that the placeholder is never sent as the secret.
+	 * A secret from a property, else from its environment variable, if it has one. A
+	 * property left as an unresolved placeholder (such as ${OPEN_SANDBOX_API_KEY} with
+	 * the variable unset) is refused, so that the placeholder is never sent as the
+	 * secret.
 	 */
-	private static @Nullable String secret(String name, @Nullable String value, @Nullable String fallback) {
+	private static @Nullable String secret(String name, @Nullable String value, Environment environment,
+			@Nullable String variable) {
 		if (value != null && value.strip().startsWith("${")) {
 			throw new InvalidOpenSandboxPropertyException(name, null, "it is an unresolved placeholder",
 					"Set the variable it names, or remove the property"
-							+ ((fallback != null || name.equals("opensandbox.api-key"))
-									? " (the OPEN_SANDBOX_API_KEY variable is read without it)" : ""));
+							+ ((variable != null) ? " (the " + variable + " variable is read without it)" : ""));
 		}
-		return StringUtils.hasText(value) ? value : (StringUtils.hasText(fallback) ? fallback : null);
+		if (StringUtils.hasText(value)) {
+			return value;
+		}
+		String fallback = (variable != null) ? environment.getProperty(variable) : null;
+		return StringUtils.hasText(fallback) ? fallback : null;
 	}
 
 	@Override

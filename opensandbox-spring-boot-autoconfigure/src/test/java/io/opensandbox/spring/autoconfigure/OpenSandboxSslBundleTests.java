@@ -6,11 +6,17 @@ import javax.net.ssl.SSLException;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 
 import io.opensandbox.spring.core.SandboxManager;
@@ -52,6 +58,16 @@ class OpenSandboxSslBundleTests {
 			.withPropertyValues("opensandbox.domain=https://127.0.0.1:" + this.server.httpsPort(),
 					"spring.ssl.bundle.pem.loopback.truststore.certificate=classpath:ssl/loopback.crt",
 					"opensandbox.http.ssl.bundle=loopback")
+			.run((context) -> assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc"));
+	}
+
+	@Test
+	void theSslBundleOfUserConnectionDetailsTrustsTheServerCertificate() throws IOException {
+		startHttpsServer("ssl/loopback.p12");
+		this.contextRunner
+			.withPropertyValues("spring.ssl.bundle.pem.loopback.truststore.certificate=classpath:ssl/loopback.crt",
+					"test.port=" + this.server.httpsPort())
+			.withUserConfiguration(BundleConnectionDetailsConfiguration.class)
 			.run((context) -> assertThat(context.getBean(SandboxManager.class).get("abc").id()).isEqualTo("abc"));
 	}
 
@@ -100,6 +116,35 @@ class OpenSandboxSslBundleTests {
 			root = root.getCause();
 		}
 		return root;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BundleConnectionDetailsConfiguration {
+
+		@Bean
+		OpenSandboxConnectionDetails connectionDetails(SslBundles bundles, Environment environment) {
+			SslBundle bundle = bundles.getBundle("loopback");
+			String domain = "https://127.0.0.1:" + environment.getProperty("test.port");
+			return new OpenSandboxConnectionDetails() {
+
+				@Override
+				public String getDomain() {
+					return domain;
+				}
+
+				@Override
+				public @Nullable String getApiKey() {
+					return null;
+				}
+
+				@Override
+				public SslBundle getSslBundle() {
+					return bundle;
+				}
+
+			};
+		}
+
 	}
 
 }

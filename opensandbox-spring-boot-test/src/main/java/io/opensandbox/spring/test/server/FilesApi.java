@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -404,10 +405,8 @@ final class FilesApi {
 				return;
 			}
 			Map<String, Object> meta = metadata.get(index[0]++);
-			String path = (String) meta.get("path");
-			if (path == null) {
-				throw new ApiException(400, "INVALID_FILE_METADATA", "metadata without a path");
-			}
+			// The first pass refused metadata without a path
+			String path = Objects.requireNonNull((String) meta.get("path"));
 			try {
 				agent.write(path, reader::copyTo, permission(meta));
 			}
