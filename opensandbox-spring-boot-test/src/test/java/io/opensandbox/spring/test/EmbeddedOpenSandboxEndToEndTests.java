@@ -21,6 +21,7 @@ import io.opensandbox.spring.core.Execution.Outcome;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.error.OpenSandboxApiException;
+import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
@@ -136,6 +137,29 @@ class EmbeddedOpenSandboxEndToEndTests {
 			CommandLogs logs = sandbox.commands().logs(command, 0);
 			assertThat(logs.text()).isEqualTo("first\nsecond\n");
 			assertThat(sandbox.commands().logs(command, logs.cursor()).text()).isEmpty();
+		}
+	}
+
+	@Test
+	void interruptStopsACommandClosesASessionAndRefusesAnUnknownId() throws InterruptedException {
+		try (Sandbox sandbox = create(PYTHON)) {
+			String command = sandbox.commands().start("sleep 30", CommandOptions.defaults());
+			assertThat(sandbox.commands().status(command).running()).isTrue();
+			sandbox.commands().interrupt(command);
+			Instant deadline = Instant.now().plusSeconds(10);
+			while (sandbox.commands().status(command).running() && Instant.now().isBefore(deadline)) {
+				Thread.sleep(50);
+			}
+			assertThat(sandbox.commands().status(command).running()).isFalse();
+			String shell = sandbox.commands().openSession();
+			assertThat(sandbox.commands().runInSession(shell, "echo ok", CommandOptions.defaults()).stdoutText())
+				.isEqualTo("ok");
+			sandbox.commands().interrupt(shell);
+			assertThatExceptionOfType(OpenSandboxServerException.class)
+				.isThrownBy(() -> sandbox.commands().runInSession(shell, "echo ok", CommandOptions.defaults()));
+			assertThatExceptionOfType(OpenSandboxServerException.class)
+				.isThrownBy(() -> sandbox.commands().interrupt("no-such-id"))
+				.withMessageContaining("no such session");
 		}
 	}
 
