@@ -36,11 +36,8 @@ import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.observation.CleanupObservationConvention;
-import io.opensandbox.spring.observation.CommandExecutionObservationConvention;
-import io.opensandbox.spring.observation.FileTransferObservationConvention;
+import io.opensandbox.spring.observation.OpenSandboxObservationConvention;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
-import io.opensandbox.spring.observation.SandboxOperationObservationConvention;
 
 /**
  * Auto-configuration for OpenSandbox: connection details, the HTTP clients, the
@@ -90,13 +87,9 @@ public final class OpenSandboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OpenSandboxObservations openSandboxObservations(ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<SandboxOperationObservationConvention> operationConvention,
-			ObjectProvider<CommandExecutionObservationConvention> executionConvention,
-			ObjectProvider<FileTransferObservationConvention> transferConvention,
-			ObjectProvider<CleanupObservationConvention> cleanupConvention) {
+			ObjectProvider<OpenSandboxObservationConvention> conventions) {
 		return new OpenSandboxObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
-				operationConvention.getIfUnique(), executionConvention.getIfUnique(), transferConvention.getIfUnique(),
-				cleanupConvention.getIfUnique());
+				conventions.orderedStream().toList());
 	}
 
 	@Bean

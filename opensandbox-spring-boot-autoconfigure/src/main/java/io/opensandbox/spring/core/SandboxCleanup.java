@@ -25,8 +25,8 @@ import reactor.core.scheduler.Schedulers;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.observation.CleanupContext;
 import io.opensandbox.spring.observation.OpenSandboxObservationContext;
+import io.opensandbox.spring.observation.OpenSandboxObservationDocumentation;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
@@ -268,7 +268,8 @@ public class SandboxCleanup
 		}
 		int total = this.tracker.size();
 		AtomicInteger failed = new AtomicInteger();
-		CleanupContext context = new CleanupContext();
+		OpenSandboxObservationContext context = new OpenSandboxObservationContext(
+				OpenSandboxObservationDocumentation.CLEANUP, "cleanup");
 		context.setTracked(total);
 		Observation observation = this.observations.cleanup(context).start();
 		Mono<Void> sweep = destroyScoped.onErrorResume((ex) -> Mono.empty())

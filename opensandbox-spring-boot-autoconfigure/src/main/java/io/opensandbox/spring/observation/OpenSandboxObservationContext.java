@@ -1,20 +1,71 @@
 package io.opensandbox.spring.observation;
 
+import java.util.Locale;
+
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 
 /**
- * Base of every OpenSandbox observation context: how the observed work ended, and the
- * sandbox it concerned (a high-cardinality value).
+ * Context of every OpenSandbox observation: which observation it is, what was done, how
+ * it ended, and the values that observation records. A value an observation does not
+ * record stays at its initial value ({@code null} or zero).
  *
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public abstract class OpenSandboxObservationContext extends Observation.Context {
+public class OpenSandboxObservationContext extends Observation.Context {
+
+	private final OpenSandboxObservationDocumentation observation;
+
+	private final String operation;
 
 	private Outcome outcome = Outcome.SUCCESS;
 
 	private @Nullable String sandboxId;
+
+	private @Nullable String commandId;
+
+	private @Nullable Integer exitCode;
+
+	private long bytes;
+
+	private int tracked;
+
+	private int killed;
+
+	private int failed;
+
+	/**
+	 * Create a context.
+	 * @param observation the observation this context belongs to
+	 * @param operation what was done: the lifecycle call ({@code create}, {@code get},
+	 * ...), {@code ready}, the execution kind ({@code command}, {@code session},
+	 * {@code code}), the transfer direction ({@code upload}, {@code download}) or
+	 * {@code cleanup}
+	 */
+	public OpenSandboxObservationContext(OpenSandboxObservationDocumentation observation, String operation) {
+		Assert.notNull(observation, "'observation' must not be null");
+		Assert.hasText(operation, "'operation' must not be empty");
+		this.observation = observation;
+		this.operation = operation;
+	}
+
+	/**
+	 * The observation this context belongs to.
+	 * @return the observation
+	 */
+	public OpenSandboxObservationDocumentation getObservation() {
+		return this.observation;
+	}
+
+	/**
+	 * What was done (a bounded value).
+	 * @return the operation, execution kind or transfer direction
+	 */
+	public String getOperation() {
+		return this.operation;
+	}
 
 	/**
 	 * How the observed work ended.
@@ -49,6 +100,102 @@ public abstract class OpenSandboxObservationContext extends Observation.Context 
 	}
 
 	/**
+	 * The id execd assigned to an execution, once known.
+	 * @return the id or {@code null}
+	 */
+	public @Nullable String getCommandId() {
+		return this.commandId;
+	}
+
+	/**
+	 * Record the id of an execution.
+	 * @param commandId the id
+	 */
+	public void setCommandId(@Nullable String commandId) {
+		this.commandId = commandId;
+	}
+
+	/**
+	 * An execution's exit code, once known.
+	 * @return the exit code or {@code null}
+	 */
+	public @Nullable Integer getExitCode() {
+		return this.exitCode;
+	}
+
+	/**
+	 * Record an execution's exit code.
+	 * @param exitCode the exit code
+	 */
+	public void setExitCode(@Nullable Integer exitCode) {
+		this.exitCode = exitCode;
+	}
+
+	/**
+	 * The bytes a file transfer moved.
+	 * @return the byte count
+	 */
+	public long getBytes() {
+		return this.bytes;
+	}
+
+	/**
+	 * Record the bytes a file transfer moved.
+	 * @param bytes the byte count
+	 */
+	public void setBytes(long bytes) {
+		this.bytes = bytes;
+	}
+
+	/**
+	 * How many sandboxes the shutdown sweep found tracked.
+	 * @return the count
+	 */
+	public int getTracked() {
+		return this.tracked;
+	}
+
+	/**
+	 * Record how many sandboxes the shutdown sweep found tracked.
+	 * @param tracked the count
+	 */
+	public void setTracked(int tracked) {
+		this.tracked = tracked;
+	}
+
+	/**
+	 * How many sandboxes the shutdown sweep killed.
+	 * @return the count
+	 */
+	public int getKilled() {
+		return this.killed;
+	}
+
+	/**
+	 * Record how many sandboxes the shutdown sweep killed.
+	 * @param killed the count
+	 */
+	public void setKilled(int killed) {
+		this.killed = killed;
+	}
+
+	/**
+	 * How many of the shutdown sweep's kills failed.
+	 * @return the count
+	 */
+	public int getFailed() {
+		return this.failed;
+	}
+
+	/**
+	 * Record how many of the shutdown sweep's kills failed.
+	 * @param failed the count
+	 */
+	public void setFailed(int failed) {
+		this.failed = failed;
+	}
+
+	/**
 	 * How observed work ended.
 	 */
 	public enum Outcome {
@@ -67,7 +214,7 @@ public abstract class OpenSandboxObservationContext extends Observation.Context 
 		 * @return the lowercase name
 		 */
 		public String value() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

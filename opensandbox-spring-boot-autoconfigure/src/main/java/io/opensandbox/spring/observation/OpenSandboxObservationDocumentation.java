@@ -24,7 +24,12 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultSandboxOperationObservationConvention.class;
+			return DefaultOpenSandboxObservationConvention.class;
+		}
+
+		@Override
+		public String getName() {
+			return "opensandbox.sandbox.operation";
 		}
 
 		@Override
@@ -47,7 +52,12 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultSandboxReadyObservationConvention.class;
+			return DefaultOpenSandboxObservationConvention.class;
+		}
+
+		@Override
+		public String getName() {
+			return "opensandbox.sandbox.ready";
 		}
 
 		@Override
@@ -69,7 +79,12 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultCommandExecutionObservationConvention.class;
+			return DefaultOpenSandboxObservationConvention.class;
+		}
+
+		@Override
+		public String getName() {
+			return "opensandbox.command.execution";
 		}
 
 		@Override
@@ -92,7 +107,12 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultFileTransferObservationConvention.class;
+			return DefaultOpenSandboxObservationConvention.class;
+		}
+
+		@Override
+		public String getName() {
+			return "opensandbox.file.transfer";
 		}
 
 		@Override
@@ -114,7 +134,12 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 
 		@Override
 		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultCleanupObservationConvention.class;
+			return DefaultOpenSandboxObservationConvention.class;
+		}
+
+		@Override
+		public String getName() {
+			return "opensandbox.cleanup";
 		}
 
 		@Override

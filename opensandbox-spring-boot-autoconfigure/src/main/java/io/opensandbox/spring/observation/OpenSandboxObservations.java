@@ -1,10 +1,10 @@
 package io.opensandbox.spring.observation;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -29,55 +29,38 @@ import io.opensandbox.spring.model.ExecutionEvent;
 public final class OpenSandboxObservations {
 
 	/** Records nothing. */
-	public static final OpenSandboxObservations NOOP = new OpenSandboxObservations(ObservationRegistry.NOOP, null, null,
-			null, null);
+	public static final OpenSandboxObservations NOOP = new OpenSandboxObservations(ObservationRegistry.NOOP, List.of());
 
 	/** The Reactor context key under which Micrometer keeps the current observation. */
 	public static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
 
-	private static final SandboxOperationObservationConvention DEFAULT_OPERATION = new DefaultSandboxOperationObservationConvention();
-
-	private static final DefaultSandboxReadyObservationConvention DEFAULT_READY = new DefaultSandboxReadyObservationConvention();
-
-	private static final CommandExecutionObservationConvention DEFAULT_EXECUTION = new DefaultCommandExecutionObservationConvention();
-
-	private static final FileTransferObservationConvention DEFAULT_TRANSFER = new DefaultFileTransferObservationConvention();
-
-	private static final CleanupObservationConvention DEFAULT_CLEANUP = new DefaultCleanupObservationConvention();
+	private static final OpenSandboxObservationConvention[] DEFAULTS = defaults();
 
 	private final ObservationRegistry registry;
 
-	private final @Nullable SandboxOperationObservationConvention operationConvention;
-
-	private final @Nullable CommandExecutionObservationConvention executionConvention;
-
-	private final @Nullable FileTransferObservationConvention transferConvention;
-
-	private final @Nullable CleanupObservationConvention cleanupConvention;
+	private final List<OpenSandboxObservationConvention> conventions;
 
 	/**
 	 * Create an instance.
 	 * @param registry the registry
-	 * @param operationConvention a convention replacing the default for lifecycle calls
-	 * and readiness, or {@code null}
-	 * @param executionConvention a convention replacing the default for executions, or
-	 * {@code null}
-	 * @param transferConvention a convention replacing the default for file transfers, or
-	 * {@code null}
-	 * @param cleanupConvention a convention replacing the default for the shutdown sweep,
-	 * or {@code null}
+	 * @param conventions conventions replacing the defaults of the observations whose
+	 * contexts they support, the first that supports a context wins
 	 */
 	public OpenSandboxObservations(ObservationRegistry registry,
-			@Nullable SandboxOperationObservationConvention operationConvention,
-			@Nullable CommandExecutionObservationConvention executionConvention,
-			@Nullable FileTransferObservationConvention transferConvention,
-			@Nullable CleanupObservationConvention cleanupConvention) {
+			List<? extends OpenSandboxObservationConvention> conventions) {
 		Assert.notNull(registry, "'registry' must not be null");
+		Assert.notNull(conventions, "'conventions' must not be null");
 		this.registry = registry;
-		this.operationConvention = operationConvention;
-		this.executionConvention = executionConvention;
-		this.transferConvention = transferConvention;
-		this.cleanupConvention = cleanupConvention;
+		this.conventions = List.copyOf(conventions);
+	}
+
+	private static OpenSandboxObservationConvention[] defaults() {
+		OpenSandboxObservationDocumentation[] observations = OpenSandboxObservationDocumentation.values();
+		OpenSandboxObservationConvention[] defaults = new OpenSandboxObservationConvention[observations.length];
+		for (OpenSandboxObservationDocumentation observation : observations) {
+			defaults[observation.ordinal()] = new DefaultOpenSandboxObservationConvention(observation);
+		}
+		return defaults;
 	}
 
 	/**
@@ -90,10 +73,10 @@ public final class OpenSandboxObservations {
 	 */
 	public <T> Mono<T> operation(String operation, @Nullable String sandboxId, Mono<T> call) {
 		return observe(() -> {
-			SandboxOperationContext context = new SandboxOperationContext(operation);
+			OpenSandboxObservationContext context = new OpenSandboxObservationContext(
+					OpenSandboxObservationDocumentation.SANDBOX_OPERATION, operation);
 			context.setSandboxId(sandboxId);
-			return OpenSandboxObservationDocumentation.SANDBOX_OPERATION.observation(this.operationConvention,
-					DEFAULT_OPERATION, () -> context, this.registry);
+			return observation(context);
 		}, call);
 	}
 
@@ -107,13 +90,10 @@ public final class OpenSandboxObservations {
 	 */
 	public <T> Mono<T> ready(String sandboxId, Mono<T> wait) {
 		return observe(() -> {
-			SandboxOperationContext context = new SandboxOperationContext(
-					DefaultSandboxOperationObservationConvention.READY);
+			OpenSandboxObservationContext context = new OpenSandboxObservationContext(
+					OpenSandboxObservationDocumentation.SANDBOX_READY, "ready");
 			context.setSandboxId(sandboxId);
-			SandboxOperationObservationConvention custom = (this.operationConvention != null)
-					? new ReadyConvention(this.operationConvention) : null;
-			return OpenSandboxObservationDocumentation.SANDBOX_READY.observation(custom, DEFAULT_READY, () -> context,
-					this.registry);
+			return observation(context);
 		}, wait);
 	}
 
@@ -130,14 +110,14 @@ public final class OpenSandboxObservations {
 			return events;
 		}
 		return Flux.deferContextual((view) -> {
-			CommandExecutionContext context = new CommandExecutionContext(kind);
-			Observation observation = start(OpenSandboxObservationDocumentation.COMMAND_EXECUTION
-				.observation(this.executionConvention, DEFAULT_EXECUTION, () -> context, this.registry), view);
+			OpenSandboxObservationContext context = new OpenSandboxObservationContext(
+					OpenSandboxObservationDocumentation.COMMAND_EXECUTION, kind);
+			Observation observation = start(observation(context), view);
 			return finish(events.doOnNext((event) -> record(context, event)), observation, context, false);
 		});
 	}
 
-	private static void record(CommandExecutionContext context, ExecutionEvent event) {
+	private static void record(OpenSandboxObservationContext context, ExecutionEvent event) {
 		if (event.type() == ExecutionEvent.Type.INIT && context.getCommandId() == null) {
 			context.setCommandId(event.text());
 		}
@@ -163,9 +143,9 @@ public final class OpenSandboxObservations {
 			return transfer;
 		}
 		return Mono.deferContextual((view) -> {
-			FileTransferContext context = new FileTransferContext(direction);
-			Observation observation = start(OpenSandboxObservationDocumentation.FILE_TRANSFER
-				.observation(this.transferConvention, DEFAULT_TRANSFER, () -> context, this.registry), view);
+			OpenSandboxObservationContext context = new OpenSandboxObservationContext(
+					OpenSandboxObservationDocumentation.FILE_TRANSFER, direction);
+			Observation observation = start(observation(context), view);
 			Mono<T> counted = transfer.doOnTerminate(() -> context.setBytes(bytes.getAsLong()))
 				.doOnCancel(() -> context.setBytes(bytes.getAsLong()));
 			return finish(counted.flux(), observation, context, true).singleOrEmpty();
@@ -175,12 +155,26 @@ public final class OpenSandboxObservations {
 	/**
 	 * An observation of the shutdown sweep, as {@code opensandbox.cleanup}, not yet
 	 * started; the sweep is blocking.
-	 * @param context the context the sweep fills in
+	 * @param context the context the sweep fills in, of the
+	 * {@link OpenSandboxObservationDocumentation#CLEANUP} observation
 	 * @return the observation
 	 */
-	public Observation cleanup(CleanupContext context) {
-		return OpenSandboxObservationDocumentation.CLEANUP.observation(this.cleanupConvention, DEFAULT_CLEANUP,
-				() -> context, this.registry);
+	public Observation cleanup(OpenSandboxObservationContext context) {
+		Assert.isTrue(context.getObservation() == OpenSandboxObservationDocumentation.CLEANUP,
+				"'context' must be of the cleanup observation");
+		return observation(context);
+	}
+
+	private Observation observation(OpenSandboxObservationContext context) {
+		@Nullable OpenSandboxObservationConvention custom = null;
+		for (OpenSandboxObservationConvention convention : this.conventions) {
+			if (convention.supportsContext(context)) {
+				custom = convention;
+				break;
+			}
+		}
+		return context.getObservation()
+			.observation(custom, DEFAULTS[context.getObservation().ordinal()], () -> context, this.registry);
 	}
 
 	/**
@@ -243,35 +237,6 @@ public final class OpenSandboxObservations {
 				stop.run();
 			})
 			.contextWrite((reactorContext) -> reactorContext.put(OBSERVATION_CONTEXT_KEY, observation));
-	}
-
-	/**
-	 * A user's lifecycle convention applied to the readiness wait: its key values and
-	 * contextual name, under the readiness observation's own name.
-	 */
-	private record ReadyConvention(
-			SandboxOperationObservationConvention delegate) implements SandboxOperationObservationConvention {
-
-		@Override
-		public String getName() {
-			return DEFAULT_READY.getName();
-		}
-
-		@Override
-		public @Nullable String getContextualName(SandboxOperationContext context) {
-			return this.delegate.getContextualName(context);
-		}
-
-		@Override
-		public KeyValues getLowCardinalityKeyValues(SandboxOperationContext context) {
-			return this.delegate.getLowCardinalityKeyValues(context);
-		}
-
-		@Override
-		public KeyValues getHighCardinalityKeyValues(SandboxOperationContext context) {
-			return this.delegate.getHighCardinalityKeyValues(context);
-		}
-
 	}
 
 }

@@ -575,8 +575,9 @@ class OpenSandboxAutoConfigurationTests {
 			.create();
 		this.contextRunner.withPropertyValues("opensandbox.domain=" + domain())
 			.withBean(io.micrometer.observation.ObservationRegistry.class, () -> registry)
-			.withBean(io.opensandbox.spring.observation.SandboxOperationObservationConvention.class,
-					() -> new io.opensandbox.spring.observation.DefaultSandboxOperationObservationConvention() {
+			.withBean(io.opensandbox.spring.observation.OpenSandboxObservationConvention.class,
+					() -> new io.opensandbox.spring.observation.DefaultOpenSandboxObservationConvention(
+							io.opensandbox.spring.observation.OpenSandboxObservationDocumentation.SANDBOX_OPERATION) {
 
 						@Override
 						public String getName() {

@@ -56,8 +56,7 @@ class OpenSandboxObservationsTests {
 
 	private final TestObservationRegistry registry = TestObservationRegistry.create();
 
-	private final OpenSandboxObservations observations = new OpenSandboxObservations(this.registry, null, null, null,
-			null);
+	private final OpenSandboxObservations observations = new OpenSandboxObservations(this.registry, List.of());
 
 	private final List<io.micrometer.observation.Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -283,21 +282,52 @@ class OpenSandboxObservationsTests {
 	}
 
 	@Test
-	void aCustomOperationConventionAppliesToTheReadinessWaitUnderItsOwnName() {
+	void aConventionForTheReadinessWaitReplacesItsDefaultOnly() {
 		OpenSandboxObservations custom = new OpenSandboxObservations(this.registry,
-				new DefaultSandboxOperationObservationConvention() {
+				List.of(new DefaultOpenSandboxObservationConvention(OpenSandboxObservationDocumentation.SANDBOX_READY) {
 
 					@Override
-					public io.micrometer.common.KeyValues getLowCardinalityKeyValues(SandboxOperationContext context) {
+					public io.micrometer.common.KeyValues getLowCardinalityKeyValues(
+							OpenSandboxObservationContext context) {
 						return super.getLowCardinalityKeyValues(context).and("team", "a");
 					}
 
-				}, null, null, null);
+				}));
 		custom.ready("sb-7", reactor.core.publisher.Mono.just(1)).block();
+		custom.operation("get", "sb-7", reactor.core.publisher.Mono.just(1)).block();
 		TestObservationRegistryAssert.assertThat(this.registry)
 			.hasObservationWithNameEqualTo("opensandbox.sandbox.ready")
 			.that()
 			.hasLowCardinalityKeyValue("team", "a");
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasObservationWithNameEqualTo("opensandbox.sandbox.operation")
+			.that()
+			.doesNotHaveLowCardinalityKeyValueWithKey("team");
+	}
+
+	@Test
+	void theFirstConventionThatSupportsAContextWins() {
+		OpenSandboxObservationConvention everything = new OpenSandboxObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "team.everything";
+			}
+
+		};
+		OpenSandboxObservations custom = new OpenSandboxObservations(this.registry,
+				List.of(new DefaultOpenSandboxObservationConvention(OpenSandboxObservationDocumentation.SANDBOX_READY) {
+
+					@Override
+					public String getName() {
+						return "team.ready";
+					}
+
+				}, everything));
+		custom.ready("sb-7", reactor.core.publisher.Mono.just(1)).block();
+		custom.transfer("upload", reactor.core.publisher.Mono.just(1), () -> 3).block();
+		assertThat(this.stopped).extracting(io.micrometer.observation.Observation.Context::getName)
+			.containsExactly("team.ready", "team.everything");
 	}
 
 	@Test
@@ -313,15 +343,15 @@ class OpenSandboxObservationsTests {
 
 	@Test
 	void customConventionsReplaceTheDefaults() {
-		OpenSandboxObservations custom = new OpenSandboxObservations(this.registry,
-				new DefaultSandboxOperationObservationConvention() {
+		OpenSandboxObservations custom = new OpenSandboxObservations(this.registry, List
+			.of(new DefaultOpenSandboxObservationConvention(OpenSandboxObservationDocumentation.SANDBOX_OPERATION) {
 
-					@Override
-					public String getName() {
-						return "custom.operation";
-					}
+				@Override
+				public String getName() {
+					return "custom.operation";
+				}
 
-				}, null, null, null);
+			}));
 		custom.operation("get", "sb-1", reactor.core.publisher.Mono.just(1)).block();
 		TestObservationRegistryAssert.assertThat(this.registry).hasObservationWithNameEqualTo("custom.operation");
 	}
