@@ -19,7 +19,6 @@ import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 
 /**
  * Shutdown: N tracked sandboxes against a loopback server that takes a fixed time per
@@ -56,7 +55,8 @@ final class ShutdownBenchmark {
 			for (int round = 0; round <= rounds; round++) {
 				SandboxTracker tracker = new SandboxTracker();
 				for (int i = 0; i < sandboxes; i++) {
-					tracker.track(new TrackedSandbox("sb-" + round + "-" + i, null, Instant.now(), null, null, null));
+					tracker.track(new SandboxTracker.TrackedSandbox("sb-" + round + "-" + i, null, Instant.now(), null,
+							null, null));
 				}
 				SandboxCleanup cleanup = new SandboxCleanup(manager, tracker, null,
 						new SandboxCleanup.Settings(true, Duration.ofSeconds(30), null, null, 64), Clock.systemUTC());

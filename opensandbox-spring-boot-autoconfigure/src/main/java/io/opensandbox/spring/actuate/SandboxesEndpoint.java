@@ -18,7 +18,6 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 import io.opensandbox.spring.model.SandboxInfo;
 
 /**
@@ -71,7 +70,7 @@ public class SandboxesEndpoint {
 	 */
 	@ReadOperation
 	public SandboxesDescriptor sandboxes() {
-		List<TrackedSandbox> tracked = this.tracker.tracked();
+		List<SandboxTracker.TrackedSandbox> tracked = this.tracker.tracked();
 		if (tracked.isEmpty()) {
 			return new SandboxesDescriptor(List.of());
 		}
@@ -89,7 +88,7 @@ public class SandboxesEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable SandboxDescriptor sandbox(@Selector String id) {
-		TrackedSandbox sandbox = this.tracker.get(id);
+		SandboxTracker.TrackedSandbox sandbox = this.tracker.get(id);
 		return (sandbox != null) ? describe(sandbox).block() : null;
 	}
 
@@ -103,7 +102,7 @@ public class SandboxesEndpoint {
 	 */
 	@DeleteOperation
 	public @Nullable KilledSandboxDescriptor kill(@Selector String id) {
-		TrackedSandbox sandbox = this.tracker.get(id);
+		SandboxTracker.TrackedSandbox sandbox = this.tracker.get(id);
 		if (sandbox == null) {
 			return null;
 		}
@@ -112,7 +111,7 @@ public class SandboxesEndpoint {
 		return new KilledSandboxDescriptor(sandbox.id(), sandbox.image(), sandbox.owner());
 	}
 
-	private Mono<SandboxDescriptor> describe(TrackedSandbox sandbox) {
+	private Mono<SandboxDescriptor> describe(SandboxTracker.TrackedSandbox sandbox) {
 		return Mono.defer(() -> this.manager.get(sandbox.id()))
 			.map(SandboxInfo::state)
 			.map((state) -> SandboxDescriptor.of(sandbox, state.value()))
@@ -149,7 +148,7 @@ public class SandboxesEndpoint {
 	public record SandboxDescriptor(String id, @Nullable String state, @Nullable String image, Instant created,
 			@Nullable Instant expires, @Nullable String owner) implements OperationResponseBody {
 
-		static SandboxDescriptor of(TrackedSandbox sandbox, @Nullable String state) {
+		static SandboxDescriptor of(SandboxTracker.TrackedSandbox sandbox, @Nullable String state) {
 			return new SandboxDescriptor(sandbox.id(), state, sandbox.image(), sandbox.createdAt(), sandbox.expiresAt(),
 					sandbox.owner());
 		}

@@ -14,7 +14,6 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.NetworkPolicy;
-import io.opensandbox.spring.model.NetworkRule;
 import io.opensandbox.spring.model.SandboxEndpoint;
 
 /**
@@ -63,7 +62,7 @@ public final class EgressClient {
 	 * @return the policy after the change (read back when the sidecar's answer carries
 	 * only the status, as the real sidecar's does)
 	 */
-	public Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules) {
+	public Mono<EgressPolicy> patchRules(Collection<NetworkPolicy.Rule> rules) {
 		Assert.notEmpty(rules, "At least one rule is needed");
 		List<Map<String, Object>> body = rules.stream().map(LifecycleWire::rule).toList();
 		return change(HttpMethod.PATCH,
@@ -127,16 +126,18 @@ public final class EgressClient {
 	record PolicyBodyJson(@Nullable String defaultAction, @Nullable List<RuleJson> egress) {
 
 		NetworkPolicy toPolicy() {
-			List<NetworkRule> rules = new ArrayList<>();
+			List<NetworkPolicy.Rule> rules = new ArrayList<>();
 			if (this.egress != null) {
 				for (RuleJson rule : this.egress) {
 					if (rule != null && rule.action() != null && rule.target() != null) {
-						rules.add(new NetworkRule(NetworkRule.Action.fromWireValue(rule.action()), rule.target()));
+						rules.add(new NetworkPolicy.Rule(NetworkPolicy.Rule.Action.fromWireValue(rule.action()),
+								rule.target()));
 					}
 				}
 			}
 			return new NetworkPolicy(
-					(this.defaultAction != null) ? NetworkRule.Action.fromWireValue(this.defaultAction) : null, rules);
+					(this.defaultAction != null) ? NetworkPolicy.Rule.Action.fromWireValue(this.defaultAction) : null,
+					rules);
 		}
 
 	}

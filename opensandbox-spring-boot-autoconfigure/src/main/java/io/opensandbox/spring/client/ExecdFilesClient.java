@@ -50,7 +50,6 @@ import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -93,9 +92,10 @@ public final class ExecdFilesClient {
 	private static final int WRITE_PREFETCH = 64;
 
 	/**
-	 * The file permission {@link #mkdirs(Collection, FilePermission)} uses by default.
+	 * The file permission {@link #mkdirs(Collection, FileInfo.Permission)} uses by
+	 * default.
 	 */
-	private static final FilePermission DEFAULT_DIRECTORY_PERMISSION = FilePermission.of(755);
+	private static final FileInfo.Permission DEFAULT_DIRECTORY_PERMISSION = FileInfo.Permission.of(755);
 
 	private static final ParameterizedTypeReference<Map<String, FileInfoJson>> FILE_INFO_MAP = new ParameterizedTypeReference<>() {
 	};
@@ -584,9 +584,9 @@ public final class ExecdFilesClient {
 	 * @param permission the permission of each, or {@code null} for mode {@code 755}
 	 * @return completes when every directory exists
 	 */
-	public Mono<Void> mkdirs(Collection<String> directories, @Nullable FilePermission permission) {
+	public Mono<Void> mkdirs(Collection<String> directories, FileInfo.@Nullable Permission permission) {
 		List<String> checked = requirePaths(directories);
-		Map<String, FilePermission> request = new LinkedHashMap<>();
+		Map<String, FileInfo.Permission> request = new LinkedHashMap<>();
 		checked.forEach((dir) -> request.put(dir, (permission != null) ? permission : DEFAULT_DIRECTORY_PERMISSION));
 		return mkdirs(request);
 	}
@@ -597,7 +597,7 @@ public final class ExecdFilesClient {
 	 * @param directories the permission of each directory, by path
 	 * @return completes when every directory exists
 	 */
-	public Mono<Void> mkdirs(Map<String, FilePermission> directories) {
+	public Mono<Void> mkdirs(Map<String, FileInfo.Permission> directories) {
 		Map<String, Object> body = permissionBody(directories);
 		return call(HttpMethod.POST, "/directories",
 				this.webClient.post()
@@ -672,7 +672,7 @@ public final class ExecdFilesClient {
 	 * @param permissions the permission of each file, by path
 	 * @return completes when every change was applied
 	 */
-	public Mono<Void> chmod(Map<String, FilePermission> permissions) {
+	public Mono<Void> chmod(Map<String, FileInfo.Permission> permissions) {
 		Map<String, Object> body = permissionBody(permissions);
 		return call(HttpMethod.POST, "/files/permissions",
 				this.webClient.post()
@@ -713,7 +713,7 @@ public final class ExecdFilesClient {
 			.defaultIfEmpty(Map.of());
 	}
 
-	private static Map<String, Object> permissionBody(Map<String, FilePermission> permissions) {
+	private static Map<String, Object> permissionBody(Map<String, FileInfo.Permission> permissions) {
 		Assert.notEmpty(permissions, "At least one path is needed");
 		Map<String, Object> body = new LinkedHashMap<>();
 		permissions.forEach((path, permission) -> {

@@ -23,13 +23,9 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxEndpoint;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.model.SandboxState;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
-import io.opensandbox.spring.model.SnapshotState;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
@@ -143,12 +139,12 @@ public final class LifecycleClient {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	public Mono<ResultPage<SandboxInfo>> list(SandboxFilter filter, int page, int pageSize) {
+	public Mono<ResultPage<SandboxInfo>> list(SandboxInfo.Filter filter, int page, int pageSize) {
 		checkPaging(page, pageSize);
 		Map<String, Object> variables = new LinkedHashMap<>();
 		List<String> query = new ArrayList<>();
 		int index = 0;
-		for (SandboxState state : filter.states()) {
+		for (SandboxInfo.State state : filter.states()) {
 			String name = "state" + index++;
 			query.add("state={" + name + "}");
 			variables.put(name, state.value());
@@ -400,7 +396,7 @@ public final class LifecycleClient {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	public Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotFilter filter, int page, int pageSize) {
+	public Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotInfo.Filter filter, int page, int pageSize) {
 		checkPaging(page, pageSize);
 		Map<String, Object> variables = new LinkedHashMap<>();
 		List<String> query = new ArrayList<>();
@@ -409,7 +405,7 @@ public final class LifecycleClient {
 			variables.put("sandboxId", filter.sandboxId());
 		}
 		int index = 0;
-		for (SnapshotState state : filter.states()) {
+		for (SnapshotInfo.State state : filter.states()) {
 			String name = "state" + index++;
 			query.add("state={" + name + "}");
 			variables.put(name, state.value());

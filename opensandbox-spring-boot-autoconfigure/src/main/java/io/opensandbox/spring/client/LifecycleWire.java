@@ -11,18 +11,11 @@ import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
-import io.opensandbox.spring.model.NetworkRule;
-import io.opensandbox.spring.model.Platform;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.model.SandboxState;
-import io.opensandbox.spring.model.SandboxStatus;
 import io.opensandbox.spring.model.SnapshotInfo;
-import io.opensandbox.spring.model.SnapshotState;
-import io.opensandbox.spring.model.SnapshotStatus;
-import io.opensandbox.spring.model.Volume;
 
 /**
  * The lifecycle server's JSON shapes and their mapping to and from the model. Responses
@@ -84,18 +77,18 @@ final class LifecycleWire {
 		return body;
 	}
 
-	static Map<String, Object> rule(NetworkRule rule) {
+	static Map<String, Object> rule(NetworkPolicy.Rule rule) {
 		return Map.of("action", rule.action().wireValue(), "target", rule.target());
 	}
 
-	private static Map<String, Object> volume(Volume volume) {
+	private static Map<String, Object> volume(SandboxSpec.Volume volume) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("name", volume.name());
 		if (volume.host() != null) {
 			body.put("host", Map.of("path", volume.host().path()));
 		}
 		if (volume.pvc() != null) {
-			Volume.Pvc pvc = volume.pvc();
+			SandboxSpec.Volume.Pvc pvc = volume.pvc();
 			Map<String, Object> backend = new LinkedHashMap<>();
 			backend.put("claimName", pvc.claimName());
 			putIfPresent(backend, "createIfNotExists", pvc.createIfNotExists());
@@ -108,7 +101,7 @@ final class LifecycleWire {
 			body.put("pvc", backend);
 		}
 		if (volume.ossfs() != null) {
-			Volume.Ossfs ossfs = volume.ossfs();
+			SandboxSpec.Volume.Ossfs ossfs = volume.ossfs();
 			Map<String, Object> backend = new LinkedHashMap<>();
 			backend.put("bucket", ossfs.bucket());
 			backend.put("endpoint", ossfs.endpoint());
@@ -178,12 +171,13 @@ final class LifecycleWire {
 		SandboxInfo toInfo() {
 			StatusJson status = require(this.status, "status");
 			return new SandboxInfo(require(this.id, "id"),
-					new SandboxStatus(SandboxState.of(require(status.state(), "status.state")), status.reason(),
-							status.message(), Timestamps.parse(status.lastTransitionAt(), "status.lastTransitionAt")),
+					new SandboxInfo.Status(SandboxInfo.State.of(require(status.state(), "status.state")),
+							status.reason(), status.message(),
+							Timestamps.parse(status.lastTransitionAt(), "status.lastTransitionAt")),
 					(this.image != null) ? this.image.uri() : null, this.snapshotId,
 					(this.entrypoint != null) ? this.entrypoint : List.of(), withoutNulls(this.metadata),
 					(this.platform != null && this.platform.os() != null && this.platform.arch() != null)
-							? new Platform(this.platform.os(), this.platform.arch()) : null,
+							? new SandboxSpec.Platform(this.platform.os(), this.platform.arch()) : null,
 					Timestamps.parse(this.expiresAt, "expiresAt"), Timestamps.parse(this.createdAt, "createdAt"));
 		}
 
@@ -216,8 +210,9 @@ final class LifecycleWire {
 		SnapshotInfo toInfo() {
 			StatusJson status = require(this.status, "status");
 			return new SnapshotInfo(require(this.id, "id"), require(this.sandboxId, "sandboxId"), this.name,
-					new SnapshotStatus(SnapshotState.of(require(status.state(), "status.state")), status.reason(),
-							status.message(), Timestamps.parse(status.lastTransitionAt(), "status.lastTransitionAt")),
+					new SnapshotInfo.Status(SnapshotInfo.State.of(require(status.state(), "status.state")),
+							status.reason(), status.message(),
+							Timestamps.parse(status.lastTransitionAt(), "status.lastTransitionAt")),
 					Timestamps.parse(this.createdAt, "createdAt"));
 		}
 

@@ -3,7 +3,7 @@ package io.opensandbox.spring.core;
 import java.util.Collection;
 
 import io.opensandbox.spring.model.EgressPolicy;
-import io.opensandbox.spring.model.NetworkRule;
+import io.opensandbox.spring.model.NetworkPolicy;
 
 /**
  * {@link Egress} that blocks on a {@link ReactiveEgress}.
@@ -24,7 +24,7 @@ final class DefaultEgress implements Egress {
 	}
 
 	@Override
-	public EgressPolicy patchRules(Collection<NetworkRule> rules) {
+	public EgressPolicy patchRules(Collection<NetworkPolicy.Rule> rules) {
 		return Blocking.get(this.reactive.patchRules(rules));
 	}
 

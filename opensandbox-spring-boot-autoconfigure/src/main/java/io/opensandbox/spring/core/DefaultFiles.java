@@ -9,7 +9,6 @@ import java.util.Map;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 
@@ -100,7 +99,7 @@ final class DefaultFiles implements Files {
 	}
 
 	@Override
-	public void mkdirs(Map<String, FilePermission> directories) {
+	public void mkdirs(Map<String, FileInfo.Permission> directories) {
 		Blocking.run(this.reactive.mkdirs(directories));
 	}
 
@@ -125,7 +124,7 @@ final class DefaultFiles implements Files {
 	}
 
 	@Override
-	public void chmod(Map<String, FilePermission> permissions) {
+	public void chmod(Map<String, FileInfo.Permission> permissions) {
 		Blocking.run(this.reactive.chmod(permissions));
 	}
 

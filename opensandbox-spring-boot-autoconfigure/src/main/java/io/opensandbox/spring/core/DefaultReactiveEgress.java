@@ -5,7 +5,7 @@ import java.util.Collection;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.EgressPolicy;
-import io.opensandbox.spring.model.NetworkRule;
+import io.opensandbox.spring.model.NetworkPolicy;
 
 /**
  * The {@link ReactiveEgress} of a {@link DefaultReactiveSandbox}.
@@ -26,7 +26,7 @@ final class DefaultReactiveEgress implements ReactiveEgress {
 	}
 
 	@Override
-	public Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules) {
+	public Mono<EgressPolicy> patchRules(Collection<NetworkPolicy.Rule> rules) {
 		Arguments.notEmpty(rules, "rule");
 		return this.sandbox.egressClient().flatMap((egress) -> egress.patchRules(rules));
 	}

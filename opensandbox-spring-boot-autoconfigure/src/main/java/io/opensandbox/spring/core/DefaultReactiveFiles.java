@@ -10,7 +10,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 
@@ -119,7 +118,7 @@ final class DefaultReactiveFiles implements ReactiveFiles {
 	}
 
 	@Override
-	public Mono<Void> mkdirs(Map<String, FilePermission> directories) {
+	public Mono<Void> mkdirs(Map<String, FileInfo.Permission> directories) {
 		Arguments.notNull(directories, "Directories");
 		Arguments.paths(directories.keySet());
 		return this.sandbox.withFiles((client) -> client.mkdirs(directories));
@@ -153,7 +152,7 @@ final class DefaultReactiveFiles implements ReactiveFiles {
 	}
 
 	@Override
-	public Mono<Void> chmod(Map<String, FilePermission> permissions) {
+	public Mono<Void> chmod(Map<String, FileInfo.Permission> permissions) {
 		Arguments.notNull(permissions, "Permissions");
 		Arguments.paths(permissions.keySet());
 		return this.sandbox.withFiles((client) -> client.chmod(permissions));

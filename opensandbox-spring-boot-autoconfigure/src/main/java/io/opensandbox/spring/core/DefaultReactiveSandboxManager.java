@@ -13,9 +13,7 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
@@ -44,12 +42,12 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 	}
 
 	@Override
-	public Mono<ResultPage<SandboxInfo>> list(SandboxFilter filter, int page, int pageSize) {
+	public Mono<ResultPage<SandboxInfo>> list(SandboxInfo.Filter filter, int page, int pageSize) {
 		return this.client.list(filter, page, pageSize);
 	}
 
 	@Override
-	public Flux<SandboxInfo> listAll(SandboxFilter filter) {
+	public Flux<SandboxInfo> listAll(SandboxInfo.Filter filter) {
 		return allPages((page) -> this.client.list(filter, page, STREAM_PAGE_SIZE));
 	}
 
@@ -107,12 +105,12 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 	}
 
 	@Override
-	public Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotFilter filter, int page, int pageSize) {
+	public Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotInfo.Filter filter, int page, int pageSize) {
 		return this.client.listSnapshots(filter, page, pageSize);
 	}
 
 	@Override
-	public Flux<SnapshotInfo> listAllSnapshots(SnapshotFilter filter) {
+	public Flux<SnapshotInfo> listAllSnapshots(SnapshotInfo.Filter filter) {
 		return allPages((page) -> this.client.listSnapshots(filter, page, STREAM_PAGE_SIZE));
 	}
 

@@ -8,9 +8,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
@@ -28,12 +26,12 @@ final class DefaultSandboxManager implements SandboxManager {
 	}
 
 	@Override
-	public ResultPage<SandboxInfo> list(SandboxFilter filter, int page, int pageSize) {
+	public ResultPage<SandboxInfo> list(SandboxInfo.Filter filter, int page, int pageSize) {
 		return Blocking.get(this.reactive.list(filter, page, pageSize));
 	}
 
 	@Override
-	public Stream<SandboxInfo> listAll(SandboxFilter filter) {
+	public Stream<SandboxInfo> listAll(SandboxInfo.Filter filter) {
 		return Blocking.stream(this.reactive.listAll(filter));
 	}
 
@@ -88,12 +86,12 @@ final class DefaultSandboxManager implements SandboxManager {
 	}
 
 	@Override
-	public ResultPage<SnapshotInfo> listSnapshots(SnapshotFilter filter, int page, int pageSize) {
+	public ResultPage<SnapshotInfo> listSnapshots(SnapshotInfo.Filter filter, int page, int pageSize) {
 		return Blocking.get(this.reactive.listSnapshots(filter, page, pageSize));
 	}
 
 	@Override
-	public Stream<SnapshotInfo> listAllSnapshots(SnapshotFilter filter) {
+	public Stream<SnapshotInfo> listAllSnapshots(SnapshotInfo.Filter filter) {
 		return Blocking.stream(this.reactive.listAllSnapshots(filter));
 	}
 

@@ -3,7 +3,7 @@ package io.opensandbox.spring.core;
 import java.util.Collection;
 
 import io.opensandbox.spring.model.EgressPolicy;
-import io.opensandbox.spring.model.NetworkRule;
+import io.opensandbox.spring.model.NetworkPolicy;
 
 /**
  * The outbound network policy of a sandbox; calls block the calling thread. The methods
@@ -25,7 +25,7 @@ public interface Egress {
 	 * @param rules the rules
 	 * @return the policy after the change
 	 */
-	EgressPolicy patchRules(Collection<NetworkRule> rules);
+	EgressPolicy patchRules(Collection<NetworkPolicy.Rule> rules);
 
 	/**
 	 * Remove the rules for the given targets.

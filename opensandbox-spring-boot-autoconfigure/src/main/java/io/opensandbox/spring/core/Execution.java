@@ -1,6 +1,7 @@
 package io.opensandbox.spring.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -9,7 +10,6 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.model.ExecutionError;
-import io.opensandbox.spring.model.OutputLine;
 
 /**
  * The result of a command or code execution that ran to its end: how it ended, its output
@@ -121,6 +121,22 @@ public record Execution(@Nullable String id, Outcome outcome, OptionalInt exitCo
 		 * not a command's exit: see {@link Execution#error()}.
 		 */
 		ERRORED
+
+	}
+
+	/**
+	 * One line of a command's output, without its terminator.
+	 *
+	 * @param text the line
+	 * @param timestamp when execd read it, if it said
+	 * @since 0.1.0
+	 */
+	public record OutputLine(String text, @Nullable Instant timestamp) {
+
+		@Override
+		public String toString() {
+			return this.text;
+		}
 
 	}
 

@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.opensandbox.spring.core.Execution;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.ExecutionError;
 import io.opensandbox.spring.model.ExecutionEvent;
-import io.opensandbox.spring.model.OutputLine;
 
 /**
  * Folds an execution's events into an {@link Execution} as they arrive, keeping the first
@@ -151,7 +151,7 @@ final class ExecutionCollector {
 	 */
 	private static final class Output {
 
-		private final List<OutputLine> lines = new ArrayList<>();
+		private final List<Execution.OutputLine> lines = new ArrayList<>();
 
 		private long kept;
 
@@ -160,7 +160,7 @@ final class ExecutionCollector {
 		void add(ExecutionEvent event, long limit) {
 			for (String line : lines(event.text())) {
 				if (this.omitted == 0 && this.kept + line.length() <= limit) {
-					this.lines.add(new OutputLine(line, event.timestamp()));
+					this.lines.add(new Execution.OutputLine(line, event.timestamp()));
 					this.kept += line.length() + 1;
 				}
 				else {

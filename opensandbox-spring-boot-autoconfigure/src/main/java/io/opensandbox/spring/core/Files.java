@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 
@@ -130,7 +129,7 @@ public interface Files {
 	 * Create directories with their parents, each with its mode and owner.
 	 * @param directories the permission of each directory, by path
 	 */
-	void mkdirs(Map<String, FilePermission> directories);
+	void mkdirs(Map<String, FileInfo.Permission> directories);
 
 	/**
 	 * Delete files.
@@ -161,7 +160,7 @@ public interface Files {
 	 * Change modes and owners.
 	 * @param permissions the permission of each path
 	 */
-	void chmod(Map<String, FilePermission> permissions);
+	void chmod(Map<String, FileInfo.Permission> permissions);
 
 	/**
 	 * Replace text in files.

@@ -5,7 +5,7 @@ import java.util.Collection;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.EgressPolicy;
-import io.opensandbox.spring.model.NetworkRule;
+import io.opensandbox.spring.model.NetworkPolicy;
 
 /**
  * The outbound network policy of a sandbox, reactively. Only a sandbox created with a
@@ -27,7 +27,7 @@ public interface ReactiveEgress {
 	 * @param rules the rules
 	 * @return the policy after the change
 	 */
-	Mono<EgressPolicy> patchRules(Collection<NetworkRule> rules);
+	Mono<EgressPolicy> patchRules(Collection<NetworkPolicy.Rule> rules);
 
 	/**
 	 * Remove the rules for the given targets.

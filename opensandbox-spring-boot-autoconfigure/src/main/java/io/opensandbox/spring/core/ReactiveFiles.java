@@ -10,7 +10,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 
@@ -139,7 +138,7 @@ public interface ReactiveFiles {
 	 * @param directories the permission of each directory, by path
 	 * @return completes when done
 	 */
-	Mono<Void> mkdirs(Map<String, FilePermission> directories);
+	Mono<Void> mkdirs(Map<String, FileInfo.Permission> directories);
 
 	/**
 	 * Delete files.
@@ -175,7 +174,7 @@ public interface ReactiveFiles {
 	 * @param permissions the permission of each path
 	 * @return completes when done
 	 */
-	Mono<Void> chmod(Map<String, FilePermission> permissions);
+	Mono<Void> chmod(Map<String, FileInfo.Permission> permissions);
 
 	/**
 	 * Replace text in files.

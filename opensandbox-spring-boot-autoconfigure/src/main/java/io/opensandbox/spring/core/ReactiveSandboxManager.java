@@ -11,9 +11,7 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
@@ -32,14 +30,14 @@ public interface ReactiveSandboxManager {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	Mono<ResultPage<SandboxInfo>> list(SandboxFilter filter, int page, int pageSize);
+	Mono<ResultPage<SandboxInfo>> list(SandboxInfo.Filter filter, int page, int pageSize);
 
 	/**
 	 * Stream every sandbox matching the filter, fetching pages as they are consumed.
 	 * @param filter which sandboxes to list
 	 * @return the sandboxes
 	 */
-	Flux<SandboxInfo> listAll(SandboxFilter filter);
+	Flux<SandboxInfo> listAll(SandboxInfo.Filter filter);
 
 	/**
 	 * Get a sandbox.
@@ -122,14 +120,14 @@ public interface ReactiveSandboxManager {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotFilter filter, int page, int pageSize);
+	Mono<ResultPage<SnapshotInfo>> listSnapshots(SnapshotInfo.Filter filter, int page, int pageSize);
 
 	/**
 	 * Stream every snapshot matching the filter, fetching pages as they are consumed.
 	 * @param filter which snapshots to list
 	 * @return the snapshots
 	 */
-	Flux<SnapshotInfo> listAllSnapshots(SnapshotFilter filter);
+	Flux<SnapshotInfo> listAllSnapshots(SnapshotInfo.Filter filter);
 
 	/**
 	 * Delete a snapshot. A snapshot that is already gone counts as deleted.

@@ -111,8 +111,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 			return Mono.just(sandbox);
 		}
 		try {
-			this.tracker.track(new TrackedSandbox(info.id(), spec.image(), this.settings.clock().instant(),
-					info.expiresAt(), spec.noExpiry() ? null : spec.timeout(), owner));
+			this.tracker.track(new SandboxTracker.TrackedSandbox(info.id(), spec.image(),
+					this.settings.clock().instant(), info.expiresAt(), spec.noExpiry() ? null : spec.timeout(), owner));
 			return Mono.just(sandbox);
 		}
 		catch (IllegalStateException ex) {

@@ -12,7 +12,6 @@ import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.SandboxReadinessException;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SandboxState;
 
 /**
  * Waits until one new sandbox is {@code Running} and passes its {@link ReadinessCheck}.
@@ -107,7 +106,7 @@ final class ReadinessWaiter {
 					|| failure instanceof OpenSandboxAuthenticationException, Fatal::new)
 			.flatMap((info) -> {
 				record(info);
-				if (SandboxState.RUNNING.equals(info.state())) {
+				if (SandboxInfo.State.RUNNING.equals(info.state())) {
 					this.reachedRunning = true;
 					return this.check.check(this.sandbox);
 				}

@@ -23,7 +23,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.observation.OpenSandboxObservationContext;
 import io.opensandbox.spring.observation.OpenSandboxObservationDocumentation;
@@ -176,13 +175,13 @@ public class SandboxCleanup
 			.then();
 	}
 
-	private static boolean isDue(TrackedSandbox sandbox, Instant now) {
+	private static boolean isDue(SandboxTracker.TrackedSandbox sandbox, Instant now) {
 		Duration timeToLive = sandbox.timeToLive();
 		Instant expiresAt = sandbox.expiresAt();
 		return timeToLive != null && (expiresAt == null || !expiresAt.isAfter(now.plus(timeToLive.dividedBy(2))));
 	}
 
-	private Mono<Void> renew(TrackedSandbox sandbox) {
+	private Mono<Void> renew(SandboxTracker.TrackedSandbox sandbox) {
 		return Mono.justOrEmpty(sandbox.timeToLive())
 			.flatMap((timeToLive) -> this.manager.renew(sandbox.id(), timeToLive))
 			.doOnNext((expiresAt) -> this.tracker.renewed(sandbox.id(), expiresAt))
@@ -204,7 +203,7 @@ public class SandboxCleanup
 	 * @return the number killed
 	 */
 	Mono<Integer> sweepOrphans(SandboxOwnership ownership) {
-		SandboxFilter filter = SandboxFilter.all()
+		SandboxInfo.Filter filter = SandboxInfo.Filter.all()
 			.withMetadata(SandboxOwnership.APPLICATION_KEY, ownership.application());
 		AtomicInteger killed = new AtomicInteger();
 		return this.manager.listAll(filter)
@@ -283,7 +282,7 @@ public class SandboxCleanup
 		boolean finished = runWithin(sweep.contextWrite(
 				(reactorContext) -> reactorContext.put(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, observation)),
 				deadline);
-		List<TrackedSandbox> left = this.tracker.tracked();
+		List<SandboxTracker.TrackedSandbox> left = this.tracker.tracked();
 		context.setFailed(failed.get());
 		context.setKilled(Math.max(0, total - left.size()));
 		context.setOutcome(left.isEmpty() ? OpenSandboxObservationContext.Outcome.SUCCESS
@@ -294,7 +293,7 @@ public class SandboxCleanup
 					+ " sandboxes could not be killed at shutdown (" + failed.get() + " failed"
 					+ (finished ? "" : ", the rest did not finish within " + deadline.toMillis() + " ms")
 					+ "); they expire at their time to live: "
-					+ left.stream().limit(20).map(TrackedSandbox::id).toList());
+					+ left.stream().limit(20).map(SandboxTracker.TrackedSandbox::id).toList());
 		}
 	}
 

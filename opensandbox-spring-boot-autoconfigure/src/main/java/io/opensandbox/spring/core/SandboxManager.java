@@ -8,9 +8,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 
 /**
@@ -29,14 +27,14 @@ public interface SandboxManager {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	ResultPage<SandboxInfo> list(SandboxFilter filter, int page, int pageSize);
+	ResultPage<SandboxInfo> list(SandboxInfo.Filter filter, int page, int pageSize);
 
 	/**
 	 * Every sandbox matching the filter, fetching pages as the stream is consumed.
 	 * @param filter which sandboxes to list
 	 * @return the sandboxes
 	 */
-	Stream<SandboxInfo> listAll(SandboxFilter filter);
+	Stream<SandboxInfo> listAll(SandboxInfo.Filter filter);
 
 	/**
 	 * Get a sandbox.
@@ -116,14 +114,14 @@ public interface SandboxManager {
 	 * @param pageSize the page size, 1 to 200
 	 * @return the page
 	 */
-	ResultPage<SnapshotInfo> listSnapshots(SnapshotFilter filter, int page, int pageSize);
+	ResultPage<SnapshotInfo> listSnapshots(SnapshotInfo.Filter filter, int page, int pageSize);
 
 	/**
 	 * Every snapshot matching the filter, fetching pages as the stream is consumed.
 	 * @param filter which snapshots to list
 	 * @return the snapshots
 	 */
-	Stream<SnapshotInfo> listAllSnapshots(SnapshotFilter filter);
+	Stream<SnapshotInfo> listAllSnapshots(SnapshotInfo.Filter filter);
 
 	/**
 	 * Delete a snapshot. A snapshot that is already gone counts as deleted.

@@ -19,7 +19,7 @@ import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
-import io.opensandbox.spring.model.SandboxFilter;
+import io.opensandbox.spring.model.SandboxInfo;
 
 /**
  * Reactive health indicator for the OpenSandbox lifecycle server. The server is UP when
@@ -73,7 +73,7 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return this.client.health()
-				.then(this.client.list(SandboxFilter.all(), 1, 1))
+				.then(this.client.list(SandboxInfo.Filter.all(), 1, 1))
 				.timeout(this.timeout)
 				.map((page) -> details(builder.up(), start).build())
 				.switchIfEmpty(Mono.error(() -> new OpenSandboxProtocolException(

@@ -80,4 +80,42 @@ public record FileInfo(String path, @Nullable Type type, long size, @Nullable In
 
 	}
 
+	/**
+	 * Mode and ownership to give a file or directory. The mode is written in octal digits
+	 * as execd expects them: {@code 755}, not {@code 0755} or {@code 493}.
+	 *
+	 * @param mode the permission bits in octal digits, for example {@code 644}
+	 * @param owner the owning user name, or {@code null} to keep the owner
+	 * @param group the owning group name, or {@code null} to keep the group
+	 * @since 0.1.0
+	 */
+	public record Permission(int mode, @Nullable String owner, @Nullable String group) {
+
+		public Permission {
+			FileModes.require(mode);
+			Assert.isTrue(owner == null || !owner.isBlank(), "Owner must not be blank");
+			Assert.isTrue(group == null || !group.isBlank(), "Group must not be blank");
+		}
+
+		/**
+		 * A permission that sets only the mode.
+		 * @param mode the permission bits in octal digits, for example {@code 755}
+		 * @return the permission
+		 */
+		public static Permission of(int mode) {
+			return new Permission(mode, null, null);
+		}
+
+		/**
+		 * Return a copy that also sets the owner and group.
+		 * @param owner the user name
+		 * @param group the group name, or {@code null} to keep the group
+		 * @return the permission
+		 */
+		public Permission withOwner(String owner, @Nullable String group) {
+			return new Permission(this.mode, owner, group);
+		}
+
+	}
+
 }

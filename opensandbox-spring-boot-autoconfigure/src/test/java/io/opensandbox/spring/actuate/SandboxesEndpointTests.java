@@ -20,7 +20,6 @@ import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxesDescriptor;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.SandboxInfo;
 
@@ -49,11 +48,11 @@ class SandboxesEndpointTests {
 
 	private static final Duration STATE_TIMEOUT = Duration.ofSeconds(2);
 
-	private static final TrackedSandbox FIRST = new TrackedSandbox("sbx-first", "python:3.12",
-			Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:10:00Z"), Duration.ofMinutes(10),
-			"analysisSandbox");
+	private static final SandboxTracker.TrackedSandbox FIRST = new SandboxTracker.TrackedSandbox("sbx-first",
+			"python:3.12", Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:10:00Z"),
+			Duration.ofMinutes(10), "analysisSandbox");
 
-	private static final TrackedSandbox SECOND = new TrackedSandbox("sbx-second", null,
+	private static final SandboxTracker.TrackedSandbox SECOND = new SandboxTracker.TrackedSandbox("sbx-second", null,
 			Instant.parse("2026-01-01T11:00:00Z"), null, null, null);
 
 	@RegisterExtension
@@ -229,7 +228,8 @@ class SandboxesEndpointTests {
 
 	private void trackSandboxes(int count) {
 		for (int i = 0; i < count; i++) {
-			this.tracker.track(new TrackedSandbox("sbx-" + i, null, Instant.EPOCH.plusSeconds(i), null, null, null));
+			this.tracker.track(new SandboxTracker.TrackedSandbox("sbx-" + i, null, Instant.EPOCH.plusSeconds(i), null,
+					null, null));
 		}
 	}
 

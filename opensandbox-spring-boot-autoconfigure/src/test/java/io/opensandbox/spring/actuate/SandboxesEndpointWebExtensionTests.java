@@ -14,7 +14,6 @@ import io.opensandbox.spring.actuate.SandboxesEndpoint.KilledSandboxDescriptor;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -48,7 +47,7 @@ class SandboxesEndpointWebExtensionTests {
 
 	@Test
 	void deleteOfATrackedSandboxAnswersOkWithTheKilledSandbox() {
-		this.tracker.track(new TrackedSandbox("sbx-1", "python:3.12", Instant.EPOCH, null, null, null));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("sbx-1", "python:3.12", Instant.EPOCH, null, null, null));
 		server.stubFor(delete(urlEqualTo("/v1/sandboxes/sbx-1")).willReturn(noContent()));
 		WebEndpointResponse<KilledSandboxDescriptor> response = createExtension().kill("sbx-1");
 		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);

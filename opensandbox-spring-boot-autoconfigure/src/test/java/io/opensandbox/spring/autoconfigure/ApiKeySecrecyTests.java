@@ -35,7 +35,7 @@ import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.model.SandboxEndpoint;
-import io.opensandbox.spring.model.SandboxFilter;
+import io.opensandbox.spring.model.SandboxInfo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -117,7 +117,7 @@ class ApiKeySecrecyTests {
 		this.contextRunner.withUserConfiguration(BuilderCapturingConfiguration.class).run((context) -> {
 			SandboxManager manager = context.getBean(SandboxManager.class);
 			manager.get("abc");
-			manager.list(SandboxFilter.all(), 1, 20);
+			manager.list(SandboxInfo.Filter.all(), 1, 20);
 			manager.pause("abc");
 			manager.resume("abc");
 			manager.renew("abc", Duration.ofMinutes(5));

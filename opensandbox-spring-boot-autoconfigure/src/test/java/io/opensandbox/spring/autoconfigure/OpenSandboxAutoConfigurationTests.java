@@ -597,10 +597,10 @@ class OpenSandboxAutoConfigurationTests {
 			context.getBean("openSandboxMeterBinder", io.micrometer.core.instrument.binder.MeterBinder.class)
 				.bindTo(meters);
 			SandboxTracker tracker = context.getBean(SandboxTracker.class);
-			tracker.track(new io.opensandbox.spring.core.TrackedSandbox("a", null, java.time.Instant.now(), null, null,
-					null));
-			tracker.track(new io.opensandbox.spring.core.TrackedSandbox("b", null, java.time.Instant.now(), null, null,
-					null));
+			tracker.track(new io.opensandbox.spring.core.SandboxTracker.TrackedSandbox("a", null,
+					java.time.Instant.now(), null, null, null));
+			tracker.track(new io.opensandbox.spring.core.SandboxTracker.TrackedSandbox("b", null,
+					java.time.Instant.now(), null, null, null));
 			assertThat(meters.get("opensandbox.sandboxes.active").gauge().value()).isEqualTo(2.0);
 			tracker.untrack("a");
 			assertThat(meters.get("opensandbox.sandboxes.active").gauge().value()).isEqualTo(1.0);

@@ -32,7 +32,6 @@ import io.opensandbox.spring.core.SandboxScope;
 import io.opensandbox.spring.core.SandboxScoped;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 import io.opensandbox.spring.model.SandboxSpec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -194,7 +193,7 @@ class SandboxScopedTests {
 	void sandboxCreatedOutsideAScopedBeanHasNoOwner() {
 		this.contextRunner.run((context) -> {
 			context.getBean(SandboxTemplate.class).create(SandboxSpec.builder().build());
-			assertThat(context.getBean(SandboxTracker.class).tracked()).extracting(TrackedSandbox::owner)
+			assertThat(context.getBean(SandboxTracker.class).tracked()).extracting(SandboxTracker.TrackedSandbox::owner)
 				.containsExactly((String) null);
 		});
 	}
@@ -279,7 +278,7 @@ class SandboxScopedTests {
 			assertThat(context.getBean(SandboxTracker.class).size()).isZero();
 			assertThat(python.id()).isEqualTo(ID);
 			this.server.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes")));
-			assertThat(context.getBean(SandboxTracker.class).tracked()).extracting(TrackedSandbox::owner)
+			assertThat(context.getBean(SandboxTracker.class).tracked()).extracting(SandboxTracker.TrackedSandbox::owner)
 				.containsExactly("pythonSandbox");
 		});
 	}

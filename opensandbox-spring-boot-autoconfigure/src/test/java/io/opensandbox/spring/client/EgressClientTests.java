@@ -13,7 +13,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
 import io.opensandbox.spring.error.OpenSandboxRejectedException;
 import io.opensandbox.spring.model.EgressPolicy;
-import io.opensandbox.spring.model.NetworkRule;
+import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.SandboxEndpoint;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -64,8 +64,8 @@ class EgressClientTests {
 		this.sidecar.stubFor(get(urlEqualTo("/policy")).willReturn(json(POLICY)));
 		EgressPolicy policy = this.client.policy().block();
 		assertThat(policy.mode()).isEqualTo("enforcing");
-		assertThat(policy.policy().defaultAction()).isEqualTo(NetworkRule.Action.DENY);
-		assertThat(policy.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
+		assertThat(policy.policy().defaultAction()).isEqualTo(NetworkPolicy.Rule.Action.DENY);
+		assertThat(policy.policy().egress()).containsExactly(NetworkPolicy.Rule.allow("pypi.org"));
 		this.sidecar.verify(
 				getRequestedFor(urlEqualTo("/policy")).withHeader("OPENSANDBOX-EGRESS-AUTH", equalTo("egress-token"))
 					.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
@@ -74,7 +74,8 @@ class EgressClientTests {
 	@Test
 	void patchRulesSendsAnArrayOfRules() {
 		this.sidecar.stubFor(patch(urlEqualTo("/policy")).willReturn(json(POLICY)));
-		this.client.patchRules(List.of(NetworkRule.allow("pypi.org"), NetworkRule.deny("*.evil.example"))).block();
+		this.client.patchRules(List.of(NetworkPolicy.Rule.allow("pypi.org"), NetworkPolicy.Rule.deny("*.evil.example")))
+			.block();
 		this.sidecar.verify(patchRequestedFor(urlEqualTo("/policy")).withRequestBody(equalToJson("""
 				[{"action":"allow","target":"pypi.org"},{"action":"deny","target":"*.evil.example"}]""")));
 	}
@@ -93,11 +94,11 @@ class EgressClientTests {
 		this.sidecar.stubFor(delete(urlEqualTo("/policy"))
 			.willReturn(json("{\"status\":\"ok\",\"mode\":\"enforcing\",\"reason\":\"no matching targets found\"}")));
 		this.sidecar.stubFor(get(urlEqualTo("/policy")).willReturn(json(POLICY)));
-		EgressPolicy patched = this.client.patchRules(List.of(NetworkRule.allow("pypi.org"))).block();
-		assertThat(patched.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
+		EgressPolicy patched = this.client.patchRules(List.of(NetworkPolicy.Rule.allow("pypi.org"))).block();
+		assertThat(patched.policy().egress()).containsExactly(NetworkPolicy.Rule.allow("pypi.org"));
 		EgressPolicy removed = this.client.removeRules(List.of("unknown.example")).block();
 		assertThat(removed.reason()).isEqualTo("no matching targets found");
-		assertThat(removed.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
+		assertThat(removed.policy().egress()).containsExactly(NetworkPolicy.Rule.allow("pypi.org"));
 		this.sidecar.verify(2, getRequestedFor(urlEqualTo("/policy")));
 	}
 
@@ -108,7 +109,7 @@ class EgressClientTests {
 		this.sidecar.stubFor(get(urlEqualTo("/policy"))
 			.willReturn(aResponse().withStatus(401).withHeader("Content-Type", "text/plain").withBody("unauthorized")));
 		assertThatExceptionOfType(OpenSandboxRejectedException.class)
-			.isThrownBy(() -> this.client.patchRules(List.of(NetworkRule.allow("a.example"))).block())
+			.isThrownBy(() -> this.client.patchRules(List.of(NetworkPolicy.Rule.allow("a.example"))).block())
 			.satisfies((ex) -> assertThat(ex.getServerMessage()).isEqualTo("too many rules"));
 		assertThatExceptionOfType(OpenSandboxAuthenticationException.class)
 			.isThrownBy(() -> this.client.policy().block());

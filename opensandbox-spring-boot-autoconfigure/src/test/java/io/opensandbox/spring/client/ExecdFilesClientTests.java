@@ -43,7 +43,6 @@ import io.opensandbox.spring.error.OpenSandboxRejectedException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.SandboxFileNotFoundException;
 import io.opensandbox.spring.model.FileInfo;
-import io.opensandbox.spring.model.FilePermission;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.Replacement;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -217,7 +216,8 @@ class ExecdFilesClientTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.delete(List.of()));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.deleteDirectories(List.of("\t")));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.move("/a", " "));
-		assertThatIllegalArgumentException().isThrownBy(() -> this.client.chmod(Map.of(" ", FilePermission.of(644))));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.client.chmod(Map.of(" ", FileInfo.Permission.of(644))));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.mkdirs(List.of("/w", ""), null));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.client.replace(Map.of("", Replacement.of("a", "b"))));
@@ -406,9 +406,9 @@ class ExecdFilesClientTests {
 	@Test
 	void mkdirsSendsAPermissionForEachDirectory() {
 		this.execd.stubFor(post(urlEqualTo("/directories")).willReturn(aResponse().withStatus(200)));
-		Map<String, FilePermission> dirs = new LinkedHashMap<>();
-		dirs.put("/w/a b", FilePermission.of(700).withOwner("admin", "staff"));
-		dirs.put("/w/c", FilePermission.of(755));
+		Map<String, FileInfo.Permission> dirs = new LinkedHashMap<>();
+		dirs.put("/w/a b", FileInfo.Permission.of(700).withOwner("admin", "staff"));
+		dirs.put("/w/c", FileInfo.Permission.of(755));
 		this.client.mkdirs(dirs).block();
 		this.execd.verify(postRequestedFor(urlEqualTo("/directories")).withRequestBody(equalToJson("""
 				{"/w/a b":{"mode":700,"owner":"admin","group":"staff"},"/w/c":{"mode":755}}""")));
@@ -453,9 +453,9 @@ class ExecdFilesClientTests {
 	@Test
 	void chmodSendsThePermissionOfEachFile() {
 		this.execd.stubFor(post(urlEqualTo("/files/permissions")).willReturn(aResponse().withStatus(200)));
-		Map<String, FilePermission> permissions = new LinkedHashMap<>();
-		permissions.put("/w/run.sh", FilePermission.of(755).withOwner("admin", null));
-		permissions.put("/w/secret", FilePermission.of(600));
+		Map<String, FileInfo.Permission> permissions = new LinkedHashMap<>();
+		permissions.put("/w/run.sh", FileInfo.Permission.of(755).withOwner("admin", null));
+		permissions.put("/w/secret", FileInfo.Permission.of(600));
 		this.client.chmod(permissions).block();
 		this.execd.verify(postRequestedFor(urlEqualTo("/files/permissions")).withRequestBody(equalToJson("""
 				{"/w/run.sh":{"mode":755,"owner":"admin"},"/w/secret":{"mode":600}}""")));

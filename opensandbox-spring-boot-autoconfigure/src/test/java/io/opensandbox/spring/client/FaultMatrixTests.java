@@ -52,7 +52,6 @@ import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.model.SandboxState;
 
 import static io.opensandbox.spring.client.FaultInjectingServer.chunked;
 import static io.opensandbox.spring.client.FaultInjectingServer.closeMidRequest;
@@ -300,12 +299,12 @@ class FaultMatrixTests {
 			case LIFECYCLE_READ -> {
 				SandboxInfo info = (SandboxInfo) value;
 				assertThat(info.id()).isEqualTo(SANDBOX_ID);
-				assertThat(info.state()).isEqualTo(SandboxState.RUNNING);
+				assertThat(info.state()).isEqualTo(SandboxInfo.State.RUNNING);
 			}
 			case LIFECYCLE_WRITE -> {
 				SandboxInfo info = (SandboxInfo) value;
 				assertThat(info.id()).isEqualTo(SANDBOX_ID);
-				assertThat(info.state()).isEqualTo(SandboxState.PENDING);
+				assertThat(info.state()).isEqualTo(SandboxInfo.State.PENDING);
 			}
 			case COMMAND_STREAM -> {
 				@SuppressWarnings("unchecked")

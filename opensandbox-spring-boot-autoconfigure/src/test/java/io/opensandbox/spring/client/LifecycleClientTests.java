@@ -23,21 +23,11 @@ import tools.jackson.databind.JsonNode;
 
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
-import io.opensandbox.spring.model.NetworkRule;
-import io.opensandbox.spring.model.Platform;
-import io.opensandbox.spring.model.RegistryAuth;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxEndpoint;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.model.SandboxState;
-import io.opensandbox.spring.model.SandboxStatus;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
-import io.opensandbox.spring.model.SnapshotState;
-import io.opensandbox.spring.model.SnapshotStatus;
-import io.opensandbox.spring.model.Volume;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -92,10 +82,10 @@ class LifecycleClientTests {
 			""";
 
 	private static final SandboxInfo SANDBOX = new SandboxInfo(ID,
-			new SandboxStatus(SandboxState.of("Hibernating"), "cold_storage", "Moved to cold storage",
+			new SandboxInfo.Status(SandboxInfo.State.of("Hibernating"), "cold_storage", "Moved to cold storage",
 					Instant.parse("2025-01-01T00:00:05Z")),
 			"python:3.12", null, List.of("tail", "-f", "/dev/null"), Map.of("project", "apollo"),
-			new Platform("linux", "amd64"), Instant.parse("2025-01-01T01:00:00.123456Z"),
+			new SandboxSpec.Platform("linux", "amd64"), Instant.parse("2025-01-01T01:00:00.123456Z"),
 			Instant.parse("2025-01-01T00:00:00Z"));
 
 	private static final String CREATED_JSON = """
@@ -132,7 +122,7 @@ class LifecycleClientTests {
 			""";
 
 	private static final SnapshotInfo SNAPSHOT = new SnapshotInfo(
-			"snap-1", ID, "checkpoint", new SnapshotStatus(SnapshotState.CREATING, "snapshot_accepted",
+			"snap-1", ID, "checkpoint", new SnapshotInfo.Status(SnapshotInfo.State.CREATING, "snapshot_accepted",
 					"Capture in progress", Instant.parse("2025-01-01T00:00:01Z")),
 			Instant.parse("2025-01-01T00:00:00Z"));
 
@@ -162,8 +152,8 @@ class LifecycleClientTests {
 				  "extra": true
 				}
 				""".formatted(SANDBOX_JSON))));
-		SandboxFilter filter = SandboxFilter.all()
-			.withStates(SandboxState.RUNNING, SandboxState.PAUSED)
+		SandboxInfo.Filter filter = SandboxInfo.Filter.all()
+			.withStates(SandboxInfo.State.RUNNING, SandboxInfo.State.PAUSED)
 			.withMetadata("k1", "v1")
 			.withMetadata("k2", "v2");
 		ResultPage<SandboxInfo> page = this.client.list(filter, 2, 50).block(TIMEOUT);
@@ -183,7 +173,7 @@ class LifecycleClientTests {
 				{"items": [], "pagination": {"page": 1, "pageSize": 20, "totalItems": 0, "totalPages": 0,
 				  "hasNextPage": false}}
 				""")));
-		ResultPage<SandboxInfo> page = this.client.list(SandboxFilter.all(), 1, 20).block(TIMEOUT);
+		ResultPage<SandboxInfo> page = this.client.list(SandboxInfo.Filter.all(), 1, 20).block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.GET, "/v1/sandboxes?page=1&pageSize=20"));
 		assertThat(page).isEqualTo(new ResultPage<>(List.of(), 1, 20, 0, 0, false));
 	}
@@ -192,7 +182,7 @@ class LifecycleClientTests {
 	void listWithoutPaginationIsAProtocolError() {
 		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).willReturn(okJson("{\"items\": []}")));
 		assertThatExceptionOfType(OpenSandboxProtocolException.class)
-			.isThrownBy(() -> this.client.list(SandboxFilter.all(), 1, 20).block(TIMEOUT))
+			.isThrownBy(() -> this.client.list(SandboxInfo.Filter.all(), 1, 20).block(TIMEOUT))
 			.withMessageContaining("'pagination'");
 	}
 
@@ -201,23 +191,24 @@ class LifecycleClientTests {
 		this.server.stubFor(post(urlEqualTo("/v1/sandboxes")).willReturn(accepted(CREATED_JSON.replace("\"unexpected\"",
 				"\"platform\": {\"os\": \"linux\", \"arch\": \"arm64\"}, \"unexpected\""))));
 		SandboxSpec spec = SandboxSpec.builder()
-			.image("registry.example.com/team/python:3.12", new RegistryAuth("robot", "hunter2"))
+			.image("registry.example.com/team/python:3.12", new SandboxSpec.RegistryAuth("robot", "hunter2"))
 			.entrypoint("tail", "-f", "/dev/null")
 			.timeout(Duration.ofMinutes(10))
 			.resource("cpu", "500m")
 			.resource("memory", "512Mi")
 			.env("DEBUG", "true")
 			.metadata("project", "apollo")
-			.networkPolicy(
-					NetworkPolicy.denyByDefault(NetworkRule.allow("pypi.org"), NetworkRule.deny("*.evil.example")))
-			.volume(Volume.host("data", "/srv/data", "/data").asReadOnly())
-			.volume(new Volume("cache", "/cache", false, "team-a", null,
-					new Volume.Pvc("cache-claim", true, false, "fast", "1Gi", List.of("ReadWriteOnce")), null))
-			.volume(new Volume("bucket", "/mnt/oss", false, "prefix", null, null,
-					new Volume.Ossfs("my-bucket", "oss-cn-hangzhou.aliyuncs.com", "2.0", List.of("allow_other"), "AKID",
-							"AKSECRET")))
+			.networkPolicy(NetworkPolicy.denyByDefault(NetworkPolicy.Rule.allow("pypi.org"),
+					NetworkPolicy.Rule.deny("*.evil.example")))
+			.volume(SandboxSpec.Volume.host("data", "/srv/data", "/data").asReadOnly())
+			.volume(new SandboxSpec.Volume("cache", "/cache", false, "team-a", null,
+					new SandboxSpec.Volume.Pvc("cache-claim", true, false, "fast", "1Gi", List.of("ReadWriteOnce")),
+					null))
+			.volume(new SandboxSpec.Volume("bucket", "/mnt/oss", false, "prefix", null, null,
+					new SandboxSpec.Volume.Ossfs("my-bucket", "oss-cn-hangzhou.aliyuncs.com", "2.0",
+							List.of("allow_other"), "AKID", "AKSECRET")))
 			.extension("access.renew.extend.seconds", "600")
-			.platform(Platform.linux("arm64"))
+			.platform(SandboxSpec.Platform.linux("arm64"))
 			.secureAccess(true)
 			.credentialProxy(true)
 			.build();
@@ -278,10 +269,10 @@ class LifecycleClientTests {
 					}
 					""")));
 		assertThat(created).isEqualTo(new SandboxInfo(ID,
-				new SandboxStatus(SandboxState.PENDING, "provisioning", "Sandbox is being provisioned",
+				new SandboxInfo.Status(SandboxInfo.State.PENDING, "provisioning", "Sandbox is being provisioned",
 						Instant.parse("2025-01-01T00:00:00Z")),
 				null, null, List.of("tail", "-f", "/dev/null"), Map.of("project", "apollo"),
-				new Platform("linux", "arm64"), Instant.parse("2025-01-01T00:10:00Z"),
+				new SandboxSpec.Platform("linux", "arm64"), Instant.parse("2025-01-01T00:10:00Z"),
 				Instant.parse("2025-01-01T00:00:00Z")));
 	}
 
@@ -299,7 +290,7 @@ class LifecycleClientTests {
 				{"snapshotId": "snap-1", "timeout": 3600, "resourceLimits": {"cpu": "1", "memory": "2Gi"}}
 				""")));
 		assertThat(created.id()).isEqualTo(ID);
-		assertThat(created.state()).isEqualTo(SandboxState.PENDING);
+		assertThat(created.state()).isEqualTo(SandboxInfo.State.PENDING);
 	}
 
 	@Test
@@ -355,8 +346,9 @@ class LifecycleClientTests {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/" + ID))
 			.willReturn(okJson("{\"id\": \"" + ID + "\", \"status\": {\"state\": \"Running\"}}")));
 		SandboxInfo info = this.client.get(ID).block(TIMEOUT);
-		assertThat(info).isEqualTo(new SandboxInfo(ID, new SandboxStatus(SandboxState.RUNNING, null, null, null), null,
-				null, List.of(), Map.of(), null, null, null));
+		assertThat(info)
+			.isEqualTo(new SandboxInfo(ID, new SandboxInfo.Status(SandboxInfo.State.RUNNING, null, null, null), null,
+					null, List.of(), Map.of(), null, null, null));
 	}
 
 	@Test
@@ -528,7 +520,7 @@ class LifecycleClientTests {
 			.willReturn(okJson(SNAPSHOT_JSON.replace("\"Creating\"", "\"Archiving\""))));
 		SnapshotInfo snapshot = this.client.getSnapshot("snap-1").block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.GET, "/v1/snapshots/snap-1"));
-		assertThat(snapshot.state()).isEqualTo(SnapshotState.of("Archiving"));
+		assertThat(snapshot.state()).isEqualTo(SnapshotInfo.State.of("Archiving"));
 		assertThat(snapshot.state().value()).isEqualTo("Archiving");
 		assertThat(snapshot.sandboxId()).isEqualTo(ID);
 	}
@@ -539,8 +531,8 @@ class LifecycleClientTests {
 				{"id": "snap-2", "sandboxId": "%s", "status": {"state": "Ready"}}
 				""".formatted(ID))));
 		SnapshotInfo snapshot = this.client.getSnapshot("snap-2").block(TIMEOUT);
-		assertThat(snapshot).isEqualTo(
-				new SnapshotInfo("snap-2", ID, null, new SnapshotStatus(SnapshotState.READY, null, null, null), null));
+		assertThat(snapshot).isEqualTo(new SnapshotInfo("snap-2", ID, null,
+				new SnapshotInfo.Status(SnapshotInfo.State.READY, null, null, null), null));
 	}
 
 	@Test
@@ -549,9 +541,9 @@ class LifecycleClientTests {
 				{"items": [%s], "pagination": {"page": 3, "pageSize": 10, "totalItems": 21, "totalPages": 3,
 				  "hasNextPage": false}}
 				""".formatted(SNAPSHOT_JSON))));
-		SnapshotFilter filter = SnapshotFilter.all()
+		SnapshotInfo.Filter filter = SnapshotInfo.Filter.all()
 			.withSandboxId(ID)
-			.withStates(SnapshotState.READY, SnapshotState.CREATING);
+			.withStates(SnapshotInfo.State.READY, SnapshotInfo.State.CREATING);
 		ResultPage<SnapshotInfo> page = this.client.listSnapshots(filter, 3, 10).block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.GET,
 				"/v1/snapshots?sandboxId=" + ID + "&state=Ready&state=Creating&page=3&pageSize=10")
@@ -645,13 +637,11 @@ class LifecycleClientTests {
 
 	@Test
 	void createRejectsVolumeWithTwoBackendsBeforeSending() {
-		assertRejectedBeforeSending(
-				() -> this.client.create(
-						creatable()
-							.volume(new Volume("data", "/data", false, null, new Volume.Host("/srv/data"),
-									new Volume.Pvc("claim", null, null, null, null, List.of()), null))
-							.build()),
-				"exactly one backend");
+		assertRejectedBeforeSending(() -> this.client
+			.create(creatable()
+				.volume(new SandboxSpec.Volume("data", "/data", false, null, new SandboxSpec.Volume.Host("/srv/data"),
+						new SandboxSpec.Volume.Pvc("claim", null, null, null, null, List.of()), null))
+				.build()), "exactly one backend");
 	}
 
 	@Test
@@ -725,15 +715,15 @@ class LifecycleClientTests {
 
 	@Test
 	void listRejectsPageZeroBeforeSending() {
-		assertRejectedBeforeSending(() -> this.client.list(SandboxFilter.all(), 0, 20), "at least 1");
-		assertRejectedBeforeSending(() -> this.client.listSnapshots(SnapshotFilter.all(), 0, 20), "at least 1");
+		assertRejectedBeforeSending(() -> this.client.list(SandboxInfo.Filter.all(), 0, 20), "at least 1");
+		assertRejectedBeforeSending(() -> this.client.listSnapshots(SnapshotInfo.Filter.all(), 0, 20), "at least 1");
 	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { 0, 201 })
 	void listRejectsPageSizeOutOfRangeBeforeSending(int pageSize) {
-		assertRejectedBeforeSending(() -> this.client.list(SandboxFilter.all(), 1, pageSize), "between 1 and 200");
-		assertRejectedBeforeSending(() -> this.client.listSnapshots(SnapshotFilter.all(), 1, pageSize),
+		assertRejectedBeforeSending(() -> this.client.list(SandboxInfo.Filter.all(), 1, pageSize), "between 1 and 200");
+		assertRejectedBeforeSending(() -> this.client.listSnapshots(SnapshotInfo.Filter.all(), 1, pageSize),
 				"between 1 and 200");
 	}
 
@@ -743,7 +733,7 @@ class LifecycleClientTests {
 				{"items": [], "pagination": {"page": 1, "pageSize": 200, "totalItems": 0, "totalPages": 0,
 				  "hasNextPage": false}}
 				""")));
-		this.client.list(SandboxFilter.all(), 1, 200).block(TIMEOUT);
+		this.client.list(SandboxInfo.Filter.all(), 1, 200).block(TIMEOUT);
 		verifyOnly(lifecycleRequest(RequestMethod.GET, "/v1/sandboxes?page=1&pageSize=200"));
 	}
 

@@ -45,11 +45,9 @@ import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxEndpoint;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.model.SandboxState;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -175,10 +173,10 @@ class NonBlockingTests {
 			.resource("memory", "2Gi")
 			.build();
 		assertThat(onEventLoop(() -> this.lifecycle.create(spec)).block(TIMEOUT).state())
-			.isEqualTo(SandboxState.PENDING);
+			.isEqualTo(SandboxInfo.State.PENDING);
 		assertThat(onEventLoop(() -> this.lifecycle.get(ID)).block(TIMEOUT).id()).isEqualTo(ID);
 		ResultPage<SandboxInfo> page = onEventLoop(
-				() -> this.lifecycle.list(SandboxFilter.all().withStates(SandboxState.RUNNING), 1, 20))
+				() -> this.lifecycle.list(SandboxInfo.Filter.all().withStates(SandboxInfo.State.RUNNING), 1, 20))
 			.block(TIMEOUT);
 		assertThat(page.items()).extracting(SandboxInfo::id).containsExactly(ID);
 		assertThat(onEventLoop(() -> this.lifecycle.renewExpiration(ID, Instant.parse("2099-01-01T00:00:00Z")))

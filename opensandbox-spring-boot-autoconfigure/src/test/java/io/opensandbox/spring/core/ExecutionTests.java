@@ -125,10 +125,11 @@ class ExecutionTests {
 		Execution execution = ExecutionCollector.collect(Flux.just(event(Type.STDOUT, "12345"), event(Type.STDOUT, "a"),
 				event(Type.STDERR, "xy"), event(Type.STDERR, "abcd"), event(Type.STDERR, "z"), complete()), 5, null)
 			.block();
-		assertThat(execution.stdout()).extracting(io.opensandbox.spring.model.OutputLine::text)
+		assertThat(execution.stdout()).extracting(io.opensandbox.spring.core.Execution.OutputLine::text)
 			.containsExactly("12345");
 		assertThat(execution.omittedStdout()).isEqualTo(2);
-		assertThat(execution.stderr()).extracting(io.opensandbox.spring.model.OutputLine::text).containsExactly("xy");
+		assertThat(execution.stderr()).extracting(io.opensandbox.spring.core.Execution.OutputLine::text)
+			.containsExactly("xy");
 		assertThat(execution.omittedStderr()).isEqualTo(7);
 	}
 

@@ -24,10 +24,7 @@ import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SandboxState;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -160,7 +157,9 @@ class ReactiveSandboxManagerTests {
 		stubSandboxPage(1, true, "a", "b");
 		stubSandboxPage(2, true, "c");
 		stubSandboxPage(3, false, "d");
-		SandboxFilter filter = SandboxFilter.all().withStates(SandboxState.RUNNING).withMetadata("team", "ml");
+		SandboxInfo.Filter filter = SandboxInfo.Filter.all()
+			.withStates(SandboxInfo.State.RUNNING)
+			.withMetadata("team", "ml");
 		List<SandboxInfo> sandboxes = this.manager.listAll(filter).collectList().block(TIMEOUT);
 		assertThat(sandboxes).extracting(SandboxInfo::id).containsExactly("a", "b", "c", "d");
 		for (int page = 1; page <= 3; page++) {
@@ -174,7 +173,7 @@ class ReactiveSandboxManagerTests {
 	void listAllStopsOnAnEmptyPageEvenIfTheServerClaimsMore() {
 		stubSandboxPage(1, true, "a");
 		stubSandboxPage(2, true);
-		List<SandboxInfo> sandboxes = this.manager.listAll(SandboxFilter.all()).collectList().block(TIMEOUT);
+		List<SandboxInfo> sandboxes = this.manager.listAll(SandboxInfo.Filter.all()).collectList().block(TIMEOUT);
 		assertThat(sandboxes).extracting(SandboxInfo::id).containsExactly("a");
 		assertThat(this.server.getAllServeEvents()).hasSize(2);
 	}
@@ -182,7 +181,7 @@ class ReactiveSandboxManagerTests {
 	@Test
 	void listAllFetchesNothingUntilSubscribed() {
 		stubSandboxPage(1, false, "a");
-		this.manager.listAll(SandboxFilter.all());
+		this.manager.listAll(SandboxInfo.Filter.all());
 		assertThat(this.server.getAllServeEvents()).isEmpty();
 	}
 
@@ -190,7 +189,7 @@ class ReactiveSandboxManagerTests {
 	void listAllSnapshotsFollowsPagesUntilThereIsNoNextPage() {
 		stubSnapshotPage(1, true, "s1", "s2");
 		stubSnapshotPage(2, false, "s3");
-		List<SnapshotInfo> snapshots = this.manager.listAllSnapshots(SnapshotFilter.all().withSandboxId(ID))
+		List<SnapshotInfo> snapshots = this.manager.listAllSnapshots(SnapshotInfo.Filter.all().withSandboxId(ID))
 			.collectList()
 			.block(TIMEOUT);
 		assertThat(snapshots).extracting(SnapshotInfo::id).containsExactly("s1", "s2", "s3");
@@ -202,7 +201,7 @@ class ReactiveSandboxManagerTests {
 	@Test
 	void listAllSnapshotsStopsOnAnEmptyPageEvenIfTheServerClaimsMore() {
 		stubSnapshotPage(1, true);
-		assertThat(this.manager.listAllSnapshots(SnapshotFilter.all()).collectList().block(TIMEOUT)).isEmpty();
+		assertThat(this.manager.listAllSnapshots(SnapshotInfo.Filter.all()).collectList().block(TIMEOUT)).isEmpty();
 		assertThat(this.server.getAllServeEvents()).hasSize(1);
 	}
 

@@ -105,7 +105,8 @@ class SandboxCleanupNonBlockingTests {
 	}
 
 	private void track(String id, Instant expiresAt) {
-		this.tracker.track(new TrackedSandbox(id, null, Instant.now(), expiresAt, Duration.ofMinutes(10), null));
+		this.tracker
+			.track(new SandboxTracker.TrackedSandbox(id, null, Instant.now(), expiresAt, Duration.ofMinutes(10), null));
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String body) {

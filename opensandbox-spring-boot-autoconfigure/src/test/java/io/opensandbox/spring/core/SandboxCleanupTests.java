@@ -80,8 +80,8 @@ class SandboxCleanupTests {
 
 	private void track(String... ids) {
 		for (String id : ids) {
-			this.tracker.track(new TrackedSandbox(id, "python:3.12", Instant.now(), Instant.now().plusSeconds(600),
-					Duration.ofMinutes(10), null));
+			this.tracker.track(new SandboxTracker.TrackedSandbox(id, "python:3.12", Instant.now(),
+					Instant.now().plusSeconds(600), Duration.ofMinutes(10), null));
 		}
 	}
 
@@ -177,13 +177,13 @@ class SandboxCleanupTests {
 			.willReturn(json(200, "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}")));
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/due")).willReturn(aResponse().withStatus(204)));
 		// expires in 10 s with a 10 minute time to live: past half of it, so it is due
-		this.tracker.track(new TrackedSandbox("due", null, Instant.now(), Instant.now().plusSeconds(10),
+		this.tracker.track(new SandboxTracker.TrackedSandbox("due", null, Instant.now(), Instant.now().plusSeconds(10),
 				Duration.ofMinutes(10), null));
 		// expires in 9 minutes: not due yet
-		this.tracker.track(new TrackedSandbox("fresh", null, Instant.now(), Instant.now().plusSeconds(540),
-				Duration.ofMinutes(10), null));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("fresh", null, Instant.now(),
+				Instant.now().plusSeconds(540), Duration.ofMinutes(10), null));
 		// never expires: never renewed
-		this.tracker.track(new TrackedSandbox("forever", null, Instant.now(), null, null, null));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("forever", null, Instant.now(), null, null, null));
 		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), Duration.ofMillis(100), null);
 		cleanup.start();
 		try {
@@ -214,7 +214,8 @@ class SandboxCleanupTests {
 	void keepAliveStopsTrackingASandboxThatIsGone() {
 		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/vanished/renew-expiration"))
 			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
-		this.tracker.track(new TrackedSandbox("vanished", null, Instant.now(), null, Duration.ofMinutes(10), null));
+		this.tracker.track(
+				new SandboxTracker.TrackedSandbox("vanished", null, Instant.now(), null, Duration.ofMinutes(10), null));
 		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), Duration.ofMillis(50), null);
 		cleanup.start();
 		try {
@@ -290,7 +291,7 @@ class SandboxCleanupTests {
 		cleanup.start();
 		cleanup.stop();
 		// due at once: expires in 10 s with a 10 minute time to live
-		this.tracker.track(new TrackedSandbox("due", null, Instant.now(), Instant.now().plusSeconds(10),
+		this.tracker.track(new SandboxTracker.TrackedSandbox("due", null, Instant.now(), Instant.now().plusSeconds(10),
 				Duration.ofMinutes(10), null));
 		try {
 			await().pollDelay(Duration.ofMillis(2500))
@@ -332,10 +333,10 @@ class SandboxCleanupTests {
 		scope.get("scopedTarget.python", () -> "instance");
 		new SandboxCleanup(new DefaultReactiveSandboxManager(this.lifecycle), this.tracker, scope,
 				new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 16), Clock.systemUTC());
-		this.tracker.track(new TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
 		this.tracker.untrack("owned");
 		assertThat(scope.getBeanNames()).containsExactly("scopedTarget.python");
-		this.tracker.track(new TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("owned", null, Instant.now(), null, null, "python"));
 		this.tracker.gone("owned");
 		assertThat(scope.getBeanNames()).isEmpty();
 		assertThat(scope.get("scopedTarget.python", () -> "new instance")).isEqualTo("new instance");
@@ -403,8 +404,8 @@ class SandboxCleanupTests {
 		this.server.stubFor(post(urlPathEqualTo("/v1/sandboxes/kept/renew-expiration"))
 			.willReturn(json(200, "{\"expiresAt\":\"2026-01-01T00:00:00Z\"}")));
 		// always due: its expiry stays in the past
-		this.tracker
-			.track(new TrackedSandbox("kept", null, Instant.now(), Instant.EPOCH, Duration.ofMinutes(10), null));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("kept", null, Instant.now(), Instant.EPOCH,
+				Duration.ofMinutes(10), null));
 		SandboxCleanup cleanup = cleanup(false, Duration.ofSeconds(5), Duration.ofMillis(50), null);
 		cleanup.start();
 		await().atMost(Duration.ofSeconds(5))

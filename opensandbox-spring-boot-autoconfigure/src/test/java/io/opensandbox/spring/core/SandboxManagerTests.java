@@ -24,12 +24,8 @@ import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxFilter;
 import io.opensandbox.spring.model.SandboxInfo;
-import io.opensandbox.spring.model.SandboxState;
-import io.opensandbox.spring.model.SnapshotFilter;
 import io.opensandbox.spring.model.SnapshotInfo;
-import io.opensandbox.spring.model.SnapshotState;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -116,7 +112,7 @@ class SandboxManagerTests {
 			.willReturn(okJson("{\"id\": \"" + ID + "\", \"status\": {\"state\": \"Paused\"}}")));
 		SandboxInfo info = this.manager.get(ID);
 		assertThat(info.id()).isEqualTo(ID);
-		assertThat(info.state()).isEqualTo(SandboxState.PAUSED);
+		assertThat(info.state()).isEqualTo(SandboxInfo.State.PAUSED);
 	}
 
 	@Test
@@ -128,7 +124,8 @@ class SandboxManagerTests {
 	@Test
 	void listReturnsOnePage() {
 		stubSandboxPage(2, true, "a");
-		ResultPage<SandboxInfo> page = this.manager.list(SandboxFilter.all().withStates(SandboxState.PAUSED), 2, 1);
+		ResultPage<SandboxInfo> page = this.manager.list(SandboxInfo.Filter.all().withStates(SandboxInfo.State.PAUSED),
+				2, 1);
 		assertThat(page.items()).extracting(SandboxInfo::id).containsExactly("a");
 		assertThat(page.hasNextPage()).isTrue();
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes?state=Paused&page=2&pageSize=1")));
@@ -179,7 +176,7 @@ class SandboxManagerTests {
 	void listAllStreamsEveryPage() {
 		stubSandboxPage(1, true, "a", "b");
 		stubSandboxPage(2, false, "c");
-		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxFilter.all())) {
+		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxInfo.Filter.all())) {
 			assertThat(sandboxes.map(SandboxInfo::id)).containsExactly("a", "b", "c");
 		}
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes?page=1&pageSize=200")));
@@ -191,7 +188,7 @@ class SandboxManagerTests {
 	void listAllStopsOnAnEmptyPageEvenIfTheServerClaimsMore() {
 		stubSandboxPage(1, true, "a");
 		stubSandboxPage(2, true);
-		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxFilter.all())) {
+		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxInfo.Filter.all())) {
 			assertThat(sandboxes.map(SandboxInfo::id)).containsExactly("a");
 		}
 		assertThat(this.server.getAllServeEvents()).hasSize(2);
@@ -202,7 +199,7 @@ class SandboxManagerTests {
 		stubSandboxPage(1, true, "a");
 		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).withQueryParam("page", equalTo("2"))
 			.willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
-		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxFilter.all())) {
+		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxInfo.Filter.all())) {
 			assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(sandboxes::toList);
 		}
 	}
@@ -220,11 +217,10 @@ class SandboxManagerTests {
 				"{\"items\": [" + snapshot.formatted("Ready") + "], \"pagination\": {\"page\": 1, \"pageSize\": 5,"
 						+ " \"totalItems\": 1, \"totalPages\": 1, \"hasNextPage\": false}}")));
 		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(noContent()));
-		assertThat(this.manager.createSnapshot(ID, "cp").state()).isEqualTo(SnapshotState.CREATING);
-		assertThat(this.manager.getSnapshot("snap-1").state()).isEqualTo(SnapshotState.READY);
-		assertThat(this.manager.listSnapshots(SnapshotFilter.all().withStates(SnapshotState.READY), 1, 5).items())
-			.extracting(SnapshotInfo::name)
-			.containsExactly("cp");
+		assertThat(this.manager.createSnapshot(ID, "cp").state()).isEqualTo(SnapshotInfo.State.CREATING);
+		assertThat(this.manager.getSnapshot("snap-1").state()).isEqualTo(SnapshotInfo.State.READY);
+		assertThat(this.manager.listSnapshots(SnapshotInfo.Filter.all().withStates(SnapshotInfo.State.READY), 1, 5)
+			.items()).extracting(SnapshotInfo::name).containsExactly("cp");
 		this.manager.deleteSnapshot("snap-1");
 		this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes/" + ID + "/snapshots"))
 			.withRequestBody(equalToJson("{\"name\": \"cp\"}")));
@@ -236,7 +232,7 @@ class SandboxManagerTests {
 	void listAllSnapshotsCollectsEveryPage() {
 		stubSnapshotPage(1, true, "s1");
 		stubSnapshotPage(2, false, "s2", "s3");
-		List<SnapshotInfo> snapshots = this.manager.listAllSnapshots(SnapshotFilter.all()).toList();
+		List<SnapshotInfo> snapshots = this.manager.listAllSnapshots(SnapshotInfo.Filter.all()).toList();
 		assertThat(snapshots).extracting(SnapshotInfo::id).containsExactly("s1", "s2", "s3");
 		assertThat(this.server.getAllServeEvents()).hasSize(2);
 	}

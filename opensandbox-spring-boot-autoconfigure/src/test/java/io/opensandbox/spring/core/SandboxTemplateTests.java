@@ -324,7 +324,7 @@ class SandboxTemplateTests {
 			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
 		template(Duration.ofSeconds(5), false).create((spec) -> spec.image("python:3.12")
 			.networkPolicy(io.opensandbox.spring.model.NetworkPolicy
-				.denyByDefault(io.opensandbox.spring.model.NetworkRule.allow("pypi.org"))));
+				.denyByDefault(io.opensandbox.spring.model.NetworkPolicy.Rule.allow("pypi.org"))));
 		this.server.verify(1, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/18080")));
 	}
 

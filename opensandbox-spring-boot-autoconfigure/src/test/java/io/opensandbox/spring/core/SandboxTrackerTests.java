@@ -30,7 +30,7 @@ class SandboxTrackerTests {
 
 	@Test
 	void trackedSandboxIsKnownByItsId() {
-		TrackedSandbox sandbox = sandbox("a", NOW);
+		SandboxTracker.TrackedSandbox sandbox = sandbox("a", NOW);
 		this.tracker.track(sandbox);
 		assertThat(this.tracker.isTracked("a")).isTrue();
 		assertThat(this.tracker.get("a")).isEqualTo(sandbox);
@@ -55,7 +55,7 @@ class SandboxTrackerTests {
 	@Test
 	void trackingTheSameIdAgainReplacesTheEntry() {
 		this.tracker.track(sandbox("a", NOW));
-		TrackedSandbox again = sandbox("a", NOW.plusSeconds(5));
+		SandboxTracker.TrackedSandbox again = sandbox("a", NOW.plusSeconds(5));
 		this.tracker.track(again);
 		assertThat(this.tracker.size()).isOne();
 		assertThat(this.tracker.get("a")).isEqualTo(again);
@@ -63,9 +63,9 @@ class SandboxTrackerTests {
 
 	@Test
 	void trackedListsTheSandboxesOldestFirst() {
-		TrackedSandbox middle = sandbox("m", NOW.plusSeconds(10));
-		TrackedSandbox newest = sandbox("a", NOW.plusSeconds(20));
-		TrackedSandbox oldest = sandbox("z", NOW);
+		SandboxTracker.TrackedSandbox middle = sandbox("m", NOW.plusSeconds(10));
+		SandboxTracker.TrackedSandbox newest = sandbox("a", NOW.plusSeconds(20));
+		SandboxTracker.TrackedSandbox oldest = sandbox("z", NOW);
 		this.tracker.track(middle);
 		this.tracker.track(newest);
 		this.tracker.track(oldest);
@@ -78,7 +78,7 @@ class SandboxTrackerTests {
 		var snapshot = this.tracker.tracked();
 		this.tracker.untrack("a");
 		this.tracker.track(sandbox("b", NOW));
-		assertThat(snapshot).extracting(TrackedSandbox::id).containsExactly("a");
+		assertThat(snapshot).extracting(SandboxTracker.TrackedSandbox::id).containsExactly("a");
 	}
 
 	@Test
@@ -87,7 +87,7 @@ class SandboxTrackerTests {
 		Instant renewed = NOW.plus(Duration.ofMinutes(20));
 		this.tracker.renewed("a", renewed);
 		this.tracker.renewed("unknown", renewed);
-		TrackedSandbox sandbox = this.tracker.get("a");
+		SandboxTracker.TrackedSandbox sandbox = this.tracker.get("a");
 		assertThat(sandbox).isNotNull();
 		assertThat(sandbox.expiresAt()).isEqualTo(renewed);
 		assertThat(sandbox.createdAt()).isEqualTo(NOW);
@@ -99,7 +99,7 @@ class SandboxTrackerTests {
 	void goneForgetsTheSandboxTellsTheListenersAndSaysWhetherItWasTracked() {
 		java.util.List<String> told = new java.util.ArrayList<>();
 		this.tracker.onGone((sandbox) -> told.add(sandbox.id()));
-		this.tracker.track(new TrackedSandbox("a", null, Instant.EPOCH, null, null, null));
+		this.tracker.track(new SandboxTracker.TrackedSandbox("a", null, Instant.EPOCH, null, null, null));
 		assertThat(this.tracker.gone("a")).isTrue();
 		assertThat(this.tracker.gone("a")).isFalse();
 		assertThat(this.tracker.isTracked("a")).isFalse();
@@ -128,13 +128,13 @@ class SandboxTrackerTests {
 		this.tracker.track(sandbox("a", NOW));
 		this.tracker.track(sandbox("b", NOW.plusSeconds(1)));
 		this.tracker.close();
-		assertThat(this.tracker.tracked()).extracting(TrackedSandbox::id).containsExactly("a", "b");
+		assertThat(this.tracker.tracked()).extracting(SandboxTracker.TrackedSandbox::id).containsExactly("a", "b");
 		assertThat(this.tracker.untrack("a")).isTrue();
 		assertThat(this.tracker.size()).isOne();
 	}
 
-	private static TrackedSandbox sandbox(String id, Instant createdAt) {
-		return new TrackedSandbox(id, "python:3.12", createdAt, createdAt.plus(Duration.ofMinutes(10)),
+	private static SandboxTracker.TrackedSandbox sandbox(String id, Instant createdAt) {
+		return new SandboxTracker.TrackedSandbox(id, "python:3.12", createdAt, createdAt.plus(Duration.ofMinutes(10)),
 				Duration.ofMinutes(10), "pythonSandbox");
 	}
 

@@ -26,7 +26,6 @@ import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -251,7 +250,7 @@ class OpenSandboxHealthIndicatorTests {
 
 	private void track(String... ids) {
 		for (String id : ids) {
-			this.tracker.track(new TrackedSandbox(id, "python:3.12", Instant.now(), null, null, null));
+			this.tracker.track(new SandboxTracker.TrackedSandbox(id, "python:3.12", Instant.now(), null, null, null));
 		}
 	}
 

@@ -14,7 +14,7 @@ class FilePermissionTests {
 
 	@Test
 	void modeOnlyLeavesOwnershipAlone() {
-		FilePermission permission = FilePermission.of(644);
+		FileInfo.Permission permission = FileInfo.Permission.of(644);
 		assertThat(permission.mode()).isEqualTo(644);
 		assertThat(permission.owner()).isNull();
 		assertThat(permission.group()).isNull();
@@ -22,15 +22,15 @@ class FilePermissionTests {
 
 	@Test
 	void withOwnerKeepsTheMode() {
-		assertThat(FilePermission.of(700).withOwner("admin", "staff"))
-			.isEqualTo(new FilePermission(700, "admin", "staff"));
+		assertThat(FileInfo.Permission.of(700).withOwner("admin", "staff"))
+			.isEqualTo(new FileInfo.Permission(700, "admin", "staff"));
 	}
 
 	@Test
 	void modeMustBeWrittenInOctalDigits() {
-		assertThatIllegalArgumentException().isThrownBy(() -> FilePermission.of(493));
-		assertThatIllegalArgumentException().isThrownBy(() -> FilePermission.of(-644));
-		assertThatIllegalArgumentException().isThrownBy(() -> FilePermission.of(8));
+		assertThatIllegalArgumentException().isThrownBy(() -> FileInfo.Permission.of(493));
+		assertThatIllegalArgumentException().isThrownBy(() -> FileInfo.Permission.of(-644));
+		assertThatIllegalArgumentException().isThrownBy(() -> FileInfo.Permission.of(8));
 	}
 
 }

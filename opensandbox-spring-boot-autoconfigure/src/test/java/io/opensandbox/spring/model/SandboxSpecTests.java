@@ -20,12 +20,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class SandboxSpecTests {
 
-	private static final RegistryAuth AUTH = new RegistryAuth("robot", "hunter2-registry-password");
+	private static final SandboxSpec.RegistryAuth AUTH = new SandboxSpec.RegistryAuth("robot",
+			"hunter2-registry-password");
 
 	@Test
 	void builderSetsEveryField() {
-		NetworkPolicy policy = NetworkPolicy.denyByDefault(NetworkRule.allow("pypi.org"));
-		Volume volume = Volume.host("data", "/srv/data", "/data");
+		NetworkPolicy policy = NetworkPolicy.denyByDefault(NetworkPolicy.Rule.allow("pypi.org"));
+		SandboxSpec.Volume volume = SandboxSpec.Volume.host("data", "/srv/data", "/data");
 		SandboxSpec spec = SandboxSpec.builder()
 			.image("python:3.12", AUTH)
 			.entrypoint("tail", "-f", "/dev/null")
@@ -36,12 +37,12 @@ class SandboxSpecTests {
 			.networkPolicy(policy)
 			.volume(volume)
 			.extension("x", "y")
-			.platform(Platform.linux("amd64"))
+			.platform(SandboxSpec.Platform.linux("amd64"))
 			.secureAccess(true)
 			.build();
 		assertThat(spec).isEqualTo(new SandboxSpec("python:3.12", AUTH, null, List.of("tail", "-f", "/dev/null"),
 				Duration.ofMinutes(5), false, Map.of("cpu", "1"), Map.of("A", "1"), Map.of("team", "ml"), policy,
-				List.of(volume), Map.of("x", "y"), new Platform("linux", "amd64"), true, null));
+				List.of(volume), Map.of("x", "y"), new SandboxSpec.Platform("linux", "amd64"), true, null));
 	}
 
 	@Test
@@ -180,8 +181,8 @@ class SandboxSpecTests {
 
 	@Test
 	void withDefaultsTakesEveryUnsetFieldFromTheDefaults() {
-		NetworkPolicy policy = NetworkPolicy.allowByDefault(NetworkRule.deny("evil.example"));
-		Volume volume = Volume.pvc("cache", "cache-claim", "/cache");
+		NetworkPolicy policy = NetworkPolicy.allowByDefault(NetworkPolicy.Rule.deny("evil.example"));
+		SandboxSpec.Volume volume = SandboxSpec.Volume.pvc("cache", "cache-claim", "/cache");
 		SandboxSpec defaults = SandboxSpec.builder()
 			.image("python:3.12", AUTH)
 			.entrypoint("tail", "-f", "/dev/null")
@@ -192,7 +193,7 @@ class SandboxSpecTests {
 			.networkPolicy(policy)
 			.volume(volume)
 			.extension("x", "y")
-			.platform(Platform.linux("arm64"))
+			.platform(SandboxSpec.Platform.linux("arm64"))
 			.secureAccess(true)
 			.build();
 		assertThat(SandboxSpec.builder().build().withDefaults(defaults)).isEqualTo(defaults);
@@ -201,14 +202,14 @@ class SandboxSpecTests {
 	@Test
 	void withDefaultsKeepsEveryFieldTheSpecSets() {
 		NetworkPolicy policy = NetworkPolicy.denyByDefault();
-		Volume volume = Volume.host("own", "/srv/own", "/own");
+		SandboxSpec.Volume volume = SandboxSpec.Volume.host("own", "/srv/own", "/own");
 		SandboxSpec spec = SandboxSpec.builder()
 			.image("node:22")
 			.entrypoint("node", "server.js")
 			.timeout(Duration.ofMinutes(3))
 			.networkPolicy(policy)
 			.volume(volume)
-			.platform(Platform.linux("amd64"))
+			.platform(SandboxSpec.Platform.linux("amd64"))
 			.secureAccess(false)
 			.build();
 		SandboxSpec defaults = SandboxSpec.builder()
@@ -216,8 +217,8 @@ class SandboxSpecTests {
 			.entrypoint("tail", "-f", "/dev/null")
 			.timeout(Duration.ofMinutes(10))
 			.networkPolicy(NetworkPolicy.allowByDefault())
-			.volume(Volume.host("default", "/srv/default", "/default"))
-			.platform(Platform.linux("arm64"))
+			.volume(SandboxSpec.Volume.host("default", "/srv/default", "/default"))
+			.platform(SandboxSpec.Platform.linux("arm64"))
 			.secureAccess(true)
 			.build();
 		SandboxSpec merged = spec.withDefaults(defaults);
@@ -356,17 +357,17 @@ class SandboxSpecTests {
 
 	@Test
 	void toStringDoesNotShowTheOssfsSecret() {
-		Volume.Ossfs ossfs = new Volume.Ossfs("my-bucket", "oss-cn-hangzhou.aliyuncs.com", null, List.of(), "AKID",
-				"oss-secret-value");
-		Volume volume = new Volume("bucket", "/mnt/oss", false, null, null, null, ossfs);
+		SandboxSpec.Volume.Ossfs ossfs = new SandboxSpec.Volume.Ossfs("my-bucket", "oss-cn-hangzhou.aliyuncs.com", null,
+				List.of(), "AKID", "oss-secret-value");
+		SandboxSpec.Volume volume = new SandboxSpec.Volume("bucket", "/mnt/oss", false, null, null, null, ossfs);
 		SandboxSpec spec = SandboxSpec.builder().volume(volume).build();
 		assertThat(spec.toString()).contains("my-bucket").doesNotContain("oss-secret-value");
 	}
 
 	@Test
 	void registryAuthNeedsUsernameAndPassword() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new RegistryAuth("", "p"));
-		assertThatIllegalArgumentException().isThrownBy(() -> new RegistryAuth("u", " "));
+		assertThatIllegalArgumentException().isThrownBy(() -> new SandboxSpec.RegistryAuth("", "p"));
+		assertThatIllegalArgumentException().isThrownBy(() -> new SandboxSpec.RegistryAuth("u", " "));
 	}
 
 }

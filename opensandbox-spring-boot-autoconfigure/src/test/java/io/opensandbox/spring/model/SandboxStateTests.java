@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link SandboxState}.
+ * Tests for {@link SandboxInfo.State}.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -18,63 +18,65 @@ class SandboxStateTests {
 
 	@Test
 	void knownStatesUseTheServerNames() {
-		assertThat(Set.of(SandboxState.PENDING, SandboxState.RUNNING, SandboxState.PAUSING, SandboxState.PAUSED,
-				SandboxState.RESUMING, SandboxState.STOPPING, SandboxState.TERMINATED, SandboxState.FAILED))
-			.extracting(SandboxState::value)
+		assertThat(Set.of(SandboxInfo.State.PENDING, SandboxInfo.State.RUNNING, SandboxInfo.State.PAUSING,
+				SandboxInfo.State.PAUSED, SandboxInfo.State.RESUMING, SandboxInfo.State.STOPPING,
+				SandboxInfo.State.TERMINATED, SandboxInfo.State.FAILED))
+			.extracting(SandboxInfo.State::value)
 			.containsExactlyInAnyOrder("Pending", "Running", "Pausing", "Paused", "Resuming", "Stopping", "Terminated",
 					"Failed");
 	}
 
 	@Test
 	void equalityIgnoresCase() {
-		assertThat(SandboxState.of("running")).isEqualTo(SandboxState.RUNNING);
-		assertThat(SandboxState.of("RUNNING")).isEqualTo(SandboxState.RUNNING);
-		assertThat(SandboxState.RUNNING).isEqualTo(SandboxState.of("rUnNiNg"));
-		assertThat(SandboxState.of("running")).hasSameHashCodeAs(SandboxState.RUNNING);
-		assertThat(Set.of(SandboxState.RUNNING)).contains(SandboxState.of("running"));
+		assertThat(SandboxInfo.State.of("running")).isEqualTo(SandboxInfo.State.RUNNING);
+		assertThat(SandboxInfo.State.of("RUNNING")).isEqualTo(SandboxInfo.State.RUNNING);
+		assertThat(SandboxInfo.State.RUNNING).isEqualTo(SandboxInfo.State.of("rUnNiNg"));
+		assertThat(SandboxInfo.State.of("running")).hasSameHashCodeAs(SandboxInfo.State.RUNNING);
+		assertThat(Set.of(SandboxInfo.State.RUNNING)).contains(SandboxInfo.State.of("running"));
 	}
 
 	@Test
 	void differentStatesAreNotEqual() {
-		assertThat(SandboxState.RUNNING).isNotEqualTo(SandboxState.PAUSED);
-		assertThat(SandboxState.RUNNING).isNotEqualTo("Running");
-		assertThat(SandboxState.RUNNING).isNotEqualTo(null);
+		assertThat(SandboxInfo.State.RUNNING).isNotEqualTo(SandboxInfo.State.PAUSED);
+		assertThat(SandboxInfo.State.RUNNING).isNotEqualTo("Running");
+		assertThat(SandboxInfo.State.RUNNING).isNotEqualTo(null);
 	}
 
 	@Test
 	void unknownStateIsKeptAsSent() {
-		SandboxState state = SandboxState.of("Hibernating");
+		SandboxInfo.State state = SandboxInfo.State.of("Hibernating");
 		assertThat(state.value()).isEqualTo("Hibernating");
 		assertThat(state).hasToString("Hibernating");
-		assertThat(state).isEqualTo(SandboxState.of("hibernating"));
+		assertThat(state).isEqualTo(SandboxInfo.State.of("hibernating"));
 		assertThat(state.isTerminal()).isFalse();
-		assertThat(Set.of(SandboxState.PENDING, SandboxState.RUNNING, SandboxState.PAUSING, SandboxState.PAUSED,
-				SandboxState.RESUMING, SandboxState.STOPPING, SandboxState.TERMINATED, SandboxState.FAILED))
+		assertThat(Set.of(SandboxInfo.State.PENDING, SandboxInfo.State.RUNNING, SandboxInfo.State.PAUSING,
+				SandboxInfo.State.PAUSED, SandboxInfo.State.RESUMING, SandboxInfo.State.STOPPING,
+				SandboxInfo.State.TERMINATED, SandboxInfo.State.FAILED))
 			.doesNotContain(state);
 	}
 
 	@Test
 	void valueKeepsTheCaseItWasSentIn() {
-		assertThat(SandboxState.of("running").value()).isEqualTo("running");
-		assertThat(SandboxState.of("running")).hasToString("running");
+		assertThat(SandboxInfo.State.of("running").value()).isEqualTo("running");
+		assertThat(SandboxInfo.State.of("running")).hasToString("running");
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "Terminated", "terminated", "Failed", "FAILED" })
 	void terminatedAndFailedAreTerminal(String value) {
-		assertThat(SandboxState.of(value).isTerminal()).isTrue();
+		assertThat(SandboxInfo.State.of(value).isTerminal()).isTrue();
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "Pending", "Running", "Pausing", "Paused", "Resuming", "Stopping" })
 	void otherStatesAreNotTerminal(String value) {
-		assertThat(SandboxState.of(value).isTerminal()).isFalse();
+		assertThat(SandboxInfo.State.of(value).isTerminal()).isFalse();
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", "  " })
 	void blankStateIsRejected(String value) {
-		assertThatIllegalArgumentException().isThrownBy(() -> SandboxState.of(value));
+		assertThatIllegalArgumentException().isThrownBy(() -> SandboxInfo.State.of(value));
 	}
 
 }

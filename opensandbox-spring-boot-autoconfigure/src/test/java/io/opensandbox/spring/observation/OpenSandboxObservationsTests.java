@@ -28,7 +28,6 @@ import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.FileUpload;
@@ -212,8 +211,8 @@ class OpenSandboxObservationsTests {
 		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/sb-2"))
 			.willReturn(json(500, "{\"code\":\"X\",\"message\":\"boom\"}")));
 		SandboxTracker tracker = new SandboxTracker();
-		tracker.track(new TrackedSandbox("sb-1", null, Instant.now(), null, null, null));
-		tracker.track(new TrackedSandbox("sb-2", null, Instant.now(), null, null, null));
+		tracker.track(new SandboxTracker.TrackedSandbox("sb-1", null, Instant.now(), null, null, null));
+		tracker.track(new SandboxTracker.TrackedSandbox("sb-2", null, Instant.now(), null, null, null));
 		new SandboxCleanup(ReactiveSandboxManager.create(
 				OpenSandboxConnection.builder(WebClient.builder()).domain("127.0.0.1:" + this.server.port()).build()),
 				tracker, null, new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 4),

@@ -28,10 +28,8 @@ import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.NetworkPolicy;
-import io.opensandbox.spring.model.NetworkRule;
-import io.opensandbox.spring.model.OutputLine;
+import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
-import io.opensandbox.spring.model.SandboxState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -206,7 +204,8 @@ class EmbeddedOpenSandboxEndToEndTests {
 			sandbox.codes().run(context, "COUNT=7");
 			// code output arrives as kernel stream chunks with line terminators; the
 			// execution holds lines without them, as for commands
-			assertThat(sandbox.codes().run(context, "echo $COUNT; echo 8").stdout()).extracting(OutputLine::text)
+			assertThat(sandbox.codes().run(context, "echo $COUNT; echo 8").stdout())
+				.extracting(Execution.OutputLine::text)
 				.containsExactly("7", "8");
 			assertThatExceptionOfType(OpenSandboxApiException.class)
 				.isThrownBy(() -> sandbox.codes().createContext(CodeContext.JAVA));
@@ -217,18 +216,18 @@ class EmbeddedOpenSandboxEndToEndTests {
 	void egressPolicyIsStoredAndPatched() {
 		SandboxSpec spec = SandboxSpec.builder()
 			.image("python:3.12-slim")
-			.networkPolicy(NetworkPolicy.denyByDefault(NetworkRule.allow("pypi.org")))
+			.networkPolicy(NetworkPolicy.denyByDefault(NetworkPolicy.Rule.allow("pypi.org")))
 			.build();
 		try (Sandbox sandbox = create(spec)) {
 			EgressPolicy policy = sandbox.egress().policy();
-			assertThat(policy.policy().defaultAction()).isEqualTo(NetworkRule.Action.DENY);
-			assertThat(policy.policy().egress()).containsExactly(NetworkRule.allow("pypi.org"));
+			assertThat(policy.policy().defaultAction()).isEqualTo(NetworkPolicy.Rule.Action.DENY);
+			assertThat(policy.policy().egress()).containsExactly(NetworkPolicy.Rule.allow("pypi.org"));
 			EgressPolicy patched = sandbox.egress()
-				.patchRules(List.of(NetworkRule.deny("PyPI.org"), NetworkRule.allow("example.com")));
-			assertThat(patched.policy().egress()).containsExactly(NetworkRule.deny("PyPI.org"),
-					NetworkRule.allow("example.com"));
+				.patchRules(List.of(NetworkPolicy.Rule.deny("PyPI.org"), NetworkPolicy.Rule.allow("example.com")));
+			assertThat(patched.policy().egress()).containsExactly(NetworkPolicy.Rule.deny("PyPI.org"),
+					NetworkPolicy.Rule.allow("example.com"));
 			assertThat(sandbox.egress().removeRules(List.of("pypi.org")).policy().egress())
-				.containsExactly(NetworkRule.allow("example.com"));
+				.containsExactly(NetworkPolicy.Rule.allow("example.com"));
 		}
 	}
 
@@ -252,12 +251,12 @@ class EmbeddedOpenSandboxEndToEndTests {
 						CommandOptions.defaults());
 			Thread.sleep(200);
 			sandbox.pause();
-			assertThat(sandbox.info().status().state()).isEqualTo(SandboxState.PAUSED);
+			assertThat(sandbox.info().status().state()).isEqualTo(SandboxInfo.State.PAUSED);
 			String frozen = read(sandbox.id(), "/tmp/count");
 			Thread.sleep(300);
 			assertThat(read(sandbox.id(), "/tmp/count")).isEqualTo(frozen);
 			sandbox.resume();
-			assertThat(sandbox.info().status().state()).isEqualTo(SandboxState.RUNNING);
+			assertThat(sandbox.info().status().state()).isEqualTo(SandboxInfo.State.RUNNING);
 			Thread.sleep(300);
 			assertThat(Integer.parseInt(sandbox.files().readText("/tmp/count").trim()))
 				.isGreaterThan(Integer.parseInt(frozen.trim()));

@@ -27,7 +27,6 @@ import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -172,7 +171,7 @@ class SandboxesEndpointAutoConfigurationTests {
 					"opensandbox.cleanup.kill-on-shutdown=false")
 			.run((context) -> {
 				context.getBean(SandboxTracker.class)
-					.track(new TrackedSandbox("sbx-1", "python:3.12", Instant.EPOCH, null, null, null));
+					.track(new SandboxTracker.TrackedSandbox("sbx-1", "python:3.12", Instant.EPOCH, null, null, null));
 				assertThat(context.getBean(SandboxesEndpoint.class).sandboxes().sandboxes())
 					.extracting(SandboxDescriptor::id, SandboxDescriptor::state)
 					.containsExactly(tuple("sbx-1", "Running"));

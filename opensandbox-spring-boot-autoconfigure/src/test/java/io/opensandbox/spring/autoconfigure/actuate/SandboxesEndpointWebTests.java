@@ -30,7 +30,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.core.TrackedSandbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -57,12 +56,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class SandboxesEndpointWebTests {
 
-	private static final TrackedSandbox FIRST = new TrackedSandbox("sbx-first", "python:3.12",
-			Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:10:00Z"), Duration.ofMinutes(10),
-			"analysisSandbox");
+	private static final SandboxTracker.TrackedSandbox FIRST = new SandboxTracker.TrackedSandbox("sbx-first",
+			"python:3.12", Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:10:00Z"),
+			Duration.ofMinutes(10), "analysisSandbox");
 
-	private static final TrackedSandbox SECOND = new TrackedSandbox("sbx-second", "node:22",
-			Instant.parse("2026-01-01T11:00:00Z"), null, null, null);
+	private static final SandboxTracker.TrackedSandbox SECOND = new SandboxTracker.TrackedSandbox("sbx-second",
+			"node:22", Instant.parse("2026-01-01T11:00:00Z"), null, null, null);
 
 	@RegisterExtension
 	static final WireMockExtension server = WireMockExtension.newInstance()

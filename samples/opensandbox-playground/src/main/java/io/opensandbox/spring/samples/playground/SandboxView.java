@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-import io.opensandbox.spring.core.TrackedSandbox;
+import io.opensandbox.spring.core.SandboxTracker;
 
 /**
  * One sandbox the application holds, as the page lists it.
@@ -23,7 +23,7 @@ import io.opensandbox.spring.core.TrackedSandbox;
 public record SandboxView(String id, @Nullable String image, @Nullable String state, Instant createdAt,
 		@Nullable Instant expiresAt, @Nullable String owner, boolean mine) {
 
-	static SandboxView of(TrackedSandbox sandbox, @Nullable String state, boolean mine) {
+	static SandboxView of(SandboxTracker.TrackedSandbox sandbox, @Nullable String state, boolean mine) {
 		return new SandboxView(sandbox.id(), sandbox.image(), state, sandbox.createdAt(), sandbox.expiresAt(),
 				sandbox.owner(), mine);
 	}
