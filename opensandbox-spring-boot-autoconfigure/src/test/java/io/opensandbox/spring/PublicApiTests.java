@@ -62,10 +62,11 @@ class PublicApiTests {
 	private static final List<String> BLOCKING_ONLY = List.of("reactive", "close");
 
 	/**
-	 * The public types a user sees (all but the wire layer and the auto-configuration)
-	 * today. The goal is 60: lower it as types are folded together, never raise it.
+	 * The public top-level types a user sees (all but the wire layer and the
+	 * auto-configuration). Subordinate types are nested in the type they belong to. A
+	 * feature that needs a new top-level type raises this in the same change.
 	 */
-	private static final int MAX_PUBLIC_TYPES = 90;
+	private static final int MAX_PUBLIC_TYPES = 60;
 
 	private static JavaClasses classes;
 

@@ -32,15 +32,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
-import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
-import io.opensandbox.spring.error.OpenSandboxConflictException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
-import io.opensandbox.spring.error.OpenSandboxRateLimitedException;
-import io.opensandbox.spring.error.OpenSandboxRejectedException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 import io.opensandbox.spring.error.SandboxFileNotFoundException;
@@ -134,23 +128,23 @@ public final class ErrorTranslator {
 			return new SandboxFileNotFoundException(request, status, error.message(), requestId);
 		}
 		if (status == 404) {
-			return new OpenSandboxNotFoundException(request, status, error.code(), error.message(), requestId);
+			return new OpenSandboxApiException.NotFound(request, status, error.code(), error.message(), requestId);
 		}
 		if (status == 401 || status == 403) {
-			return new OpenSandboxAuthenticationException(request, status, error.code(), error.message(), requestId);
+			return new OpenSandboxApiException.AccessDenied(request, status, error.code(), error.message(), requestId);
 		}
 		if (status == 409) {
-			return new OpenSandboxConflictException(request, status, error.code(), error.message(), requestId);
+			return new OpenSandboxApiException.Conflict(request, status, error.code(), error.message(), requestId);
 		}
 		if (status == 429) {
-			return new OpenSandboxRateLimitedException(request, status, error.code(), error.message(), requestId,
+			return new OpenSandboxApiException.RateLimited(request, status, error.code(), error.message(), requestId,
 					retryAfter(headers.getFirst(HttpHeaders.RETRY_AFTER)));
 		}
 		if (status >= 500) {
-			return new OpenSandboxServerException(request, status, error.code(), error.message(), requestId);
+			return new OpenSandboxApiException.ServerError(request, status, error.code(), error.message(), requestId);
 		}
 		if (status >= 400) {
-			return new OpenSandboxRejectedException(request, status, error.code(), error.message(), requestId,
+			return new OpenSandboxApiException.Rejected(request, status, error.code(), error.message(), requestId,
 					error.violations());
 		}
 		return new OpenSandboxApiException(request, status, error.code(), error.message(), requestId);
@@ -292,7 +286,7 @@ public final class ErrorTranslator {
 	 * plain text.
 	 */
 	private record ErrorBody(@Nullable String code, String message,
-			List<OpenSandboxRejectedException.Violation> violations) {
+			List<OpenSandboxApiException.Rejected.Violation> violations) {
 
 		static ErrorBody parse(String body) {
 			String text = body.strip();
@@ -316,7 +310,7 @@ public final class ErrorTranslator {
 			}
 			JsonNode detail = json.get("detail");
 			if (detail != null && detail.isArray()) {
-				List<OpenSandboxRejectedException.Violation> violations = new ArrayList<>();
+				List<OpenSandboxApiException.Rejected.Violation> violations = new ArrayList<>();
 				for (JsonNode item : detail) {
 					violations.add(violation(item));
 				}
@@ -332,14 +326,14 @@ public final class ErrorTranslator {
 			return new ErrorBody(null, abbreviate(text), List.of());
 		}
 
-		private static OpenSandboxRejectedException.Violation violation(JsonNode item) {
+		private static OpenSandboxApiException.Rejected.Violation violation(JsonNode item) {
 			List<String> location = new ArrayList<>();
 			JsonNode loc = item.get("loc");
 			if (loc != null && loc.isArray()) {
 				loc.forEach((part) -> location.add(part.isString() ? part.asString() : part.toString()));
 			}
 			String message = textOf(item.get("msg"));
-			return new OpenSandboxRejectedException.Violation(String.join(".", location),
+			return new OpenSandboxApiException.Rejected.Violation(String.join(".", location),
 					(message != null) ? message : item.toString(), textOf(item.get("type")));
 		}
 

@@ -284,8 +284,8 @@ public final class ExecdFilesClient {
 	 * Read part of a file as a stream of buffers, with an HTTP {@code Range} request. The
 	 * caller owns every buffer and must release it ({@link DataBufferUtils#release}) once
 	 * used. A range that starts past the end of the file fails with an
-	 * {@link io.opensandbox.spring.error.OpenSandboxRejectedException} (status 416); a
-	 * body shorter than announced fails with an {@link OpenSandboxStreamException}.
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException.Rejected} (status 416);
+	 * a body shorter than announced fails with an {@link OpenSandboxStreamException}.
 	 * @param path the file path inside the sandbox
 	 * @param offset the first byte to read, from 0
 	 * @param length how many bytes to read at most, or {@code null} for all up to the end

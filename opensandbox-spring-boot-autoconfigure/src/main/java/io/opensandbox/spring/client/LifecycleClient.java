@@ -240,7 +240,7 @@ public final class LifecycleClient {
 
 	/**
 	 * Delete (kill) a sandbox. A sandbox that does not exist is an
-	 * {@link io.opensandbox.spring.error.OpenSandboxNotFoundException}.
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException.NotFound}.
 	 * @param sandboxId the sandbox id
 	 * @return completes when the server accepted the deletion
 	 */

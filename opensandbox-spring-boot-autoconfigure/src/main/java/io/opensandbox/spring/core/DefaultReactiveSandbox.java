@@ -19,7 +19,7 @@ import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.client.ExecdFilesClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -134,7 +134,7 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 	@Override
 	public Mono<Void> kill() {
 		return this.lifecycle.delete(this.id)
-			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty())
+			.onErrorResume(OpenSandboxApiException.NotFound.class, (ex) -> Mono.empty())
 			.doOnSuccess((done) -> {
 				if (this.tracker != null) {
 					this.tracker.gone(this.id);

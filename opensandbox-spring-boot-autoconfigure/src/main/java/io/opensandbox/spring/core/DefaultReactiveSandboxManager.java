@@ -11,7 +11,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -58,7 +58,8 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 
 	@Override
 	public Mono<Void> kill(String sandboxId) {
-		return this.client.delete(sandboxId).onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty());
+		return this.client.delete(sandboxId)
+			.onErrorResume(OpenSandboxApiException.NotFound.class, (ex) -> Mono.empty());
 	}
 
 	@Override
@@ -117,7 +118,7 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 	@Override
 	public Mono<Void> deleteSnapshot(String snapshotId) {
 		return this.client.deleteSnapshot(snapshotId)
-			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> Mono.empty());
+			.onErrorResume(OpenSandboxApiException.NotFound.class, (ex) -> Mono.empty());
 	}
 
 	/*

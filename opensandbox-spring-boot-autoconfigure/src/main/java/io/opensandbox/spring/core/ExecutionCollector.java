@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.core.Execution;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.ExecutionError;
 import io.opensandbox.spring.model.ExecutionEvent;

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -42,7 +42,7 @@ public interface ReactiveSandboxManager {
 	/**
 	 * Get a sandbox.
 	 * @param sandboxId the sandbox id
-	 * @return the sandbox; an unknown id is an {@link OpenSandboxNotFoundException}
+	 * @return the sandbox; an unknown id is an {@link OpenSandboxApiException.NotFound}
 	 */
 	Mono<SandboxInfo> get(String sandboxId);
 

@@ -49,7 +49,7 @@ public interface ReactiveSandboxOperations {
 	 * Connect to an existing sandbox.
 	 * @param sandboxId the sandbox id
 	 * @return the sandbox; an unknown id is an
-	 * {@link io.opensandbox.spring.error.OpenSandboxNotFoundException}
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException.NotFound}
 	 */
 	Mono<ReactiveSandbox> connect(String sandboxId);
 

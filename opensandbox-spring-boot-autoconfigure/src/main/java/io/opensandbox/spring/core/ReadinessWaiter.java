@@ -7,9 +7,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.client.LifecycleClient;
-import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.SandboxReadinessException;
 import io.opensandbox.spring.model.SandboxInfo;
 
@@ -96,14 +95,14 @@ final class ReadinessWaiter {
 		if (failure instanceof NotReady) {
 			return true;
 		}
-		return failure instanceof OpenSandboxException && !(failure instanceof OpenSandboxAuthenticationException);
+		return failure instanceof OpenSandboxException && !(failure instanceof OpenSandboxApiException.AccessDenied);
 	}
 
 	private Mono<Void> attempt() {
 		this.attempts++;
 		return this.sandbox.info()
-			.onErrorMap((failure) -> failure instanceof OpenSandboxNotFoundException
-					|| failure instanceof OpenSandboxAuthenticationException, Fatal::new)
+			.onErrorMap((failure) -> failure instanceof OpenSandboxApiException.NotFound
+					|| failure instanceof OpenSandboxApiException.AccessDenied, Fatal::new)
 			.flatMap((info) -> {
 				record(info);
 				if (SandboxInfo.State.RUNNING.equals(info.state())) {

@@ -22,7 +22,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.observation.OpenSandboxObservationContext;
 import io.opensandbox.spring.observation.OpenSandboxObservationDocumentation;
@@ -186,7 +186,7 @@ public class SandboxCleanup
 			.flatMap((timeToLive) -> this.manager.renew(sandbox.id(), timeToLive))
 			.doOnNext((expiresAt) -> this.tracker.renewed(sandbox.id(), expiresAt))
 			.then()
-			.onErrorResume(OpenSandboxNotFoundException.class, (ex) -> {
+			.onErrorResume(OpenSandboxApiException.NotFound.class, (ex) -> {
 				logger.debug("Tracked sandbox '" + sandbox.id() + "' is gone; no longer tracking it");
 				this.tracker.gone(sandbox.id());
 				return Mono.empty();

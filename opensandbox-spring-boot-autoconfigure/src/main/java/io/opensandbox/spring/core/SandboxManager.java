@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -39,7 +40,7 @@ public interface SandboxManager {
 	/**
 	 * Get a sandbox.
 	 * @param sandboxId the sandbox id
-	 * @return the sandbox; an unknown id is an {@link OpenSandboxNotFoundException}
+	 * @return the sandbox; an unknown id is an {@link OpenSandboxApiException.NotFound}
 	 */
 	SandboxInfo get(String sandboxId);
 

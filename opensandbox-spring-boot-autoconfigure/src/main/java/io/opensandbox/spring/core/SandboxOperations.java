@@ -44,7 +44,7 @@ public interface SandboxOperations {
 	 * Connect to an existing sandbox.
 	 * @param sandboxId the sandbox id
 	 * @return the sandbox; an unknown id is an
-	 * {@link io.opensandbox.spring.error.OpenSandboxNotFoundException}
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException.NotFound}
 	 */
 	Sandbox connect(String sandboxId);
 

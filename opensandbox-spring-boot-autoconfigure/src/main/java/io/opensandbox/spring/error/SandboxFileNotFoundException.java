@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class SandboxFileNotFoundException extends OpenSandboxNotFoundException {
+public class SandboxFileNotFoundException extends OpenSandboxApiException.NotFound {
 
 	private static final long serialVersionUID = 1L;
 

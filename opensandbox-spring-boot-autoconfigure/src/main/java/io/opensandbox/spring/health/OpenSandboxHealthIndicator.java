@@ -14,10 +14,8 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.error.OpenSandboxApiException;
-import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 import io.opensandbox.spring.model.SandboxInfo;
 
@@ -102,10 +100,10 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 	}
 
 	private String reason(Throwable failure) {
-		if (failure instanceof OpenSandboxAuthenticationException) {
+		if (failure instanceof OpenSandboxApiException.AccessDenied) {
 			return "API key rejected";
 		}
-		if (failure instanceof OpenSandboxServerException api) {
+		if (failure instanceof OpenSandboxApiException.ServerError api) {
 			return "Server error (HTTP " + api.getStatusCode() + ")";
 		}
 		if (failure instanceof OpenSandboxApiException api) {

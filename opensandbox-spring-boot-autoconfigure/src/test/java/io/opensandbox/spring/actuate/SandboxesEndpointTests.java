@@ -20,7 +20,7 @@ import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxesDescriptor;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.SandboxInfo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -205,7 +205,8 @@ class SandboxesEndpointTests {
 		server.stubFor(delete(urlEqualTo("/v1/sandboxes/" + FIRST.id())).willReturn(aResponse().withStatus(500)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"code\":\"SANDBOX::INTERNAL_ERROR\",\"message\":\"boom\"}")));
-		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> this.endpoint.kill(FIRST.id()));
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
+			.isThrownBy(() -> this.endpoint.kill(FIRST.id()));
 		assertThat(this.tracker.isTracked(FIRST.id())).isTrue();
 	}
 

@@ -32,7 +32,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.core.SandboxManager;
 import io.opensandbox.spring.core.SandboxTemplate;
-import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
@@ -226,7 +226,7 @@ class ApiKeySecrecyTests {
 			.withHeader("Content-Type", "application/json")
 			.withHeader("X-Request-ID", "req-401")
 			.withBody("{\"code\":\"UNAUTHORIZED\",\"message\":\"Invalid API key\"}")));
-		this.contextRunner.run((context) -> assertThatExceptionOfType(OpenSandboxAuthenticationException.class)
+		this.contextRunner.run((context) -> assertThatExceptionOfType(OpenSandboxApiException.AccessDenied.class)
 			.isThrownBy(() -> context.getBean(SandboxManager.class).get("abc"))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode()).isEqualTo(401);

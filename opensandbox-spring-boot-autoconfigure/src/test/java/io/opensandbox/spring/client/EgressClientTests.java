@@ -10,8 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
-import io.opensandbox.spring.error.OpenSandboxRejectedException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -108,10 +107,10 @@ class EgressClientTests {
 				aResponse().withStatus(413).withHeader("Content-Type", "text/plain").withBody("too many rules")));
 		this.sidecar.stubFor(get(urlEqualTo("/policy"))
 			.willReturn(aResponse().withStatus(401).withHeader("Content-Type", "text/plain").withBody("unauthorized")));
-		assertThatExceptionOfType(OpenSandboxRejectedException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.Rejected.class)
 			.isThrownBy(() -> this.client.patchRules(List.of(NetworkPolicy.Rule.allow("a.example"))).block())
 			.satisfies((ex) -> assertThat(ex.getServerMessage()).isEqualTo("too many rules"));
-		assertThatExceptionOfType(OpenSandboxAuthenticationException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.AccessDenied.class)
 			.isThrownBy(() -> this.client.policy().block());
 	}
 

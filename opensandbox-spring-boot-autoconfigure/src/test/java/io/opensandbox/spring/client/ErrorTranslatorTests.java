@@ -21,16 +21,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
-import io.opensandbox.spring.error.OpenSandboxAuthenticationException;
-import io.opensandbox.spring.error.OpenSandboxConflictException;
+import io.opensandbox.spring.error.OpenSandboxApiException.Rejected.Violation;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
-import io.opensandbox.spring.error.OpenSandboxRateLimitedException;
-import io.opensandbox.spring.error.OpenSandboxRejectedException;
-import io.opensandbox.spring.error.OpenSandboxRejectedException.Violation;
-import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -76,9 +70,9 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(400, """
 				{"code": "SANDBOX::INVALID_PARAMETER", "message": "image.uri must not be empty"}
 				"""));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxRejectedException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.Rejected.class);
 		assertApiError(ex, 400, "SANDBOX::INVALID_PARAMETER", "image.uri must not be empty");
-		assertThat(((OpenSandboxRejectedException) ex).getViolations()).isEmpty();
+		assertThat(((OpenSandboxApiException.Rejected) ex).getViolations()).isEmpty();
 		assertThat(ex).hasMessage("GET " + PATH
 				+ " failed with HTTP 400 SANDBOX::INVALID_PARAMETER: image.uri must not be empty (request id req-42)");
 	}
@@ -89,9 +83,9 @@ class ErrorTranslatorTests {
 				{"detail": [{"type": "greater_than_equal", "loc": ["query", "page"],
 				  "msg": "Input should be greater than or equal to 1", "input": "0", "ctx": {"ge": 1}}]}
 				"""));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxRejectedException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.Rejected.class);
 		assertApiError(ex, 422, null, "invalid request: [query.page: Input should be greater than or equal to 1]");
-		assertThat(((OpenSandboxRejectedException) ex).getViolations()).containsExactly(
+		assertThat(((OpenSandboxApiException.Rejected) ex).getViolations()).containsExactly(
 				new Violation("query.page", "Input should be greater than or equal to 1", "greater_than_equal"));
 	}
 
@@ -103,7 +97,7 @@ class ErrorTranslatorTests {
 				  {"type": "string_type", "loc": ["body", "entrypoint", 0], "msg": "Input should be a valid string"}
 				]}
 				"""));
-		assertThat(((OpenSandboxRejectedException) ex).getViolations()).containsExactly(
+		assertThat(((OpenSandboxApiException.Rejected) ex).getViolations()).containsExactly(
 				new Violation("body.resourceLimits", "Field required", "missing"),
 				new Violation("body.entrypoint.0", "Input should be a valid string", "string_type"));
 	}
@@ -111,7 +105,7 @@ class ErrorTranslatorTests {
 	@Test
 	void validationFailureWithDetailTextUsesTheText() {
 		OpenSandboxApiException ex = failGet(json(400, "{\"detail\": \"Invalid metadata filter\"}"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxRejectedException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.Rejected.class);
 		assertApiError(ex, 400, null, "Invalid metadata filter");
 	}
 
@@ -120,7 +114,7 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(401, """
 				{"code": "INVALID_API_KEY", "message": "Authentication credentials are invalid"}
 				"""));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxAuthenticationException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.AccessDenied.class);
 		assertApiError(ex, 401, "INVALID_API_KEY", "Authentication credentials are invalid");
 	}
 
@@ -129,7 +123,7 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(403, """
 				{"code": "SANDBOX::FORBIDDEN", "message": "Not allowed"}
 				"""));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxAuthenticationException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.AccessDenied.class);
 		assertApiError(ex, 403, "SANDBOX::FORBIDDEN", "Not allowed");
 	}
 
@@ -138,7 +132,7 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(404, """
 				{"code": "DOCKER::SANDBOX_NOT_FOUND", "message": "Sandbox %s not found"}
 				""".formatted(ID)));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxNotFoundException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.NotFound.class);
 		assertApiError(ex, 404, "DOCKER::SANDBOX_NOT_FOUND", "Sandbox " + ID + " not found");
 	}
 
@@ -147,7 +141,7 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(409, """
 				{"code": "DOCKER::INVALID_EXPIRATION", "message": "New expiration must be after the current one"}
 				"""));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxConflictException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.Conflict.class);
 		assertApiError(ex, 409, "DOCKER::INVALID_EXPIRATION", "New expiration must be after the current one");
 	}
 
@@ -156,15 +150,15 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(429, """
 				{"code": "RATE_LIMITED", "message": "Slow down"}
 				""").withHeader("Retry-After", "7"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxRateLimitedException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.RateLimited.class);
 		assertApiError(ex, 429, "RATE_LIMITED", "Slow down");
-		assertThat(((OpenSandboxRateLimitedException) ex).getRetryAfter()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(((OpenSandboxApiException.RateLimited) ex).getRetryAfter()).isEqualTo(Duration.ofSeconds(7));
 	}
 
 	@Test
 	void tooManyRequestsWithoutRetryAfterHasNoDelay() {
 		OpenSandboxApiException ex = failGet(json(429, "{\"code\": \"RATE_LIMITED\", \"message\": \"Slow down\"}"));
-		assertThat(((OpenSandboxRateLimitedException) ex).getRetryAfter()).isNull();
+		assertThat(((OpenSandboxApiException.RateLimited) ex).getRetryAfter()).isNull();
 	}
 
 	@Test
@@ -184,7 +178,7 @@ class ErrorTranslatorTests {
 		OpenSandboxApiException ex = failGet(json(500, """
 				{"code": "SANDBOX::INTERNAL_ERROR", "message": "Docker daemon unavailable"}
 				"""));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxServerException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.ServerError.class);
 		assertApiError(ex, 500, "SANDBOX::INTERNAL_ERROR", "Docker daemon unavailable");
 	}
 
@@ -194,7 +188,7 @@ class ErrorTranslatorTests {
 			.withHeader("Content-Type", "text/plain")
 			.withHeader("X-Request-ID", "req-42")
 			.withBody("upstream connect error\n"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxServerException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.ServerError.class);
 		assertApiError(ex, 503, null, "upstream connect error");
 	}
 
@@ -204,14 +198,14 @@ class ErrorTranslatorTests {
 			.withHeader("Content-Type", "text/plain")
 			.withHeader("X-Request-ID", "req-42")
 			.withBody("rule cap exceeded"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxRejectedException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.Rejected.class);
 		assertApiError(ex, 400, null, "rule cap exceeded");
 	}
 
 	@Test
 	void emptyBodyGivesAnEmptyServerMessage() {
 		OpenSandboxApiException ex = failGet(aResponse().withStatus(404).withHeader("X-Request-ID", "req-42"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxNotFoundException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.NotFound.class);
 		assertApiError(ex, 404, null, "");
 		assertThat(ex).hasMessage("GET " + PATH + " failed with HTTP 404 (request id req-42)");
 	}
@@ -220,7 +214,7 @@ class ErrorTranslatorTests {
 	void missingRequestIdIsNull() {
 		this.server.stubFor(get(urlEqualTo(PATH)).willReturn(aResponse().withStatus(404)));
 		Throwable failure = catchThrowable(() -> this.client.get(ID).block(TIMEOUT));
-		assertThat(failure).isInstanceOfSatisfying(OpenSandboxNotFoundException.class, (ex) -> {
+		assertThat(failure).isInstanceOfSatisfying(OpenSandboxApiException.NotFound.class, (ex) -> {
 			assertThat(ex.getRequestId()).isNull();
 			assertThat(ex).hasMessage("GET " + PATH + " failed with HTTP 404");
 		});
@@ -229,7 +223,7 @@ class ErrorTranslatorTests {
 	@Test
 	void execdErrorBodyBecomesTheServerMessage() {
 		OpenSandboxApiException ex = failGet(json(401, "{\"error\": \"invalid access token\"}"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxAuthenticationException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.AccessDenied.class);
 		assertApiError(ex, 401, null, "invalid access token");
 	}
 
@@ -242,7 +236,7 @@ class ErrorTranslatorTests {
 	@Test
 	void bodyThatLooksLikeJsonButIsNotIsKeptAsText() {
 		OpenSandboxApiException ex = failGet(json(502, "{oops"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxServerException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.ServerError.class);
 		assertApiError(ex, 502, null, "{oops");
 	}
 
@@ -259,7 +253,7 @@ class ErrorTranslatorTests {
 	@Test
 	void otherClientErrorIsRejected() {
 		OpenSandboxApiException ex = failGet(json(413, "{\"code\": \"TOO_LARGE\", \"message\": \"Too large\"}"));
-		assertThat(ex).isExactlyInstanceOf(OpenSandboxRejectedException.class);
+		assertThat(ex).isExactlyInstanceOf(OpenSandboxApiException.Rejected.class);
 		assertApiError(ex, 413, "TOO_LARGE", "Too large");
 	}
 

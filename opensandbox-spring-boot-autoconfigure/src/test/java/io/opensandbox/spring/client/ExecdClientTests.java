@@ -14,8 +14,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.core.Execution;
 import io.opensandbox.spring.core.Executions;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
@@ -202,7 +202,7 @@ class ExecdClientTests {
 		this.execd.stubFor(post(urlEqualTo("/command")).willReturn(aResponse().withStatus(500)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"code\":\"RUNTIME_ERROR\",\"message\":\"boom\"}")));
-		assertThatExceptionOfType(OpenSandboxServerException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 			.isThrownBy(() -> this.client.runCommand("x", CommandOptions.defaults()).blockLast())
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("RUNTIME_ERROR"));
 	}

@@ -37,9 +37,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
-import io.opensandbox.spring.error.OpenSandboxRejectedException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.SandboxFileNotFoundException;
 import io.opensandbox.spring.model.FileInfo;
@@ -196,7 +196,7 @@ class ExecdFilesClientTests {
 		this.execd.stubFor(post(urlEqualTo("/files/upload")).willReturn(aResponse().withStatus(400)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"code\":\"INVALID_FILE_METADATA\",\"message\":\"metadata file is missing\"}")));
-		assertThatExceptionOfType(OpenSandboxRejectedException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.Rejected.class)
 			.isThrownBy(() -> this.client.write(FileUpload.of("/tmp/x", "x")).block())
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("INVALID_FILE_METADATA"));
 	}
@@ -259,7 +259,7 @@ class ExecdFilesClientTests {
 			.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Fdata.bin")).willReturn(aResponse().withStatus(416)
 				.withHeader("Content-Type", "text/plain; charset=utf-8")
 				.withBody("invalid range: failed to overlap")));
-		assertThatExceptionOfType(OpenSandboxRejectedException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.Rejected.class)
 			.isThrownBy(() -> bytesOf(this.client.read("/w/data.bin", 100, 10L)))
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(416))
 			.withMessageContaining("failed to overlap");

@@ -41,8 +41,6 @@ import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
-import io.opensandbox.spring.error.OpenSandboxRateLimitedException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.error.OpenSandboxTimeoutException;
 import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
@@ -165,9 +163,9 @@ class FaultMatrixTests {
 
 	private static final Class<OpenSandboxProtocolException> PROTOCOL = OpenSandboxProtocolException.class;
 
-	private static final Class<OpenSandboxServerException> SERVER = OpenSandboxServerException.class;
+	private static final Class<OpenSandboxApiException.ServerError> SERVER = OpenSandboxApiException.ServerError.class;
 
-	private static final Class<OpenSandboxRateLimitedException> RATE_LIMITED = OpenSandboxRateLimitedException.class;
+	private static final Class<OpenSandboxApiException.RateLimited> RATE_LIMITED = OpenSandboxApiException.RateLimited.class;
 
 	private static final Class<OpenSandboxTimeoutException> TIMEOUT = OpenSandboxTimeoutException.class;
 
@@ -280,7 +278,7 @@ class FaultMatrixTests {
 		if (expected.status() != null) {
 			assertThat(((OpenSandboxApiException) result.failure()).getStatusCode()).isEqualTo(expected.status());
 		}
-		if (result.failure() instanceof OpenSandboxRateLimitedException rateLimited) {
+		if (result.failure() instanceof OpenSandboxApiException.RateLimited rateLimited) {
 			assertThat(rateLimited.getRetryAfter()).isEqualTo(Duration.ofSeconds(1));
 		}
 		if (operation == Operation.COMMAND_STREAM

@@ -38,8 +38,7 @@ import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandbox;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.FileUpload;
@@ -197,7 +196,7 @@ class NonBlockingTests {
 		stubFor(get(urlEqualTo("/v1/sandboxes/missing")),
 				json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox missing not found.\"}"));
 		StepVerifier.create(onEventLoop(() -> this.lifecycle.get("missing")))
-			.expectError(OpenSandboxNotFoundException.class)
+			.expectError(OpenSandboxApiException.NotFound.class)
 			.verify(TIMEOUT);
 		// A 503 is retried after a delay on Reactor's parallel scheduler, a non-blocking
 		// thread too, and the retry succeeds
@@ -208,7 +207,7 @@ class NonBlockingTests {
 		// A 503 that persists is retried, then translated with its body
 		stubFor(get(urlEqualTo("/v1/sandboxes/busy")), json(503, "{\"code\":\"BUSY\",\"message\":\"still busy\"}"));
 		StepVerifier.create(onEventLoop(() -> this.lifecycle.get("busy")))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(OpenSandboxServerException.class)
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(OpenSandboxApiException.ServerError.class)
 				.hasMessageContaining("still busy"))
 			.verify(TIMEOUT);
 		this.server.verify(3, getRequestedFor(urlEqualTo("/v1/sandboxes/busy")));

@@ -23,7 +23,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.SandboxSpec;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -116,7 +116,8 @@ class RetryFilterTests {
 	void lastRetryableAnswerIsTranslatedWithItsBody() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/abc"))
 			.willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"still busy\"}")));
-		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(POLICY).get("abc").block())
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
+			.isThrownBy(() -> client(POLICY).get("abc").block())
 			.satisfies((ex) -> assertThat(ex.getServerMessage()).isEqualTo("still busy"));
 		this.server.verify(3, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
 	}
@@ -131,7 +132,7 @@ class RetryFilterTests {
 			.resource("cpu", "1")
 			.timeout(Duration.ofMinutes(5))
 			.build();
-		assertThatExceptionOfType(OpenSandboxServerException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 			.isThrownBy(() -> client(POLICY).create(spec).block());
 		this.server.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes")));
 	}
@@ -140,7 +141,7 @@ class RetryFilterTests {
 	void metadataPatchIsNotRetriedAfterAnErrorStatus() {
 		this.server.stubFor(patch(urlEqualTo("/v1/sandboxes/abc/metadata"))
 			.willReturn(json(502, "{\"code\":\"GW\",\"message\":\"g\"}")));
-		assertThatExceptionOfType(OpenSandboxServerException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 			.isThrownBy(() -> client(POLICY).patchMetadata("abc", Map.of("a", "b")).block());
 		this.server.verify(1, patchRequestedFor(urlEqualTo("/v1/sandboxes/abc/metadata")));
 	}
@@ -216,7 +217,8 @@ class RetryFilterTests {
 				get(urlEqualTo("/v1/sandboxes/abc")).willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
 		RetryFilter policy = new RetryFilter(true, 100, Duration.ofMillis(100), Duration.ofMillis(100),
 				Duration.ofMillis(350));
-		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> client(policy).get("abc").block());
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
+			.isThrownBy(() -> client(policy).get("abc").block());
 		assertThat(this.server.findAll(getRequestedFor(urlEqualTo("/v1/sandboxes/abc")))).hasSizeBetween(2, 8);
 	}
 
@@ -226,7 +228,7 @@ class RetryFilterTests {
 				get(urlEqualTo("/v1/sandboxes/abc")).willReturn(json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}")));
 		RetryFilter disabled = new RetryFilter(false, 5, Duration.ofMillis(1), Duration.ofMillis(1),
 				Duration.ofSeconds(1));
-		assertThatExceptionOfType(OpenSandboxServerException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 			.isThrownBy(() -> client(disabled).get("abc").block());
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
 	}

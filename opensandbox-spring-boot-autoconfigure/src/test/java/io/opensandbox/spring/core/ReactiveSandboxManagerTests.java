@@ -22,8 +22,7 @@ import reactor.test.StepVerifier;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.ServerAddress;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
 
@@ -96,15 +95,16 @@ class ReactiveSandboxManagerTests {
 		this.server
 			.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
 		StepVerifier.create(this.manager.kill(ID))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(OpenSandboxServerException.class,
-					(server) -> assertThat(server.getErrorCode()).isEqualTo("SANDBOX::INTERNAL_ERROR")))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(ex).isInstanceOfSatisfying(OpenSandboxApiException.ServerError.class,
+							(server) -> assertThat(server.getErrorCode()).isEqualTo("SANDBOX::INTERNAL_ERROR")))
 			.verify(TIMEOUT);
 	}
 
 	@Test
 	void getPropagatesNotFound() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(404, "DOCKER::SANDBOX_NOT_FOUND")));
-		StepVerifier.create(this.manager.get(ID)).expectError(OpenSandboxNotFoundException.class).verify(TIMEOUT);
+		StepVerifier.create(this.manager.get(ID)).expectError(OpenSandboxApiException.NotFound.class).verify(TIMEOUT);
 	}
 
 	@Test
@@ -216,7 +216,7 @@ class ReactiveSandboxManagerTests {
 	void deleteSnapshotPropagatesServerErrors() {
 		this.server.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(error(503, "UNAVAILABLE")));
 		StepVerifier.create(this.manager.deleteSnapshot("snap-1"))
-			.expectError(OpenSandboxServerException.class)
+			.expectError(OpenSandboxApiException.ServerError.class)
 			.verify(TIMEOUT);
 	}
 

@@ -21,8 +21,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.ServerAddress;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -102,7 +101,7 @@ class SandboxManagerTests {
 	void killPropagatesServerErrors() {
 		this.server
 			.stubFor(delete(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
-		assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(() -> this.manager.kill(ID))
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class).isThrownBy(() -> this.manager.kill(ID))
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(500));
 	}
 
@@ -118,7 +117,7 @@ class SandboxManagerTests {
 	@Test
 	void getPropagatesNotFound() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(error(404, "DOCKER::SANDBOX_NOT_FOUND")));
-		assertThatExceptionOfType(OpenSandboxNotFoundException.class).isThrownBy(() -> this.manager.get(ID));
+		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class).isThrownBy(() -> this.manager.get(ID));
 	}
 
 	@Test
@@ -200,7 +199,7 @@ class SandboxManagerTests {
 		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes")).withQueryParam("page", equalTo("2"))
 			.willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
 		try (Stream<SandboxInfo> sandboxes = this.manager.listAll(SandboxInfo.Filter.all())) {
-			assertThatExceptionOfType(OpenSandboxServerException.class).isThrownBy(sandboxes::toList);
+			assertThatExceptionOfType(OpenSandboxApiException.ServerError.class).isThrownBy(sandboxes::toList);
 		}
 	}
 
@@ -248,7 +247,7 @@ class SandboxManagerTests {
 	void deleteSnapshotPropagatesServerErrors() {
 		this.server
 			.stubFor(delete(urlEqualTo("/v1/snapshots/snap-1")).willReturn(error(500, "SANDBOX::INTERNAL_ERROR")));
-		assertThatExceptionOfType(OpenSandboxServerException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 			.isThrownBy(() -> this.manager.deleteSnapshot("snap-1"));
 	}
 

@@ -15,7 +15,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.client.ServerAddress;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.SandboxReadinessException;
 import io.opensandbox.spring.model.SandboxSpec;
 
@@ -180,7 +180,7 @@ class SandboxTemplateTests {
 		assertThat(template(Duration.ofSeconds(5), false).connect(ID).id()).isEqualTo(ID);
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/missing")).willReturn(
 				json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"Sandbox missing not found.\"}")));
-		assertThatExceptionOfType(OpenSandboxNotFoundException.class)
+		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class)
 			.isThrownBy(() -> template(Duration.ofSeconds(5), false).connect("missing"));
 	}
 
@@ -337,7 +337,7 @@ class SandboxTemplateTests {
 			.isThrownBy(() -> template(Duration.ofMillis(400), false).create(SandboxSpec.ofImage("python:3.12")))
 			.withMessageContaining("last error: GET /ping failed with HTTP 503 EXECD_STARTING: execd is starting")
 			.satisfies((ex) -> assertThat(ex)
-				.hasCauseInstanceOf(io.opensandbox.spring.error.OpenSandboxServerException.class));
+				.hasCauseInstanceOf(io.opensandbox.spring.error.OpenSandboxApiException.ServerError.class));
 	}
 
 	@Test

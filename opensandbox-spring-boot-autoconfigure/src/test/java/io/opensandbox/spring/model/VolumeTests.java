@@ -50,14 +50,14 @@ class VolumeTests {
 	void volumeWithoutBackendIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxSpec.Volume("data", "/data", false, null, null, null, null))
-			.withMessage("SandboxSpec.Volume 'data' must have exactly one backend (host, pvc or ossfs), not 0");
+			.withMessage("Volume 'data' must have exactly one backend (host, pvc or ossfs), not 0");
 	}
 
 	@Test
 	void volumeWithTwoBackendsIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxSpec.Volume("data", "/data", false, null, HOST, PVC, null))
-			.withMessage("SandboxSpec.Volume 'data' must have exactly one backend (host, pvc or ossfs), not 2");
+			.withMessage("Volume 'data' must have exactly one backend (host, pvc or ossfs), not 2");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SandboxSpec.Volume("data", "/data", false, null, null, PVC, OSSFS))
 			.withMessageContaining("exactly one backend");
@@ -100,7 +100,7 @@ class VolumeTests {
 	@Test
 	void relativeMountPathIsRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> SandboxSpec.Volume.host("data", "/srv/data", "data"))
-			.withMessage("SandboxSpec.Volume mount path 'data' must be absolute");
+			.withMessage("Volume mount path 'data' must be absolute");
 	}
 
 	@ParameterizedTest

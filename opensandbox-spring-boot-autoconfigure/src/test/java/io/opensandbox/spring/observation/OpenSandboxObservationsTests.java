@@ -28,7 +28,7 @@ import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.core.SandboxTracker;
-import io.opensandbox.spring.error.OpenSandboxNotFoundException;
+import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.FileUpload;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -117,7 +117,8 @@ class OpenSandboxObservationsTests {
 	void failedLifecycleCallsHaveTheErrorOutcome() {
 		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/gone"))
 			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
-		assertThatExceptionOfType(OpenSandboxNotFoundException.class).isThrownBy(() -> lifecycle().get("gone").block());
+		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class)
+			.isThrownBy(() -> lifecycle().get("gone").block());
 		TestObservationRegistryAssert.assertThat(this.registry)
 			.hasObservationWithNameEqualTo("opensandbox.sandbox.operation")
 			.that()

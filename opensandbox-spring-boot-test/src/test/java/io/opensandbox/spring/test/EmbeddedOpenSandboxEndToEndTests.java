@@ -21,7 +21,6 @@ import io.opensandbox.spring.core.Execution.Outcome;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.error.OpenSandboxApiException;
-import io.opensandbox.spring.error.OpenSandboxServerException;
 import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
@@ -153,9 +152,9 @@ class EmbeddedOpenSandboxEndToEndTests {
 			assertThat(sandbox.commands().runInSession(shell, "echo ok", CommandOptions.defaults()).stdoutText())
 				.isEqualTo("ok");
 			sandbox.commands().interrupt(shell);
-			assertThatExceptionOfType(OpenSandboxServerException.class)
+			assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 				.isThrownBy(() -> sandbox.commands().runInSession(shell, "echo ok", CommandOptions.defaults()));
-			assertThatExceptionOfType(OpenSandboxServerException.class)
+			assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 				.isThrownBy(() -> sandbox.commands().interrupt("no-such-id"))
 				.withMessageContaining("no such session");
 		}
