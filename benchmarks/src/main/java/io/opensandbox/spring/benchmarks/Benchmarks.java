@@ -64,7 +64,15 @@ public final class Benchmarks {
 	private static List<Row> run(String scenario) throws Exception {
 		return switch (scenario) {
 			case "shutdown" -> ShutdownBenchmark.run(1000, 50, 5);
-			case "ready" -> CreateToReadyBenchmark.run(500, 10, 15);
+			case "ready" -> {
+				List<Row> rows = new ArrayList<>();
+				for (long execdDelay : new long[] { 0, 200 }) {
+					rows.addAll(CreateToReadyBenchmark.run(500, execdDelay, 3, 15));
+					rows.addAll(CreateToReadyBenchmark.run(3000, execdDelay, 1, 5));
+					rows.addAll(CreateToReadyBenchmark.run(15000, execdDelay, 0, 3));
+				}
+				yield rows;
+			}
 			case "command" -> CommandOutputBenchmark.run(1_000_000, 2, 5);
 			case "parser" -> ParserBenchmark.run(1_000_000, 2, 7);
 			case "lifecycle" -> {

@@ -29,14 +29,23 @@ import reactor.netty.http.server.HttpServerRoutes;
  * A loopback lifecycle server and execd in one Reactor Netty server on 127.0.0.1. Serves
  * lifecycle routes with and without {@code /v1} (the official SDK's base has none), uses
  * UUID ids (the SDK parses them), answers the endpoint of any port with this server's own
- * address, and reports a sandbox {@code Running} (and {@code /ping} 200) only a fixed
- * delay after its creation.
+ * address, and reports a sandbox {@code Running} only a fixed delay after its creation,
+ * and {@code /ping} 200 only a further execd delay later. Counts the lifecycle requests
+ * (create, state, endpoint) and the pings it answers.
  *
  * @author OpenSandbox Spring Boot
  */
 final class FakeOpenSandbox implements AutoCloseable {
 
 	private volatile long readyDelayNanos;
+
+	private volatile long execdDelayNanos;
+
+	/** Lifecycle requests answered: create, state and endpoint requests, not kills. */
+	final AtomicInteger lifecycleRequests = new AtomicInteger();
+
+	/** Pings answered, whatever the answer. */
+	final AtomicInteger pings = new AtomicInteger();
 
 	private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
 
@@ -77,6 +86,11 @@ final class FakeOpenSandbox implements AutoCloseable {
 		this.readyDelayNanos = millis * 1_000_000L;
 	}
 
+	/** Change how long after {@code Running} execd starts answering. */
+	void execdDelay(long millis) {
+		this.execdDelayNanos = millis * 1_000_000L;
+	}
+
 	int port() {
 		return this.server.port();
 	}
@@ -111,7 +125,8 @@ final class FakeOpenSandbox implements AutoCloseable {
 				});
 		}
 		routes.get("/ping", (request, response) -> {
-			boolean ready = System.nanoTime() - this.latestReadyAt >= 0;
+			this.pings.incrementAndGet();
+			boolean ready = System.nanoTime() - this.latestReadyAt - this.execdDelayNanos >= 0;
 			return response.status(ready ? 200 : 503).send();
 		});
 		routes.post("/command", this::command);
@@ -139,6 +154,7 @@ final class FakeOpenSandbox implements AutoCloseable {
 	}
 
 	private Mono<Void> create(HttpServerRequest request, HttpServerResponse response) {
+		this.lifecycleRequests.incrementAndGet();
 		return request.receive().aggregate().then(Mono.defer(() -> {
 			String id = UUID.randomUUID().toString();
 			long now = System.nanoTime();
@@ -149,6 +165,7 @@ final class FakeOpenSandbox implements AutoCloseable {
 	}
 
 	private Mono<Void> get(HttpServerRequest request, HttpServerResponse response) {
+		this.lifecycleRequests.incrementAndGet();
 		String id = request.param("id");
 		Long created = this.createdAt.get(id);
 		if (created == null) {
@@ -159,6 +176,7 @@ final class FakeOpenSandbox implements AutoCloseable {
 	}
 
 	private Mono<Void> endpoint(HttpServerRequest request, HttpServerResponse response) {
+		this.lifecycleRequests.incrementAndGet();
 		return json(response.status(200), "{\"endpoint\":\"" + address() + "\",\"headers\":{}}");
 	}
 

@@ -27,7 +27,7 @@ import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
-import io.opensandbox.spring.core.ReadinessCheck;
+import io.opensandbox.spring.core.Readiness;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxManager;
 import io.opensandbox.spring.core.SandboxOwnership;
@@ -149,15 +149,17 @@ public final class OpenSandboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveSandboxTemplate reactiveSandboxTemplate(OpenSandboxConnection connection, SandboxTracker tracker,
-			SandboxOwnership ownership, OpenSandboxProperties properties, ObjectProvider<ReadinessCheck> readinessCheck,
-			ObjectProvider<SandboxTemplateCustomizer> customizers) {
+			SandboxOwnership ownership, OpenSandboxProperties properties,
+			ObjectProvider<Readiness.Check> readinessCheck, ObjectProvider<SandboxTemplateCustomizer> customizers) {
 		OpenSandboxProperties.Sandbox sandbox = properties.getSandbox();
 		SandboxTemplateSettings.Builder settings = SandboxTemplateSettings.builder()
 			.defaults(defaults(sandbox))
 			.useServerProxy(properties.isUseServerProxy())
-			.readyTimeout(sandbox.getReadyTimeout())
-			.readyPollInterval(sandbox.getReadyPollInterval())
-			.readinessCheck(readinessCheck.getIfAvailable(() -> ReadinessCheck.EXECD_PING))
+			.readiness(Readiness.defaults()
+				.withCheck(readinessCheck.getIfAvailable(() -> Readiness.Check.EXECD_PING))
+				.withTimeout(sandbox.getReadyTimeout())
+				.withPollInterval(sandbox.getReadyPollInterval())
+				.withProbeInterval(sandbox.getReadyProbeInterval()))
 			.maxCollectedOutput(sandbox.getMaxCollectedOutput().toBytes());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
 		return new ReactiveSandboxTemplate(connection, settings.build(), tracker, ownership);

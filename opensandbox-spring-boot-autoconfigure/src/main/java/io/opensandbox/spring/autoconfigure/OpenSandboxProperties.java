@@ -422,17 +422,24 @@ public class OpenSandboxProperties implements InitializingBean {
 		private Map<String, String> metadata = new LinkedHashMap<>();
 
 		/**
-		 * How long to wait for a new sandbox to be running and answering.
+		 * How long to wait for a sandbox (created, connected to or resumed) to be running
+		 * and answering.
 		 */
 		private Duration readyTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Longest delay between two readiness checks of a new sandbox. Checks start a few
-		 * milliseconds apart and back off to this interval, so a new sandbox is seen
-		 * ready within about half of it on average, at the cost of one state request per
-		 * interval while it starts. Raise it to spare a busy server.
+		 * Longest delay between two requests a readiness wait sends to the lifecycle
+		 * server: state requests, the first after 250 ms, then growing to this interval,
+		 * and execd probes when endpoints are reached through the server proxy.
 		 */
-		private Duration readyPollInterval = Duration.ofMillis(10);
+		private Duration readyPollInterval = Duration.ofMillis(400);
+
+		/**
+		 * Delay between two execd probes of a readiness wait when endpoints are reached
+		 * directly: a sandbox is seen ready about half of it after execd answers. Each
+		 * probe loads only the new sandbox.
+		 */
+		private Duration readyProbeInterval = Duration.ofMillis(10);
 
 		/**
 		 * Output a collected execution (Commands.run, Codes.run) keeps of each stream,
@@ -503,6 +510,14 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setReadyPollInterval(Duration readyPollInterval) {
 			this.readyPollInterval = readyPollInterval;
+		}
+
+		public Duration getReadyProbeInterval() {
+			return this.readyProbeInterval;
+		}
+
+		public void setReadyProbeInterval(Duration readyProbeInterval) {
+			this.readyProbeInterval = readyProbeInterval;
 		}
 
 		public DataSize getMaxCollectedOutput() {

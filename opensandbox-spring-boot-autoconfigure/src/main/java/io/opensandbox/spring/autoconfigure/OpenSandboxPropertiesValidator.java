@@ -44,6 +44,7 @@ final class OpenSandboxPropertiesValidator {
 		}
 		positive("opensandbox.sandbox.ready-timeout", sandbox.getReadyTimeout());
 		positive("opensandbox.sandbox.ready-poll-interval", sandbox.getReadyPollInterval());
+		positive("opensandbox.sandbox.ready-probe-interval", sandbox.getReadyProbeInterval());
 		positive("opensandbox.execd.stream-idle-timeout", properties.getExecd().getStreamIdleTimeout());
 		if (sandbox.getImage() != null && sandbox.getImage().isBlank()) {
 			throw new InvalidOpenSandboxPropertyException("opensandbox.sandbox.image", sandbox.getImage(),

@@ -106,6 +106,16 @@ public final class ExecdClient {
 	}
 
 	/**
+	 * Check once, without the retry filter, that execd answers ({@code GET /ping}): for a
+	 * caller that probes on its own schedule.
+	 * @return completes when execd answered
+	 */
+	public Mono<Void> probe() {
+		return call(HttpMethod.GET, "/ping",
+				this.webClient.get().uri("/ping").attribute(RetryFilter.SINGLE_ATTEMPT, true).retrieve(), Void.class);
+	}
+
+	/**
 	 * Run a command in the foreground and stream its events. Pings are consumed here and
 	 * count as activity for the idle timeout. The stream fails with an
 	 * {@link OpenSandboxStreamException} if it breaks, stays silent too long or ends

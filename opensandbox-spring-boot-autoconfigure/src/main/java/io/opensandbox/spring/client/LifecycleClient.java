@@ -239,6 +239,24 @@ public final class LifecycleClient {
 	}
 
 	/**
+	 * Get a sandbox in one attempt, without the retry filter: for a caller that asks
+	 * again on its own schedule.
+	 * @param sandboxId the sandbox id
+	 * @return the sandbox
+	 */
+	public Mono<SandboxInfo> poll(String sandboxId) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		return this.observations.operation("get", id,
+				call(HttpMethod.GET, "/sandboxes/{sandboxId}",
+						this.webClient.get()
+							.uri("/sandboxes/{sandboxId}", id)
+							.attribute(RetryFilter.SINGLE_ATTEMPT, true)
+							.retrieve(),
+						LifecycleWire.SandboxJson.class)
+					.map(LifecycleWire.SandboxJson::toInfo));
+	}
+
+	/**
 	 * Delete (kill) a sandbox. A sandbox that does not exist is an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException.NotFound}.
 	 * @param sandboxId the sandbox id

@@ -54,6 +54,12 @@ public record RetryFilter(boolean enabled, int maxAttempts, Duration initialBack
 	 */
 	public static final String IDEMPOTENT = RetryFilter.class.getName() + ".idempotent";
 
+	/**
+	 * The request attribute by which a caller that retries on its own schedule (a
+	 * readiness wait) turns this filter off for one request.
+	 */
+	public static final String SINGLE_ATTEMPT = RetryFilter.class.getName() + ".single-attempt";
+
 	public RetryFilter {
 		Assert.isTrue(maxAttempts >= 1, "At least one attempt is needed");
 		Assert.isTrue(positive(initialBackoff) && positive(maxBackoff) && positive(deadline),
@@ -81,7 +87,8 @@ public record RetryFilter(boolean enabled, int maxAttempts, Duration initialBack
 	}
 
 	private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next) {
-		if (!this.enabled || this.maxAttempts <= 1) {
+		if (!this.enabled || this.maxAttempts <= 1
+				|| Boolean.TRUE.equals(request.attribute(SINGLE_ATTEMPT).orElse(null))) {
 			return next.exchange(request);
 		}
 		return attempt(request, next, isIdempotent(request), System.nanoTime(), 1);

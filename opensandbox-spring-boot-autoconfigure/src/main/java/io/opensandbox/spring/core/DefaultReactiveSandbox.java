@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -20,6 +21,7 @@ import io.opensandbox.spring.client.ExecdFilesClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.error.OpenSandboxApiException;
+import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -48,6 +50,8 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 
 	private final @Nullable SandboxTracker tracker;
 
+	private final Readiness readiness;
+
 	private final AtomicReference<@Nullable Mono<Execd>> execd = new AtomicReference<>();
 
 	private final AtomicReference<@Nullable Mono<EgressClient>> egress = new AtomicReference<>();
@@ -67,9 +71,11 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 	 * keeps
 	 *
 	 * @param tracker the tracker of the application's sandboxes, if it may hold this one
+	 *
+	 * @param readiness how to wait for readiness unless told otherwise
 	 */
 	DefaultReactiveSandbox(String id, LifecycleClient lifecycle, SandboxEndpointClients clients, boolean useServerProxy,
-			Clock clock, long outputLimit, @Nullable SandboxTracker tracker) {
+			Clock clock, long outputLimit, @Nullable SandboxTracker tracker, Readiness readiness) {
 		Assert.hasText(id, "'id' must not be empty");
 		this.id = id;
 		this.lifecycle = lifecycle;
@@ -78,6 +84,7 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 		this.clock = clock;
 		this.outputLimit = outputLimit;
 		this.tracker = tracker;
+		this.readiness = readiness;
 		this.commands = new DefaultReactiveCommands(this);
 		this.codes = new DefaultReactiveCodes(this);
 		this.egressPolicy = new DefaultReactiveEgress(this);
@@ -123,7 +130,52 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 
 	@Override
 	public Mono<Void> resume() {
-		return this.lifecycle.resume(this.id).doOnTerminate(this::dropEndpoints).doOnCancel(this::dropEndpoints);
+		return resume(this.readiness);
+	}
+
+	@Override
+	public Mono<Void> resume(Readiness readiness) {
+		Assert.notNull(readiness, "'readiness' must not be null");
+		return this.lifecycle.resume(this.id)
+			.doOnTerminate(this::dropEndpoints)
+			.doOnCancel(this::dropEndpoints)
+			.then(awaitReady(readiness, null));
+	}
+
+	@Override
+	public Mono<Boolean> isHealthy() {
+		return execdClient().flatMap(ExecdClient::probe)
+			.timeout(ReadinessWaiter.CHECK_TIMEOUT)
+			.thenReturn(true)
+			.onErrorResume((failure) -> failure instanceof OpenSandboxException || failure instanceof TimeoutException,
+					(failure) -> Mono.just(false));
+	}
+
+	@Override
+	public Mono<Void> waitUntilReady(Duration timeout) {
+		return waitUntilReady(this.readiness.withTimeout(timeout));
+	}
+
+	@Override
+	public Mono<Void> waitUntilReady(Readiness readiness) {
+		Assert.notNull(readiness, "'readiness' must not be null");
+		return awaitReady(readiness, null);
+	}
+
+	/*
+	 * Wait as told, observed as opensandbox.sandbox.ready; a known state (the answer that
+	 * preceded the wait) spares a request.
+	 */
+	Mono<Void> awaitReady(Readiness readiness, @Nullable SandboxInfo known) {
+		if (!readiness.waits()) {
+			return Mono.empty();
+		}
+		return this.clients.getObservations()
+			.ready(this.id, new ReadinessWaiter(this, this.lifecycle, readiness, this.useServerProxy).await(known));
+	}
+
+	Readiness readiness() {
+		return this.readiness;
 	}
 
 	@Override

@@ -77,6 +77,26 @@ final class DefaultSandbox implements Sandbox {
 	}
 
 	@Override
+	public void resume(Readiness readiness) {
+		Blocking.run(this.reactive.resume(readiness));
+	}
+
+	@Override
+	public boolean isHealthy() {
+		return Blocking.get(this.reactive.isHealthy());
+	}
+
+	@Override
+	public void waitUntilReady(Duration timeout) {
+		Blocking.run(this.reactive.waitUntilReady(timeout));
+	}
+
+	@Override
+	public void waitUntilReady(Readiness readiness) {
+		Blocking.run(this.reactive.waitUntilReady(readiness));
+	}
+
+	@Override
 	public SandboxInfo patchMetadata(Map<String, ? extends @Nullable String> patch) {
 		return Blocking.get(this.reactive.patchMetadata(patch));
 	}

@@ -41,6 +41,31 @@ public interface ReactiveSandbox {
 	Mono<Void> ping();
 
 	/**
+	 * Whether execd in the sandbox answers now, in one attempt of at most two seconds.
+	 * @return {@code true} if it answered, {@code false} if it did not or could not be
+	 * reached
+	 */
+	Mono<Boolean> isHealthy();
+
+	/**
+	 * Wait until the sandbox is ready, with the template's readiness and another timeout.
+	 * @param timeout how long to wait
+	 * @return completes when the sandbox is ready; a
+	 * {@link io.opensandbox.spring.error.SandboxReadinessException} when it does not
+	 * become ready in time or cannot (the sandbox is not killed)
+	 */
+	Mono<Void> waitUntilReady(Duration timeout);
+
+	/**
+	 * Wait until the sandbox is ready.
+	 * @param readiness what "ready" means and how to wait for it
+	 * @return completes when the sandbox is ready; a
+	 * {@link io.opensandbox.spring.error.SandboxReadinessException} when it does not
+	 * become ready in time or cannot (the sandbox is not killed)
+	 */
+	Mono<Void> waitUntilReady(Readiness readiness);
+
+	/**
 	 * The endpoint for a port inside the sandbox, honouring the server-proxy setting. Its
 	 * headers must go on every request to it.
 	 * @param port the port, 1 to 65535
@@ -69,10 +94,19 @@ public interface ReactiveSandbox {
 	Mono<Void> pause();
 
 	/**
-	 * Resume the paused sandbox.
-	 * @return completes when the server accepted the request
+	 * Resume the paused sandbox and wait until it is ready again, with the template's
+	 * readiness.
+	 * @return completes when the sandbox is ready
 	 */
 	Mono<Void> resume();
+
+	/**
+	 * Resume the paused sandbox and wait as told.
+	 * @param readiness how to wait, or {@link Readiness#skip()} to complete as soon as
+	 * the server accepted the request
+	 * @return completes when the sandbox is ready
+	 */
+	Mono<Void> resume(Readiness readiness);
 
 	/**
 	 * Change the sandbox's metadata: a value adds or replaces a key, {@code null} deletes

@@ -28,13 +28,12 @@ public interface ReactiveSandboxOperations {
 	Mono<ReactiveSandbox> create(SandboxSpec spec);
 
 	/**
-	 * Create a sandbox with a readiness check of its own.
+	 * Create a sandbox and wait as told. If it does not become ready it is killed.
 	 * @param spec the specification
-	 * @param readinessCheck what "ready" means for this sandbox, or
-	 * {@link ReadinessCheck#SKIP}
+	 * @param readiness how to wait for this sandbox, or {@link Readiness#skip()}
 	 * @return the ready sandbox
 	 */
-	Mono<ReactiveSandbox> create(SandboxSpec spec, ReadinessCheck readinessCheck);
+	Mono<ReactiveSandbox> create(SandboxSpec spec, Readiness readiness);
 
 	/**
 	 * Create a sandbox from a specification built by the customizer.
@@ -46,12 +45,22 @@ public interface ReactiveSandboxOperations {
 	}
 
 	/**
-	 * Connect to an existing sandbox.
+	 * Connect to an existing sandbox and wait until it is ready, with the template's
+	 * readiness. A sandbox that does not become ready is not killed.
 	 * @param sandboxId the sandbox id
 	 * @return the sandbox; an unknown id is an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException.NotFound}
 	 */
 	Mono<ReactiveSandbox> connect(String sandboxId);
+
+	/**
+	 * Connect to an existing sandbox and wait as told.
+	 * @param sandboxId the sandbox id
+	 * @param readiness how to wait, or {@link Readiness#skip()} to take the sandbox as it
+	 * is (for example paused)
+	 * @return the sandbox
+	 */
+	Mono<ReactiveSandbox> connect(String sandboxId, Readiness readiness);
 
 	/**
 	 * Create a sandbox, use it, and kill it when the callback's publisher completes,

@@ -14,6 +14,7 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
+import io.opensandbox.spring.error.SandboxReadinessException;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
 
@@ -68,13 +69,13 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	@Override
 	public Mono<ReactiveSandbox> create(SandboxSpec spec) {
-		return create(spec, this.settings.readinessCheck());
+		return create(spec, this.settings.readiness());
 	}
 
 	@Override
-	public Mono<ReactiveSandbox> create(SandboxSpec spec, ReadinessCheck readinessCheck) {
+	public Mono<ReactiveSandbox> create(SandboxSpec spec, Readiness readiness) {
 		Assert.notNull(spec, "'spec' must not be null");
-		Assert.notNull(readinessCheck, "'readinessCheck' must not be null");
+		Assert.notNull(readiness, "'readiness' must not be null");
 		String owner = SandboxScope.currentOwner();
 		return Mono.defer(() -> {
 			if (this.tracker != null) {
@@ -85,8 +86,9 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 			// server creates after the caller gave up is killed as soon as its id is
 			// known.
 			Mono<SandboxInfo> creation = this.lifecycle.create(merged).cache();
-			return creation.flatMap((info) -> tracked(info, merged, owner))
-				.flatMap((sandbox) -> awaitReady(sandbox, readinessCheck, merged.networkPolicy() != null))
+			return creation
+				.flatMap((info) -> tracked(info, merged, owner)
+					.flatMap((sandbox) -> awaitReady(sandbox, info, readiness, merged.networkPolicy() != null)))
 				.doOnCancel(() -> creation.flatMap((info) -> killQuietly(newHandle(info.id())))
 					.subscribe(null, (ex) -> logger.debug("Creation failed after it was cancelled", ex)));
 		});
@@ -120,21 +122,28 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 		}
 	}
 
-	private Mono<ReactiveSandbox> awaitReady(DefaultReactiveSandbox sandbox, ReadinessCheck readinessCheck,
+	/*
+	 * Wait until a new sandbox is ready, or kill it. A sandbox with a network policy has
+	 * an egress sidecar: its endpoint is resolved too.
+	 */
+	private Mono<ReactiveSandbox> awaitReady(DefaultReactiveSandbox sandbox, SandboxInfo created, Readiness readiness,
 			boolean hasEgress) {
-		if (readinessCheck == ReadinessCheck.SKIP) {
+		if (!readiness.waits()) {
 			return Mono.just(sandbox);
 		}
-		// A sandbox with a network policy has an egress sidecar: resolve its endpoint too
-		ReadinessCheck check = hasEgress
-				? (candidate) -> readinessCheck.check(candidate).then(sandbox.egressClient().then()) : readinessCheck;
-		ReadinessWaiter waiter = new ReadinessWaiter(sandbox, this.lifecycle, check, this.settings.readyTimeout(),
-				this.settings.readyPollInterval(), this.settings.useServerProxy(),
-				readinessCheck == ReadinessCheck.EXECD_PING);
-		return this.clients.getObservations()
-			.ready(sandbox.id(), waiter.await())
+		Mono<Void> egress = hasEgress ? sandbox.egressClient().then() : Mono.empty();
+		return sandbox.awaitReady(readiness, created)
+			.then(egress)
 			.thenReturn((ReactiveSandbox) sandbox)
-			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(failure)));
+			.onErrorResume((failure) -> killQuietly(sandbox).then(Mono.error(killed(failure))));
+	}
+
+	private static Throwable killed(Throwable failure) {
+		if (failure instanceof SandboxReadinessException readiness) {
+			return new SandboxReadinessException(readiness.getLocalizedMessage() + ". The sandbox has been killed.",
+					readiness.getSandboxId(), readiness.getLastState(), readiness.getAttempts(), readiness.getCause());
+		}
+		return failure;
 	}
 
 	private Mono<Void> killQuietly(ReactiveSandbox sandbox) {
@@ -146,8 +155,17 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	@Override
 	public Mono<ReactiveSandbox> connect(String sandboxId) {
+		return connect(sandboxId, this.settings.readiness());
+	}
+
+	@Override
+	public Mono<ReactiveSandbox> connect(String sandboxId, Readiness readiness) {
 		Arguments.text(sandboxId, "Sandbox id");
-		return this.lifecycle.get(sandboxId).map((info) -> newHandle(info.id()));
+		Assert.notNull(readiness, "'readiness' must not be null");
+		return this.lifecycle.get(sandboxId).flatMap((info) -> {
+			DefaultReactiveSandbox sandbox = newHandle(info.id());
+			return sandbox.awaitReady(readiness, info).thenReturn(sandbox);
+		});
 	}
 
 	@Override
@@ -169,7 +187,7 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	private DefaultReactiveSandbox newHandle(String sandboxId) {
 		return new DefaultReactiveSandbox(sandboxId, this.lifecycle, this.clients, this.settings.useServerProxy(),
-				this.settings.clock(), this.settings.maxCollectedOutput(), this.tracker);
+				this.settings.clock(), this.settings.maxCollectedOutput(), this.tracker, this.settings.readiness());
 	}
 
 	/**

@@ -2,10 +2,14 @@ package io.opensandbox.spring.core;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
+import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
@@ -13,34 +17,44 @@ import io.opensandbox.spring.error.SandboxReadinessException;
 import io.opensandbox.spring.model.SandboxInfo;
 
 /**
- * Waits until one new sandbox is {@code Running} and passes its {@link ReadinessCheck}.
- * Polls adaptively: the second check starts a few milliseconds after the first and the
- * delay between the starts of two checks doubles up to the configured interval, so a fast
- * sandbox is seen quickly without hammering a slow one. With the default check (execd's
- * ping) the execd endpoint is resolved alongside the first check, so that the ping can
- * follow as soon as the sandbox runs. Remembers what it saw for the failure message.
+ * Waits until one sandbox passes its {@link Readiness.Check}, with two schedules (see
+ * {@link Readiness}): the lifecycle server is asked for the state, slowly, to learn
+ * progress and to stop at once when the sandbox fails or vanishes; the check runs on its
+ * own schedule, fast where it loads only the sandbox. Each loop retries on its own
+ * schedule, so its requests bypass the general retry filter. Remembers what it saw for
+ * the failure message.
  *
  * @author OpenSandbox Spring Boot
  */
 final class ReadinessWaiter {
 
-	static final Duration FIRST_DELAY = Duration.ofMillis(5);
+	/** The first delay of the lifecycle schedule. */
+	static final Duration LIFECYCLE_FIRST = Duration.ofMillis(250);
+
+	/** The step by which the lifecycle schedule grows to the poll interval. */
+	static final Duration LIFECYCLE_STEP = Duration.ofMillis(150);
+
+	/** The first delay, and the step, of the state schedule through the server proxy. */
+	static final Duration PROXY_STATE_STEP = Duration.ofMillis(500);
+
+	/** How long one check may take before it counts as "not yet". */
+	static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
 
 	private final DefaultReactiveSandbox sandbox;
 
 	private final LifecycleClient lifecycle;
 
-	private final ReadinessCheck check;
-
-	private final Duration timeout;
-
-	private final Duration interval;
+	private final Readiness readiness;
 
 	private final boolean useServerProxy;
 
-	private final boolean resolveExecdEarly;
+	private final boolean execdPing;
 
-	private volatile int attempts;
+	private final AtomicInteger stateRequests = new AtomicInteger();
+
+	private final AtomicInteger checks = new AtomicInteger();
+
+	private final Sinks.One<Void> running = Sinks.one();
 
 	private volatile @Nullable String lastState;
 
@@ -50,94 +64,156 @@ final class ReadinessWaiter {
 
 	private volatile boolean reachedRunning;
 
-	ReadinessWaiter(DefaultReactiveSandbox sandbox, LifecycleClient lifecycle, ReadinessCheck check, Duration timeout,
-			Duration interval, boolean useServerProxy, boolean resolveExecdEarly) {
+	ReadinessWaiter(DefaultReactiveSandbox sandbox, LifecycleClient lifecycle, Readiness readiness,
+			boolean useServerProxy) {
 		this.sandbox = sandbox;
 		this.lifecycle = lifecycle;
-		this.check = check;
-		this.timeout = timeout;
-		this.interval = interval;
+		this.readiness = readiness;
 		this.useServerProxy = useServerProxy;
-		this.resolveExecdEarly = resolveExecdEarly;
-	}
-
-	Mono<Void> await() {
-		Mono<Void> polls = poll(FIRST_DELAY);
-		if (this.resolveExecdEarly) {
-			// The sandbox keeps the resolved client for the ping. A failure is not kept
-			// (a
-			// pending pod may have no address yet): the ping resolves it again then.
-			polls = Mono.when(this.sandbox.execdClient().onErrorResume((failure) -> Mono.empty()), polls);
-		}
-		return polls.timeout(this.timeout).onErrorMap((failure) -> failure(failure));
-	}
-
-	private Mono<Void> poll(Duration delay) {
-		return Mono.defer(() -> {
-			long started = System.nanoTime();
-			return attempt().onErrorResume(ReadinessWaiter::isTransient, (failure) -> {
-				this.lastError = failure;
-				Duration next = delay.multipliedBy(2);
-				// The delay runs from the start of this check, not from its answer
-				long left = Math.max(0, delay.toNanos() - (System.nanoTime() - started));
-				return Mono.delay(Duration.ofNanos(left))
-					.then(poll((next.compareTo(this.interval) > 0) ? this.interval : next));
-			});
-		});
+		this.execdPing = readiness.check() == Readiness.Check.EXECD_PING;
 	}
 
 	/*
-	 * Whether a failed check is worth repeating: not for a sandbox that failed or
-	 * vanished, a rejected key or token, or an error that is not about OpenSandbox at
-	 * all.
+	 * Wait; a sandbox already known to be running (from the answer that preceded the
+	 * wait) is checked at once.
 	 */
-	private static boolean isTransient(Throwable failure) {
-		if (failure instanceof NotReady) {
-			return true;
-		}
-		return failure instanceof OpenSandboxException && !(failure instanceof OpenSandboxApiException.AccessDenied);
+	Mono<Void> await(@Nullable SandboxInfo known) {
+		return Mono.defer(() -> {
+			if (known != null && record(known)) {
+				return Mono.error(new Fatal(null));
+			}
+			Mono<Void> ready = this.execdPing ? resolveExecd().then(checkUntilReady())
+					: this.running.asMono().then(checkUntilReady());
+			return Mono.firstWithSignal(ready, watchState());
+		}).timeout(this.readiness.timeout()).onErrorMap((failure) -> failure(failure));
 	}
 
-	private Mono<Void> attempt() {
-		this.attempts++;
-		return this.sandbox.info()
+	/*
+	 * The execd endpoint, as early as the server gives it: at once, and if the server
+	 * cannot tell it yet, again once the sandbox runs, then on the lifecycle schedule.
+	 */
+	private Mono<Void> resolveExecd() {
+		Backoff schedule = lifecycleSchedule();
+		return this.sandbox.execdClient().then().onErrorResume(ReadinessWaiter::isTransient, (failure) -> {
+			this.lastError = failure;
+			return this.running.asMono()
+				.then(Mono.defer(() -> this.sandbox.execdClient().then()))
+				.retryWhen(retry(schedule, null));
+		});
+	}
+
+	private Mono<Void> checkUntilReady() {
+		boolean direct = !this.useServerProxy;
+		Backoff schedule = direct ? Backoff.constant(this.readiness.probeInterval()) : lifecycleSchedule();
+		long[] started = new long[1];
+		return Mono.defer(() -> {
+			started[0] = System.nanoTime();
+			this.checks.incrementAndGet();
+			return check().timeout(CHECK_TIMEOUT);
+		}).retryWhen(retry(schedule, started));
+	}
+
+	private Mono<Void> check() {
+		if (this.execdPing) {
+			return this.sandbox.execdClient().flatMap(ExecdClient::probe);
+		}
+		return this.readiness.check().check(this.sandbox);
+	}
+
+	/*
+	 * Ask for the state until cancelled: record it, let the check start once the sandbox
+	 * runs, fail when it cannot become ready. Through the server proxy the execd probes
+	 * already cross the lifecycle server, so the state is asked for less often.
+	 */
+	private Mono<Void> watchState() {
+		Backoff schedule = (this.useServerProxy && this.execdPing)
+				? new Backoff(PROXY_STATE_STEP, PROXY_STATE_STEP,
+						max(Duration.ofSeconds(1), this.readiness.pollInterval().multipliedBy(5).dividedBy(2)))
+				: lifecycleSchedule();
+		return Mono.defer(() -> Mono.delay(schedule.next())).then(Mono.defer(() -> {
+			this.stateRequests.incrementAndGet();
+			return this.lifecycle.poll(this.sandbox.id());
+		}))
 			.onErrorMap((failure) -> failure instanceof OpenSandboxApiException.NotFound
 					|| failure instanceof OpenSandboxApiException.AccessDenied, Fatal::new)
-			.flatMap((info) -> {
-				record(info);
-				if (SandboxInfo.State.RUNNING.equals(info.state())) {
-					this.reachedRunning = true;
-					return this.check.check(this.sandbox);
-				}
-				if (info.state().isTerminal()) {
-					return Mono.error(new Fatal(null));
-				}
-				return Mono.error(new NotReady());
-			});
+			.flatMap((info) -> record(info) ? Mono.<Void>error(new Fatal(null)) : Mono.<Void>empty())
+			.onErrorResume(ReadinessWaiter::isTransient, (failure) -> {
+				this.lastError = failure;
+				return Mono.empty();
+			})
+			.repeat()
+			.then();
 	}
 
-	private void record(SandboxInfo info) {
+	private Backoff lifecycleSchedule() {
+		Duration cap = this.readiness.pollInterval();
+		return new Backoff(LIFECYCLE_FIRST, LIFECYCLE_STEP, cap);
+	}
+
+	/*
+	 * Retry transient failures after the schedule's next delay, counted from the start of
+	 * the failed attempt when it is known.
+	 */
+	private Retry retry(Backoff schedule, long @Nullable [] started) {
+		return Retry.from((signals) -> signals.concatMap((signal) -> {
+			Throwable failure = signal.failure();
+			if (!isTransient(failure)) {
+				return Mono.error(failure);
+			}
+			this.lastError = failure;
+			long delay = schedule.next().toNanos();
+			if (started != null) {
+				delay = Math.max(0, delay - (System.nanoTime() - started[0]));
+			}
+			return Mono.delay(Duration.ofNanos(delay));
+		}));
+	}
+
+	/*
+	 * Whether a failure is worth trying again: not for a sandbox that failed or vanished,
+	 * a rejected key or token, or an error that is not about OpenSandbox at all.
+	 */
+	private static boolean isTransient(Throwable failure) {
+		if (failure instanceof Fatal) {
+			return false;
+		}
+		return failure instanceof TimeoutException || (failure instanceof OpenSandboxException
+				&& !(failure instanceof OpenSandboxApiException.AccessDenied));
+	}
+
+	/*
+	 * Record what the server said; true when the sandbox can no longer become ready.
+	 */
+	private boolean record(SandboxInfo info) {
 		this.lastState = info.state().value();
 		String reason = info.status().reason();
 		String message = info.status().message();
 		this.lastReason = (reason != null && message != null) ? reason + ": " + message
 				: (reason != null) ? reason : message;
+		if (SandboxInfo.State.RUNNING.equals(info.state())) {
+			this.reachedRunning = true;
+			this.running.tryEmitEmpty();
+		}
+		return info.state().isTerminal();
 	}
 
 	private SandboxReadinessException failure(Throwable failure) {
 		Throwable cause = (failure instanceof Fatal fatal) ? fatal.getCause()
 				: (failure instanceof TimeoutException) ? this.lastError : failure;
-		if (cause instanceof NotReady) {
-			cause = null;
-		}
 		StringBuilder message = new StringBuilder("Sandbox '").append(this.sandbox.id()).append("' ");
 		if (failure instanceof TimeoutException) {
-			message.append("was not ready within ").append(this.timeout.toMillis()).append(" ms");
+			message.append("was not ready within ").append(this.readiness.timeout().toMillis()).append(" ms");
 		}
 		else {
 			message.append("cannot become ready");
 		}
-		message.append(" (").append(this.attempts).append((this.attempts == 1) ? " check" : " checks").append(")");
+		int checks = this.checks.get();
+		int states = this.stateRequests.get();
+		message.append(" (")
+			.append(checks)
+			.append((checks == 1) ? " check, " : " checks, ")
+			.append(states)
+			.append((states == 1) ? " state request)" : " state requests)");
 		message.append("; last state: ").append((this.lastState != null) ? this.lastState : "unknown");
 		if (this.lastReason != null) {
 			message.append(" (").append(this.lastReason).append(")");
@@ -151,26 +227,54 @@ final class ReadinessWaiter {
 			message.append(". The sandbox runs but its endpoint did not answer: if sandbox addresses are not "
 					+ "reachable from this application, set opensandbox.use-server-proxy=true");
 		}
-		message.append(". The sandbox has been killed.");
-		return new SandboxReadinessException(message.toString(), this.sandbox.id(), this.lastState, this.attempts,
+		return new SandboxReadinessException(message.toString(), this.sandbox.id(), this.lastState, checks + states,
 				cause);
 	}
 
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
+	}
+
 	/**
-	 * The sandbox is not ready yet.
+	 * Delays that start at a first value and grow by a step up to a cap. Used by one loop
+	 * at a time.
 	 */
-	private static final class NotReady extends RuntimeException {
+	static final class Backoff {
 
-		private static final long serialVersionUID = 1L;
+		private final Duration step;
 
-		NotReady() {
-			super("not ready yet", null, false, false);
+		private final Duration cap;
+
+		private Duration current;
+
+		private boolean started;
+
+		Backoff(Duration first, Duration step, Duration cap) {
+			this.current = min(first, cap);
+			this.step = step;
+			this.cap = cap;
+		}
+
+		static Backoff constant(Duration delay) {
+			return new Backoff(delay, Duration.ZERO, delay);
+		}
+
+		Duration next() {
+			if (this.started) {
+				this.current = min(this.current.plus(this.step), this.cap);
+			}
+			this.started = true;
+			return this.current;
 		}
 
 	}
 
 	/**
-	 * The sandbox will never be ready: stop polling.
+	 * The sandbox will never be ready: stop waiting.
 	 */
 	private static final class Fatal extends RuntimeException {
 

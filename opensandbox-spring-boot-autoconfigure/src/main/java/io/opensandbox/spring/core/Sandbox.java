@@ -40,6 +40,29 @@ public interface Sandbox extends AutoCloseable {
 	void ping();
 
 	/**
+	 * Whether execd in the sandbox answers now, in one attempt of at most two seconds.
+	 * @return {@code true} if it answered, {@code false} if it did not or could not be
+	 * reached
+	 */
+	boolean isHealthy();
+
+	/**
+	 * Wait until the sandbox is ready, with the template's readiness and another timeout.
+	 * @param timeout how long to wait
+	 * @throws io.opensandbox.spring.error.SandboxReadinessException if it does not become
+	 * ready in time or cannot (the sandbox is not killed)
+	 */
+	void waitUntilReady(Duration timeout);
+
+	/**
+	 * Wait until the sandbox is ready.
+	 * @param readiness what "ready" means and how to wait for it
+	 * @throws io.opensandbox.spring.error.SandboxReadinessException if it does not become
+	 * ready in time or cannot (the sandbox is not killed)
+	 */
+	void waitUntilReady(Readiness readiness);
+
+	/**
 	 * The endpoint for a port inside the sandbox. Its headers must go on every request.
 	 * @param port the port
 	 * @return the endpoint
@@ -66,9 +89,17 @@ public interface Sandbox extends AutoCloseable {
 	void pause();
 
 	/**
-	 * Resume the paused sandbox.
+	 * Resume the paused sandbox and wait until it is ready again, with the template's
+	 * readiness.
 	 */
 	void resume();
+
+	/**
+	 * Resume the paused sandbox and wait as told.
+	 * @param readiness how to wait, or {@link Readiness#skip()} to return as soon as the
+	 * server accepted the request
+	 */
+	void resume(Readiness readiness);
 
 	/**
 	 * Change the sandbox's metadata: a value adds or replaces a key, {@code null} deletes

@@ -32,13 +32,18 @@ public class SandboxTemplate implements SandboxOperations {
 	}
 
 	@Override
-	public Sandbox create(SandboxSpec spec, ReadinessCheck readinessCheck) {
-		return new DefaultSandbox(Blocking.get(this.reactive.create(spec, readinessCheck)));
+	public Sandbox create(SandboxSpec spec, Readiness readiness) {
+		return new DefaultSandbox(Blocking.get(this.reactive.create(spec, readiness)));
 	}
 
 	@Override
 	public Sandbox connect(String sandboxId) {
 		return new DefaultSandbox(Blocking.get(this.reactive.connect(sandboxId)));
+	}
+
+	@Override
+	public Sandbox connect(String sandboxId, Readiness readiness) {
+		return new DefaultSandbox(Blocking.get(this.reactive.connect(sandboxId, readiness)));
 	}
 
 	/**

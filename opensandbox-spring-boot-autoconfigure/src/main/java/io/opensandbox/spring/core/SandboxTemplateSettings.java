@@ -14,35 +14,22 @@ import io.opensandbox.spring.model.SandboxSpec;
  *
  * @param defaults the specification every created sandbox starts from
  * @param useServerProxy whether endpoints are reached through the lifecycle server
- * @param readyTimeout how long to wait for a new sandbox to be ready
- * @param readyPollInterval the longest delay between two readiness checks
- * @param readinessCheck what "ready" means once the sandbox runs
+ * @param readiness how to wait until a sandbox is ready, unless a call says otherwise
  * @param maxCollectedOutput how many characters of each output stream (stdout, stderr) a
  * collected execution keeps; the rest is counted, not kept
  * @param clock the clock for renewals
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerProxy, Duration readyTimeout,
-		Duration readyPollInterval, ReadinessCheck readinessCheck, long maxCollectedOutput, Clock clock) {
-
-	/**
-	 * The default longest delay between two readiness checks: 10 ms, so that a new
-	 * sandbox is seen ready a few milliseconds after it is (the official SDKs poll every
-	 * 200 ms).
-	 */
-	public static final Duration DEFAULT_READY_POLL_INTERVAL = Duration.ofMillis(10);
+public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerProxy, Readiness readiness,
+		long maxCollectedOutput, Clock clock) {
 
 	/** The default output a collected execution keeps per stream: 16 Mi characters. */
 	public static final long DEFAULT_MAX_COLLECTED_OUTPUT = 16L * 1024 * 1024;
 
 	public SandboxTemplateSettings {
 		Assert.notNull(defaults, "'defaults' must not be null");
-		Assert.isTrue(readyTimeout != null && !readyTimeout.isNegative() && !readyTimeout.isZero(),
-				"Ready timeout must be positive");
-		Assert.isTrue(readyPollInterval != null && !readyPollInterval.isNegative() && !readyPollInterval.isZero(),
-				"Ready poll interval must be positive");
-		Assert.notNull(readinessCheck, "'readinessCheck' must not be null");
+		Assert.notNull(readiness, "'readiness' must not be null");
 		Assert.isTrue(maxCollectedOutput >= 0, "Max collected output must not be negative");
 		Assert.notNull(clock, "'clock' must not be null");
 	}
@@ -60,10 +47,9 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 		.build();
 
 	/**
-	 * A builder with the defaults: {@link #DEFAULT_SPEC}, direct endpoints, a 30 s ready
-	 * timeout polled at most every {@link #DEFAULT_READY_POLL_INTERVAL 10 ms}, execd ping
-	 * as readiness check, {@link #DEFAULT_MAX_COLLECTED_OUTPUT 16 Mi} characters of
-	 * output, the system clock.
+	 * A builder with the defaults: {@link #DEFAULT_SPEC}, direct endpoints,
+	 * {@link Readiness#defaults()}, {@link #DEFAULT_MAX_COLLECTED_OUTPUT 16 Mi}
+	 * characters of output, the system clock.
 	 * @return the builder
 	 */
 	public static Builder builder() {
@@ -77,9 +63,7 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 	public Builder toBuilder() {
 		return new Builder().defaults(this.defaults)
 			.useServerProxy(this.useServerProxy)
-			.readyTimeout(this.readyTimeout)
-			.readyPollInterval(this.readyPollInterval)
-			.readinessCheck(this.readinessCheck)
+			.readiness(this.readiness)
 			.maxCollectedOutput(this.maxCollectedOutput)
 			.clock(this.clock);
 	}
@@ -94,11 +78,7 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 
 		private boolean useServerProxy;
 
-		private Duration readyTimeout = Duration.ofSeconds(30);
-
-		private Duration readyPollInterval = DEFAULT_READY_POLL_INTERVAL;
-
-		private ReadinessCheck readinessCheck = ReadinessCheck.EXECD_PING;
+		private Readiness readiness = Readiness.defaults();
 
 		private long maxCollectedOutput = DEFAULT_MAX_COLLECTED_OUTPUT;
 
@@ -128,32 +108,12 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 		}
 
 		/**
-		 * How long to wait for a new sandbox to be ready.
-		 * @param readyTimeout the timeout
+		 * How to wait until a sandbox is ready, unless a call says otherwise.
+		 * @param readiness the readiness
 		 * @return this builder
 		 */
-		public Builder readyTimeout(Duration readyTimeout) {
-			this.readyTimeout = readyTimeout;
-			return this;
-		}
-
-		/**
-		 * The longest delay between two readiness checks.
-		 * @param readyPollInterval the interval
-		 * @return this builder
-		 */
-		public Builder readyPollInterval(Duration readyPollInterval) {
-			this.readyPollInterval = readyPollInterval;
-			return this;
-		}
-
-		/**
-		 * What "ready" means once the sandbox runs.
-		 * @param readinessCheck the check
-		 * @return this builder
-		 */
-		public Builder readinessCheck(ReadinessCheck readinessCheck) {
-			this.readinessCheck = readinessCheck;
+		public Builder readiness(Readiness readiness) {
+			this.readiness = readiness;
 			return this;
 		}
 
@@ -182,8 +142,8 @@ public record SandboxTemplateSettings(SandboxSpec defaults, boolean useServerPro
 		 * @return the settings
 		 */
 		public SandboxTemplateSettings build() {
-			return new SandboxTemplateSettings(this.defaults, this.useServerProxy, this.readyTimeout,
-					this.readyPollInterval, this.readinessCheck, this.maxCollectedOutput, this.clock);
+			return new SandboxTemplateSettings(this.defaults, this.useServerProxy, this.readiness,
+					this.maxCollectedOutput, this.clock);
 		}
 
 	}

@@ -33,7 +33,7 @@ import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
-import io.opensandbox.spring.core.ReadinessCheck;
+import io.opensandbox.spring.core.Readiness;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxManager;
 import io.opensandbox.spring.core.SandboxOwnership;
@@ -392,7 +392,8 @@ class OpenSandboxAutoConfigurationTests {
 			.withPropertyValues("opensandbox.sandbox.image=python:3.12", "opensandbox.sandbox.timeout=5m",
 					"opensandbox.sandbox.resources.cpu=2", "opensandbox.sandbox.env.MODE=test",
 					"opensandbox.sandbox.metadata.team=a", "opensandbox.sandbox.ready-timeout=7s",
-					"opensandbox.sandbox.ready-poll-interval=25ms", "opensandbox.use-server-proxy=true")
+					"opensandbox.sandbox.ready-poll-interval=25ms", "opensandbox.sandbox.ready-probe-interval=3ms",
+					"opensandbox.use-server-proxy=true")
 			.run((context) -> {
 				SandboxTemplateSettings settings = context.getBean(ReactiveSandboxTemplate.class).getSettings();
 				SandboxSpec defaults = settings.defaults();
@@ -402,18 +403,20 @@ class OpenSandboxAutoConfigurationTests {
 				assertThat(defaults.resourceLimits()).containsEntry("cpu", "2").containsEntry("memory", "2Gi");
 				assertThat(defaults.env()).containsExactly(Map.entry("MODE", "test"));
 				assertThat(defaults.metadata()).containsExactly(Map.entry("team", "a"));
-				assertThat(settings.readyTimeout()).isEqualTo(Duration.ofSeconds(7));
-				assertThat(settings.readyPollInterval()).isEqualTo(Duration.ofMillis(25));
+				assertThat(settings.readiness().timeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(settings.readiness().pollInterval()).isEqualTo(Duration.ofMillis(25));
+				assertThat(settings.readiness().probeInterval()).isEqualTo(Duration.ofMillis(3));
 				assertThat(settings.useServerProxy()).isTrue();
-				assertThat(settings.readinessCheck()).isSameAs(ReadinessCheck.EXECD_PING);
+				assertThat(settings.readiness().check()).isSameAs(Readiness.Check.EXECD_PING);
 			});
 	}
 
 	@Test
 	void readinessCheckBeanIsUsed() {
-		this.contextRunner.withBean(ReadinessCheck.class, () -> (sandbox) -> reactor.core.publisher.Mono.empty())
-			.run((context) -> assertThat(context.getBean(ReactiveSandboxTemplate.class).getSettings().readinessCheck())
-				.isSameAs(context.getBean(ReadinessCheck.class)));
+		this.contextRunner.withBean(Readiness.Check.class, () -> (sandbox) -> reactor.core.publisher.Mono.empty())
+			.run((context) -> assertThat(
+					context.getBean(ReactiveSandboxTemplate.class).getSettings().readiness().check())
+				.isSameAs(context.getBean(Readiness.Check.class)));
 	}
 
 	@Test
@@ -504,14 +507,14 @@ class OpenSandboxAutoConfigurationTests {
 	void sandboxTemplateCustomizersAreAppliedInOrder() {
 		this.contextRunner
 			.withBean("first", SandboxTemplateCustomizer.class,
-					() -> (settings) -> settings.readinessCheck(ReadinessCheck.SKIP).maxCollectedOutput(10))
+					() -> (settings) -> settings.readiness(Readiness.skip()).maxCollectedOutput(10))
 			.withBean("second", SandboxTemplateCustomizer.class, () -> (settings) -> {
-				assertThat(settings.build().readinessCheck()).isSameAs(ReadinessCheck.SKIP);
-				settings.readinessCheck(ReadinessCheck.EXECD_PING);
+				assertThat(settings.build().readiness().waits()).isFalse();
+				settings.readiness(Readiness.defaults());
 			})
 			.run((context) -> {
 				SandboxTemplateSettings settings = context.getBean(ReactiveSandboxTemplate.class).getSettings();
-				assertThat(settings.readinessCheck()).isSameAs(ReadinessCheck.EXECD_PING);
+				assertThat(settings.readiness()).isEqualTo(Readiness.defaults());
 				assertThat(settings.maxCollectedOutput()).isEqualTo(10);
 			});
 	}

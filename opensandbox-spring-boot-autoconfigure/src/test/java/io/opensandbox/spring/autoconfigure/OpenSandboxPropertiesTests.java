@@ -10,6 +10,7 @@ import org.springframework.boot.http.client.HttpCookieHandling;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.opensandbox.spring.core.Readiness;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,10 @@ class OpenSandboxPropertiesTests {
 		assertThat(SandboxTemplateSettings.DEFAULT_SPEC.resourceLimits()).isEqualTo(sandbox.getResources());
 		assertThat(SandboxTemplateSettings.DEFAULT_MAX_COLLECTED_OUTPUT)
 			.isEqualTo(sandbox.getMaxCollectedOutput().toBytes());
-		assertThat(SandboxTemplateSettings.builder().build().readyTimeout()).isEqualTo(sandbox.getReadyTimeout());
+		Readiness readiness = SandboxTemplateSettings.builder().build().readiness();
+		assertThat(readiness.timeout()).isEqualTo(sandbox.getReadyTimeout());
+		assertThat(readiness.pollInterval()).isEqualTo(sandbox.getReadyPollInterval());
+		assertThat(readiness.probeInterval()).isEqualTo(sandbox.getReadyProbeInterval());
 	}
 
 	@Test
@@ -67,8 +71,10 @@ class OpenSandboxPropertiesTests {
 		assertThat(properties.getSandbox().getEnv()).isEmpty();
 		assertThat(properties.getSandbox().getMetadata()).isEmpty();
 		assertThat(properties.getSandbox().getReadyTimeout()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(properties.getSandbox().getReadyPollInterval()).isEqualTo(Duration.ofMillis(10))
-			.isEqualTo(SandboxTemplateSettings.DEFAULT_READY_POLL_INTERVAL);
+		assertThat(properties.getSandbox().getReadyPollInterval()).isEqualTo(Duration.ofMillis(400))
+			.isEqualTo(Readiness.DEFAULT_POLL_INTERVAL);
+		assertThat(properties.getSandbox().getReadyProbeInterval()).isEqualTo(Duration.ofMillis(10))
+			.isEqualTo(Readiness.DEFAULT_PROBE_INTERVAL);
 		assertThat(properties.getExecd().getAccessToken()).isNull();
 		assertThat(properties.getExecd().getStreamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getCleanup().isKillOnShutdown()).isTrue();

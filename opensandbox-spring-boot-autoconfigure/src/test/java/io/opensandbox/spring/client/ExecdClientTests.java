@@ -99,6 +99,19 @@ class ExecdClientTests {
 	}
 
 	@Test
+	void aProbeIsOnePingThatTheRetryFilterLeavesAlone() {
+		this.execd.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(503)));
+		SandboxEndpoint endpoint = new SandboxEndpoint("127.0.0.1:" + this.execd.port(), Map.of());
+		RetryFilter retry = new RetryFilter(true, 3, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(5));
+		ExecdClient retrying = new ExecdClient(WebClient.builder().filter(retry.asFilter()), endpoint, "http", null,
+				Map.of(), Duration.ofSeconds(5));
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class).isThrownBy(() -> retrying.probe().block());
+		this.execd.verify(1, getRequestedFor(urlEqualTo("/ping")));
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class).isThrownBy(() -> retrying.ping().block());
+		this.execd.verify(4, getRequestedFor(urlEqualTo("/ping")));
+	}
+
+	@Test
 	void runCommandSendsOptionsAndStreamsEventsWithoutPings() {
 		stubCommand(SUCCESS_STREAM);
 		CommandOptions options = CommandOptions.defaults()

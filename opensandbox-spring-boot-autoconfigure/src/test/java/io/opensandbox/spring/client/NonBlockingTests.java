@@ -37,6 +37,7 @@ import io.opensandbox.spring.core.Executions;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandbox;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
+import io.opensandbox.spring.core.Readiness;
 import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.CommandOptions;
@@ -287,8 +288,7 @@ class NonBlockingTests {
 			.build();
 		SandboxTemplateSettings settings = SandboxTemplateSettings.builder()
 			.defaults(defaults)
-			.readyTimeout(TIMEOUT)
-			.readyPollInterval(Duration.ofMillis(20))
+			.readiness(Readiness.defaults().withTimeout(TIMEOUT).withPollInterval(Duration.ofMillis(20)))
 			.build();
 		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder().filter(RETRY.asFilter()))
 			.domain("127.0.0.1:" + this.server.port())
@@ -299,7 +299,6 @@ class NonBlockingTests {
 		ReactiveSandboxTemplate template = new ReactiveSandboxTemplate(connection, settings);
 		ReactiveSandbox sandbox = onEventLoop(() -> template.create(SandboxSpec.ofImage("python:3.12"))).block(TIMEOUT);
 		assertThat(sandbox.id()).isEqualTo(ID);
-		this.server.verify(3, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
 		this.server.verify(1, getRequestedFor(urlEqualTo("/ping")));
 		onEventLoop(sandbox::kill).block(TIMEOUT);
 		this.server.verify(1, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));

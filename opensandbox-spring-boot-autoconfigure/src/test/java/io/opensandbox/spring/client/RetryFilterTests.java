@@ -92,6 +92,16 @@ class RetryFilterTests {
 	}
 
 	@Test
+	void aCallerThatRetriesOnItsOwnScheduleGetsOneAttempt() {
+		answerInTurn(() -> get(urlEqualTo("/v1/sandboxes/abc")), json(503, "{\"code\":\"BUSY\",\"message\":\"busy\"}"),
+				json(200, SANDBOX));
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
+			.isThrownBy(() -> client(POLICY).poll("abc").block());
+		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/sandboxes/abc")));
+		assertThat(client(POLICY).poll("abc").block().id()).isEqualTo("abc");
+	}
+
+	@Test
 	void idempotentRequestIsRetriedAfterAConnectionReset() {
 		answerInTurn(() -> get(urlEqualTo("/v1/sandboxes/abc")), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
 				json(200, SANDBOX));

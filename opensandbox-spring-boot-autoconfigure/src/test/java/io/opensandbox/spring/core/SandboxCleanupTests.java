@@ -145,10 +145,10 @@ class SandboxCleanupTests {
 	void releasedSandboxesAreNotKilled() {
 		this.server.stubFor(delete(urlMatching("/v1/sandboxes/.*")).willReturn(aResponse().withStatus(204)));
 		track("kept", "released");
-		ReactiveSandbox released = new DefaultReactiveSandbox(
-				"released", this.lifecycle, new io.opensandbox.spring.client.SandboxEndpointClients(WebClient.builder(),
-						"http", Map.of(), null, Duration.ofSeconds(5)),
-				false, Clock.systemUTC(), Long.MAX_VALUE, this.tracker);
+		ReactiveSandbox released = new DefaultReactiveSandbox("released", this.lifecycle,
+				new io.opensandbox.spring.client.SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null,
+						Duration.ofSeconds(5)),
+				false, Clock.systemUTC(), Long.MAX_VALUE, this.tracker, Readiness.defaults());
 		assertThat(released.release()).isTrue();
 		cleanup(true, Duration.ofSeconds(5), null, null).destroy();
 		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/kept")));

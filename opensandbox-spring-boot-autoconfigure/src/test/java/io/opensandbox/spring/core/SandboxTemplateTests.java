@@ -1,6 +1,7 @@
 package io.opensandbox.spring.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -50,6 +51,8 @@ class SandboxTemplateTests {
 
 	private WireMockServer server;
 
+	private int pingScenarios;
+
 	private LifecycleClient lifecycle;
 
 	@BeforeEach
@@ -86,29 +89,29 @@ class SandboxTemplateTests {
 		SandboxTemplateSettings settings = SandboxTemplateSettings.builder()
 			.defaults(defaults)
 			.useServerProxy(useServerProxy)
-			.readyTimeout(readyTimeout)
-			.readyPollInterval(Duration.ofMillis(20))
+			.readiness(Readiness.defaults().withTimeout(readyTimeout).withPollInterval(Duration.ofMillis(20)))
 			.build();
 		return new SandboxTemplate(new ReactiveSandboxTemplate(connection(), settings));
 	}
 
 	@Test
-	void createMergesDefaultsAndWaitsUntilRunningAndExecdAnswers() {
-		stubStates("Pending", "Pending", "Running");
+	void createMergesDefaultsAndWaitsUntilExecdAnswers() {
+		stubStates("Pending", "Running");
+		stubPings(503, 503, 200);
 		Sandbox sandbox = template(Duration.ofSeconds(5), false)
 			.create((spec) -> spec.image("python:3.12").metadata("job", "7").env("A", "1"));
 		assertThat(sandbox.id()).isEqualTo(ID);
 		this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes")).withRequestBody(equalToJson("""
 				{"image":{"uri":"python:3.12"},"entrypoint":["tail","-f","/dev/null"],"timeout":600,
 				 "resourceLimits":{"cpu":"1","memory":"2Gi"},"env":{"A":"1"},"metadata":{"team":"a","job":"7"}}""")));
-		this.server.verify(3, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
-		this.server.verify(1, getRequestedFor(urlEqualTo("/ping")));
+		this.server.verify(3, getRequestedFor(urlEqualTo("/ping")));
 		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
 	}
 
 	@Test
 	void sandboxThatStaysPendingIsKilledAndTheFailureSaysWhatWasSeen() {
 		stubStates("Pending");
+		stubPings(503);
 		assertThatExceptionOfType(SandboxReadinessException.class)
 			.isThrownBy(() -> template(Duration.ofMillis(400), false).create(SandboxSpec.ofImage("python:3.12")))
 			.satisfies((ex) -> {
@@ -136,9 +139,10 @@ class SandboxTemplateTests {
 	@Test
 	void failedSandboxStopsWaitingAtOnce() {
 		stubStates("Failed");
+		stubPings(503);
 		assertThatExceptionOfType(SandboxReadinessException.class)
 			.isThrownBy(() -> template(Duration.ofSeconds(30), false).create(SandboxSpec.ofImage("python:3.12")))
-			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(1))
+			.withMessageContaining(", 1 state request)")
 			.withMessageContaining("cannot become ready")
 			.withMessageContaining("last state: Failed");
 		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
@@ -154,7 +158,7 @@ class SandboxTemplateTests {
 	@Test
 	void skippedReadinessReturnsRightAfterCreation() {
 		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"),
-				ReadinessCheck.SKIP);
+				Readiness.skip());
 		assertThat(sandbox.id()).isEqualTo(ID);
 		this.server.verify(0, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
 		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
@@ -164,12 +168,13 @@ class SandboxTemplateTests {
 	void customReadinessCheckReplacesThePing() {
 		stubStates("Running");
 		this.server.stubFor(get(urlEqualTo("/ready")).willReturn(aResponse().withStatus(200)));
-		ReadinessCheck check = (sandbox) -> WebClient.create("http://127.0.0.1:" + this.server.port() + "/ready")
+		Readiness.Check check = (sandbox) -> WebClient.create("http://127.0.0.1:" + this.server.port() + "/ready")
 			.get()
 			.retrieve()
 			.toBodilessEntity()
 			.then();
-		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"), check);
+		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"),
+				Readiness.defaults().withCheck(check));
 		this.server.verify(1, getRequestedFor(urlEqualTo("/ready")));
 		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
 	}
@@ -289,7 +294,7 @@ class SandboxTemplateTests {
 	@Test
 	void badArgumentsFailBeforeTheEndpointIsLookedUp() {
 		Sandbox sandbox = template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"),
-				ReadinessCheck.SKIP);
+				Readiness.skip());
 		this.server.resetRequests();
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> sandbox.commands().run(" "));
 		assertThatExceptionOfType(IllegalArgumentException.class)
@@ -346,62 +351,185 @@ class SandboxTemplateTests {
 		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(json(401, "{\"error\":\"invalid access token\"}")));
 		assertThatExceptionOfType(SandboxReadinessException.class)
 			.isThrownBy(() -> template(Duration.ofSeconds(30), false).create(SandboxSpec.ofImage("python:3.12")))
-			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(1))
+			.withMessageContaining("(1 check, ")
 			.withMessageContaining("invalid access token");
 		this.server.verify(deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
 	}
 
 	@Test
-	void execdEndpointIsResolvedWhileTheSandboxStillStarts() {
-		stubStates("Pending", "Pending", "Pending", "Running");
+	void execdEndpointIsResolvedRightAfterCreationAndProbedBeforeTheServerSaysRunning() {
+		stubStates("Pending");
 		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
-		java.util.List<String> requests = new java.util.ArrayList<>(this.server.getAllServeEvents()
+		List<String> requests = requests();
+		assertThat(requests).startsWith("POST /v1/sandboxes", "GET " + SANDBOX_PATH + "/endpoints/44772", "GET /ping");
+		this.server.verify(1, getRequestedFor(urlEqualTo(SANDBOX_PATH + "/endpoints/44772")));
+	}
+
+	@Test
+	void anEndpointTheServerCannotTellYetIsAskedForAgainOnceTheSandboxRuns() {
+		stubStates("Pending", "Running");
+		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/44772")).inScenario("endpoint")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(json(404, "{\"code\":\"ENDPOINT_NOT_READY\",\"message\":\"no address yet\"}"))
+			.willSetStateTo("known"));
+		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/endpoints/44772")).inScenario("endpoint")
+			.whenScenarioStateIs("known")
+			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
+		template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"));
+		List<String> requests = requests();
+		String endpoint = "GET " + SANDBOX_PATH + "/endpoints/44772";
+		assertThat(requests).filteredOn(endpoint::equals).hasSize(2);
+		// Asked again only after the state request that saw the sandbox running
+		assertThat(requests.lastIndexOf(endpoint)).isGreaterThan(requests.lastIndexOf("GET " + SANDBOX_PATH));
+	}
+
+	@Test
+	void defaultReadinessAsksTheLifecycleServerAtMostEvery400MillisecondsAndExecdEvery10() {
+		Readiness readiness = SandboxTemplateSettings.builder().build().readiness();
+		assertThat(readiness).isEqualTo(Readiness.defaults());
+		assertThat(readiness.pollInterval()).isEqualTo(Duration.ofMillis(400));
+		assertThat(readiness.probeInterval()).isEqualTo(Duration.ofMillis(10));
+		assertThat(readiness.timeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(readiness.check()).isSameAs(Readiness.Check.EXECD_PING);
+	}
+
+	@Test
+	void directWaitProbesExecdOftenAndAsksForTheStateRarelyWithGrowingDelays() {
+		stubStates("Pending");
+		stubPings(503);
+		Readiness readiness = Readiness.defaults()
+			.withTimeout(Duration.ofMillis(1500))
+			.withPollInterval(Duration.ofMillis(300))
+			.withProbeInterval(Duration.ofMillis(10));
+		assertThatExceptionOfType(SandboxReadinessException.class).isThrownBy(
+				() -> template(Duration.ofSeconds(5), false).create(SandboxSpec.ofImage("python:3.12"), readiness));
+		List<Long> states = times(SANDBOX_PATH);
+		// 250 ms after creation, then 300 ms apart: 5 in 1.5 s, never 10 ms apart
+		assertThat(states).hasSizeBetween(3, 6);
+		assertThat(states.get(1) - states.get(0)).isBetween(150L, 450L);
+		assertThat(states.get(states.size() - 1) - states.get(states.size() - 2)).isBetween(250L, 600L);
+		// Probes every 10 ms: far more than the state requests
+		assertThat(this.server.findAll(getRequestedFor(urlEqualTo("/ping")))).hasSizeGreaterThan(40);
+	}
+
+	@Test
+	void waitThroughTheServerProxyProbesOnTheLifecycleScheduleAndAsksForTheStateLessOften() {
+		stubStates("Pending");
+		stubPings(503);
+		Readiness readiness = Readiness.defaults()
+			.withTimeout(Duration.ofMillis(1500))
+			.withPollInterval(Duration.ofMillis(300))
+			.withProbeInterval(Duration.ofMillis(10));
+		assertThatExceptionOfType(SandboxReadinessException.class).isThrownBy(
+				() -> template(Duration.ofSeconds(5), true).create(SandboxSpec.ofImage("python:3.12"), readiness));
+		// Probes 250, then 300 ms apart; state after 500 ms, then 750 ms
+		assertThat(this.server.findAll(getRequestedFor(urlEqualTo("/ping")))).hasSizeBetween(4, 9);
+		assertThat(times(SANDBOX_PATH)).hasSizeBetween(1, 3);
+	}
+
+	@Test
+	void connectWaitsUntilTheSandboxIsReadyAndDoesNotKillOneThatIsNot() {
+		stubStates("Running");
+		stubPings(503, 200);
+		assertThat(template(Duration.ofSeconds(5), false).connect(ID).id()).isEqualTo(ID);
+		this.server.verify(2, getRequestedFor(urlEqualTo("/ping")));
+		stubPings(503);
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofMillis(300), false).connect(ID))
+			.withMessageContaining("was not ready within 300 ms")
+			.withMessageNotContaining("killed");
+		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void connectWithoutWaitingTakesTheSandboxAsItIs() {
+		stubStates("Paused");
+		assertThat(template(Duration.ofSeconds(5), false).connect(ID, Readiness.skip()).id()).isEqualTo(ID);
+		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
+		this.server.verify(1, getRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
+	void connectingToAFailedSandboxFailsWithoutWaiting() {
+		stubStates("Failed");
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofSeconds(30), false).connect(ID))
+			.withMessageContaining("cannot become ready")
+			.withMessageContaining("last state: Failed");
+		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
+	}
+
+	@Test
+	void resumeWaitsUntilTheSandboxIsReadyAgain() {
+		stubStates("Running");
+		this.server.stubFor(post(urlEqualTo(SANDBOX_PATH + "/resume")).willReturn(aResponse().withStatus(202)));
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).handle(ID);
+		stubPings(503, 503, 200);
+		sandbox.resume();
+		this.server.verify(3, getRequestedFor(urlEqualTo("/ping")));
+		stubPings(503);
+		sandbox.resume(Readiness.skip());
+		this.server.verify(1, postRequestedFor(urlEqualTo(SANDBOX_PATH + "/resume")));
+		this.server.verify(0, getRequestedFor(urlEqualTo("/ping")));
+	}
+
+	@Test
+	void waitUntilReadyTakesItsOwnTimeoutAndNeverKills() {
+		stubStates("Running");
+		stubPings(503);
+		Sandbox sandbox = template(Duration.ofSeconds(30), false).handle(ID);
+		long started = System.nanoTime();
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> sandbox.waitUntilReady(Duration.ofMillis(200)))
+			.withMessageContaining("was not ready within 200 ms");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+		stubPings(200);
+		sandbox.waitUntilReady(Readiness.defaults().withTimeout(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void isHealthyAsksExecdOnceAndAnswersInsteadOfThrowing() {
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).handle(ID);
+		assertThat(sandbox.isHealthy()).isTrue();
+		stubPings(503);
+		assertThat(sandbox.isHealthy()).isFalse();
+		this.server.verify(1, getRequestedFor(urlEqualTo("/ping")));
+	}
+
+	private List<String> requests() {
+		List<String> requests = new java.util.ArrayList<>(this.server.getAllServeEvents()
 			.stream()
 			.map((event) -> event.getRequest().getMethod() + " " + event.getRequest().getUrl())
 			.toList());
 		java.util.Collections.reverse(requests);
-		String endpoint = "GET " + SANDBOX_PATH + "/endpoints/44772";
-		// Resolved once, before the state check that saw the sandbox running: only the
-		// ping is left to do once it runs
-		assertThat(requests).containsOnlyOnce(endpoint);
-		assertThat(requests.indexOf(endpoint)).isLessThan(requests.lastIndexOf("GET " + SANDBOX_PATH));
-		assertThat(requests.indexOf("GET /ping")).isGreaterThan(requests.lastIndexOf("GET " + SANDBOX_PATH));
+		return requests;
 	}
 
-	@Test
-	void defaultSettingsPollForReadinessAtMostEveryTenMilliseconds() {
-		// Seen ready within about 5 ms on average: the create-to-ready goal is 15 ms
-		assertThat(SandboxTemplateSettings.builder().build().readyPollInterval())
-			.isEqualTo(SandboxTemplateSettings.DEFAULT_READY_POLL_INTERVAL)
-			.isEqualTo(Duration.ofMillis(10));
-	}
-
-	@Test
-	void readinessPollsSoonAfterCreationAndBacksOffToTheInterval() {
-		stubStates("Pending", "Pending", "Pending", "Pending", "Pending", "Pending", "Running");
-		SandboxSpec defaults = SandboxSpec.builder()
-			.entrypoint("tail")
-			.timeout(Duration.ofMinutes(10))
-			.resource("cpu", "1")
-			.build();
-		SandboxTemplateSettings settings = SandboxTemplateSettings.builder()
-			.defaults(defaults)
-			.readyTimeout(Duration.ofSeconds(10))
-			.readyPollInterval(Duration.ofMillis(200))
-			.build();
-		new SandboxTemplate(new ReactiveSandboxTemplate(connection(), settings))
-			.create(SandboxSpec.ofImage("python:3.12"));
-		java.util.List<Long> times = this.server.findAll(getRequestedFor(urlEqualTo(SANDBOX_PATH)))
+	private List<Long> times(String path) {
+		return this.server.findAll(getRequestedFor(urlEqualTo(path)))
 			.stream()
 			.map((request) -> request.getLoggedDate().getTime())
 			.sorted()
 			.toList();
-		assertThat(times).hasSize(7);
-		long firstGap = times.get(1) - times.get(0);
-		long lastGap = times.get(6) - times.get(5);
-		// 5, 10, 20, 40, 80, 160 ms: a fixed 200 ms poll would wait 200 ms every time
-		assertThat(firstGap).isLessThan(100);
-		assertThat(lastGap).isGreaterThan(firstGap).isLessThan(400);
+	}
+
+	/*
+	 * Answer the pings with these statuses in turn, the last one from then on.
+	 */
+	private void stubPings(int... statuses) {
+		// A new scenario's stubs are newer, so they take precedence over earlier ones
+		this.server.resetRequests();
+		String scenario = "pings-" + (++this.pingScenarios);
+		String state = Scenario.STARTED;
+		for (int i = 0; i < statuses.length; i++) {
+			String next = (i < statuses.length - 1) ? "answer-" + (i + 1) : state;
+			this.server.stubFor(get(urlEqualTo("/ping")).inScenario(scenario)
+				.whenScenarioStateIs(state)
+				.willReturn(aResponse().withStatus(statuses[i]))
+				.willSetStateTo(next));
+			state = next;
+		}
 	}
 
 	@Test
