@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -409,14 +410,83 @@ public final class ExecdFilesClient {
 	 * @return the text
 	 */
 	public Mono<String> readText(String path) {
+		return readText(path, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Read a small text file into memory, at most {@value #DEFAULT_MAX_IN_MEMORY_SIZE}
+	 * bytes, decoding it with the given charset.
+	 * @param path the file path inside the sandbox
+	 * @param charset the file's charset
+	 * @return the text
+	 */
+	public Mono<String> readText(String path, Charset charset) {
+		Assert.notNull(charset, "'charset' must not be null");
 		return join(path, DEFAULT_MAX_IN_MEMORY_SIZE).map((buffer) -> {
 			try {
-				return buffer.toString(StandardCharsets.UTF_8);
+				return buffer.toString(charset);
 			}
 			finally {
 				DataBufferUtils.release(buffer);
 			}
 		}).defaultIfEmpty("");
+	}
+
+	/**
+	 * Read some lines of a UTF-8 text file ({@code GET /files/download?offset=&limit=}):
+	 * execd selects them, so only those lines cross the network, at most
+	 * {@value #DEFAULT_MAX_IN_MEMORY_SIZE} bytes of them. An execd too old to select
+	 * lines answers with the whole file as {@code application/octet-stream}: that is an
+	 * {@link OpenSandboxProtocolException}, never a silent success.
+	 * @param path the file path inside the sandbox
+	 * @param firstLine the first line, from 1
+	 * @param maxLines how many lines at most, at least 1
+	 * @return the lines, without their terminators; fewer at the end of the file
+	 */
+	public Mono<List<String>> readLines(String path, long firstLine, int maxLines) {
+		String filePath = requirePath(path);
+		Assert.isTrue(firstLine >= 1, () -> "First line must be at least 1, not " + firstLine);
+		Assert.isTrue(maxLines >= 1, () -> "Max lines must be at least 1, not " + maxLines);
+		String request = "GET " + this.baseUrl + "/files/download";
+		return this.webClient.get()
+			.uri("/files/download?path={path}&offset={offset}&limit={limit}", filePath, firstLine, maxLines)
+			.accept(MediaType.TEXT_PLAIN)
+			.retrieve()
+			.onStatus(ErrorTranslator::isFailure, ErrorTranslator::translate)
+			.toEntityFlux(DataBuffer.class)
+			.flatMap((entity) -> {
+				MediaType type = entity.getHeaders().getContentType();
+				Flux<DataBuffer> body = checkedBody(entity, null, request);
+				if (type == null || !MediaType.TEXT_PLAIN.isCompatibleWith(type)) {
+					return body.doOnNext(DataBufferUtils::release)
+						.then(Mono.error(new OpenSandboxProtocolException(request + ": asked for lines but the answer "
+								+ "was " + type + ", not text/plain: this execd cannot read by lines", null)));
+				}
+				return DataBufferUtils.join(body, DEFAULT_MAX_IN_MEMORY_SIZE).map((buffer) -> {
+					try {
+						return lines(buffer.toString(StandardCharsets.UTF_8));
+					}
+					finally {
+						DataBufferUtils.release(buffer);
+					}
+				}).defaultIfEmpty(List.of());
+			})
+			.onErrorMap(DataBufferLimitException.class,
+					(ex) -> new OpenSandboxException(request + ": the lines are longer than "
+							+ DEFAULT_MAX_IN_MEMORY_SIZE + " bytes; read fewer at a time", ex))
+			.onErrorMap((failure) -> ErrorTranslator.translate(failure, request));
+	}
+
+	static List<String> lines(String text) {
+		if (text.isEmpty()) {
+			return List.of();
+		}
+		String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+		List<String> lines = new ArrayList<>();
+		for (String line : body.split("\n", -1)) {
+			lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+		}
+		return lines;
 	}
 
 	private Mono<DataBuffer> join(String path, int maxBytes) {

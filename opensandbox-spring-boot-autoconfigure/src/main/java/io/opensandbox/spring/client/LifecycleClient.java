@@ -22,6 +22,7 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -339,6 +340,28 @@ public final class LifecycleClient {
 							.retrieve(),
 						LifecycleWire.SandboxJson.class)
 					.map(LifecycleWire.SandboxJson::toInfo));
+	}
+
+	/**
+	 * Get diagnostic text about a sandbox ({@code GET
+	 * /sandboxes/{id}/diagnostics/{kind}?scope=}). A server without the diagnostics API
+	 * answers 501, an {@link io.opensandbox.spring.error.OpenSandboxApiException}.
+	 * @param sandboxId the sandbox id
+	 * @param kind {@code logs} or {@code events}
+	 * @param scope the scope, for example {@code container}, {@code lifecycle} or
+	 * {@code all}
+	 * @return the diagnostics
+	 */
+	public Mono<SandboxDiagnostics> diagnostics(String sandboxId, String kind, String scope) {
+		String id = Identifiers.require(sandboxId, "Sandbox id");
+		Assert.isTrue("logs".equals(kind) || "events".equals(kind),
+				() -> "Kind must be 'logs' or 'events', not '" + kind + "'");
+		Assert.hasText(scope, "Scope must not be empty");
+		String template = "/sandboxes/{sandboxId}/diagnostics/" + kind + "?scope={scope}";
+		return this.observations.operation("diagnostics", id,
+				call(HttpMethod.GET, template, this.webClient.get().uri(template, id, scope).retrieve(),
+						LifecycleWire.DiagnosticsJson.class)
+					.map(LifecycleWire.DiagnosticsJson::toDiagnostics));
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -230,6 +231,28 @@ final class LifecycleWire {
 
 		SandboxEndpoint toEndpoint() {
 			return new SandboxEndpoint(require(this.endpoint, "endpoint"), withoutNulls(this.headers));
+		}
+
+	}
+
+	record DiagnosticsJson(@Nullable String sandboxId, @Nullable String kind, @Nullable String scope,
+			@Nullable String delivery, @Nullable String contentType, @Nullable String content,
+			@Nullable String contentUrl, @Nullable Long contentLength, @Nullable String expiresAt,
+			@Nullable Boolean truncated, @Nullable List<String> warnings) {
+
+		SandboxDiagnostics toDiagnostics() {
+			boolean inline = "inline".equals(this.delivery);
+			if (inline ? this.content == null : this.contentUrl == null) {
+				throw new OpenSandboxProtocolException("Diagnostics delivered '" + this.delivery + "' without "
+						+ (inline ? "content" : "a content URL"), null);
+			}
+			return new SandboxDiagnostics(require(this.sandboxId, "sandboxId"), require(this.kind, "kind"),
+					require(this.scope, "scope"),
+					(this.contentType != null) ? this.contentType : "text/plain; charset=utf-8",
+					inline ? this.content : null, inline ? null : this.contentUrl, this.contentLength,
+					Timestamps.parse(this.expiresAt, "expiresAt"), Boolean.TRUE.equals(this.truncated),
+					(this.warnings != null) ? this.warnings.stream().filter(java.util.Objects::nonNull).toList()
+							: List.of());
 		}
 
 	}

@@ -27,6 +27,11 @@ final class Arguments {
 		Assert.isTrue(value != null, () -> what + " must not be null");
 	}
 
+	static void future(java.time.@Nullable Instant instant, java.time.Clock clock, String what) {
+		Assert.isTrue(instant != null && instant.isAfter(clock.instant()),
+				() -> what + " must be in the future, not " + instant);
+	}
+
 	static void notNegative(long value, String what) {
 		Assert.isTrue(value >= 0, () -> what + " must not be negative, not " + value);
 	}

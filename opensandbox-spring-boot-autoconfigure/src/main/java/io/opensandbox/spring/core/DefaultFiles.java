@@ -1,6 +1,7 @@
 package io.opensandbox.spring.core;
 
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -66,6 +67,16 @@ final class DefaultFiles implements Files {
 	@Override
 	public String readText(String path) {
 		return Blocking.get(this.reactive.readText(path));
+	}
+
+	@Override
+	public String readText(String path, Charset charset) {
+		return Blocking.get(this.reactive.readText(path, charset));
+	}
+
+	@Override
+	public List<String> readLines(String path, long firstLine, int maxLines) {
+		return Blocking.get(this.reactive.readLines(path, firstLine, maxLines));
 	}
 
 	@Override

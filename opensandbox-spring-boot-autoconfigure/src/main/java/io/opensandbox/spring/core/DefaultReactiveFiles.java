@@ -1,5 +1,6 @@
 package io.opensandbox.spring.core;
 
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -77,6 +78,21 @@ final class DefaultReactiveFiles implements ReactiveFiles {
 	public Mono<String> readText(String path) {
 		Arguments.text(path, "Path");
 		return this.sandbox.withFiles((client) -> client.readText(path));
+	}
+
+	@Override
+	public Mono<String> readText(String path, Charset charset) {
+		Arguments.text(path, "Path");
+		Arguments.notNull(charset, "Charset");
+		return this.sandbox.withFiles((client) -> client.readText(path, charset));
+	}
+
+	@Override
+	public Mono<List<String>> readLines(String path, long firstLine, int maxLines) {
+		Arguments.text(path, "Path");
+		Arguments.positive(firstLine, "First line");
+		Arguments.positive(maxLines, "Max lines");
+		return this.sandbox.withFiles((client) -> client.readLines(path, firstLine, maxLines));
 	}
 
 	@Override

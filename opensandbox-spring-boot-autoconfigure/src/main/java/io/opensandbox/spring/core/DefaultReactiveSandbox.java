@@ -22,6 +22,7 @@ import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -104,6 +105,24 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 	@Override
 	public Mono<SandboxEndpoint> endpoint(int port) {
 		return this.lifecycle.endpoint(this.id, port, this.useServerProxy, null);
+	}
+
+	@Override
+	public Mono<SandboxEndpoint> signedEndpoint(int port, Instant expires) {
+		Arguments.future(expires, this.clock, "Expiry");
+		return this.lifecycle.endpoint(this.id, port, false, expires);
+	}
+
+	@Override
+	public Mono<SandboxDiagnostics> diagnosticLogs(String scope) {
+		Arguments.text(scope, "Scope");
+		return this.lifecycle.diagnostics(this.id, "logs", scope);
+	}
+
+	@Override
+	public Mono<SandboxDiagnostics> diagnosticEvents(String scope) {
+		Arguments.text(scope, "Scope");
+		return this.lifecycle.diagnostics(this.id, "events", scope);
 	}
 
 	@Override

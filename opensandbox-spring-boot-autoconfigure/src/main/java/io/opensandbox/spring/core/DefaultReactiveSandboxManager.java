@@ -13,6 +13,8 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
+import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
 
@@ -60,6 +62,24 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 	public Mono<Void> kill(String sandboxId) {
 		return this.client.delete(sandboxId)
 			.onErrorResume(OpenSandboxApiException.NotFound.class, (ex) -> Mono.empty());
+	}
+
+	@Override
+	public Mono<SandboxDiagnostics> diagnosticLogs(String sandboxId, String scope) {
+		Arguments.text(scope, "Scope");
+		return this.client.diagnostics(sandboxId, "logs", scope);
+	}
+
+	@Override
+	public Mono<SandboxDiagnostics> diagnosticEvents(String sandboxId, String scope) {
+		Arguments.text(scope, "Scope");
+		return this.client.diagnostics(sandboxId, "events", scope);
+	}
+
+	@Override
+	public Mono<SandboxEndpoint> signedEndpoint(String sandboxId, int port, Instant expires) {
+		Arguments.future(expires, this.clock, "Expiry");
+		return this.client.endpoint(sandboxId, port, false, expires);
 	}
 
 	@Override

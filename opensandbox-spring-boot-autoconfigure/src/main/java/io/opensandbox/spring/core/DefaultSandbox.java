@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -54,6 +55,21 @@ final class DefaultSandbox implements Sandbox {
 	@Override
 	public SandboxEndpoint endpoint(int port) {
 		return Blocking.get(this.reactive.endpoint(port));
+	}
+
+	@Override
+	public SandboxEndpoint signedEndpoint(int port, Instant expires) {
+		return Blocking.get(this.reactive.signedEndpoint(port, expires));
+	}
+
+	@Override
+	public SandboxDiagnostics diagnosticLogs(String scope) {
+		return Blocking.get(this.reactive.diagnosticLogs(scope));
+	}
+
+	@Override
+	public SandboxDiagnostics diagnosticEvents(String scope) {
+		return Blocking.get(this.reactive.diagnosticEvents(scope));
 	}
 
 	@Override

@@ -8,6 +8,8 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
+import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
 
@@ -43,6 +45,21 @@ final class DefaultSandboxManager implements SandboxManager {
 	@Override
 	public void kill(String sandboxId) {
 		Blocking.run(this.reactive.kill(sandboxId));
+	}
+
+	@Override
+	public SandboxDiagnostics diagnosticLogs(String sandboxId, String scope) {
+		return Blocking.get(this.reactive.diagnosticLogs(sandboxId, scope));
+	}
+
+	@Override
+	public SandboxDiagnostics diagnosticEvents(String sandboxId, String scope) {
+		return Blocking.get(this.reactive.diagnosticEvents(sandboxId, scope));
+	}
+
+	@Override
+	public SandboxEndpoint signedEndpoint(String sandboxId, int port, Instant expires) {
+		return Blocking.get(this.reactive.signedEndpoint(sandboxId, port, expires));
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.core;
 
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -86,6 +87,24 @@ public interface ReactiveFiles {
 	 * @return the content
 	 */
 	Mono<String> readText(String path);
+
+	/**
+	 * Read a small text file into memory.
+	 * @param path the file path
+	 * @param charset the file's charset
+	 * @return the content
+	 */
+	Mono<String> readText(String path, Charset charset);
+
+	/**
+	 * Read some lines of a UTF-8 text file: execd selects them, so a large file can be
+	 * paged through without reading it whole.
+	 * @param path the file path
+	 * @param firstLine the first line, from 1
+	 * @param maxLines how many lines at most, at least 1
+	 * @return the lines, without terminators; fewer (or none) past the end of the file
+	 */
+	Mono<List<String>> readLines(String path, long firstLine, int maxLines);
 
 	/**
 	 * Information on a file; a missing file is a

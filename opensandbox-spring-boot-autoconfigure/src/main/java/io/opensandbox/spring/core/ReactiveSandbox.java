@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -72,6 +73,38 @@ public interface ReactiveSandbox {
 	 * @return the endpoint
 	 */
 	Mono<SandboxEndpoint> endpoint(int port);
+
+	/**
+	 * The lifecycle server's diagnostic logs of the sandbox, for people and
+	 * troubleshooting agents.
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	Mono<SandboxDiagnostics> diagnosticLogs(String scope);
+
+	/**
+	 * The lifecycle server's diagnostic events of the sandbox, for people and
+	 * troubleshooting agents.
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	Mono<SandboxDiagnostics> diagnosticEvents(String scope);
+
+	/**
+	 * A signed endpoint for a port inside the sandbox: a direct route (never through the
+	 * server proxy) that the server stops honouring at the given time, to hand to a
+	 * browser or another service.
+	 * @param port the port, 1 to 65535
+	 * @param expires when the route stops working, in the future
+	 * @return the endpoint
+	 */
+	Mono<SandboxEndpoint> signedEndpoint(int port, Instant expires);
 
 	/**
 	 * The URL for a port inside the sandbox (its endpoint with the configured protocol).

@@ -11,6 +11,8 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
+import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
 
@@ -52,6 +54,40 @@ public interface ReactiveSandboxManager {
 	 * @return completes when the sandbox is being terminated or was already gone
 	 */
 	Mono<Void> kill(String sandboxId);
+
+	/**
+	 * The lifecycle server's diagnostic logs of a sandbox, for people and troubleshooting
+	 * agents.
+	 * @param sandboxId the sandbox id
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	Mono<SandboxDiagnostics> diagnosticLogs(String sandboxId, String scope);
+
+	/**
+	 * The lifecycle server's diagnostic events of a sandbox, for people and
+	 * troubleshooting agents.
+	 * @param sandboxId the sandbox id
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	Mono<SandboxDiagnostics> diagnosticEvents(String sandboxId, String scope);
+
+	/**
+	 * A signed endpoint for a port inside a sandbox: a direct route that the server stops
+	 * honouring at the given time.
+	 * @param sandboxId the sandbox id
+	 * @param port the port, 1 to 65535
+	 * @param expires when the route stops working, in the future
+	 * @return the endpoint
+	 */
+	Mono<SandboxEndpoint> signedEndpoint(String sandboxId, int port, Instant expires);
 
 	/**
 	 * Pause a sandbox.

@@ -37,6 +37,15 @@ final class ReadinessWaiter {
 	/** The first delay, and the step, of the state schedule through the server proxy. */
 	static final Duration PROXY_STATE_STEP = Duration.ofMillis(500);
 
+	/** How long the diagnostic events of a failed wait are waited for. */
+	static final Duration DIAGNOSTICS_TIMEOUT = Duration.ofSeconds(1);
+
+	/** How many diagnostic events a failure message shows at most, the latest. */
+	static final int MAX_EVENTS = 5;
+
+	/** How long one diagnostic event may be in a failure message. */
+	static final int MAX_EVENT_LENGTH = 200;
+
 	/** How long one check may take before it counts as "not yet". */
 	static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
 
@@ -85,7 +94,39 @@ final class ReadinessWaiter {
 			Mono<Void> ready = this.execdPing ? resolveExecd().then(checkUntilReady())
 					: this.running.asMono().then(checkUntilReady());
 			return Mono.firstWithSignal(ready, watchState());
-		}).timeout(this.readiness.timeout()).onErrorMap((failure) -> failure(failure));
+		})
+			.timeout(this.readiness.timeout())
+			.onErrorMap((failure) -> failure(failure))
+			.onErrorResume(SandboxReadinessException.class, this::withEvents);
+	}
+
+	/*
+	 * The failure, with the last diagnostic events the server has about the sandbox
+	 * (best-effort: asked for once, briefly, and left out if they cannot be had inline).
+	 */
+	private Mono<Void> withEvents(SandboxReadinessException failure) {
+		return this.lifecycle.diagnostics(this.sandbox.id(), "events", "all")
+			.timeout(DIAGNOSTICS_TIMEOUT)
+			.mapNotNull((diagnostics) -> lastLines(diagnostics.content()))
+			.map((events) -> new SandboxReadinessException(failure.getLocalizedMessage() + "; last events: " + events,
+					failure.getSandboxId(), failure.getLastState(), failure.getAttempts(), failure.getCause()))
+			.onErrorResume((ignored) -> Mono.empty())
+			.defaultIfEmpty(failure)
+			.flatMap(Mono::error);
+	}
+
+	static @Nullable String lastLines(@Nullable String content) {
+		if (content == null) {
+			return null;
+		}
+		java.util.List<String> lines = content.lines().map(String::strip).filter((line) -> !line.isEmpty()).toList();
+		if (lines.isEmpty()) {
+			return null;
+		}
+		return lines.subList(Math.max(0, lines.size() - MAX_EVENTS), lines.size())
+			.stream()
+			.map((line) -> (line.length() > MAX_EVENT_LENGTH) ? line.substring(0, MAX_EVENT_LENGTH) + "..." : line)
+			.collect(java.util.stream.Collectors.joining(" | "));
 	}
 
 	/*

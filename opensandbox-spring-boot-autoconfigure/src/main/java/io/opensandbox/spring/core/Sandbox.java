@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -68,6 +69,38 @@ public interface Sandbox extends AutoCloseable {
 	 * @return the endpoint
 	 */
 	SandboxEndpoint endpoint(int port);
+
+	/**
+	 * The lifecycle server's diagnostic logs of the sandbox, for people and
+	 * troubleshooting agents.
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	SandboxDiagnostics diagnosticLogs(String scope);
+
+	/**
+	 * The lifecycle server's diagnostic events of the sandbox, for people and
+	 * troubleshooting agents.
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	SandboxDiagnostics diagnosticEvents(String scope);
+
+	/**
+	 * A signed endpoint for a port inside the sandbox: a direct route (never through the
+	 * server proxy) that the server stops honouring at the given time, to hand to a
+	 * browser or another service.
+	 * @param port the port, 1 to 65535
+	 * @param expires when the route stops working, in the future
+	 * @return the endpoint
+	 */
+	SandboxEndpoint signedEndpoint(int port, Instant expires);
 
 	/**
 	 * The URL for a port inside the sandbox.

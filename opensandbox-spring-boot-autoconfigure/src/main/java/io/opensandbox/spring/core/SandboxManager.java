@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
+import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
 
@@ -49,6 +51,40 @@ public interface SandboxManager {
 	 * @param sandboxId the sandbox id
 	 */
 	void kill(String sandboxId);
+
+	/**
+	 * The lifecycle server's diagnostic logs of a sandbox, for people and troubleshooting
+	 * agents.
+	 * @param sandboxId the sandbox id
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	SandboxDiagnostics diagnosticLogs(String sandboxId, String scope);
+
+	/**
+	 * The lifecycle server's diagnostic events of a sandbox, for people and
+	 * troubleshooting agents.
+	 * @param sandboxId the sandbox id
+	 * @param scope the scope, for example {@code container}, {@code lifecycle},
+	 * {@code runtime} or {@code all} (which scopes exist is up to the server)
+	 * @return the diagnostic text, inline or as a download URL; a server without the
+	 * diagnostics API answers with an
+	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
+	 */
+	SandboxDiagnostics diagnosticEvents(String sandboxId, String scope);
+
+	/**
+	 * A signed endpoint for a port inside a sandbox: a direct route that the server stops
+	 * honouring at the given time.
+	 * @param sandboxId the sandbox id
+	 * @param port the port, 1 to 65535
+	 * @param expires when the route stops working, in the future
+	 * @return the endpoint
+	 */
+	SandboxEndpoint signedEndpoint(String sandboxId, int port, Instant expires);
 
 	/**
 	 * Pause a sandbox.

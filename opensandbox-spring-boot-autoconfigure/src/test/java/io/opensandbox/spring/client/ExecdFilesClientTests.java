@@ -60,6 +60,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -297,6 +298,50 @@ class ExecdFilesClientTests {
 			.isEqualTo("héllo wörld".getBytes(StandardCharsets.UTF_8));
 		assertThat(this.client.readText("/w/empty.txt").block()).isEmpty();
 		assertThat(this.client.readBytes("/w/empty.txt").block()).isEmpty();
+	}
+
+	@Test
+	void readTextDecodesTheCharsetItIsGiven() {
+		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Flatin.txt"))
+			.willReturn(aResponse().withBody("héllo".getBytes(StandardCharsets.ISO_8859_1))));
+		assertThat(this.client.readText("/w/latin.txt", StandardCharsets.ISO_8859_1).block()).isEqualTo("héllo");
+		assertThat(this.client.readText("/w/latin.txt").block()).isNotEqualTo("héllo");
+	}
+
+	@Test
+	void readLinesAsksExecdForTheLinesAndSplitsThem() {
+		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Flog.txt&offset=3&limit=2")).willReturn(
+				aResponse().withHeader("Content-Type", "text/plain; charset=utf-8").withBody("thrée\r\nfour\n")));
+		this.execd.stubFor(get(urlEqualTo("/files/download?path=%2Fw%2Flog.txt&offset=90&limit=2"))
+			.willReturn(aResponse().withHeader("Content-Type", "text/plain; charset=utf-8")));
+		assertThat(this.client.readLines("/w/log.txt", 3, 2).block()).containsExactly("thrée", "four");
+		assertThat(this.client.readLines("/w/log.txt", 90, 2).block()).isEmpty();
+		this.execd.verify(getRequestedFor(urlEqualTo("/files/download?path=%2Fw%2Flog.txt&offset=3&limit=2"))
+			.withHeader("Range", absent()));
+	}
+
+	@Test
+	void readLinesFromAnExecdThatSendsTheWholeFileFails() {
+		this.execd.stubFor(get(urlPathEqualTo("/files/download")).willReturn(
+				aResponse().withHeader("Content-Type", "application/octet-stream").withBody("one\ntwo\nthree\n")));
+		assertThatExceptionOfType(OpenSandboxProtocolException.class)
+			.isThrownBy(() -> this.client.readLines("/w/log.txt", 2, 1).block())
+			.withMessageContaining("cannot read by lines");
+	}
+
+	@Test
+	void linesKeepEmptyLinesAndALastLineWithoutTerminator() {
+		assertThat(ExecdFilesClient.lines("a\n\nb")).containsExactly("a", "", "b");
+		assertThat(ExecdFilesClient.lines("a\n\n")).containsExactly("a", "");
+		assertThat(ExecdFilesClient.lines("\n")).containsExactly("");
+		assertThat(ExecdFilesClient.lines("")).isEmpty();
+	}
+
+	@Test
+	void readLinesChecksItsArgumentsBeforeSending() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.readLines("/w/a", 0, 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.readLines("/w/a", 1, 0));
+		this.execd.verify(0, getRequestedFor(urlPathEqualTo("/files/download")));
 	}
 
 	@Test

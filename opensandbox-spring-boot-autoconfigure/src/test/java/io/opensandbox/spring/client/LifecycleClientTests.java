@@ -24,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.ResultPage;
+import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -453,6 +454,52 @@ class LifecycleClientTests {
 		assertThat(body.has("team")).isTrue();
 		assertThat(body.get("team").isNull()).isTrue();
 		assertThat(info).isEqualTo(SANDBOX);
+	}
+
+	@Test
+	void diagnosticsAreReadInlineOrAsADownloadUrl() {
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes/" + ID + "/diagnostics/events")).willReturn(okJson("""
+				{"sandboxId": "%s", "kind": "events", "scope": "runtime", "delivery": "inline",
+				 "contentType": "text/plain; charset=utf-8", "content": "a\\nb\\n", "truncated": false,
+				 "warnings": ["events older than 1h expired"]}
+				""".formatted(ID))));
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes/" + ID + "/diagnostics/logs")).willReturn(okJson("""
+				{"sandboxId": "%s", "kind": "logs", "scope": "container", "delivery": "url",
+				 "contentType": "text/plain; charset=utf-8", "contentUrl": "https://files.example.com/l.txt",
+				 "contentLength": 10485760, "expiresAt": "2026-04-14T10:30:00Z", "truncated": true}
+				""".formatted(ID))));
+		SandboxDiagnostics events = this.client.diagnostics(ID, "events", "runtime").block(TIMEOUT);
+		assertThat(events.isInline()).isTrue();
+		assertThat(events.content()).isEqualTo("a\nb\n");
+		assertThat(events.warnings()).containsExactly("events older than 1h expired");
+		verifyOnly(lifecycleRequest(RequestMethod.GET, "/v1/sandboxes/" + ID + "/diagnostics/events?scope=runtime")
+			.withQueryParam("scope", equalTo("runtime")));
+		SandboxDiagnostics logs = this.client.diagnostics(ID, "logs", "container").block(TIMEOUT);
+		assertThat(logs.isInline()).isFalse();
+		assertThat(logs.contentUrl()).isEqualTo("https://files.example.com/l.txt");
+		assertThat(logs.contentLength()).isEqualTo(10485760L);
+		assertThat(logs.expiresAt()).isEqualTo(Instant.parse("2026-04-14T10:30:00Z"));
+		assertThat(logs.truncated()).isTrue();
+	}
+
+	@Test
+	void diagnosticsWithoutTheirTextAreAProtocolErrorAndAServerWithoutThemAnApiError() {
+		this.server.stubFor(get(urlPathEqualTo("/v1/sandboxes/" + ID + "/diagnostics/events")).willReturn(okJson("""
+				{"sandboxId": "%s", "kind": "events", "scope": "all", "delivery": "inline",
+				 "contentType": "text/plain", "truncated": false}
+				""".formatted(ID))));
+		assertThatExceptionOfType(OpenSandboxProtocolException.class)
+			.isThrownBy(() -> this.client.diagnostics(ID, "events", "all").block(TIMEOUT))
+			.withMessageContaining("without content");
+		this.server.stubFor(
+				get(urlPathEqualTo("/v1/sandboxes/" + ID + "/diagnostics/logs")).willReturn(aResponse().withStatus(501)
+					.withHeader("Content-Type", "application/json")
+					.withBody("{\"code\":\"NOT_IMPLEMENTED\",\"message\":\"no diagnostics\"}")));
+		assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.class)
+			.isThrownBy(() -> this.client.diagnostics(ID, "logs", "all").block(TIMEOUT))
+			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(501));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.diagnostics(ID, "traces", "all"));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.diagnostics(ID, "logs", " "));
 	}
 
 	@Test

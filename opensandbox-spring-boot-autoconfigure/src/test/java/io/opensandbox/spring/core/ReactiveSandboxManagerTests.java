@@ -108,6 +108,25 @@ class ReactiveSandboxManagerTests {
 	}
 
 	@Test
+	void signedEndpointAsksForARouteUntilTheExpiryInEpochSeconds() {
+		this.server.stubFor(get(
+				urlEqualTo("/v1/sandboxes/" + ID + "/endpoints/8080?expires=" + NOW.plusSeconds(600).getEpochSecond()))
+			.willReturn(okJson("{\"endpoint\":\"gw.example.com/signed/abc/8080\",\"headers\":{}}")));
+		StepVerifier.create(this.manager.signedEndpoint(ID, 8080, NOW.plusSeconds(600)))
+			.expectNextMatches((endpoint) -> endpoint.endpoint().equals("gw.example.com/signed/abc/8080"))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void signedEndpointThatWouldAlreadyHaveExpiredIsRefusedBeforeSending() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.signedEndpoint(ID, 8080, NOW))
+			.withMessageContaining("Expiry must be in the future");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.signedEndpoint(ID, 0, NOW.plusSeconds(9)));
+		this.server.verify(0, getRequestedFor(urlPathEqualTo("/v1/sandboxes/" + ID + "/endpoints/8080")));
+	}
+
+	@Test
 	void renewSendsNowPlusTimeToLive() {
 		this.server.stubFor(post(urlEqualTo("/v1/sandboxes/" + ID + "/renew-expiration"))
 			.willReturn(okJson("{\"expiresAt\": \"2025-03-01T10:30:00.000000+00:00\"}")));

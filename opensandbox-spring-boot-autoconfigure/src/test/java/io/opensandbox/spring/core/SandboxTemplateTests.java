@@ -34,6 +34,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -486,6 +487,59 @@ class SandboxTemplateTests {
 		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
 		stubPings(200);
 		sandbox.waitUntilReady(Readiness.defaults().withTimeout(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void signedEndpointIsAlwaysDirectEvenWhenEndpointsGoThroughTheProxy() {
+		long expires = java.time.Instant.now().plusSeconds(300).getEpochSecond();
+		this.server.stubFor(get(urlEqualTo(SANDBOX_PATH + "/endpoints/8080?expires=" + expires))
+			.willReturn(json(200, "{\"endpoint\":\"gw.example.com/signed/x/8080\",\"headers\":{}}")));
+		Sandbox sandbox = template(Duration.ofSeconds(5), true).handle(ID);
+		assertThat(sandbox.signedEndpoint(8080, java.time.Instant.ofEpochSecond(expires)).endpoint())
+			.isEqualTo("gw.example.com/signed/x/8080");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> sandbox.signedEndpoint(8080, java.time.Instant.now().minusSeconds(1)));
+		this.server.verify(1, getRequestedFor(urlPathEqualTo(SANDBOX_PATH + "/endpoints/8080")));
+	}
+
+	@Test
+	void aReadinessFailureShowsTheLastDiagnosticEventsOfTheServer() {
+		stubStates("Pending");
+		stubPings(503);
+		StringBuilder events = new StringBuilder();
+		for (int i = 1; i <= 8; i++) {
+			events.append("2026-01-01T00:00:0").append(i).append("Z runtime Warning event ").append(i).append("\\n");
+		}
+		this.server.stubFor(get(urlEqualTo(SANDBOX_PATH + "/diagnostics/events?scope=all")).willReturn(json(200, """
+				{"sandboxId":"%s","kind":"events","scope":"all","delivery":"inline","contentType":"text/plain",
+				 "content":"%s","truncated":false}""".formatted(ID, events))));
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofMillis(300), false).create(SandboxSpec.ofImage("python:3.12")))
+			.withMessageContaining("last events: 2026-01-01T00:00:04Z runtime Warning event 4 | ")
+			.withMessageContaining("event 8. The sandbox has been killed.")
+			.withMessageNotContaining("event 3");
+	}
+
+	@Test
+	void aReadinessFailureWithoutDiagnosticsSaysWhatItKnows() {
+		stubStates("Pending");
+		stubPings(503);
+		this.server.stubFor(get(urlPathEqualTo(SANDBOX_PATH + "/diagnostics/events"))
+			.willReturn(json(501, "{\"code\":\"NOT_IMPLEMENTED\",\"message\":\"no\"}")));
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofMillis(300), false).create(SandboxSpec.ofImage("python:3.12")))
+			.withMessageNotContaining("last events")
+			.withMessageContaining("last state: Pending");
+	}
+
+	@Test
+	void diagnosticsOfTheSandboxComeFromTheLifecycleServer() {
+		this.server.stubFor(get(urlEqualTo(SANDBOX_PATH + "/diagnostics/logs?scope=container")).willReturn(json(200, """
+				{"sandboxId":"%s","kind":"logs","scope":"container","delivery":"inline","contentType":"text/plain",
+				 "content":"started\\n","truncated":false}""".formatted(ID))));
+		Sandbox sandbox = template(Duration.ofSeconds(5), false).handle(ID);
+		assertThat(sandbox.diagnosticLogs("container").content()).isEqualTo("started\n");
+		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.diagnosticEvents(""));
 	}
 
 	@Test

@@ -75,6 +75,35 @@ class EmbeddedOpenSandboxEndToEndTests {
 	}
 
 	@Test
+	void aLargeFileIsPagedThroughByLinesAndReadInItsCharset() {
+		try (Sandbox sandbox = create(PYTHON)) {
+			sandbox.commands().run("seq 1 200000 | sed 's/^/line /' > /tmp/big.txt");
+			assertThat(sandbox.files().readLines("/tmp/big.txt", 150000, 3)).containsExactly("line 150000",
+					"line 150001", "line 150002");
+			assertThat(sandbox.files().readLines("/tmp/big.txt", 199999, 10)).containsExactly("line 199999",
+					"line 200000");
+			assertThat(sandbox.files().readLines("/tmp/big.txt", 300000, 10)).isEmpty();
+			sandbox.files().write("/tmp/latin.txt", "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			assertThat(sandbox.files().readText("/tmp/latin.txt", java.nio.charset.StandardCharsets.ISO_8859_1))
+				.isEqualTo("caf\u00e9");
+		}
+	}
+
+	@Test
+	void diagnosticsAndSignedEndpointsReachTheSandbox() throws Exception {
+		try (Sandbox sandbox = create(PYTHON)) {
+			assertThat(sandbox.diagnosticEvents("lifecycle").content()).contains("lifecycle Running");
+			assertThat(sandbox.diagnosticLogs("all").isInline()).isTrue();
+			String url = sandbox.signedEndpoint(44772, java.time.Instant.now().plusSeconds(60)).url("http");
+			java.net.http.HttpResponse<Void> ping = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/ping")).build(),
+						java.net.http.HttpResponse.BodyHandlers.discarding());
+			assertThat(ping.statusCode()).isEqualTo(200);
+			assertThat(sandbox.isHealthy()).isTrue();
+		}
+	}
+
+	@Test
 	void failingCommandReportsItsExitCodeAndStandardError() {
 		try (Sandbox sandbox = create(PYTHON)) {
 			Execution execution = sandbox.commands().run("echo broken >&2; exit 3");

@@ -252,6 +252,154 @@ class EmbeddedOpenSandboxServerWireTests {
 	}
 
 	@Test
+	void signedEndpointsWorkWithoutTheAccessHeaderUntilTheyExpireAndCannotBeForged() throws Exception {
+		String body = "{\"image\":{\"uri\":\"python:3.12\"},\"entrypoint\":[\"tail\",\"-f\",\"/dev/null\"],"
+				+ "\"resourceLimits\":{\"cpu\":\"1\"},\"secureAccess\":true}";
+		String id = (String) read(lifecycle("POST", "/v1/sandboxes", body, Map.of())).get("id");
+		String other = createRunning("{}");
+		try {
+			awaitRunning(id);
+			String endpoints = "/v1/sandboxes/" + id + "/endpoints/44772";
+			String direct = (String) read(lifecycle("GET", endpoints, null, Map.of())).get("endpoint");
+			assertThat(raw("GET", "http://" + direct + "/ping", null, Map.of()).statusCode()).isEqualTo(401);
+			long inTwoSeconds = Instant.now().getEpochSecond() + 2;
+			String signed = (String) read(lifecycle("GET", endpoints + "?expires=" + inTwoSeconds, null, Map.of()))
+				.get("endpoint");
+			assertThat(signed).contains("/signed/").endsWith("/" + id + "/44772");
+			assertThat(raw("GET", "http://" + signed + "/ping", null, Map.of()).statusCode()).isEqualTo(200);
+			// Another sandbox, another port or another expiry under the same signature
+			assertThat(raw("GET", "http://" + signed.replace(id, other) + "/ping", null, Map.of()).statusCode())
+				.isEqualTo(403);
+			assertThat(
+					raw("GET", "http://" + signed.replace("/44772", "/18080") + "/ping", null, Map.of()).statusCode())
+				.isEqualTo(403);
+			String[] parts = signed.split("/");
+			String later = signed.replace("/signed/" + parts[2] + "/",
+					"/signed/" + Long.toString(inTwoSeconds + 3600, 36) + "/");
+			assertThat(raw("GET", "http://" + later + "/ping", null, Map.of()).statusCode()).isEqualTo(403);
+			for (String bad : new String[] { "?expires=0", "?expires=01", "?expires=-5", "?expires=abc",
+					"?expires=" + inTwoSeconds + "&use_server_proxy=true", "?expires=123456789012345678901" }) {
+				assertThat(lifecycle("GET", endpoints + bad, null, Map.of()).statusCode()).as(bad).isEqualTo(400);
+			}
+			Thread.sleep(Math.max(0, inTwoSeconds * 1000 - System.currentTimeMillis()) + 100);
+			HttpResponse<String> expired = raw("GET", "http://" + signed + "/ping", null, Map.of());
+			assertThat(expired.statusCode()).isEqualTo(403);
+			assertThat(expired.body()).contains("expired");
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+			lifecycle("DELETE", "/v1/sandboxes/" + other, null, Map.of());
+		}
+	}
+
+	@Test
+	void diagnosticsHoldTheLifecycleEventsAndTheEntryProcessOutput() throws Exception {
+		String body = "{\"image\":{\"uri\":\"python:3.12\"},\"entrypoint\":[\"sh\",\"-c\","
+				+ "\"echo entry-started; echo entry-warning >&2; exec tail -f /dev/null\"],"
+				+ "\"resourceLimits\":{\"cpu\":\"1\"}}";
+		String id = (String) read(lifecycle("POST", "/v1/sandboxes", body, Map.of())).get("id");
+		try {
+			awaitRunning(id);
+			String diagnostics = "/v1/sandboxes/" + id + "/diagnostics/";
+			Map<String, Object> events = read(lifecycle("GET", diagnostics + "events?scope=lifecycle", null, Map.of()));
+			assertThat(events).containsEntry("sandboxId", id)
+				.containsEntry("kind", "events")
+				.containsEntry("scope", "lifecycle")
+				.containsEntry("delivery", "inline")
+				.containsEntry("truncated", false);
+			assertThat((String) events.get("content")).contains("lifecycle Pending", "lifecycle Running");
+			Instant deadline = Instant.now().plusSeconds(5);
+			String logs = "";
+			while (!logs.contains("entry-warning") && Instant.now().isBefore(deadline)) {
+				logs = (String) read(lifecycle("GET", diagnostics + "logs?scope=container", null, Map.of()))
+					.get("content");
+				Thread.sleep(20);
+			}
+			assertThat(logs).contains("entry-started", "entry-warning").doesNotContain("lifecycle Running");
+			assertThat((String) read(lifecycle("GET", diagnostics + "logs?scope=all", null, Map.of())).get("content"))
+				.contains("entry-started", "lifecycle Running");
+			assertThat(lifecycle("GET", diagnostics + "events", null, Map.of()).statusCode()).isEqualTo(400);
+			assertThat(lifecycle("GET", diagnostics + "events?scope=container", null, Map.of()).statusCode())
+				.isEqualTo(400);
+			assertThat(lifecycle("GET", diagnostics + "logs?scope=kernel", null, Map.of()).statusCode()).isEqualTo(400);
+			assertThat(lifecycle("GET", "/v1/sandboxes/none/diagnostics/events?scope=all", null, Map.of()).statusCode())
+				.isEqualTo(404);
+			assertThat(send("GET", diagnostics + "events?scope=all", null, Map.of()).statusCode()).isEqualTo(401);
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+		}
+	}
+
+	@Test
+	void anEntryProcessThatWritesALotNeitherBlocksNorGrowsTheServer() throws Exception {
+		String body = "{\"image\":{\"uri\":\"python:3.12\"},\"entrypoint\":[\"sh\",\"-c\","
+				+ "\"yes x | head -c 3000000; echo; echo entry-done; exec tail -f /dev/null\"],"
+				+ "\"resourceLimits\":{\"cpu\":\"1\"}}";
+		String id = (String) read(lifecycle("POST", "/v1/sandboxes", body, Map.of())).get("id");
+		try {
+			awaitRunning(id);
+			Instant deadline = Instant.now().plusSeconds(10);
+			Map<String, Object> logs = Map.of();
+			while (Instant.now().isBefore(deadline)) {
+				logs = read(
+						lifecycle("GET", "/v1/sandboxes/" + id + "/diagnostics/logs?scope=container", null, Map.of()));
+				if (((String) logs.get("content")).contains("entry-done")) {
+					break;
+				}
+				Thread.sleep(50);
+			}
+			assertThat((String) logs.get("content")).endsWith("entry-done\n").hasSizeLessThanOrEqualTo(64 * 1024);
+			assertThat(logs).containsEntry("truncated", true);
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+		}
+	}
+
+	@Test
+	void lineBasedReadsAnswerTheLinesAsTextAndRefuseARangeWithThem() throws Exception {
+		String id = createRunning("{}");
+		try {
+			String execd = "http://"
+					+ read(lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/44772", null, Map.of()))
+						.get("endpoint");
+			String boundary = "b0undary";
+			String upload = "--" + boundary
+					+ "\r\nContent-Disposition: form-data; name=\"metadata\"; filename=\"metadata\"\r\n\r\n"
+					+ "{\"path\":\"/tmp/lines.txt\"}\r\n--" + boundary
+					+ "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lines.txt\"\r\n\r\n"
+					+ "one\ntwo\r\nthree\n\nfive\r\n--" + boundary + "--\r\n";
+			assertThat(raw("POST", execd + "/files/upload", upload,
+					Map.of("Content-Type", "multipart/form-data; boundary=" + boundary))
+				.statusCode()).isEqualTo(200);
+			String lines = execd + "/files/download?path=/tmp/lines.txt";
+			HttpResponse<String> middle = raw("GET", lines + "&offset=2&limit=3", null, Map.of());
+			assertThat(middle.statusCode()).isEqualTo(200);
+			assertThat(middle.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
+			assertThat(middle.body()).isEqualTo("two\r\nthree\n\n");
+			assertThat(raw("GET", lines + "&offset=5&limit=10", null, Map.of()).body()).isEqualTo("five");
+			assertThat(raw("GET", lines + "&limit=1", null, Map.of()).body()).isEqualTo("one\n");
+			assertThat(raw("GET", lines + "&offset=4", null, Map.of()).body()).isEqualTo("\nfive");
+			assertThat(raw("GET", lines + "&offset=9&limit=1", null, Map.of()).body()).isEmpty();
+			for (String bad : new String[] { "&offset=0&limit=1", "&offset=1&limit=0", "&offset=x", "&limit=-2",
+					"&offset=99999999999999999999" }) {
+				HttpResponse<String> refused = raw("GET", lines + bad, null, Map.of());
+				assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+			}
+			assertThat(raw("GET", lines + "&offset=1&limit=1", null, Map.of("Range", "bytes=0-1")).statusCode())
+				.isEqualTo(400);
+			assertThat(
+					raw("GET", execd + "/files/download?path=/tmp/none&offset=1&limit=1", null, Map.of()).statusCode())
+				.isEqualTo(404);
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+		}
+	}
+
+	@Test
 	void uploadNeedsMetadataAsAFilePartAndDownloadHonoursRanges() throws Exception {
 		String id = createRunning("{}");
 		try {

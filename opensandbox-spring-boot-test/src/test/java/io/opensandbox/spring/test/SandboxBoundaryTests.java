@@ -114,6 +114,10 @@ class SandboxBoundaryTests {
 	private void attack(String id, int round) throws Exception {
 		HttpResponse<String> download = client.execd(id, "GET", "/files/download?path=/tmp/flip", null);
 		assertThat(download.body()).doesNotContain(SECRET);
+		assertThat(client.execd(id, "GET", "/files/download?path=/tmp/flip&offset=1&limit=5", null).body())
+			.doesNotContain(SECRET);
+		assertThat(client.execd(id, "GET", "/files/download?path=/tmp/flipproc&offset=1&limit=5", null).body())
+			.doesNotContain(KEY);
 		assertThat(client.execd(id, "GET", "/files/download?path=" + query("/tmp/flipdir/secret.txt"), null).body())
 			.doesNotContain(SECRET);
 		assertThat(client.execd(id, "GET", "/files/download?path=/tmp/flipproc", null).body()).doesNotContain(KEY);

@@ -43,6 +43,9 @@ final class FilesApi {
 
 	private static final int CHUNK = 64 * 1024;
 
+	/** The most bytes of lines one line-based read answers with. */
+	static final int MAX_LINES_BYTES = 32 * 1024 * 1024;
+
 	private static final long MAX_REPLACE = 64L * 1024 * 1024;
 
 	private static final int MAX_PATH = 4096;
@@ -456,6 +459,22 @@ final class FilesApi {
 		FileAgent agent = agent(exchange);
 		String path = checked(ExecdApi.requiredQuery(exchange, "path"));
 		String range = exchange.header("Range");
+		String offset = exchange.query("offset");
+		String limit = exchange.query("limit");
+		if (offset != null || limit != null) {
+			if (range != null) {
+				throw new ApiException(400, "INVALID_REQUEST",
+						"offset and limit cannot be combined with a Range header");
+			}
+			long first = lineNumber(offset, "offset", 1);
+			long count = lineNumber(limit, "limit", Long.MAX_VALUE);
+			return blocking(() -> lines(openRegular(agent, path), first, count)).flatMap((bytes) -> exchange.response()
+				.status(200)
+				.header("Content-Type", "text/plain; charset=utf-8")
+				.header("Content-Length", Integer.toString(bytes.length))
+				.sendByteArray(Mono.just(bytes))
+				.then());
+		}
 		return blocking(() -> openRegular(agent, path)).flatMap((file) -> {
 			long size = file.size();
 			var response = exchange.response()
@@ -496,6 +515,68 @@ final class FilesApi {
 			}
 			return response.send(content(file, start, count)).then();
 		});
+	}
+
+	private static long lineNumber(@Nullable String value, String name, long absent) {
+		if (value == null) {
+			return absent;
+		}
+		try {
+			long number = Long.parseLong(value);
+			if (number >= 1) {
+				return number;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new ApiException(400, "INVALID_REQUEST", name + " must be an integer of at least 1, not '" + value + "'");
+	}
+
+	/*
+	 * Lines first to first + count - 1 (from 1) of the file, with their terminators, read
+	 * in one pass that stops after the last wanted line and holds only the wanted bytes
+	 * (at most MAX_LINES_BYTES).
+	 */
+	static byte[] lines(FileAgent.OpenFile file, long first, long count) throws IOException {
+		long last = (count > Long.MAX_VALUE - first) ? Long.MAX_VALUE : first + count - 1;
+		java.io.ByteArrayOutputStream selected = new java.io.ByteArrayOutputStream();
+		try (InputStream content = file.range(0, file.size())) {
+			return selectLines(content, first, last, selected);
+		}
+		finally {
+			file.close();
+		}
+	}
+
+	static byte[] selectLines(InputStream content, long first, long last, java.io.ByteArrayOutputStream selected)
+			throws IOException {
+		byte[] chunk = new byte[CHUNK];
+		long line = 1;
+		int read;
+		while (line <= last && (read = content.read(chunk)) > 0) {
+			int start = -1;
+			for (int i = 0; i < read && line <= last; i++) {
+				if (line >= first && start < 0) {
+					start = i;
+				}
+				if (chunk[i] == '\n') {
+					if (line == last) {
+						selected.write(chunk, start, i + 1 - start);
+						start = -2;
+					}
+					line++;
+				}
+			}
+			if (start >= 0) {
+				selected.write(chunk, start, read - start);
+			}
+			if (selected.size() > MAX_LINES_BYTES) {
+				throw new ApiException(400, "INVALID_REQUEST",
+						"the lines asked for are longer than " + MAX_LINES_BYTES + " bytes; ask for fewer");
+			}
+		}
+		return selected.toByteArray();
 	}
 
 	private static byte[] readRange(FileAgent.OpenFile file, long from, long length) throws IOException {

@@ -48,6 +48,8 @@ final class LifecycleApi {
 			.add("POST", "/sandboxes/{id}/renew-expiration", this::renew)
 			.add("PATCH", "/sandboxes/{id}/metadata", this::patchMetadata)
 			.add("GET", "/sandboxes/{id}/endpoints/{port}", this::endpoint)
+			.add("GET", "/sandboxes/{id}/diagnostics/logs", (exchange) -> diagnostics(exchange, "logs"))
+			.add("GET", "/sandboxes/{id}/diagnostics/events", (exchange) -> diagnostics(exchange, "events"))
 			.add("POST", "/sandboxes/{id}/snapshots", this::snapshotsUnsupported)
 			.add("GET", "/sandboxes/{id}/snapshots", this::snapshotsUnsupported)
 			.add("GET", "/snapshots", this::snapshotsUnsupported)
@@ -379,8 +381,16 @@ final class LifecycleApi {
 		}
 		String host = "127.0.0.1:" + this.server.port();
 		boolean proxied = "true".equalsIgnoreCase(exchange.query("use_server_proxy"));
+		String expires = exchange.query("expires");
 		String endpoint = proxied ? host + "/sandboxes/" + sandbox.id() + "/proxy/" + port
 				: host + "/" + sandbox.id() + "/" + port;
+		if (expires != null) {
+			if (proxied) {
+				throw new ApiException(400, "SANDBOX::INVALID_PARAMETER",
+						"expires cannot be combined with use_server_proxy=true");
+			}
+			endpoint = host + this.server.signedRoutes().path(sandbox.id(), port, expiry(expires));
+		}
 		Map<String, String> headers = new LinkedHashMap<>();
 		if (sandbox.secureAccess()) {
 			headers.put(SECURE_ACCESS_HEADER, sandbox.accessToken());
@@ -394,6 +404,65 @@ final class LifecycleApi {
 			body.put("headers", headers);
 		}
 		return exchange.json(200, body);
+	}
+
+	/*
+	 * A diagnostics descriptor with its text inline: the lifecycle events (scope
+	 * lifecycle), the entry process's last output (scope container, logs only), or both
+	 * (scope all).
+	 */
+	private Mono<Void> diagnostics(Exchange exchange, String kind) {
+		ServerSandbox sandbox = sandbox(exchange);
+		String scope = exchange.query("scope");
+		if (scope == null || scope.isEmpty()) {
+			throw new ApiException(400, "SANDBOX::INVALID_PARAMETER", "the scope query parameter is required");
+		}
+		boolean lifecycle = scope.equals("lifecycle") || scope.equals("all");
+		boolean container = kind.equals("logs") && (scope.equals("container") || scope.equals("all"));
+		if (!lifecycle && !container) {
+			throw new ApiException(400, "SANDBOX::INVALID_PARAMETER",
+					"unsupported diagnostic scope '" + scope + "' for " + kind + ": this server supports "
+							+ (kind.equals("logs") ? "container, lifecycle and all" : "lifecycle and all"));
+		}
+		StringBuilder content = new StringBuilder();
+		boolean truncated = false;
+		if (lifecycle) {
+			content.append(sandbox.events());
+		}
+		if (container) {
+			Map.Entry<String, Boolean> log = sandbox.log();
+			content.append(log.getKey());
+			truncated = log.getValue();
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("sandboxId", sandbox.id());
+		body.put("kind", kind);
+		body.put("scope", scope);
+		body.put("delivery", "inline");
+		body.put("contentType", "text/plain; charset=utf-8");
+		body.put("content", content.toString());
+		body.put("truncated", truncated);
+		return exchange.json(200, body);
+	}
+
+	/*
+	 * A signed route's expiry: whole epoch seconds, as a decimal of at most 20 digits
+	 * without leading zeros, in the future.
+	 */
+	private static long expiry(String value) {
+		if (!value.matches("0|[1-9][0-9]{0,19}")) {
+			throw new ApiException(400, "SANDBOX::INVALID_PARAMETER",
+					"expires must be epoch seconds (digits without leading zeros), not '" + value + "'");
+		}
+		java.math.BigInteger seconds = new java.math.BigInteger(value);
+		long now = System.currentTimeMillis() / 1000;
+		if (seconds.compareTo(java.math.BigInteger.valueOf(now)) <= 0) {
+			throw new ApiException(400, "SANDBOX::INVALID_PARAMETER", "expires must be in the future");
+		}
+		if (seconds.bitLength() > 62) {
+			throw new ApiException(400, "SANDBOX::INVALID_PARAMETER", "expires is too far in the future");
+		}
+		return seconds.longValue();
 	}
 
 	private Mono<Void> snapshotsUnsupported(Exchange exchange) {

@@ -35,6 +35,7 @@ import io.opensandbox.spring.test.server.isolation.IsolatedSandbox;
 import io.opensandbox.spring.test.server.isolation.IsolationOptions;
 import io.opensandbox.spring.test.server.isolation.IsolationUnavailableException;
 import io.opensandbox.spring.test.server.isolation.SandboxIsolation;
+import io.opensandbox.spring.test.server.isolation.SandboxProcess;
 
 /**
  * The embedded server's engine: one Reactor Netty server on 127.0.0.1 that answers the
@@ -54,6 +55,12 @@ public final class SandboxServer implements AutoCloseable {
 
 	private static final Pattern DIRECT_PATH = Pattern
 		.compile("/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(\\d+)(/.*)?");
+
+	private static final Pattern SIGNED_PATH = Pattern.compile("/signed/([0-9a-z]{1,14})/([0-9a-f]{64})"
+			+ "(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/\\d+(?:/.*)?)");
+
+	/** Signs the routes of signed endpoints; never leaves this server. */
+	private final SignedRoutes signedRoutes = new SignedRoutes();
 
 	private final ServerSettings settings;
 
@@ -241,14 +248,26 @@ public final class SandboxServer implements AutoCloseable {
 								List.of(java.util.Map.of("type", "int_parsing", "loc", List.of("path", "port"), "msg",
 										"Input should be a valid port number", "input", proxy.group(2)))));
 			}
-			return endpoint(exchange, proxy);
+			return endpoint(exchange, proxy, false);
 		}
 		Matcher direct = DIRECT_PATH.matcher(path);
 		if (direct.matches()) {
 			if (port(direct) < 0) {
 				return exchange.text(404, "no such port: " + direct.group(2));
 			}
-			return endpoint(exchange, direct);
+			return endpoint(exchange, direct, false);
+		}
+		Matcher signed = SIGNED_PATH.matcher(path);
+		if (signed.matches()) {
+			Matcher route = DIRECT_PATH.matcher(signed.group(3));
+			if (!route.matches() || port(route) < 0) {
+				return exchange.text(404, "no such port");
+			}
+			String refusal = this.signedRoutes.check(route.group(1), port(route), signed.group(1), signed.group(2));
+			if (refusal != null) {
+				return exchange.text(403, refusal);
+			}
+			return endpoint(exchange, route, true);
 		}
 		String requestId = request.requestHeaders().get("X-Request-ID");
 		response.header("X-Request-ID", (requestId != null && !requestId.isBlank()) ? requestId
@@ -268,14 +287,18 @@ public final class SandboxServer implements AutoCloseable {
 		return (port >= 1 && port <= 65535) ? port : -1;
 	}
 
-	private Publisher<Void> endpoint(Exchange exchange, Matcher matcher) {
+	/*
+	 * A request to a sandbox endpoint; a signed route needs no secure-access header, its
+	 * signature stands for it.
+	 */
+	private Publisher<Void> endpoint(Exchange exchange, Matcher matcher, boolean signed) {
 		ServerSandbox sandbox = this.sandboxes.get(matcher.group(1));
 		int port = port(matcher);
 		Exchange inner = exchange.forPath((matcher.group(3) != null) ? matcher.group(3) : "/");
 		if (sandbox == null) {
 			return exchange.text(404, "sandbox " + matcher.group(1) + " not found");
 		}
-		if (sandbox.secureAccess()
+		if (!signed && sandbox.secureAccess()
 				&& !sandbox.accessToken().equals(exchange.header(LifecycleApi.SECURE_ACCESS_HEADER))) {
 			return exchange.text(401, "missing or invalid " + LifecycleApi.SECURE_ACCESS_HEADER + " header");
 		}
@@ -292,6 +315,10 @@ public final class SandboxServer implements AutoCloseable {
 				"nothing listens on port " + port + " of sandbox " + sandbox.id()
 						+ ": the embedded server serves execd (" + EXECD_PORT + ") and the egress sidecar ("
 						+ EGRESS_PORT + ", sandboxes with a network policy) only");
+	}
+
+	SignedRoutes signedRoutes() {
+		return this.signedRoutes;
 	}
 
 	ServerSettings settings() {
@@ -416,12 +443,32 @@ public final class SandboxServer implements AutoCloseable {
 			return;
 		}
 		try {
-			isolated.start(sandbox.entrypoint(), null, Map.of()).stdin().close();
+			SandboxProcess process = isolated.start(sandbox.entrypoint(), null, Map.of());
+			process.stdin().close();
+			// Read, so the entry process never blocks on a full pipe, and keep the tail
+			// for
+			// the diagnostics logs
+			for (java.io.InputStream output : List.of(process.stdout(), process.stderr())) {
+				this.io.execute(() -> keepLog(sandbox, output));
+			}
 		}
 		catch (IOException ex) {
 			// an entrypoint that cannot start (a program of an image that was not pulled)
 			// is
 			// not fatal here: execd is what clients talk to
+		}
+	}
+
+	private static void keepLog(ServerSandbox sandbox, java.io.InputStream output) {
+		byte[] chunk = new byte[8192];
+		try (output) {
+			int read;
+			while ((read = output.read(chunk)) > 0) {
+				sandbox.log(chunk, read);
+			}
+		}
+		catch (IOException ex) {
+			// the process ended or was killed: nothing more to keep
 		}
 	}
 

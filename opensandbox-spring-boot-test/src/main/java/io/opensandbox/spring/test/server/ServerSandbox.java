@@ -66,6 +66,20 @@ final class ServerSandbox {
 
 	private volatile @Nullable Future<?> expiry;
 
+	/**
+	 * Lifecycle events, the most recent {@value #MAX_EVENTS}, as diagnostic text lines.
+	 */
+	private final java.util.ArrayDeque<String> events = new java.util.ArrayDeque<>();
+
+	/** The entry process's output, its last {@value #MAX_LOG} bytes. */
+	private final byte[] log = new byte[MAX_LOG];
+
+	private long logged;
+
+	static final int MAX_EVENTS = 256;
+
+	static final int MAX_LOG = 64 * 1024;
+
 	ServerSandbox(String id, @Nullable String image, List<String> entrypoint, Map<String, String> env,
 			Map<String, String> metadata, @Nullable Map<String, Object> platform, @Nullable EgressPolicy egress,
 			boolean secureAccess, Instant createdAt, @Nullable Instant expiresAt, ResourceLimits limits) {
@@ -81,6 +95,58 @@ final class ServerSandbox {
 		this.createdAt = createdAt;
 		this.lastTransitionAt = createdAt;
 		this.expiresAt = expiresAt;
+		event("Pending", this.reason, this.message);
+	}
+
+	private synchronized void event(String newState, @Nullable String newReason, @Nullable String newMessage) {
+		StringBuilder line = new StringBuilder().append(Instant.now()).append(" lifecycle ").append(newState);
+		if (newReason != null) {
+			line.append(' ').append(newReason);
+		}
+		if (newMessage != null) {
+			line.append(": ").append(newMessage.replace('\n', ' '));
+		}
+		if (this.events.size() == MAX_EVENTS) {
+			this.events.removeFirst();
+		}
+		this.events.addLast(line.toString());
+	}
+
+	/**
+	 * The lifecycle events, oldest first, one line each.
+	 * @return the event text
+	 */
+	synchronized String events() {
+		StringBuilder text = new StringBuilder();
+		for (String line : this.events) {
+			text.append(line).append('\n');
+		}
+		return text.toString();
+	}
+
+	/**
+	 * Keep output of the entry process; only the last {@value #MAX_LOG} bytes stay.
+	 * @param bytes the buffer
+	 * @param length how many bytes of it
+	 */
+	synchronized void log(byte[] bytes, int length) {
+		for (int i = 0; i < length; i++) {
+			this.log[(int) (this.logged++ % MAX_LOG)] = bytes[i];
+		}
+	}
+
+	/**
+	 * The kept output of the entry process.
+	 * @return the text, and whether older output was dropped
+	 */
+	synchronized java.util.Map.Entry<String, Boolean> log() {
+		int length = (int) Math.min(this.logged, MAX_LOG);
+		byte[] kept = new byte[length];
+		int start = (int) ((this.logged - length) % MAX_LOG);
+		for (int i = 0; i < length; i++) {
+			kept[i] = this.log[(start + i) % MAX_LOG];
+		}
+		return java.util.Map.entry(new String(kept, java.nio.charset.StandardCharsets.UTF_8), this.logged > MAX_LOG);
 	}
 
 	String id() {
@@ -128,6 +194,7 @@ final class ServerSandbox {
 	}
 
 	synchronized void transition(String newState, @Nullable String newReason, @Nullable String newMessage) {
+		event(newState, newReason, newMessage);
 		this.state = newState;
 		this.reason = newReason;
 		this.message = newMessage;
