@@ -47,8 +47,8 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 			"(\"[^\"]*(?:password|secret|token|apikey|api_key|api-key|credential)[^\"]*\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
 			Pattern.CASE_INSENSITIVE);
 
-	private static final Pattern VALUE_OBJECT = Pattern.compile("(\"(?:headers|env|envs)\"\\s*:\\s*\\{)([^{}]*)\\}",
-			Pattern.CASE_INSENSITIVE);
+	private static final Pattern VALUE_OBJECT = Pattern
+		.compile("(\"(?:headers|env|envs|source)\"\\s*:\\s*\\{)([^{}]*)\\}", Pattern.CASE_INSENSITIVE);
 
 	private static final Pattern STRING_FIELD = Pattern
 		.compile("(\"(?:[^\"\\\\]|\\\\.)*\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
@@ -129,8 +129,8 @@ public final class MaskingWiretapHandler extends ChannelDuplexHandler {
 	/*
 	 * Mask credentials inside JSON bodies whose values this handler cannot know in
 	 * advance: fields named like a credential (registry passwords, OSS secrets, tokens),
-	 * and every value of {@code headers} (endpoint access tokens) and {@code env}
-	 * objects.
+	 * and every value of {@code headers} (endpoint access tokens), {@code env} and {@code
+	 * source} (credential vault values) objects.
 	 */
 	static String maskJson(String text) {
 		String masked = replaceAll(CREDENTIAL_FIELD, text, (match) -> match.group(1) + "\"" + MASK + "\"");

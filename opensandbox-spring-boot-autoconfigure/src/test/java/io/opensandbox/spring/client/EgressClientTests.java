@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
+import io.opensandbox.spring.model.CredentialVault;
 import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.SandboxEndpoint;
@@ -25,6 +26,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -68,6 +71,119 @@ class EgressClientTests {
 		this.sidecar.verify(
 				getRequestedFor(urlEqualTo("/policy")).withHeader("OPENSANDBOX-EGRESS-AUTH", equalTo("egress-token"))
 					.withHeader(LifecycleClient.API_KEY_HEADER, absent()));
+	}
+
+	private static final String VAULT = """
+			{"revision":2,
+			 "credentials":[{"name":"gh","sourceType":"inline","revision":1}],
+			 "bindings":[{"name":"github","revision":2,
+			  "match":{"schemes":["https"],"ports":[443],"hosts":["api.github.com"],"methods":["GET"],"paths":["/*"]},
+			  "auth":{"type":"apiKey","name":"X-Api-Key"}}]}""";
+
+	@Test
+	void createVaultSendsTheValuesOnceAndTheAnswerHoldsNone() {
+		this.sidecar.stubFor(post(urlEqualTo("/credential-vault"))
+			.willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody(VAULT)));
+		CredentialVault vault = this.client.createVault(List.of(new CredentialVault.Credential("gh", "ghp_s3cr3t")),
+				List.of(new CredentialVault.Binding("github",
+						CredentialVault.Match.of("api.github.com").withMethods("GET"),
+						CredentialVault.Auth.apiKey("X-Api-Key", "gh"))))
+			.block();
+		this.sidecar.verify(postRequestedFor(urlEqualTo("/credential-vault"))
+			.withHeader("OPENSANDBOX-EGRESS-AUTH", equalTo("egress-token"))
+			.withRequestBody(equalToJson("""
+					{"credentials":[{"name":"gh","source":{"type":"inline","value":"ghp_s3cr3t"}}],
+					 "bindings":[{"name":"github","match":{"hosts":["api.github.com"],"methods":["GET"]},
+					  "auth":{"type":"apiKey","name":"X-Api-Key","credential":"gh"}}]}""")));
+		assertThat(vault.revision()).isEqualTo(2);
+		assertThat(vault.credentials()).containsExactly(new CredentialVault.CredentialInfo("gh", "inline", 1));
+		CredentialVault.BindingInfo binding = vault.bindings().get(0);
+		assertThat(binding.name()).isEqualTo("github");
+		assertThat(binding.match().hosts()).containsExactly("api.github.com");
+		assertThat(binding.match().ports()).containsExactly(443);
+		assertThat(binding.authType()).isEqualTo("apiKey");
+		assertThat(binding.authName()).isEqualTo("X-Api-Key");
+		assertThat(vault.toString()).doesNotContain("ghp_s3cr3t");
+	}
+
+	@Test
+	void vaultChangesAreSentAsOneMutationWithTheExpectedRevision() {
+		this.sidecar.stubFor(patch(urlEqualTo("/credential-vault")).willReturn(json(VAULT)));
+		this.client
+			.updateVault(CredentialVault.Changes.builder()
+				.expectedRevision(1)
+				.addCredential(new CredentialVault.Credential("npm", "npm_x"))
+				.replaceCredential(new CredentialVault.Credential("gh", "ghp_new"))
+				.deleteCredential("old")
+				.addBinding(new CredentialVault.Binding("npmjs", CredentialVault.Match.of("registry.npmjs.org"),
+						CredentialVault.Auth.bearer("npm")))
+				.replaceBinding(new CredentialVault.Binding("github", CredentialVault.Match.of("api.github.com"),
+						CredentialVault.Auth.customHeaders(Map.of("X-A", "gh"))))
+				.deleteBinding("stale")
+				.build())
+			.block();
+		this.sidecar.verify(patchRequestedFor(urlEqualTo("/credential-vault")).withRequestBody(equalToJson("""
+				{"expectedRevision":1,
+				 "credentials":{"add":[{"name":"npm","source":{"type":"inline","value":"npm_x"}}],
+				  "replace":[{"name":"gh","source":{"type":"inline","value":"ghp_new"}}],"delete":["old"]},
+				 "bindings":{"add":[{"name":"npmjs","match":{"hosts":["registry.npmjs.org"]},
+				   "auth":{"type":"bearer","credential":"npm"}}],
+				  "replace":[{"name":"github","match":{"hosts":["api.github.com"]},
+				   "auth":{"type":"customHeaders","headers":[{"name":"X-A","credential":"gh"}]}}],
+				  "delete":["stale"]}}""")));
+	}
+
+	@Test
+	void vaultReadsListsAndDeletion() {
+		this.sidecar.stubFor(get(urlEqualTo("/credential-vault")).willReturn(json(VAULT)));
+		this.sidecar.stubFor(get(urlEqualTo("/credential-vault/credentials")).willReturn(
+				json("{\"revision\":2,\"credentials\":[{\"name\":\"gh\",\"sourceType\":\"inline\",\"revision\":1}]}")));
+		this.sidecar.stubFor(get(urlEqualTo("/credential-vault/credentials/gh"))
+			.willReturn(json("{\"name\":\"gh\",\"sourceType\":\"inline\",\"revision\":1}")));
+		this.sidecar.stubFor(get(urlEqualTo("/credential-vault/bindings")).willReturn(json(
+				"{\"revision\":2,\"bindings\":[{\"name\":\"github\",\"revision\":2,\"auth\":{\"type\":\"bearer\"}}]}")));
+		this.sidecar.stubFor(get(urlEqualTo("/credential-vault/bindings/github"))
+			.willReturn(json("{\"name\":\"github\",\"revision\":2}")));
+		this.sidecar.stubFor(delete(urlEqualTo("/credential-vault")).willReturn(aResponse().withStatus(204)));
+		assertThat(this.client.vault().block().bindings()).hasSize(1);
+		assertThat(this.client.credentials().block()).extracting(CredentialVault.CredentialInfo::name)
+			.containsExactly("gh");
+		assertThat(this.client.credential("gh").block().revision()).isEqualTo(1);
+		assertThat(this.client.bindings().block()).singleElement()
+			.satisfies((binding) -> assertThat(binding.authType()).isEqualTo("bearer"));
+		assertThat(this.client.binding("github").block().match()).isNull();
+		this.client.deleteVault().block();
+		this.sidecar.verify(deleteRequestedFor(urlEqualTo("/credential-vault")));
+	}
+
+	@Test
+	void vaultErrorsAreTypedAndAnEmptyAnswerIsAProtocolError() {
+		this.sidecar.stubFor(post(urlEqualTo("/credential-vault")).willReturn(aResponse().withStatus(409)
+			.withHeader("Content-Type", "text/plain")
+			.withBody("credential vault already exists\n")));
+		this.sidecar.stubFor(get(urlEqualTo("/credential-vault")).willReturn(aResponse().withStatus(200)));
+		assertThatExceptionOfType(OpenSandboxApiException.Conflict.class)
+			.isThrownBy(() -> this.client.createVault(List.of(), List.of()).block())
+			.withMessageContaining("already exists");
+		assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxProtocolException.class)
+			.isThrownBy(() -> this.client.vault().block());
+	}
+
+	@Test
+	void vaultModelRefusesWhatTheSidecarWouldAndNeverShowsAValue() {
+		assertThat(new CredentialVault.Credential("gh", "ghp_s3cr3t").toString()).doesNotContain("ghp_s3cr3t");
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> CredentialVault.Auth.apiKey("Bad Header", "gh"));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CredentialVault.Auth("bearer", Map.of("X-Other", "gh")));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CredentialVault.Auth("oauth", Map.of("Authorization", "gh")));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> CredentialVault.Match.of());
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> CredentialVault.Match.of("a.example").withSchemes("ftp"));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> CredentialVault.Changes.builder().build());
 	}
 
 	@Test

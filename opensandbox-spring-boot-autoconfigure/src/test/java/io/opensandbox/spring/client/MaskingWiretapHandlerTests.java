@@ -155,4 +155,15 @@ class MaskingWiretapHandlerTests {
 					"\"uri\":\"python:3.12\"");
 	}
 
+	@Test
+	void credentialVaultValuesAreMaskedButNamesAndBindingsStay() {
+		String body = """
+				{"credentials":[{"name":"gh","source":{"type":"inline","value":"ghp_s3cr3t"}}],
+				 "bindings":[{"name":"github","match":{"hosts":["api.github.com"]},
+				  "auth":{"type":"bearer","credential":"gh"}}]}""";
+		String masked = MaskingWiretapHandler.maskJson(body);
+		assertThat(masked).doesNotContain("ghp_s3cr3t")
+			.contains("\"name\":\"gh\"", "\"name\":\"github\"", "api.github.com");
+	}
+
 }

@@ -187,10 +187,12 @@ class SandboxCleanupTests {
 		SandboxCleanup cleanup = cleanup(true, Duration.ofSeconds(5), Duration.ofMillis(100), null);
 		cleanup.start();
 		try {
-			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(
-						() -> this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration"))));
-			assertThat(this.tracker.get("due").expiresAt()).isEqualTo(Instant.parse("2099-01-01T00:00:00Z"));
+			// The server logs the request before the client has read the answer: wait for
+			// both
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				this.server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration")));
+				assertThat(this.tracker.get("due").expiresAt()).isEqualTo(Instant.parse("2099-01-01T00:00:00Z"));
+			});
 			LoggedRequest renewal = this.server
 				.findAll(postRequestedFor(urlEqualTo("/v1/sandboxes/due/renew-expiration")))
 				.get(0);

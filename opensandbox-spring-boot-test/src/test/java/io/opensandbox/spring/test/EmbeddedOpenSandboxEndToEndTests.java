@@ -241,6 +241,40 @@ class EmbeddedOpenSandboxEndToEndTests {
 	}
 
 	@Test
+	void credentialVaultRoundTripsThroughTheStarter() {
+		SandboxSpec spec = SandboxSpec.builder()
+			.image("python:3.12-slim")
+			.networkPolicy(NetworkPolicy.denyByDefault(NetworkPolicy.Rule.allow("api.github.com")))
+			.build();
+		try (Sandbox sandbox = create(spec)) {
+			io.opensandbox.spring.model.CredentialVault vault = sandbox.egress()
+				.createVault(List.of(new io.opensandbox.spring.model.CredentialVault.Credential("gh", "ghp_s3cr3t")),
+						List.of(new io.opensandbox.spring.model.CredentialVault.Binding("github",
+								io.opensandbox.spring.model.CredentialVault.Match.of("api.github.com"),
+								io.opensandbox.spring.model.CredentialVault.Auth.bearer("gh"))));
+			assertThat(vault.revision()).isEqualTo(1);
+			assertThat(vault.toString()).doesNotContain("ghp_s3cr3t");
+			io.opensandbox.spring.model.CredentialVault changed = sandbox.egress()
+				.updateVault(io.opensandbox.spring.model.CredentialVault.Changes.builder()
+					.expectedRevision(1)
+					.replaceCredential(new io.opensandbox.spring.model.CredentialVault.Credential("gh", "ghp_n3w"))
+					.build());
+			assertThat(changed.revision()).isEqualTo(2);
+			assertThat(sandbox.egress().credential("gh").revision()).isEqualTo(2);
+			assertThat(sandbox.egress().binding("github").authType()).isEqualTo("bearer");
+			assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.Conflict.class)
+				.isThrownBy(() -> sandbox.egress()
+					.updateVault(io.opensandbox.spring.model.CredentialVault.Changes.builder()
+						.expectedRevision(1)
+						.deleteBinding("github")
+						.build()));
+			sandbox.egress().deleteVault();
+			assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.NotFound.class)
+				.isThrownBy(() -> sandbox.egress().vault());
+		}
+	}
+
+	@Test
 	void egressPolicyIsStoredAndPatched() {
 		SandboxSpec spec = SandboxSpec.builder()
 			.image("python:3.12-slim")

@@ -442,6 +442,76 @@ class EmbeddedOpenSandboxServerWireTests {
 	}
 
 	@Test
+	void credentialVaultKeepsValuesToItselfAndChangesAllOrNothing() throws Exception {
+		HttpResponse<String> created = lifecycle("POST", "/v1/sandboxes",
+				createBody(120).replace("\"timeout\"",
+						"\"networkPolicy\":{\"egress\":[{\"action\":\"allow\",\"target\":\"pypi.org\"}]},\"timeout\""),
+				Map.of());
+		String id = (String) read(created).get("id");
+		awaitRunning(id);
+		try {
+			Map<String, Object> endpoint = read(
+					lifecycle("GET", "/v1/sandboxes/" + id + "/endpoints/18080", null, Map.of()));
+			@SuppressWarnings("unchecked")
+			Map<String, String> headers = (Map<String, String>) endpoint.get("headers");
+			String vault = "http://" + endpoint.get("endpoint") + "/credential-vault";
+			assertThat(raw("GET", vault, null, headers).statusCode()).isEqualTo(404);
+			assertThat(raw("GET", vault, null, Map.of()).statusCode()).isEqualTo(401);
+			String body = """
+					{"credentials":[{"name":"gh","source":{"type":"inline","value":"ghp_s3cr3t"}}],
+					 "bindings":[{"name":"github","match":{"hosts":["api.github.com"]},
+					  "auth":{"type":"apiKey","name":"X-Api-Key","credential":"gh"}}]}""";
+			HttpResponse<String> first = raw("POST", vault, body, headers);
+			assertThat(first.statusCode()).isEqualTo(201);
+			assertThat(first.body()).doesNotContain("ghp_s3cr3t");
+			assertThat(read(first)).containsEntry("revision", 1);
+			assertThat(raw("POST", vault, body, headers).statusCode()).isEqualTo(409);
+			Map<String, Object> state = read(raw("GET", vault, null, headers));
+			assertThat(state.toString()).doesNotContain("ghp_s3cr3t").contains("X-Api-Key", "api.github.com", "443");
+			// A stale revision, a binding to a credential that is not there, a credential
+			// still in use: refused whole, the vault unchanged
+			assertThat(raw("PATCH", vault, "{\"expectedRevision\":7,\"credentials\":{\"delete\":[\"gh\"]}}", headers)
+				.statusCode()).isEqualTo(409);
+			HttpResponse<String> dangling = raw("PATCH", vault, """
+					{"credentials":{"add":[{"name":"npm","source":{"type":"inline","value":"npm_s3cr3t"}}]},
+					 "bindings":{"add":[{"name":"pypi","match":{"hosts":["pypi.org"]},
+					  "auth":{"type":"bearer","credential":"missing"}}]}}""", headers);
+			assertThat(dangling.statusCode()).isEqualTo(409);
+			assertThat(dangling.body()).contains("missing").doesNotContain("npm_s3cr3t");
+			assertThat(raw("PATCH", vault, "{\"credentials\":{\"delete\":[\"gh\"]}}", headers).statusCode())
+				.isEqualTo(409);
+			assertThat(read(raw("GET", vault + "/credentials", null, headers)).toString()).doesNotContain("npm");
+			HttpResponse<String> changed = raw("PATCH", vault, """
+					{"expectedRevision":1,
+					 "credentials":{"replace":[{"name":"gh","source":{"type":"inline","value":"ghp_n3w"}}],
+					  "add":[{"name":"npm","source":{"type":"inline","value":"npm_s3cr3t"}}]},
+					 "bindings":{"add":[{"name":"npmjs","match":{"hosts":["registry.npmjs.org"],"ports":[443]},
+					  "auth":{"type":"customHeaders","headers":[{"name":"X-Npm","credential":"npm"}]}}]}}""", headers);
+			assertThat(changed.statusCode()).isEqualTo(200);
+			assertThat(changed.body()).doesNotContain("ghp_n3w", "npm_s3cr3t");
+			assertThat(read(changed)).containsEntry("revision", 2);
+			assertThat(read(raw("GET", vault + "/credentials/gh", null, headers))).containsEntry("revision", 2);
+			assertThat(read(raw("GET", vault + "/bindings/github", null, headers))).containsEntry("revision", 1);
+			assertThat(raw("GET", vault + "/bindings/none", null, headers).statusCode()).isEqualTo(404);
+			for (String bad : new String[] { "{", "[]", "{\"credentials\":{}}", "{\"other\":1}",
+					"{\"credentials\":{\"add\":[{\"name\":\"x\",\"source\":{\"type\":\"file\",\"value\":\"v\"}}]}}",
+					"{\"bindings\":{\"add\":[{\"name\":\"b\",\"match\":{\"hosts\":[]},"
+							+ "\"auth\":{\"type\":\"bearer\",\"credential\":\"gh\"}}]}}",
+					"{\"bindings\":{\"add\":[{\"name\":\"b\",\"match\":{\"hosts\":[\"h\"]},"
+							+ "\"auth\":{\"type\":\"apiKey\",\"name\":\"bad header\",\"credential\":\"gh\"}}]}}" }) {
+				HttpResponse<String> refused = raw("PATCH", vault, bad, headers);
+				assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+				assertThat(refused.body()).doesNotContain("ghp_", "npm_s3cr3t");
+			}
+			assertThat(raw("DELETE", vault, null, headers).statusCode()).isEqualTo(204);
+			assertThat(raw("GET", vault + "/bindings", null, headers).statusCode()).isEqualTo(404);
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+		}
+	}
+
+	@Test
 	void egressSidecarNeedsItsHeaderAndAnswersTextErrors() throws Exception {
 		HttpResponse<String> created = lifecycle("POST", "/v1/sandboxes",
 				createBody(120).replace("\"timeout\"",

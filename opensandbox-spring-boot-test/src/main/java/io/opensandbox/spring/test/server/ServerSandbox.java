@@ -52,6 +52,9 @@ final class ServerSandbox {
 
 	final Map<String, CodeContext> contexts = new ConcurrentHashMap<>();
 
+	/** The egress sidecar's credential vault, once created. */
+	final java.util.concurrent.atomic.AtomicReference<@Nullable CredentialVaultState> vault = new java.util.concurrent.atomic.AtomicReference<>();
+
 	private volatile String state = "Pending";
 
 	private volatile @Nullable String reason = "sandbox_pending";
