@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,28 @@ class EmbeddedOpenSandboxEndToEndTests {
 						java.net.http.HttpResponse.BodyHandlers.discarding());
 			assertThat(ping.statusCode()).isEqualTo(200);
 			assertThat(sandbox.isHealthy()).isTrue();
+		}
+	}
+
+	@Test
+	void unknownOwnersFailBeforeAnythingChangesAndAnExistingDirectoryKeepsItsMode() {
+		try (Sandbox sandbox = create(PYTHON)) {
+			assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.Rejected.class)
+				.isThrownBy(() -> sandbox.files()
+					.write(List.of(io.opensandbox.spring.model.FileUpload.of("/tmp/owned.txt", "x")
+						.withOwner("no-such-user-here", null))))
+				.withMessageContaining("no-such-user-here");
+			assertThat(sandbox.commands().run("test -e /tmp/owned.txt").exitCode()).hasValue(1);
+			assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.Rejected.class)
+				.isThrownBy(() -> sandbox.files()
+					.mkdirs(Map.of("/tmp/grouped", io.opensandbox.spring.model.FileInfo.Permission.of(755)
+						.withOwner("root", "no-such-group-here"))));
+			assertThat(sandbox.commands().run("test -e /tmp/grouped").exitCode()).hasValue(1);
+			sandbox.files().mkdirs(Map.of("/tmp/kept", io.opensandbox.spring.model.FileInfo.Permission.of(700)));
+			sandbox.files().mkdirs(Map.of("/tmp/kept", io.opensandbox.spring.model.FileInfo.Permission.of(755)));
+			assertThat(sandbox.files().info("/tmp/kept").mode()).isEqualTo(700);
+			sandbox.files().mkdirs(Map.of("/tmp/fresh", io.opensandbox.spring.model.FileInfo.Permission.of(750)));
+			assertThat(sandbox.files().info("/tmp/fresh").mode()).isEqualTo(750);
 		}
 	}
 

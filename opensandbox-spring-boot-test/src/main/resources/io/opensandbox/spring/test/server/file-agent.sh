@@ -28,6 +28,16 @@ permissions() {
 	if [ -n "$2" ] && [ "$2" != 0 ]; then chmod -- "$2" "$1" || exit 1; fi
 }
 
+# Owner and group must exist (or be numeric ids) before anything is changed.
+principals() {
+	case "$1" in
+	'' | *[!0-9]*) if [ -n "$1" ] && ! getent passwd "$1" >/dev/null; then fail 1 "invalid user: '$1'"; fi ;;
+	esac
+	case "$2" in
+	'' | *[!0-9]*) if [ -n "$2" ] && ! getent group "$2" >/dev/null; then fail 1 "invalid group: '$2'"; fi ;;
+	esac
+}
+
 operation=$1
 shift
 case "$operation" in
@@ -65,6 +75,7 @@ read)
 	;;
 write)
 	path=$1
+	principals "$3" "$4"
 	parent=${path%/*}
 	[ -n "$parent" ] && { mkdir -p -- "$parent" || exit 1; }
 	[ -d "$path" ] && fail 3 "$path"
@@ -77,13 +88,20 @@ write)
 chmod)
 	path=$1
 	exists "$path" || fail 2 "$path"
+	principals "$3" "$4"
 	permissions "$path" "$2" "$3" "$4"
 	;;
 mkdir)
 	path=$1
+	principals "$3" "$4"
 	if exists "$path" && [ ! -d "$path" ]; then fail 4 "$path"; fi
-	mkdir -p -- "$path" || exit 1
-	permissions "$path" "$2" "$3" "$4"
+	# An existing directory keeps its mode; owner and group still apply
+	if [ -d "$path" ]; then
+		permissions "$path" "" "$3" "$4"
+	else
+		mkdir -p -- "$path" || exit 1
+		permissions "$path" "$2" "$3" "$4"
+	fi
 	;;
 delete)
 	for path in "$@"; do
