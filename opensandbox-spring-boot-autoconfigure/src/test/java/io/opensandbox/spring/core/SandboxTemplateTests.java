@@ -150,6 +150,21 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void aSandboxThatVanishesWhileWaitingStopsTheWaitAtOnce() {
+		stubPings(503);
+		this.server.stubFor(get(urlEqualTo(SANDBOX_PATH))
+			.willReturn(json(404, "{\"code\":\"DOCKER::SANDBOX_NOT_FOUND\",\"message\":\"gone\"}")));
+		long started = System.nanoTime();
+		assertThatExceptionOfType(SandboxReadinessException.class)
+			.isThrownBy(() -> template(Duration.ofSeconds(30), false).create(SandboxSpec.ofImage("python:3.12")))
+			.withMessageContaining("cannot become ready")
+			.withMessageContaining("DOCKER::SANDBOX_NOT_FOUND")
+			.satisfies((ex) -> assertThat(ex)
+				.hasCauseInstanceOf(io.opensandbox.spring.error.OpenSandboxApiException.NotFound.class));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
 	void serverProxyEndpointsAreRequestedWhenConfigured() {
 		stubStates("Running");
 		template(Duration.ofSeconds(5), true).create(SandboxSpec.ofImage("python:3.12"));

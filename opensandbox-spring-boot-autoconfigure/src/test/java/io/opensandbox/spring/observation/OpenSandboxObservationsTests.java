@@ -362,6 +362,36 @@ class OpenSandboxObservationsTests {
 		assertThat(OpenSandboxObservations.NOOP.operation("get", null, work)).isSameAs(work);
 	}
 
+	@Test
+	void theDefaultConventionNamesWhatWasDoneAndBelongsToOneObservation() {
+		DefaultOpenSandboxObservationConvention operation = new DefaultOpenSandboxObservationConvention(
+				OpenSandboxObservationDocumentation.SANDBOX_OPERATION);
+		OpenSandboxObservationContext get = new OpenSandboxObservationContext(
+				OpenSandboxObservationDocumentation.SANDBOX_OPERATION, "get");
+		assertThat(operation.getName()).isEqualTo("opensandbox.sandbox.operation");
+		assertThat(operation.getContextualName(get)).isEqualTo("opensandbox get");
+		assertThat(operation.supportsContext(get)).isTrue();
+		assertThat(operation.supportsContext(
+				new OpenSandboxObservationContext(OpenSandboxObservationDocumentation.SANDBOX_READY, "ready")))
+			.isFalse();
+		assertThat(operation.supportsContext(new io.micrometer.observation.Observation.Context())).isFalse();
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DefaultOpenSandboxObservationConvention(null));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new OpenSandboxObservationContext(OpenSandboxObservationDocumentation.CLEANUP, ""));
+	}
+
+	@Test
+	void theRecorderRefusesWhatItCannotUse() {
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new OpenSandboxObservations(null, List.of()));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new OpenSandboxObservations(this.registry, null));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.observations.cleanup(
+					new OpenSandboxObservationContext(OpenSandboxObservationDocumentation.SANDBOX_OPERATION, "get")));
+	}
+
 	private static ResponseDefinitionBuilder json(int status, String body) {
 		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
 	}
