@@ -21,7 +21,6 @@ import reactor.netty.http.client.HttpClientRequest;
 
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.CodeContext;
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -200,7 +199,7 @@ public final class ExecdClient {
 	 * @param cursor the cursor from the previous read, or {@code null} for all output
 	 * @return the output and the next cursor
 	 */
-	public Mono<CommandLogs> commandLogs(String commandId, @Nullable Long cursor) {
+	public Mono<CommandStatus.Logs> commandLogs(String commandId, @Nullable Long cursor) {
 		String id = Identifiers.require(commandId, "Command id");
 		Assert.isTrue(cursor == null || cursor >= 0, "Cursor must not be negative");
 		String template = (cursor != null) ? "/command/{id}/logs?cursor={cursor}" : "/command/{id}/logs";
@@ -221,7 +220,7 @@ public final class ExecdClient {
 				// Without the cursor header, move past the lines received so they are not
 				// read again
 				long fallback = ((cursor != null) ? cursor : 0) + text.chars().filter((c) -> c == '\n').count();
-				return new CommandLogs(text, parseCursor(next, fallback));
+				return new CommandStatus.Logs(text, parseCursor(next, fallback));
 			})
 			.onErrorMap((failure) -> ErrorTranslator.translate(failure, "GET " + this.baseUrl + template));
 	}

@@ -22,7 +22,6 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -352,7 +351,7 @@ public final class LifecycleClient {
 	 * {@code all}
 	 * @return the diagnostics
 	 */
-	public Mono<SandboxDiagnostics> diagnostics(String sandboxId, String kind, String scope) {
+	public Mono<SandboxInfo.Diagnostics> diagnostics(String sandboxId, String kind, String scope) {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		Assert.isTrue("logs".equals(kind) || "events".equals(kind),
 				() -> "Kind must be 'logs' or 'events', not '" + kind + "'");

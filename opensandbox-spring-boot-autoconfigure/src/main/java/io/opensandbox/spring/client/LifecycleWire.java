@@ -12,7 +12,6 @@ import org.jspecify.annotations.Nullable;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -240,13 +239,13 @@ final class LifecycleWire {
 			@Nullable String contentUrl, @Nullable Long contentLength, @Nullable String expiresAt,
 			@Nullable Boolean truncated, @Nullable List<String> warnings) {
 
-		SandboxDiagnostics toDiagnostics() {
+		SandboxInfo.Diagnostics toDiagnostics() {
 			boolean inline = "inline".equals(this.delivery);
 			if (inline ? this.content == null : this.contentUrl == null) {
 				throw new OpenSandboxProtocolException("Diagnostics delivered '" + this.delivery + "' without "
 						+ (inline ? "content" : "a content URL"), null);
 			}
-			return new SandboxDiagnostics(require(this.sandboxId, "sandboxId"), require(this.kind, "kind"),
+			return new SandboxInfo.Diagnostics(require(this.sandboxId, "sandboxId"), require(this.kind, "kind"),
 					require(this.scope, "scope"),
 					(this.contentType != null) ? this.contentType : "text/plain; charset=utf-8",
 					inline ? this.content : null, inline ? null : this.contentUrl, this.contentLength,

@@ -2,7 +2,6 @@ package io.opensandbox.spring.core;
 
 import java.util.stream.Stream;
 
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -62,7 +61,7 @@ public interface Commands {
 	 * @param cursor {@code 0} for everything, or the cursor of the previous read
 	 * @return the output and the next cursor
 	 */
-	CommandLogs logs(String commandId, long cursor);
+	CommandStatus.Logs logs(String commandId, long cursor);
 
 	/**
 	 * Interrupt a running command.

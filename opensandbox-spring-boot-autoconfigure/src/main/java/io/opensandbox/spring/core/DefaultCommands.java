@@ -2,7 +2,6 @@ package io.opensandbox.spring.core;
 
 import java.util.stream.Stream;
 
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -46,7 +45,7 @@ final class DefaultCommands implements Commands {
 	}
 
 	@Override
-	public CommandLogs logs(String commandId, long cursor) {
+	public CommandStatus.Logs logs(String commandId, long cursor) {
 		return Blocking.get(this.reactive.logs(commandId, cursor));
 	}
 

@@ -3,7 +3,6 @@ package io.opensandbox.spring.core;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -51,7 +50,7 @@ final class DefaultReactiveCommands implements ReactiveCommands {
 	}
 
 	@Override
-	public Mono<CommandLogs> logs(String commandId, long cursor) {
+	public Mono<CommandStatus.Logs> logs(String commandId, long cursor) {
 		Arguments.text(commandId, "Command id");
 		Arguments.notNegative(cursor, "Cursor");
 		return this.sandbox.withExecd((execd) -> execd.commandLogs(commandId, cursor));

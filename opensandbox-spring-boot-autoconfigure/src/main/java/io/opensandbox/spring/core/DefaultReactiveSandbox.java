@@ -22,7 +22,6 @@ import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -114,13 +113,13 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 	}
 
 	@Override
-	public Mono<SandboxDiagnostics> diagnosticLogs(String scope) {
+	public Mono<SandboxInfo.Diagnostics> diagnosticLogs(String scope) {
 		Arguments.text(scope, "Scope");
 		return this.lifecycle.diagnostics(this.id, "logs", scope);
 	}
 
 	@Override
-	public Mono<SandboxDiagnostics> diagnosticEvents(String scope) {
+	public Mono<SandboxInfo.Diagnostics> diagnosticEvents(String scope) {
 		Arguments.text(scope, "Scope");
 		return this.lifecycle.diagnostics(this.id, "events", scope);
 	}

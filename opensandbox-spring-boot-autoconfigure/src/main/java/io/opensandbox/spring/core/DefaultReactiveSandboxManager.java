@@ -13,7 +13,6 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -65,13 +64,13 @@ final class DefaultReactiveSandboxManager implements ReactiveSandboxManager {
 	}
 
 	@Override
-	public Mono<SandboxDiagnostics> diagnosticLogs(String sandboxId, String scope) {
+	public Mono<SandboxInfo.Diagnostics> diagnosticLogs(String sandboxId, String scope) {
 		Arguments.text(scope, "Scope");
 		return this.client.diagnostics(sandboxId, "logs", scope);
 	}
 
 	@Override
-	public Mono<SandboxDiagnostics> diagnosticEvents(String sandboxId, String scope) {
+	public Mono<SandboxInfo.Diagnostics> diagnosticEvents(String sandboxId, String scope) {
 		Arguments.text(scope, "Scope");
 		return this.client.diagnostics(sandboxId, "events", scope);
 	}

@@ -7,7 +7,6 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -63,12 +62,12 @@ final class DefaultSandbox implements Sandbox {
 	}
 
 	@Override
-	public SandboxDiagnostics diagnosticLogs(String scope) {
+	public SandboxInfo.Diagnostics diagnosticLogs(String scope) {
 		return Blocking.get(this.reactive.diagnosticLogs(scope));
 	}
 
 	@Override
-	public SandboxDiagnostics diagnosticEvents(String scope) {
+	public SandboxInfo.Diagnostics diagnosticEvents(String scope) {
 		return Blocking.get(this.reactive.diagnosticEvents(scope));
 	}
 

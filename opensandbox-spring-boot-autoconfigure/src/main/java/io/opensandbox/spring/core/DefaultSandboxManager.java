@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -48,12 +47,12 @@ final class DefaultSandboxManager implements SandboxManager {
 	}
 
 	@Override
-	public SandboxDiagnostics diagnosticLogs(String sandboxId, String scope) {
+	public SandboxInfo.Diagnostics diagnosticLogs(String sandboxId, String scope) {
 		return Blocking.get(this.reactive.diagnosticLogs(sandboxId, scope));
 	}
 
 	@Override
-	public SandboxDiagnostics diagnosticEvents(String sandboxId, String scope) {
+	public SandboxInfo.Diagnostics diagnosticEvents(String sandboxId, String scope) {
 		return Blocking.get(this.reactive.diagnosticEvents(sandboxId, scope));
 	}
 

@@ -3,7 +3,6 @@ package io.opensandbox.spring.core;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -66,7 +65,7 @@ public interface ReactiveCommands {
 	 * what was written since
 	 * @return the output and the next cursor
 	 */
-	Mono<CommandLogs> logs(String commandId, long cursor);
+	Mono<CommandStatus.Logs> logs(String commandId, long cursor);
 
 	/**
 	 * Interrupt a running command.

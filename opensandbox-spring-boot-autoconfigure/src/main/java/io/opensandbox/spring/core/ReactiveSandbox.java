@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -83,7 +82,7 @@ public interface ReactiveSandbox {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	Mono<SandboxDiagnostics> diagnosticLogs(String scope);
+	Mono<SandboxInfo.Diagnostics> diagnosticLogs(String scope);
 
 	/**
 	 * The lifecycle server's diagnostic events of the sandbox, for people and
@@ -94,7 +93,7 @@ public interface ReactiveSandbox {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	Mono<SandboxDiagnostics> diagnosticEvents(String scope);
+	Mono<SandboxInfo.Diagnostics> diagnosticEvents(String scope);
 
 	/**
 	 * A signed endpoint for a port inside the sandbox: a direct route (never through the

@@ -11,7 +11,6 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -65,7 +64,7 @@ public interface ReactiveSandboxManager {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	Mono<SandboxDiagnostics> diagnosticLogs(String sandboxId, String scope);
+	Mono<SandboxInfo.Diagnostics> diagnosticLogs(String sandboxId, String scope);
 
 	/**
 	 * The lifecycle server's diagnostic events of a sandbox, for people and
@@ -77,7 +76,7 @@ public interface ReactiveSandboxManager {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	Mono<SandboxDiagnostics> diagnosticEvents(String sandboxId, String scope);
+	Mono<SandboxInfo.Diagnostics> diagnosticEvents(String sandboxId, String scope);
 
 	/**
 	 * A signed endpoint for a port inside a sandbox: a direct route that the server stops

@@ -7,7 +7,6 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
@@ -79,7 +78,7 @@ public interface Sandbox extends AutoCloseable {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	SandboxDiagnostics diagnosticLogs(String scope);
+	SandboxInfo.Diagnostics diagnosticLogs(String scope);
 
 	/**
 	 * The lifecycle server's diagnostic events of the sandbox, for people and
@@ -90,7 +89,7 @@ public interface Sandbox extends AutoCloseable {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	SandboxDiagnostics diagnosticEvents(String scope);
+	SandboxInfo.Diagnostics diagnosticEvents(String scope);
 
 	/**
 	 * A signed endpoint for a port inside the sandbox: a direct route (never through the

@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SnapshotInfo;
@@ -62,7 +61,7 @@ public interface SandboxManager {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	SandboxDiagnostics diagnosticLogs(String sandboxId, String scope);
+	SandboxInfo.Diagnostics diagnosticLogs(String sandboxId, String scope);
 
 	/**
 	 * The lifecycle server's diagnostic events of a sandbox, for people and
@@ -74,7 +73,7 @@ public interface SandboxManager {
 	 * diagnostics API answers with an
 	 * {@link io.opensandbox.spring.error.OpenSandboxApiException}
 	 */
-	SandboxDiagnostics diagnosticEvents(String sandboxId, String scope);
+	SandboxInfo.Diagnostics diagnosticEvents(String sandboxId, String scope);
 
 	/**
 	 * A signed endpoint for a port inside a sandbox: a direct route that the server stops

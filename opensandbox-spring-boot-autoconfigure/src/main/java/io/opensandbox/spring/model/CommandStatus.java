@@ -20,4 +20,15 @@ import org.jspecify.annotations.Nullable;
 public record CommandStatus(String id, @Nullable String command, boolean running, @Nullable Integer exitCode,
 		@Nullable String error, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
 
+	/**
+	 * A slice of a background command's output.
+	 *
+	 * @param text the output after the requested cursor (stdout and stderr interleaved)
+	 * @param cursor the cursor to pass next time to read only newer output
+	 * @since 0.1.0
+	 */
+	public record Logs(String text, long cursor) {
+
+	}
+
 }

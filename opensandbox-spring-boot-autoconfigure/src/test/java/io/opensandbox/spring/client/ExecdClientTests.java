@@ -18,7 +18,6 @@ import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.CodeContext;
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
 import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.ExecutionEvent;
@@ -247,7 +246,7 @@ class ExecdClientTests {
 			.willReturn(aResponse().withHeader("Content-Type", "text/plain")
 				.withHeader(ExecdClient.LOGS_CURSOR_HEADER, "5")
 				.withBody("line3\nline4\nline5\n")));
-		CommandLogs logs = this.client.commandLogs("bg-1", 2L).block();
+		CommandStatus.Logs logs = this.client.commandLogs("bg-1", 2L).block();
 		assertThat(logs.text()).isEqualTo("line3\nline4\nline5\n");
 		assertThat(logs.cursor()).isEqualTo(5);
 	}

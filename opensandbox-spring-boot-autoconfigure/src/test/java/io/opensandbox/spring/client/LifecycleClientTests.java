@@ -24,7 +24,6 @@ import tools.jackson.databind.JsonNode;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.ResultPage;
-import io.opensandbox.spring.model.SandboxDiagnostics;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -468,13 +467,13 @@ class LifecycleClientTests {
 				 "contentType": "text/plain; charset=utf-8", "contentUrl": "https://files.example.com/l.txt",
 				 "contentLength": 10485760, "expiresAt": "2026-04-14T10:30:00Z", "truncated": true}
 				""".formatted(ID))));
-		SandboxDiagnostics events = this.client.diagnostics(ID, "events", "runtime").block(TIMEOUT);
+		SandboxInfo.Diagnostics events = this.client.diagnostics(ID, "events", "runtime").block(TIMEOUT);
 		assertThat(events.isInline()).isTrue();
 		assertThat(events.content()).isEqualTo("a\nb\n");
 		assertThat(events.warnings()).containsExactly("events older than 1h expired");
 		verifyOnly(lifecycleRequest(RequestMethod.GET, "/v1/sandboxes/" + ID + "/diagnostics/events?scope=runtime")
 			.withQueryParam("scope", equalTo("runtime")));
-		SandboxDiagnostics logs = this.client.diagnostics(ID, "logs", "container").block(TIMEOUT);
+		SandboxInfo.Diagnostics logs = this.client.diagnostics(ID, "logs", "container").block(TIMEOUT);
 		assertThat(logs.isInline()).isFalse();
 		assertThat(logs.contentUrl()).isEqualTo("https://files.example.com/l.txt");
 		assertThat(logs.contentLength()).isEqualTo(10485760L);

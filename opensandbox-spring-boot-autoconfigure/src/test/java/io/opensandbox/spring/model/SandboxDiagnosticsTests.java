@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link SandboxDiagnostics}: inline or by URL, never neither.
+ * {@link SandboxInfo.Diagnostics}: inline or by URL, never neither.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -36,14 +36,15 @@ class SandboxDiagnosticsTests {
 	@Test
 	void warningsAreCopied() {
 		List<String> warnings = new ArrayList<>(List.of("old events expired"));
-		SandboxDiagnostics diagnostics = new SandboxDiagnostics("sb", "events", "all", "text/plain", "t", null, null,
-				null, false, warnings);
+		SandboxInfo.Diagnostics diagnostics = new SandboxInfo.Diagnostics("sb", "events", "all", "text/plain", "t",
+				null, null, null, false, warnings);
 		warnings.clear();
 		assertThat(diagnostics.warnings()).containsExactly("old events expired");
 	}
 
-	private static SandboxDiagnostics diagnostics(String id, String kind, String scope, String content, String url) {
-		return new SandboxDiagnostics(id, kind, scope, "text/plain", content, url, null, null, false, List.of());
+	private static SandboxInfo.Diagnostics diagnostics(String id, String kind, String scope, String content,
+			String url) {
+		return new SandboxInfo.Diagnostics(id, kind, scope, "text/plain", content, url, null, null, false, List.of());
 	}
 
 }

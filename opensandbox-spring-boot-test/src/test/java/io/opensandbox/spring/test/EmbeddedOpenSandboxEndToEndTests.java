@@ -23,8 +23,8 @@ import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.CodeContext;
-import io.opensandbox.spring.model.CommandLogs;
 import io.opensandbox.spring.model.CommandOptions;
+import io.opensandbox.spring.model.CommandStatus;
 import io.opensandbox.spring.model.EgressPolicy;
 import io.opensandbox.spring.model.ExecutionEvent;
 import io.opensandbox.spring.model.NetworkPolicy;
@@ -183,7 +183,7 @@ class EmbeddedOpenSandboxEndToEndTests {
 				Thread.sleep(50);
 			}
 			assertThat(sandbox.commands().status(command).exitCode()).isZero();
-			CommandLogs logs = sandbox.commands().logs(command, 0);
+			CommandStatus.Logs logs = sandbox.commands().logs(command, 0);
 			assertThat(logs.text()).isEqualTo("first\nsecond\n");
 			assertThat(sandbox.commands().logs(command, logs.cursor()).text()).isEmpty();
 		}
