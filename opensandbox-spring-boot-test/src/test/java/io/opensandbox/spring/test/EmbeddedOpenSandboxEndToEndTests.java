@@ -113,6 +113,12 @@ class EmbeddedOpenSandboxEndToEndTests {
 						.withOwner("no-such-user-here", null))))
 				.withMessageContaining("no-such-user-here");
 			assertThat(sandbox.commands().run("test -e /tmp/owned.txt").exitCode()).hasValue(1);
+			// A name that would be an option of the tools inside is refused as a name
+			assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.Rejected.class)
+				.isThrownBy(() -> sandbox.files()
+					.mkdirs(Map.of("/tmp/optioned",
+							io.opensandbox.spring.model.FileInfo.Permission.of(755).withOwner("--help", null))));
+			assertThat(sandbox.commands().run("test -e /tmp/optioned").exitCode()).hasValue(1);
 			assertThatExceptionOfType(io.opensandbox.spring.error.OpenSandboxApiException.Rejected.class)
 				.isThrownBy(() -> sandbox.files()
 					.mkdirs(Map.of("/tmp/grouped", io.opensandbox.spring.model.FileInfo.Permission.of(755)

@@ -30,6 +30,9 @@ permissions() {
 
 # Owner and group must exist (or be numeric ids) before anything is changed.
 principals() {
+	# a name is never an option of getent, chown or chgrp
+	case "$1$2" in -* | *[[:space:]]*) fail 1 "invalid user or group: '$1' '$2'" ;; esac
+	case "$2" in -*) fail 1 "invalid group: '$2'" ;; esac
 	case "$1" in
 	'' | *[!0-9]*) if [ -n "$1" ] && ! getent passwd "$1" >/dev/null; then fail 1 "invalid user: '$1'"; fi ;;
 	esac
