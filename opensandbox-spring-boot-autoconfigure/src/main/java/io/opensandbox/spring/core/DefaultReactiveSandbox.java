@@ -192,10 +192,6 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 			.ready(this.id, new ReadinessWaiter(this, this.lifecycle, readiness, this.useServerProxy).await(known));
 	}
 
-	Readiness readiness() {
-		return this.readiness;
-	}
-
 	@Override
 	public Mono<SandboxInfo> patchMetadata(Map<String, ? extends @Nullable String> patch) {
 		return this.lifecycle.patchMetadata(this.id, patch);

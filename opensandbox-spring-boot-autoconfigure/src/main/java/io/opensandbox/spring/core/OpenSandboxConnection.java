@@ -80,10 +80,6 @@ public final class OpenSandboxConnection {
 		return this.endpoints;
 	}
 
-	OpenSandboxObservations observations() {
-		return this.endpoints.getObservations();
-	}
-
 	@Override
 	public String toString() {
 		return this.description;
