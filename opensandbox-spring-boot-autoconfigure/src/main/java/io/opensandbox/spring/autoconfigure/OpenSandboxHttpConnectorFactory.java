@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpStatusClass;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
@@ -90,6 +91,8 @@ final class OpenSandboxHttpConnectorFactory {
 	 * Follow redirects, where enabled, only within the origin of the request. Reactor
 	 * Netty sends a redirected request with the original headers again, so following a
 	 * redirect to another server would hand it the API key or a sandbox's access token.
+	 * Only a redirection status is looked at further: the predicate runs for every
+	 * response, and Reactor Netty's own one matches the status with a regular expression.
 	 */
 	private static HttpClient sameOriginRedirectsOnly(HttpClient httpClient) {
 		BiPredicate<HttpClientRequest, HttpClientResponse> follow = httpClient.configuration()
@@ -98,7 +101,8 @@ final class OpenSandboxHttpConnectorFactory {
 			return httpClient;
 		}
 		return httpClient
-			.followRedirect((request, response) -> follow.test(request, response) && isSameOrigin(request, response));
+			.followRedirect((request, response) -> response.status().codeClass() == HttpStatusClass.REDIRECTION
+					&& follow.test(request, response) && isSameOrigin(request, response));
 	}
 
 	private static boolean isSameOrigin(HttpClientRequest request, HttpClientResponse response) {

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 
@@ -620,6 +622,33 @@ class LifecycleClientTests {
 		assertThatExceptionOfType(OpenSandboxProtocolException.class)
 			.isThrownBy(() -> this.client.health().block(TIMEOUT))
 			.withMessageStartingWith("GET http://127.0.0.1:" + this.server.port() + "/health: ");
+	}
+
+	@Test
+	void apiKeyIsTakenOffARequestThatAFilterSendsToAnotherOrigin() {
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/" + ID)).willReturn(okJson(SANDBOX_JSON)));
+		// localhost is another origin than 127.0.0.1, though the same server answers
+		WebClient.Builder rerouting = WebClient.builder()
+			.filter((request,
+					next) -> next.exchange(ClientRequest.from(request)
+						.url(URI.create(request.url().toString().replace("127.0.0.1", "localhost")))
+						.build()));
+		new LifecycleClient(rerouting, address(""), "test-key", Map.of("X-Custom", "v")).get(ID).block(TIMEOUT);
+		verifyOnly(getRequestedFor(urlEqualTo("/v1/sandboxes/" + ID)).withoutHeader(LifecycleClient.API_KEY_HEADER)
+			.withHeader("X-Custom", equalTo("v")));
+		assertThat(onlyRequest().getHost()).isEqualTo("localhost");
+	}
+
+	@Test
+	void idsAreEncodedStrictlyInThePath() {
+		String id = "sbx:1@a+b=\u00e9";
+		this.server.stubFor(get(urlEqualTo("/v1/sandboxes/sbx%3A1%40a%2Bb%3D%C3%A9")).willReturn(okJson(SANDBOX_JSON)));
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/sbx%3A1%40a%2Bb%3D%C3%A9")).willReturn(noContent()));
+		this.client.get(id).block(TIMEOUT);
+		this.client.delete(id).block(TIMEOUT);
+		assertThat(this.server.getAllServeEvents()).hasSize(2)
+			.allSatisfy((event) -> assertThat(event.getRequest().getUrl())
+				.isEqualTo("/v1/sandboxes/sbx%3A1%40a%2Bb%3D%C3%A9"));
 	}
 
 	@Test
