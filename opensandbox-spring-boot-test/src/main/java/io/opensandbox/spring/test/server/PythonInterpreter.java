@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -72,6 +73,34 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			        if self.buffer_text:
 			            _emit({'t': self.name, 'text': self.buffer_text})
 			            self.buffer_text = ''
+			def _bundle(value):
+			    data = {'text/plain': repr(value)}
+			    for name, mime, binary in (('_repr_png_', 'image/png', True), ('_repr_jpeg_', 'image/jpeg', True),
+			                               ('_repr_svg_', 'image/svg+xml', False), ('_repr_html_', 'text/html', False)):
+			        method = getattr(value, name, None)
+			        if callable(method):
+			            shown = method()
+			            if shown is not None:
+			                data[mime] = _encoded(shown) if binary else str(shown)
+			    return data
+			def _encoded(raw):
+			    import base64
+			    text = base64.b64encode(raw).decode('ascii')
+			    if len(text) > _MAX_MEDIA:
+			        raise ValueError('a result of %d bytes is larger than the %d this interpreter hands back'
+			                         % (len(raw), _MAX_MEDIA * 3 // 4))
+			    return text
+			def _figures():
+			    plt = sys.modules.get('matplotlib.pyplot')
+			    if plt is None:
+			        return
+			    for number in plt.get_fignums():
+			        buffer = io.BytesIO()
+			        plt.figure(number).savefig(buffer, format='png')
+			        _emit({'t': 'result', 'data': {'text/plain': '<Figure %d>' % number,
+			                                       'image/png': _encoded(buffer.getvalue())}, 'count': _count})
+			    plt.close('all')
+			_MAX_MEDIA = 3 * 1024 * 1024
 			_globals = {'__name__': '__main__', '__builtins__': __builtins__}
 			_count = 0
 			_requests = sys.stdin
@@ -92,7 +121,8 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			            _value = eval(compile(_last, '<stdin>', 'eval'), _globals)
 			            if _value is not None:
 			                _out.end()
-			                _emit({'t': 'result', 'text': repr(_value), 'count': _count})
+			                _emit({'t': 'result', 'data': _bundle(_value), 'count': _count})
+			        _figures()
 			        _out.end(); _err.end()
 			        _emit({'t': 'done', 'count': _count})
 			    except BaseException as _e:
@@ -182,6 +212,22 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 	}
 
 	@SuppressWarnings("unchecked")
+	/*
+	 * A result's representations as execd sends them: the MIME bundle, with text/plain
+	 * renamed to text.
+	 */
+	private static Map<String, Object> bundle(Map<String, Object> message) {
+		Map<String, Object> bundle = new LinkedHashMap<>();
+		if (message.get("data") instanceof Map<?, ?> data) {
+			data.forEach((type, value) -> bundle.put("text/plain".equals(type) ? "text" : String.valueOf(type),
+					String.valueOf(value)));
+		}
+		else {
+			bundle.put("text", String.valueOf(message.get("text")));
+		}
+		return bundle;
+	}
+
 	private void handle(Run run, Map<String, Object> message) {
 		String type = String.valueOf(message.get("t"));
 		switch (type) {
@@ -189,8 +235,7 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 				run.events.emit(EventSink.event(type, "text", String.valueOf(message.get("text"))));
 			case "result" -> {
 				run.events.emit(EventSink.event("execution_count", "execution_count", message.get("count")));
-				run.events
-					.emit(EventSink.event("result", "results", Map.of("text", String.valueOf(message.get("text")))));
+				run.events.emit(EventSink.event("result", "results", bundle(message)));
 			}
 			case "error" -> {
 				List<String> traceback = new ArrayList<>();

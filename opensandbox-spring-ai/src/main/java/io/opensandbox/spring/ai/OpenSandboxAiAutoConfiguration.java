@@ -1,0 +1,69 @@
+package io.opensandbox.spring.ai;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
+import io.opensandbox.spring.core.SandboxTemplate;
+import io.opensandbox.spring.model.NetworkPolicy;
+import io.opensandbox.spring.model.SandboxSpec;
+
+/**
+ * Auto-configuration of the sandbox tools for Spring AI: {@link AgentSandboxes} and the
+ * {@link SandboxTools} tool callback provider. It backs off when Spring AI is absent,
+ * when OpenSandbox is not configured, and to beans of the application's own.
+ *
+ * @author OpenSandbox Spring Boot
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = OpenSandboxAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@ConditionalOnClass(ToolCallback.class)
+@ConditionalOnBean(SandboxTemplate.class)
+@ConditionalOnBooleanProperty(name = "opensandbox.ai.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(OpenSandboxAiProperties.class)
+public final class OpenSandboxAiAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	AgentSandboxes agentSandboxes(SandboxTemplate sandboxTemplate, OpenSandboxAiProperties properties) {
+		return new AgentSandboxes(sandboxTemplate, spec(properties), properties.getIdleTimeout(),
+				properties.getMaxSandboxes(), properties.getMaxMediaPerConversation());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SandboxTools sandboxTools(AgentSandboxes agentSandboxes, OpenSandboxAiProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new SandboxTools(agentSandboxes, properties,
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	/*
+	 * The specification of agent sandboxes: deny-all egress but the allowed hosts.
+	 */
+	static SandboxSpec spec(OpenSandboxAiProperties properties) {
+		SandboxSpec.Builder spec = SandboxSpec.builder()
+			.image(properties.getImage())
+			.timeout(properties.getTimeToLive())
+			.resourceLimits(properties.getResources())
+			.env(properties.getEnv())
+			.networkPolicy(NetworkPolicy.denyByDefault(properties.getAllowedHosts()
+				.stream()
+				.map(NetworkPolicy.Rule::allow)
+				.toArray(NetworkPolicy.Rule[]::new)));
+		if (!properties.getEntrypoint().isEmpty()) {
+			spec.entrypoint(properties.getEntrypoint());
+		}
+		return spec.build();
+	}
+
+}
