@@ -8,8 +8,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.SandboxTemplate;
@@ -64,6 +67,26 @@ public final class OpenSandboxAiAutoConfiguration {
 			spec.entrypoint(properties.getEntrypoint());
 		}
 		return spec.build();
+	}
+
+	/**
+	 * Ends the sandbox of an MCP session with the session, where Spring AI's MCP server
+	 * runs on Spring MVC.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.modelcontextprotocol.server.McpSyncServerExchange",
+			"org.springframework.ai.mcp.server.webmvc.transport.WebMvcStreamableServerTransportProvider",
+			"jakarta.servlet.Filter" })
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnBooleanProperty(name = "spring.ai.mcp.server.enabled", matchIfMissing = true)
+	static class McpSessionConfiguration {
+
+		@Bean
+		McpSessions.EndFilter openSandboxMcpSessionEndFilter(AgentSandboxes agentSandboxes, Environment environment) {
+			return new McpSessions.EndFilter(agentSandboxes,
+					environment.getProperty("spring.ai.mcp.server.streamable-http.mcp-endpoint", "/mcp"));
+		}
+
 	}
 
 }

@@ -22,6 +22,7 @@ import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
 import tools.jackson.core.JacksonException;
@@ -46,8 +47,9 @@ import io.opensandbox.spring.model.FileInfo;
  *     .toolCallbacks(sandboxTools)
  *     .toolContext(Map.of(SandboxTools.CONVERSATION_ID, conversationId))
  *     .call();
- * </pre> A call without a conversation id runs in a sandbox of its own, killed after the
- * call, so that nothing is shared between users by accident.
+ * </pre> Through Spring AI's MCP server, the MCP session is the conversation. A call
+ * without a conversation id runs in a sandbox of its own, killed after the call, so that
+ * nothing is shared between users by accident.
  * <p>
  * What a model can act on is a normal result: a command's non-zero exit, a Python
  * exception, a missing file, bad arguments, the sandbox cap. Failures of the
@@ -72,6 +74,9 @@ public class SandboxTools implements ToolCallbackProvider {
 	public static final String OBSERVATION_NAME = "opensandbox.ai.tool";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final boolean MCP_PRESENT = ClassUtils
+		.isPresent("io.modelcontextprotocol.server.McpSyncServerExchange", SandboxTools.class.getClassLoader());
 
 	private static final Set<String> LANGUAGES = Set.of(CodeContext.PYTHON, CodeContext.JAVASCRIPT,
 			CodeContext.TYPESCRIPT, CodeContext.BASH, CodeContext.JAVA, CodeContext.GO);
@@ -418,7 +423,7 @@ public class SandboxTools implements ToolCallbackProvider {
 				return value.toString();
 			}
 		}
-		return null;
+		return MCP_PRESENT ? McpSessions.conversationId(context) : null;
 	}
 
 	private AgentSandboxes.Mode mode(@Nullable ToolContext context) {
