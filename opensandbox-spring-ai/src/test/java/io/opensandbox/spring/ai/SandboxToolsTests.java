@@ -148,6 +148,42 @@ class SandboxToolsTests {
 	}
 
 	@Test
+	void openFiguresAreHandedBackAsImagesAfterTheRunAndClosed() {
+		// a stand-in for matplotlib.pyplot with the calls the interpreter makes
+		String code = """
+				import base64, sys, types
+				closed = []
+				class Figure:
+				    def savefig(self, out, format):
+				        out.write(base64.b64decode('%s'))
+				plt = types.ModuleType('matplotlib.pyplot')
+				plt.get_fignums = lambda: [] if closed else [1, 2]
+				plt.figure = lambda number: Figure()
+				plt.close = lambda which: closed.append(which)
+				sys.modules['matplotlib.pyplot'] = plt""".formatted(PNG);
+		String result = call("sandbox_run_code", "{\"language\": \"python\", \"code\": " + quote(code) + "}", "c1");
+		assertThat(result).contains("result:\n<Figure 1>")
+			.contains("[image/png, 70 bytes: kept for the application as media #1 of this conversation]")
+			.contains("[image/png, 70 bytes: kept for the application as media #2 of this conversation]");
+		assertThat(call("sandbox_run_code", "{\"language\": \"python\", \"code\": \"closed\"}", "c1"))
+			.contains("result:\n['all']");
+		assertThat(this.sandboxes.media("c1")).hasSize(2);
+	}
+
+	@Test
+	void anImageTooLargeToHandBackIsAnErrorNotASilentLoss() {
+		String code = """
+				class Huge:
+				    def _repr_png_(self):
+				        return bytes(4 * 1024 * 1024)
+				Huge()""";
+		String result = call("sandbox_run_code", "{\"language\": \"python\", \"code\": " + quote(code) + "}", "c1");
+		assertThat(result).startsWith("outcome: error")
+			.contains("error: ValueError: a result of 4194304 bytes is larger");
+		assertThat(this.sandboxes.media("c1")).isEmpty();
+	}
+
+	@Test
 	void aFileIsWrittenAndReadAPageAtATime() {
 		StringBuilder content = new StringBuilder();
 		for (int i = 1; i <= 12; i++) {
