@@ -116,7 +116,10 @@ class ChatClientEndToEndTests {
 			assertThat(sandbox.image()).isEqualTo("opensandbox/code-interpreter:v1.0.2");
 		});
 		List<LoggedRequest> requests = model.findAll(postRequestedFor(urlPathMatching(".*/chat/completions")));
-		assertThat(requests).hasSize(2);
+		assertThat(requests).hasSize(2).allSatisfy((request) -> {
+			assertThat(request.getUrl()).isEqualTo("/v1/chat/completions");
+			assertThat(request.getHeader("Authorization")).isEqualTo("Bearer test-key");
+		});
 		JsonNode first = JSON.readTree(requests.get(0).getBodyAsString());
 		assertThat(first.get("tools").findValuesAsString("name")).contains("sandbox_run_code", "sandbox_run_command");
 		JsonNode toolMessage = toolMessage(requests.get(1));
