@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.ai.content.Media;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
+import org.springframework.util.MimeType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -105,7 +106,8 @@ public class AgentSandboxes implements DisposableBean {
 	 * its own that is killed after the work.
 	 * @param <T> the result type
 	 * @param conversationId the conversation, or {@code null} for none
-	 * @param mode which sandbox to use
+	 * @param mode which sandbox to use; in {@link Mode#CALL} mode the session's
+	 * conversation id is empty and media are not kept
 	 * @param work the work
 	 * @return what the work returned
 	 * @throws LimitReachedException if a new sandbox is needed and the cap is reached
@@ -114,7 +116,7 @@ public class AgentSandboxes implements DisposableBean {
 		Assert.notNull(mode, "'mode' must not be null");
 		Assert.notNull(work, "'work' must not be null");
 		if (mode == Mode.CALL || conversationId == null) {
-			return runOnce(conversationId, work);
+			return runOnce(work);
 		}
 		while (true) {
 			checkOpen();
@@ -165,7 +167,7 @@ public class AgentSandboxes implements DisposableBean {
 		this.conversations.remove(conversation.id, conversation);
 	}
 
-	private <T> T runOnce(@Nullable String conversationId, Function<Session, T> work) {
+	private <T> T runOnce(Function<Session, T> work) {
 		checkOpen();
 		reserve();
 		Sandbox sandbox;
@@ -177,24 +179,15 @@ public class AgentSandboxes implements DisposableBean {
 			throw ex;
 		}
 		try {
-			Conversation once = new Conversation((conversationId != null) ? conversationId : "");
+			// media of a call in a sandbox of its own are not kept: nothing outlives the
+			// call
+			Conversation once = new Conversation("");
 			once.sandbox = sandbox;
-			T result = work.apply(once.session);
-			if (conversationId != null) {
-				once.session.media().forEach((media) -> keepMedia(conversationId, media));
-			}
-			return result;
+			return work.apply(once.session);
 		}
 		finally {
 			kill(sandbox);
 			this.alive.decrementAndGet();
-		}
-	}
-
-	private void keepMedia(String conversationId, Media media) {
-		Conversation conversation = this.conversations.get(conversationId);
-		if (conversation != null) {
-			conversation.session.keep(media);
 		}
 	}
 
@@ -261,7 +254,8 @@ public class AgentSandboxes implements DisposableBean {
 
 	/**
 	 * The media (images and other non-text results) that code runs of a conversation
-	 * produced, oldest first, at most {@code opensandbox.ai.max-media-per-conversation}.
+	 * produced, oldest first, at most {@code opensandbox.ai.max-media-per-conversation};
+	 * the id of each is the number the tool result gave it.
 	 * @param conversationId the conversation
 	 * @return the media
 	 */
@@ -386,7 +380,7 @@ public class AgentSandboxes implements DisposableBean {
 		}
 
 		/**
-		 * The conversation id; empty for a call without one.
+		 * The conversation id; empty for a call in a sandbox of its own.
 		 * @return the id
 		 */
 		public String conversationId() {
@@ -413,14 +407,21 @@ public class AgentSandboxes implements DisposableBean {
 		}
 
 		/**
-		 * Keep a medium for the application.
-		 * @param medium the medium
+		 * Keep a medium for the application, as {@link Media} whose id is its number in
+		 * this conversation.
+		 * @param mimeType its type
+		 * @param data its content
 		 * @return its number in this conversation, from 1
 		 */
-		public synchronized int keep(Media medium) {
+		public synchronized int keep(MimeType mimeType, byte[] data) {
 			this.kept++;
 			if (AgentSandboxes.this.maxMedia > 0) {
-				this.media.addLast(medium);
+				this.media.addLast(Media.builder()
+					.mimeType(mimeType)
+					.data(data)
+					.id(Integer.toString(this.kept))
+					.name("result-" + this.kept)
+					.build());
 				while (this.media.size() > AgentSandboxes.this.maxMedia) {
 					this.media.removeFirst();
 				}

@@ -16,7 +16,6 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.model.ToolContext;
-import org.springframework.ai.content.Media;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -254,9 +253,8 @@ public class SandboxTools implements ToolCallbackProvider {
 				output.line("[" + type + ": not valid base64, dropped]");
 				continue;
 			}
-			int number = session.keep(Media.builder().mimeType(mimeType).data(data).name("result").build());
-			String where = session.conversationId().isEmpty()
-					? "not kept: this call had no conversation id, so its sandbox was its own"
+			int number = session.keep(mimeType, data);
+			String where = session.conversationId().isEmpty() ? "not kept: this call ran in a sandbox of its own"
 					: "kept for the application as media #" + number + " of this conversation";
 			output.line("[" + type + ", " + ToolOutput.size(data.length) + ": " + where + "]");
 		}

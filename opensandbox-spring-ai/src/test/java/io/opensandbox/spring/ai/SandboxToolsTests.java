@@ -144,6 +144,7 @@ class SandboxToolsTests {
 		List<Media> media = this.sandboxes.media("c1");
 		assertThat(media).hasSize(1);
 		assertThat(media.get(0).getMimeType().toString()).isEqualTo("image/png");
+		assertThat(media.get(0).getId()).isEqualTo("1");
 		assertThat(media.get(0).getDataAsByteArray()).isEqualTo(java.util.Base64.getDecoder().decode(PNG));
 	}
 
@@ -168,6 +169,10 @@ class SandboxToolsTests {
 		assertThat(call("sandbox_run_code", "{\"language\": \"python\", \"code\": \"closed\"}", "c1"))
 			.contains("result:\n['all']");
 		assertThat(this.sandboxes.media("c1")).hasSize(2);
+		// a call in a sandbox of its own keeps nothing
+		String alone = tool("sandbox_run_code").call("{\"language\": \"python\", \"code\": " + quote(code) + "}",
+				new ToolContext(Map.of()));
+		assertThat(alone).contains("[image/png, 70 bytes: not kept: this call ran in a sandbox of its own]");
 	}
 
 	@Test
