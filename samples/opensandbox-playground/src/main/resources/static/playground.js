@@ -8,6 +8,8 @@ const $ = (id) => document.getElementById(id);
 const state = {
 	info: null,
 	running: null, // AbortController of the command being run
+	agentBusy: false, // whether the agent is answering a message
+	agentCall: null, // the tool call whose result is awaited
 };
 
 const examples = {
@@ -228,6 +230,134 @@ async function run() {
 	}
 }
 
+// The agent: one conversation per browser session; tool calls and their output arrive as
+// events while the model works, then its answer.
+function agentTurn(className, text) {
+	const turn = document.createElement('div');
+	turn.className = 'turn ' + className;
+	turn.textContent = text;
+	$('agent-transcript').append(turn);
+	return turn;
+}
+
+// A tool call's arguments as a person reads them: the code or command itself, else the JSON.
+function toolInput(text) {
+	try {
+		const input = JSON.parse(text);
+		const main = input.code || input.command;
+		if (typeof main === 'string') {
+			const rest = Object.entries(input).filter(([key]) => key !== 'code' && key !== 'command');
+			const header = rest.map(([key, value]) => key + ': ' + value).join(', ');
+			return (header ? '# ' + header + '\n' : '') + main;
+		}
+		return JSON.stringify(input, null, 2);
+	}
+	catch (error) {
+		return text;
+	}
+}
+
+function agentEvent(name, data) {
+	if (name === 'tool') {
+		const call = document.createElement('details');
+		call.className = 'tool-call';
+		call.open = true;
+		const summary = document.createElement('summary');
+		summary.textContent = 'Tool ' + data.name;
+		const input = document.createElement('pre');
+		input.className = 'tool-input';
+		input.textContent = toolInput(data.arguments);
+		call.append(summary, input);
+		$('agent-transcript').append(call);
+		state.agentCall = call;
+	}
+	else if (name === 'tool-result') {
+		const call = state.agentCall || agentTurn('tool-call', '');
+		const output = document.createElement('pre');
+		output.className = 'tool-output';
+		output.textContent = data.text;
+		call.append(output);
+		for (const url of data.images) {
+			const image = document.createElement('img');
+			image.src = url;
+			image.alt = 'Produced by the agent\'s code';
+			call.append(image);
+		}
+		state.agentCall = null;
+	}
+	else if (name === 'answer') {
+		agentTurn('answer', data.text);
+	}
+	else if (name === 'failure') {
+		agentTurn('failure', 'The agent failed: ' + data.message);
+	}
+}
+
+async function sendToAgent() {
+	const text = $('agent-message').value.trim();
+	if (state.agentBusy || text === '') {
+		return;
+	}
+	state.agentBusy = true;
+	$('agent-send').disabled = true;
+	showMessage('agent-state', 'The agent is working\u2026');
+	agentTurn('user', text);
+	$('agent-message').value = '';
+	let finished = false;
+	try {
+		const response = await fetch('api/agent/messages', {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream, application/problem+json' },
+			body: JSON.stringify({ text: text }),
+		});
+		if (!response.ok) {
+			agentTurn('failure', await problemOf(response));
+			finished = true;
+			return;
+		}
+		const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+		let buffer = '';
+		for (;;) {
+			const { value, done } = await reader.read();
+			if (done) {
+				break;
+			}
+			buffer = parseEvents(buffer + value, (name, data) => {
+				finished = finished || name === 'answer' || name === 'failure';
+				agentEvent(name, data);
+			});
+		}
+		if (!finished) {
+			agentTurn('failure', 'The connection to the playground ended before the agent answered');
+		}
+	}
+	catch (error) {
+		agentTurn('failure', 'The connection to the playground failed: ' + error.message);
+	}
+	finally {
+		state.agentBusy = false;
+		$('agent-send').disabled = false;
+		showMessage('agent-state', '');
+		loadSandboxes();
+	}
+}
+
+async function loadAgent() {
+	try {
+		const response = await fetch('api/agent', { headers: { Accept: 'application/json' } });
+		const status = await response.json();
+		if (!status.configured) {
+			$('agent-setup').hidden = false;
+			$('agent-setup').textContent = status.setup;
+			$('agent-send').disabled = true;
+			$('agent-message').disabled = true;
+		}
+	}
+	catch (error) {
+		showMessage('agent-state', 'Could not ask the playground about its agent: ' + error.message, true);
+	}
+}
+
 async function upload() {
 	const file = $('upload-file').files[0];
 	if (!file) {
@@ -376,5 +506,13 @@ document.addEventListener('DOMContentLoaded', () => {
 	$('upload').addEventListener('click', upload);
 	$('download').addEventListener('click', download);
 	$('refresh').addEventListener('click', loadSandboxes);
+	$('agent-send').addEventListener('click', sendToAgent);
+	$('agent-message').addEventListener('keydown', (event) => {
+		if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+			event.preventDefault();
+			sendToAgent();
+		}
+	});
+	loadAgent();
 	loadInfo().then(loadSandboxes);
 });

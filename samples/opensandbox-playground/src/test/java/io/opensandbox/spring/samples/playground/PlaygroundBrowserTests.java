@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,9 +33,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import io.opensandbox.spring.test.EmbeddedOpenSandbox;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -47,12 +57,17 @@ import static org.assertj.core.api.Assertions.fail;
  *
  * @author OpenSandbox Spring Boot
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.ai.model.chat=openai", "spring.ai.openai.api-key=test-key",
+				"spring.ai.openai.chat.options.model=test-model", "spring.ai.retry.max-attempts=1" })
 @EmbeddedOpenSandbox
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PlaygroundBrowserTests {
 
 	static final String MODE_PROPERTY = "opensandbox.browser-tests";
+
+	/** A 1x1 PNG. */
+	private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 	private static final Path CHROMIUM = Path.of(System.getProperty("opensandbox.chromium", "/usr/bin/chromium"));
 
@@ -62,6 +77,11 @@ class PlaygroundBrowserTests {
 	private static final Path SCREENSHOT = Path.of("target", "playground.png");
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	/**
+	 * A loopback server that answers as an OpenAI model would: see {@link #startModel()}.
+	 */
+	private static final WireMockServer model = startModel();
 
 	@LocalServerPort
 	private int port;
@@ -170,6 +190,76 @@ class PlaygroundBrowserTests {
 		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sandboxes-message"), "Killed " + id));
 		this.wait.until(
 				ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#sandboxes tr[data-id='" + id + "']")));
+	}
+
+	@Test
+	void theAgentRunsCodeInItsSandboxAndThePageShowsTheToolCallItsOutputTheImageAndTheAnswer() throws IOException {
+		openPage();
+		assertThat(element("agent-setup").isDisplayed()).isFalse();
+		type("agent-message", "Make a chart and tell me six times seven.");
+		element("agent-send").click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-transcript"),
+				"Six times seven is 42; the chart is above."));
+		assertThat(element("agent-transcript").findElement(By.cssSelector(".turn.user")).getText())
+			.isEqualTo("Make a chart and tell me six times seven.");
+		WebElement call = element("agent-transcript").findElement(By.cssSelector("details.tool-call"));
+		assertThat(call.findElement(By.tagName("summary")).getText()).isEqualTo("Tool sandbox_run_code");
+		assertThat(call.findElement(By.cssSelector("pre.tool-input")).getText())
+			.startsWith("# language: python\nimport base64\nclass Chart:");
+		assertThat(call.findElement(By.cssSelector("pre.tool-output")).getText()).contains("outcome: completed")
+			.contains("42 from the sandbox")
+			.contains("[image/png, 70 bytes: kept for the application as media #1 of this conversation]");
+		WebElement image = call.findElement(By.tagName("img"));
+		this.wait.until((driver) -> ((Number) this.driver
+			.executeScript("return arguments[0].complete ? arguments[0].naturalWidth : 0", image)).intValue() > 0);
+		assertThat(image.getAttribute("src")).endsWith("/api/agent/media/1");
+		Files.createDirectories(SCREENSHOT.getParent());
+		Files.write(Path.of("target", "playground-agent.png"), this.driver.getScreenshotAs(OutputType.BYTES));
+		assertThat(severeBrowserLogs()).isEmpty();
+		// the model got the tool's output with the second request
+		assertThat(model.findAll(postRequestedFor(urlPathMatching(".*/chat/completions")))).hasSize(2)
+			.last()
+			.satisfies((request) -> assertThat(request.getBodyAsString()).contains("42 from the sandbox"));
+	}
+
+	@DynamicPropertySource
+	static void modelUrl(DynamicPropertyRegistry registry) {
+		registry.add("spring.ai.openai.base-url", () -> "http://127.0.0.1:" + model.port() + "/v1");
+	}
+
+	@AfterAll
+	static void stopModel() {
+		model.stop();
+	}
+
+	/*
+	 * First a call of the code tool, whose code prints and shows an image; then, once the
+	 * tool result is in the conversation, the answer.
+	 */
+	private static WireMockServer startModel() {
+		WireMockServer server = new WireMockServer(
+				WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+		server.start();
+		String code = "import base64\\\\nclass Chart:\\\\n    def _repr_png_(self):\\\\n        return base64.b64decode('"
+				+ PNG + "')\\\\nprint(6 * 7, 'from the sandbox')\\\\nChart()";
+		server.stubFor(post(urlPathMatching(".*/chat/completions")).atPriority(5)
+			.willReturn(okJson(completion("null", """
+					[{"id": "call_1", "type": "function", "function": {"name": "sandbox_run_code",
+					  "arguments": "{\\"language\\": \\"python\\", \\"code\\": \\"%s\\"}"}}]""".formatted(code),
+					"tool_calls"))));
+		server.stubFor(post(urlPathMatching(".*/chat/completions")).atPriority(1)
+			.withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')]"))
+			.willReturn(okJson(completion("\"Six times seven is 42; the chart is above.\"", "null", "stop"))));
+		return server;
+	}
+
+	private static String completion(String content, String toolCalls, String finishReason) {
+		return """
+				{"id": "chatcmpl-1", "object": "chat.completion", "created": 1765000000, "model": "test-model",
+				 "choices": [{"index": 0, "finish_reason": "%s", "logprobs": null,
+				   "message": {"role": "assistant", "content": %s, "refusal": null, "tool_calls": %s}}],
+				 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}""".formatted(finishReason,
+				content, toolCalls);
 	}
 
 	private void openPage() {

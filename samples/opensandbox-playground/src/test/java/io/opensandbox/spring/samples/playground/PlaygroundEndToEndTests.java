@@ -329,6 +329,34 @@ class PlaygroundEndToEndTests {
 	}
 
 	@Test
+	void withoutAChatModelTheAgentSaysHowToConfigureOneAndRefusesMessages() {
+		WebTestClient client = PlaygroundClient.connect(this.port).client();
+		Map<?, ?> status = client.get()
+			.uri("/api/agent")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(status.get("configured")).isEqualTo(false);
+		assertThat((String) status.get("setup")).contains("spring.ai.model.chat=openai", "spring.ai.openai.base-url");
+		assertThat(String.valueOf(status.get("tools"))).contains("sandbox_run_command", "sandbox_run_code");
+		String problem = new String(client.post()
+			.uri("/api/agent/messages")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("text", "hello"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody(byte[].class)
+			.returnResult()
+			.getResponseBody(), StandardCharsets.UTF_8);
+		assertThat(problem).contains("No chat model is configured");
+		assertThat(body(client, "/")).contains("id=\"agent-setup\"");
+	}
+
+	@Test
 	void pageIsServedSelfContained() {
 		WebTestClient client = PlaygroundClient.connect(this.port).client();
 		String page = body(client, "/");
