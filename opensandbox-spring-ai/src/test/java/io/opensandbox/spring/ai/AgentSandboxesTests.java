@@ -10,15 +10,19 @@ import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
+import io.opensandbox.spring.core.SandboxOperations;
 import io.opensandbox.spring.error.OpenSandboxException;
+import io.opensandbox.spring.model.SandboxSpec;
 import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
 
 /**
  * The lifecycle of agent sandboxes: the cap, the idle timeout, shutdown, and failures of
@@ -64,11 +68,27 @@ class AgentSandboxesTests {
 					AgentSandboxes sandboxes = context.getBean(AgentSandboxes.class);
 					run(tools, "c1");
 					String first = sandboxes.sandboxId("c1").orElseThrow();
-					await().atMost(Duration.ofSeconds(20)).until(() -> server.getSandboxes().isEmpty());
+					// the count drops once the kill has been answered
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> server.getSandboxes().isEmpty() && sandboxes.alive() == 0);
 					assertThat(sandboxes.conversations()).isEmpty();
-					assertThat(sandboxes.alive()).isZero();
 					run(tools, "c1");
 					assertThat(sandboxes.sandboxId("c1")).isPresent().get().isNotEqualTo(first);
+				});
+		}
+	}
+
+	@Test
+	void inCallModeEveryCallHasASandboxOfItsOwn() {
+		try (EmbeddedOpenSandboxServer server = EmbeddedOpenSandboxServer.builder().build().start()) {
+			this.runner.withPropertyValues(connection(server))
+				.withPropertyValues("opensandbox.ai.mode=call")
+				.run((context) -> {
+					SandboxTools tools = context.getBean(SandboxTools.class);
+					assertThat(run(tools, "c1", "echo kept > /tmp/mark")).contains("exit code: 0");
+					assertThat(run(tools, "c1", "cat /tmp/mark")).startsWith("exit code: 1");
+					assertThat(server.getSandboxes()).isEmpty();
+					assertThat(context.getBean(AgentSandboxes.class).conversations()).isEmpty();
 				});
 		}
 	}
@@ -141,14 +161,31 @@ class AgentSandboxesTests {
 				.doesNotHaveBean(AgentSandboxes.class));
 		this.runner.withPropertyValues("opensandbox.domain=127.0.0.1:9", "opensandbox.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(SandboxTools.class));
+		this.runner.withPropertyValues("opensandbox.domain=127.0.0.1:9")
+			.withClassLoader(new FilteredClassLoader(ToolCallback.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AgentSandboxes.class));
+		this.runner.withPropertyValues("opensandbox.domain=127.0.0.1:9")
+			.withBean("agentSandboxes", AgentSandboxes.class,
+					() -> new AgentSandboxes(mock(SandboxOperations.class), SandboxSpec.ofImage("own"),
+							Duration.ofMinutes(1), 1, 0))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(AgentSandboxes.class).hasSingleBean(SandboxTools.class);
+				assertThat(context.getBean(AgentSandboxes.class).conversations()).isEmpty();
+				assertThat(context.getBean(OpenSandboxAiProperties.class).getMode())
+					.isEqualTo(AgentSandboxes.Mode.CONVERSATION);
+			});
 	}
 
 	private static String run(SandboxTools tools, String conversationId) {
+		return run(tools, conversationId, "true");
+	}
+
+	private static String run(SandboxTools tools, String conversationId, String command) {
 		ToolCallback tool = Arrays.stream(tools.getToolCallbacks())
 			.filter((candidate) -> candidate.getToolDefinition().name().equals("sandbox_run_command"))
 			.findFirst()
 			.orElseThrow();
-		return tool.call("{\"command\": \"true\"}",
+		return tool.call("{\"command\": \"" + command + "\"}",
 				new ToolContext(Map.of(SandboxTools.CONVERSATION_ID, conversationId)));
 	}
 

@@ -1,5 +1,7 @@
 package io.opensandbox.spring.ai;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +226,24 @@ class SandboxToolsTests {
 			.contains("/tmp/p/a.py")
 			.contains("/tmp/p/q/b.py")
 			.doesNotContain("c.txt");
+	}
+
+	@Test
+	void anAgentSandboxCannotReachTheHostOrTheNetwork() throws Exception {
+		try (ServerSocket host = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+			String code = """
+					import socket
+					reached = []
+					for address in ('127.0.0.1', '10.0.2.2', '10.0.2.3', '1.1.1.1'):
+					    try:
+					        socket.create_connection((address, %d), 2).close()
+					        reached.append(address)
+					    except OSError:
+					        pass
+					print('reached', reached)""".formatted(host.getLocalPort());
+			String result = call("sandbox_run_code", "{\"language\": \"python\", \"code\": " + quote(code) + "}", "c1");
+			assertThat(result).contains("stdout:\nreached []");
+		}
 	}
 
 	@Test
