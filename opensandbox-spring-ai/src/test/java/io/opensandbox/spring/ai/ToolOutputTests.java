@@ -40,6 +40,24 @@ class ToolOutputTests {
 	}
 
 	@Test
+	void aPairAtEitherCutIsKeptWholeOnTheSideItStartsOrLeftOutWhole() {
+		String pair = "\uD83D\uDE00";
+		// budget 10: the head (6) would end after the pair's high half, the tail (4)
+		// would
+		// start at the second pair's low half
+		String text = "xxxxx" + pair + "y".repeat(40) + pair + "zzz";
+		String cut = ToolOutput.cut(text, 10);
+		assertThat(cut).startsWith("xxxxx\n[... ").endsWith("...]\nzzz");
+		assertThat(cut).contains("[... " + (text.length() - 5 - 3) + " characters left out ...]");
+	}
+
+	@Test
+	void nothingWrittenIsEmpty() {
+		assertThat(new ToolOutput()).hasToString("");
+		assertThat(new ToolOutput().line("")).hasToString("");
+	}
+
+	@Test
 	void blocksAndFieldsAreLabelledAndEmptyBlocksLeftOut() {
 		String text = new ToolOutput().field("exit code", 0)
 			.block("stdout", "hello", 100)
@@ -54,6 +72,10 @@ class ToolOutputTests {
 	@Test
 	void sizesAndTimesAreWrittenForPeople() {
 		assertThat(ToolOutput.size(70)).isEqualTo("70 bytes");
+		assertThat(ToolOutput.size(1023)).isEqualTo("1023 bytes");
+		assertThat(ToolOutput.size(1024)).isEqualTo("1.0 KiB");
+		assertThat(ToolOutput.size(1024 * 1024 - 1)).isEqualTo("1024.0 KiB");
+		assertThat(ToolOutput.size(1024 * 1024)).isEqualTo("1.0 MiB");
 		assertThat(ToolOutput.size(2048)).isEqualTo("2.0 KiB");
 		assertThat(ToolOutput.size(3 * 1024 * 1024 + 512 * 1024)).isEqualTo("3.5 MiB");
 		assertThat(ToolOutput.seconds(Duration.ofMillis(1234))).isEqualTo("1.23 s");
