@@ -52,6 +52,9 @@ public final class LifecycleClient {
 
 	private static final String POOL_REF_EXTENSION = "poolRef";
 
+	/** The request attribute in which the WebClient keeps a request's URI template. */
+	private static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
+
 	private final WebClient webClient;
 
 	private final ServerAddress address;
@@ -242,7 +245,7 @@ public final class LifecycleClient {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		return this.observations.operation("get", id,
 				call(HttpMethod.GET, "/sandboxes/{sandboxId}",
-						this.webClient.get().uri(uri("/sandboxes/{sandboxId}", id)).retrieve(),
+						at(this.webClient.get(), "/sandboxes/{sandboxId}", id).retrieve(),
 						LifecycleWire.SandboxJson.class)
 					.map(LifecycleWire.SandboxJson::toInfo));
 	}
@@ -257,8 +260,7 @@ public final class LifecycleClient {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		return this.observations.operation("get", id,
 				call(HttpMethod.GET, "/sandboxes/{sandboxId}",
-						this.webClient.get()
-							.uri(uri("/sandboxes/{sandboxId}", id))
+						at(this.webClient.get(), "/sandboxes/{sandboxId}", id)
 							.attribute(RetryFilter.SINGLE_ATTEMPT, true)
 							.retrieve(),
 						LifecycleWire.SandboxJson.class)
@@ -274,7 +276,7 @@ public final class LifecycleClient {
 	public Mono<Void> delete(String sandboxId) {
 		String id = Identifiers.require(sandboxId, "Sandbox id");
 		return this.observations.operation("kill", id, call(HttpMethod.DELETE, "/sandboxes/{sandboxId}",
-				this.webClient.delete().uri(uri("/sandboxes/{sandboxId}", id)).retrieve(), Void.class));
+				at(this.webClient.delete(), "/sandboxes/{sandboxId}", id).retrieve(), Void.class));
 	}
 
 	/**
@@ -302,8 +304,7 @@ public final class LifecycleClient {
 	private Mono<Void> postWithoutBody(String template, String id) {
 		// Pausing or resuming twice has the effect of doing it once
 		return call(HttpMethod.POST, template,
-				this.webClient.post().uri(uri(template, id)).attribute(RetryFilter.IDEMPOTENT, true).retrieve(),
-				Void.class);
+				at(this.webClient.post(), template, id).attribute(RetryFilter.IDEMPOTENT, true).retrieve(), Void.class);
 	}
 
 	/**
@@ -317,8 +318,7 @@ public final class LifecycleClient {
 		Assert.notNull(expiresAt, "'expiresAt' must not be null");
 		return this.observations.operation("renew", id,
 				call(HttpMethod.POST, "/sandboxes/{sandboxId}/renew-expiration",
-						this.webClient.post()
-							.uri(uri("/sandboxes/{sandboxId}/renew-expiration", id))
+						at(this.webClient.post(), "/sandboxes/{sandboxId}/renew-expiration", id)
 							// Setting the same absolute expiry twice is setting it once
 							.attribute(RetryFilter.IDEMPOTENT, true)
 							.contentType(MediaType.APPLICATION_JSON)
@@ -342,8 +342,7 @@ public final class LifecycleClient {
 		Map<String, @Nullable String> body = new LinkedHashMap<>(patch);
 		return this.observations.operation("patch-metadata", id,
 				call(HttpMethod.PATCH, "/sandboxes/{sandboxId}/metadata",
-						this.webClient.patch()
-							.uri(uri("/sandboxes/{sandboxId}/metadata", id))
+						at(this.webClient.patch(), "/sandboxes/{sandboxId}/metadata", id)
 							.contentType(MediaType.APPLICATION_JSON)
 							.bodyValue(body)
 							.retrieve(),
@@ -416,8 +415,7 @@ public final class LifecycleClient {
 		Map<String, Object> body = (name != null) ? Map.of("name", name) : Map.of();
 		return this.observations.operation("create-snapshot", id,
 				call(HttpMethod.POST, "/sandboxes/{sandboxId}/snapshots",
-						this.webClient.post()
-							.uri(uri("/sandboxes/{sandboxId}/snapshots", id))
+						at(this.webClient.post(), "/sandboxes/{sandboxId}/snapshots", id)
 							.contentType(MediaType.APPLICATION_JSON)
 							.bodyValue(body)
 							.retrieve(),
@@ -434,7 +432,7 @@ public final class LifecycleClient {
 		String id = Identifiers.require(snapshotId, "Snapshot id");
 		return this.observations.operation("get-snapshot", null,
 				call(HttpMethod.GET, "/snapshots/{snapshotId}",
-						this.webClient.get().uri(uri("/snapshots/{snapshotId}", id)).retrieve(),
+						at(this.webClient.get(), "/snapshots/{snapshotId}", id).retrieve(),
 						LifecycleWire.SnapshotJson.class)
 					.map(LifecycleWire.SnapshotJson::toInfo));
 	}
@@ -479,7 +477,7 @@ public final class LifecycleClient {
 	public Mono<Void> deleteSnapshot(String snapshotId) {
 		String id = Identifiers.require(snapshotId, "Snapshot id");
 		return this.observations.operation("delete-snapshot", null, call(HttpMethod.DELETE, "/snapshots/{snapshotId}",
-				this.webClient.delete().uri(uri("/snapshots/{snapshotId}", id)).retrieve(), Void.class));
+				at(this.webClient.delete(), "/snapshots/{snapshotId}", id).retrieve(), Void.class));
 	}
 
 	/**
@@ -495,10 +493,16 @@ public final class LifecycleClient {
 	}
 
 	/*
-	 * The URI of a path with one id in it, expanded here rather than by the WebClient's
-	 * URI templates: they parse the template on every call, which on loopback costs a
-	 * tenth of a whole GET. The id is encoded strictly, as the templates encode values.
+	 * A request for a path with one id in it, expanded here rather than by the
+	 * WebClient's URI templates, which parse the template on every call (on loopback, a
+	 * tenth of a whole GET). The id is encoded strictly, as the templates encode values,
+	 * and the template is passed on as the WebClient would, for the HTTP client
+	 * observation.
 	 */
+	private <S extends WebClient.RequestHeadersSpec<S>> S at(WebClient.UriSpec<S> spec, String template, String id) {
+		return spec.uri(uri(template, id)).attribute(URI_TEMPLATE_ATTRIBUTE, this.apiBase + template);
+	}
+
 	private URI uri(String template, String id) {
 		int start = template.indexOf('{');
 		int end = template.indexOf('}', start);
