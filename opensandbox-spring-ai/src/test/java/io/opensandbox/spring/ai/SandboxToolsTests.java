@@ -187,6 +187,15 @@ class SandboxToolsTests {
 		String result = call("sandbox_run_code", "{\"language\": \"python\", \"code\": " + quote(code) + "}", "c1");
 		assertThat(result).startsWith("outcome: error")
 			.contains("error: ValueError: a result of 4194304 bytes is larger");
+		// text that would not fit the interpreter's message is refused too, not dropped
+		String html = """
+				class Page:
+				    def _repr_html_(self):
+				        return '<p>' + chr(233) * 1000000 + '</p>'
+				Page()""";
+		assertThat(call("sandbox_run_code", "{\"language\": \"python\", \"code\": " + quote(html) + "}", "c1"))
+			.startsWith("outcome: error")
+			.contains("characters is longer than the 4194304 this interpreter hands back");
 		assertThat(this.sandboxes.media("c1")).isEmpty();
 	}
 

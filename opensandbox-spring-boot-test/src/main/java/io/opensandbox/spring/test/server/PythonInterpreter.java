@@ -48,7 +48,12 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			_channel = os.fdopen(os.dup(1), 'w', encoding='utf-8')
 			os.dup2(2, 1)
 			def _emit(message):
-			    _channel.write(json.dumps(message) + '\\n')
+			    line = json.dumps(message)
+			    if len(line) >= _MAX_LINE:
+			        # the reader would cut the line and drop the message: refuse it instead
+			        raise ValueError('a result of %d characters is longer than the %d this interpreter hands back'
+			                         % (len(line), _MAX_LINE))
+			    _channel.write(line + '\\n')
 			    _channel.flush()
 			class _Lines(io.TextIOBase):
 			    def __init__(self, name):
@@ -85,11 +90,10 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			    return data
 			def _encoded(raw):
 			    import base64
-			    text = base64.b64encode(raw).decode('ascii')
-			    if len(text) > _MAX_MEDIA:
+			    if len(raw) > _MAX_MEDIA * 3 // 4:
 			        raise ValueError('a result of %d bytes is larger than the %d this interpreter hands back'
 			                         % (len(raw), _MAX_MEDIA * 3 // 4))
-			    return text
+			    return base64.b64encode(raw).decode('ascii')
 			def _figures():
 			    plt = sys.modules.get('matplotlib.pyplot')
 			    if plt is None:
@@ -101,6 +105,7 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			                                       'image/png': _encoded(buffer.getvalue())}, 'count': _count})
 			    plt.close('all')
 			_MAX_MEDIA = 3 * 1024 * 1024
+			_MAX_LINE = @MAX_LINE@
 			_globals = {'__name__': '__main__', '__builtins__': __builtins__}
 			_count = 0
 			_requests = sys.stdin
@@ -132,7 +137,7 @@ final class PythonInterpreter implements CodeContext.Interpreter {
 			        _emit({'t': 'done', 'count': _count})
 			    finally:
 			        sys.stdout, sys.stderr, sys.stdin = sys.__stdout__, sys.__stderr__, sys.__stdin__
-			""";
+			""".replace("@MAX_LINE@", Integer.toString(MAX_MESSAGE));
 
 	private final SandboxProcess process;
 
