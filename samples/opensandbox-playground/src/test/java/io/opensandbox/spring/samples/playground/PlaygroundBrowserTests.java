@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.opensandbox.spring.test.EmbeddedOpenSandbox;
 
@@ -263,7 +265,11 @@ class PlaygroundBrowserTests {
 	}
 
 	private void openPage() {
-		this.driver.get("http://127.0.0.1:" + this.port + "/");
+		openPage(this.port);
+	}
+
+	private void openPage(int port) {
+		this.driver.get("http://127.0.0.1:" + port + "/");
 		this.wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
 	}
 
@@ -288,6 +294,35 @@ class PlaygroundBrowserTests {
 			.filter((entry) -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
 			.map(LogEntry::getMessage)
 			.toList();
+	}
+
+	/**
+	 * The same page in an application without a chat model.
+	 */
+	@Nested
+	@TestPropertySource(properties = "spring.ai.model.chat=none")
+	class WithoutAChatModel {
+
+		@LocalServerPort
+		private int port;
+
+		@Test
+		void theAgentSaysHowToConfigureAModelAndTheRestOfThePageWorks() {
+			openPage(this.port);
+			WebElement setup = PlaygroundBrowserTests.this.wait
+				.until(ExpectedConditions.visibilityOfElementLocated(By.id("agent-setup")));
+			assertThat(setup.getText()).startsWith("No chat model is configured")
+				.contains("spring.ai.model.chat=openai", "spring.ai.openai.base-url");
+			assertThat(element("agent-send").isEnabled()).isFalse();
+			assertThat(element("agent-message").isEnabled()).isFalse();
+			type("code", "echo still works");
+			element("run").click();
+			PlaygroundBrowserTests.this.wait
+				.until(ExpectedConditions.textToBePresentInElementLocated(By.id("exit"), "Exit code 0"));
+			assertThat(element("output").getText()).contains("still works");
+			assertThat(severeBrowserLogs()).isEmpty();
+		}
+
 	}
 
 }
