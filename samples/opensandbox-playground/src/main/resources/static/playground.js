@@ -171,6 +171,19 @@ function parseEvents(text, onEvent) {
 	return rest;
 }
 
+// Reads a response of server-sent events to its end, calling onEvent(name, data) for each.
+async function readEvents(response, onEvent) {
+	const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+	let buffer = '';
+	for (;;) {
+		const { value, done } = await reader.read();
+		if (done) {
+			return;
+		}
+		buffer = parseEvents(buffer + value, onEvent);
+	}
+}
+
 async function run() {
 	if (state.running) {
 		return;
@@ -200,18 +213,10 @@ async function run() {
 			finished = true;
 			return;
 		}
-		const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-		let buffer = '';
-		for (;;) {
-			const { value, done } = await reader.read();
-			if (done) {
-				break;
-			}
-			buffer = parseEvents(buffer + value, (name, data) => {
-				finished = finished || ['exit', 'timeout', 'failure'].includes(name);
-				handleEvent(name, data);
-			});
-		}
+		await readEvents(response, (name, data) => {
+			finished = finished || ['exit', 'timeout', 'failure'].includes(name);
+			handleEvent(name, data);
+		});
 		if (!finished) {
 			setExit('The connection to the playground ended before the command did', 'failure');
 		}
@@ -315,18 +320,10 @@ async function sendToAgent() {
 			finished = true;
 			return;
 		}
-		const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-		let buffer = '';
-		for (;;) {
-			const { value, done } = await reader.read();
-			if (done) {
-				break;
-			}
-			buffer = parseEvents(buffer + value, (name, data) => {
-				finished = finished || name === 'answer' || name === 'failure';
-				agentEvent(name, data);
-			});
-		}
+		await readEvents(response, (name, data) => {
+			finished = finished || name === 'answer' || name === 'failure';
+			agentEvent(name, data);
+		});
 		if (!finished) {
 			agentTurn('failure', 'The connection to the playground ended before the agent answered');
 		}

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.mcp.McpToolUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -21,9 +22,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * @author OpenSandbox Spring Boot
  */
 final class McpSessions {
-
-	/** The tool context key under which Spring AI's MCP server passes the exchange. */
-	static final String EXCHANGE_KEY = "exchange";
 
 	/** Header of the Streamable HTTP transport that names the session. */
 	static final String SESSION_HEADER = "Mcp-Session-Id";
@@ -40,7 +38,7 @@ final class McpSessions {
 	 * stateful MCP session
 	 */
 	static @Nullable String conversationId(ToolContext context) {
-		Object exchange = context.getContext().get(EXCHANGE_KEY);
+		Object exchange = context.getContext().get(McpToolUtils.TOOL_CONTEXT_MCP_EXCHANGE_KEY);
 		String sessionId = null;
 		if (exchange instanceof McpSyncServerExchange sync) {
 			sessionId = sync.sessionId();

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.ai.chat.model.ToolContext;
+import org.springframework.ai.content.Media;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -94,6 +95,29 @@ class AgentSandboxesTests {
 	}
 
 	@Test
+	void aConversationKeepsItsNewestMediaUpToTheLimit() {
+		try (EmbeddedOpenSandboxServer server = EmbeddedOpenSandboxServer.builder().build().start()) {
+			this.runner.withPropertyValues(connection(server))
+				.withPropertyValues("opensandbox.ai.max-media-per-conversation=2")
+				.run((context) -> {
+					ToolCallback code = Arrays.stream(context.getBean(SandboxTools.class).getToolCallbacks())
+						.filter((tool) -> tool.getToolDefinition().name().equals("sandbox_run_code"))
+						.findFirst()
+						.orElseThrow();
+					String image = "class Image:\n    def _repr_png_(self):\n        return b'png'\nImage()";
+					for (int i = 1; i <= 3; i++) {
+						assertThat(code.call(
+								"{\"language\": \"python\", \"code\": \"" + image.replace("\n", "\\n") + "\"}",
+								new ToolContext(Map.of(SandboxTools.CONVERSATION_ID, "c1"))))
+							.contains("media #" + i + " of this conversation");
+					}
+					assertThat(context.getBean(AgentSandboxes.class).media("c1")).extracting(Media::getId)
+						.containsExactly("2", "3");
+				});
+		}
+	}
+
+	@Test
 	void shutdownKillsEveryAgentSandbox() {
 		try (EmbeddedOpenSandboxServer server = EmbeddedOpenSandboxServer.builder().build().start()) {
 			this.runner.withPropertyValues(connection(server)).run((context) -> {
@@ -164,16 +188,19 @@ class AgentSandboxesTests {
 		this.runner.withPropertyValues("opensandbox.domain=127.0.0.1:9")
 			.withClassLoader(new FilteredClassLoader(ToolCallback.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AgentSandboxes.class));
-		this.runner.withPropertyValues("opensandbox.domain=127.0.0.1:9")
-			.withBean("agentSandboxes", AgentSandboxes.class,
-					() -> new AgentSandboxes(mock(SandboxOperations.class), SandboxSpec.ofImage("own"),
-							Duration.ofMinutes(1), 1, 0))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(AgentSandboxes.class).hasSingleBean(SandboxTools.class);
-				assertThat(context.getBean(AgentSandboxes.class).conversations()).isEmpty();
-				assertThat(context.getBean(OpenSandboxAiProperties.class).getMode())
-					.isEqualTo(AgentSandboxes.Mode.CONVERSATION);
-			});
+		AgentSandboxes own = new AgentSandboxes(mock(SandboxOperations.class), SandboxSpec.ofImage("own"),
+				Duration.ofMinutes(1), 1, 0);
+		try {
+			this.runner.withPropertyValues("opensandbox.domain=127.0.0.1:9")
+				.withBean("myAgentSandboxes", AgentSandboxes.class, () -> own)
+				.run((context) -> {
+					assertThat(context).getBean(AgentSandboxes.class).isSameAs(own);
+					assertThat(context).hasSingleBean(SandboxTools.class);
+				});
+		}
+		finally {
+			own.destroy();
+		}
 	}
 
 	private static String run(SandboxTools tools, String conversationId) {

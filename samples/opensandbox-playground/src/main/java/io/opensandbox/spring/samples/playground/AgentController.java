@@ -16,6 +16,7 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -101,7 +102,7 @@ public class AgentController {
 		session.start();
 		ChatClient chat = this.chat;
 		if (chat == null) {
-			throw new PlaygroundInputException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, SETUP);
+			throw new PlaygroundInputException(HttpStatus.SERVICE_UNAVAILABLE, SETUP);
 		}
 		String text = (message.text() != null) ? message.text().strip() : "";
 		if (text.isEmpty() || text.length() > MAX_MESSAGE_LENGTH) {
