@@ -23,12 +23,14 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.content.Media;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 import org.springframework.util.MimeType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.core.Sandbox;
+import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxOperations;
 import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -47,7 +49,7 @@ import io.opensandbox.spring.model.SandboxSpec;
  * @author OpenSandbox Spring Boot
  * @since 0.1.0
  */
-public class AgentSandboxes implements DisposableBean {
+public class AgentSandboxes implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(AgentSandboxes.class);
 
@@ -70,6 +72,8 @@ public class AgentSandboxes implements DisposableBean {
 	private final ScheduledExecutorService reaper;
 
 	private volatile boolean closed;
+
+	private volatile boolean running;
 
 	/**
 	 * Create the registry and start its idle reaper.
@@ -322,11 +326,20 @@ public class AgentSandboxes implements DisposableBean {
 		}
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
 	/**
-	 * Kill every agent sandbox, in parallel, and stop the reaper.
+	 * Kill every agent sandbox, in parallel, and stop the reaper: while the HTTP clients
+	 * still work, since the shutdown phase is above theirs, and before the general
+	 * cleanup sweep, so that agent sandboxes die at shutdown even where that sweep is
+	 * off.
 	 */
 	@Override
-	public void destroy() {
+	public void stop() {
+		this.running = false;
 		this.closed = true;
 		this.reaper.shutdownNow();
 		List<Sandbox> sandboxes = new ArrayList<>();
@@ -346,6 +359,29 @@ public class AgentSandboxes implements DisposableBean {
 				}), 16)
 			.then()
 			.block(SHUTDOWN_TIMEOUT);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Stops before {@link SandboxCleanup} (higher phases stop first).
+	 * @return the phase
+	 */
+	@Override
+	public int getPhase() {
+		return SandboxCleanup.PHASE + 1;
+	}
+
+	/**
+	 * The same as {@link #stop()} for a registry used outside an application context;
+	 * nothing is left to do after a stop.
+	 */
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	/**

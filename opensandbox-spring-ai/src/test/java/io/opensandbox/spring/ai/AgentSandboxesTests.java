@@ -118,15 +118,19 @@ class AgentSandboxesTests {
 	}
 
 	@Test
-	void shutdownKillsEveryAgentSandbox() {
+	void shutdownKillsEveryAgentSandboxWithTheClientsStillUp() {
 		try (EmbeddedOpenSandboxServer server = EmbeddedOpenSandboxServer.builder().build().start()) {
-			this.runner.withPropertyValues(connection(server)).run((context) -> {
-				SandboxTools tools = context.getBean(SandboxTools.class);
-				run(tools, "c1");
-				run(tools, "c2");
-				run(tools, "c3");
-				assertThat(server.getSandboxes()).hasSize(3);
-			});
+			// the general cleanup sweep is off: agent sandboxes die at shutdown all the
+			// same
+			this.runner.withPropertyValues(connection(server))
+				.withPropertyValues("opensandbox.cleanup.kill-on-shutdown=false")
+				.run((context) -> {
+					SandboxTools tools = context.getBean(SandboxTools.class);
+					run(tools, "c1");
+					run(tools, "c2");
+					run(tools, "c3");
+					assertThat(server.getSandboxes()).hasSize(3);
+				});
 			assertThat(server.getSandboxes()).isEmpty();
 		}
 	}
