@@ -3,6 +3,7 @@ package io.opensandbox.spring.autoconfigure;
 import java.time.Clock;
 import java.util.List;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
@@ -19,7 +20,9 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import io.opensandbox.spring.client.RetryFilter;
@@ -74,14 +77,15 @@ public final class OpenSandboxAutoConfiguration {
 		ConnectionProvider connectionProvider = OpenSandboxHttpConnectorFactory
 			.connectionProvider(properties.getHttp());
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder).clone();
-		builder.clientConnector(OpenSandboxHttpConnectorFactory.create(properties, connectionDetails,
-				sslBundles.getIfAvailable(), connectionProvider));
+		HttpClient httpClient = OpenSandboxHttpConnectorFactory.create(properties, connectionDetails,
+				sslBundles.getIfAvailable(), connectionProvider);
+		builder.clientConnector(new ReactorClientHttpConnector(httpClient));
 		OpenSandboxProperties.Retry retry = properties.getRetry();
 		builder.filter(new RetryFilter(retry.isEnabled(), retry.getMaxAttempts(), retry.getInitialBackoff(),
 				retry.getMaxBackoff(), retry.getDeadline())
 			.asFilter());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return new OpenSandboxWebClientBuilderFactory(builder, connectionProvider);
+		return new OpenSandboxWebClientBuilderFactory(builder, connectionProvider, httpClient);
 	}
 
 	@Bean
@@ -112,6 +116,7 @@ public final class OpenSandboxAutoConfiguration {
 			.execdAccessToken(connectionDetails.getExecdAccessToken())
 			.streamIdleTimeout(properties.getExecd().getStreamIdleTimeout())
 			.observations(observations)
+			.webSockets(builderFactory.httpClient())
 			.build();
 	}
 
@@ -202,10 +207,31 @@ public final class OpenSandboxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "openSandboxMeterBinder")
-		MeterBinder openSandboxMeterBinder(SandboxTracker tracker) {
-			return (registry) -> Gauge.builder("opensandbox.sandboxes.active", tracker, SandboxTracker::size)
-				.description("Sandboxes this application created and has not yet killed or released")
-				.register(registry);
+		MeterBinder openSandboxMeterBinder(SandboxTracker tracker, OpenSandboxObservations observations) {
+			OpenSandboxObservations.PtyTraffic pty = observations.getPtyTraffic();
+			return (registry) -> {
+				Gauge.builder("opensandbox.sandboxes.active", tracker, SandboxTracker::size)
+					.description("Sandboxes this application created and has not yet killed or released")
+					.register(registry);
+				FunctionCounter
+					.builder("opensandbox.pty.connections", pty, OpenSandboxObservations.PtyTraffic::getAttached)
+					.description("Clients attached to PTY sessions")
+					.register(registry);
+				FunctionCounter.builder("opensandbox.pty.bytes", pty, OpenSandboxObservations.PtyTraffic::getReceived)
+					.description("Bytes of PTY session output received and input sent")
+					.tag("direction", "received")
+					.baseUnit("bytes")
+					.register(registry);
+				FunctionCounter.builder("opensandbox.pty.bytes", pty, OpenSandboxObservations.PtyTraffic::getSent)
+					.description("Bytes of PTY session output received and input sent")
+					.tag("direction", "sent")
+					.baseUnit("bytes")
+					.register(registry);
+				FunctionCounter
+					.builder("opensandbox.pty.reconnects", pty, OpenSandboxObservations.PtyTraffic::getReconnects)
+					.description("Reconnects of PTY clients after their WebSocket dropped")
+					.register(registry);
+			};
 		}
 
 	}

@@ -12,11 +12,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpStatusClass;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.ReactorHttpClientBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
-import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
-import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.util.StringUtils;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
@@ -54,19 +52,18 @@ final class OpenSandboxHttpConnectorFactory {
 			.build();
 	}
 
-	static ClientHttpConnector create(OpenSandboxProperties properties, OpenSandboxConnectionDetails connectionDetails,
+	static HttpClient create(OpenSandboxProperties properties, OpenSandboxConnectionDetails connectionDetails,
 			@Nullable SslBundles sslBundles, ConnectionProvider connectionProvider) {
 		HttpClientSettings settings = new HttpClientSettingsPropertyMapper(sslBundles, null).map(properties.getHttp());
 		if (connectionDetails.getSslBundle() != null) {
 			settings = settings.withSslBundle(connectionDetails.getSslBundle());
 		}
-		ReactorClientHttpConnectorBuilder builder = ClientHttpConnectorBuilder.reactor();
-		builder = builder.withHttpClientFactory(() -> HttpClient.create(connectionProvider))
+		ReactorHttpClientBuilder builder = new ReactorHttpClientBuilder()
+			.withHttpClientFactory(() -> HttpClient.create(connectionProvider))
 			// Spring's defaults minus compression: no OpenSandbox component compresses
-			// its
-			// answers, and the decompressing handler would still look at every buffer of
-			// every download and event stream
-			.withHttpClientDefaults(HttpClient::proxyWithSystemProperties);
+			// its answers, and the decompressing handler would still look at every buffer
+			// of every download and event stream
+			.withHttpClientCustomizer((httpClient) -> httpClient.compress(false).proxyWithSystemProperties());
 		builder = builder.withHttpClientCustomizer(OpenSandboxHttpConnectorFactory::sameOriginRedirectsOnly);
 		OpenSandboxProperties.Proxy proxy = properties.getProxy();
 		String proxyHost = proxy.getHost();

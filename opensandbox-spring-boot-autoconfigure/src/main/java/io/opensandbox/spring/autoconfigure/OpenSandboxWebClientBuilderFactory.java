@@ -2,6 +2,7 @@ package io.opensandbox.spring.autoconfigure;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -20,9 +21,22 @@ public final class OpenSandboxWebClientBuilderFactory implements DisposableBean 
 
 	private final ConnectionProvider connectionProvider;
 
-	OpenSandboxWebClientBuilderFactory(WebClient.Builder builder, ConnectionProvider connectionProvider) {
+	private final HttpClient httpClient;
+
+	OpenSandboxWebClientBuilderFactory(WebClient.Builder builder, ConnectionProvider connectionProvider,
+			HttpClient httpClient) {
 		this.builder = builder;
 		this.connectionProvider = connectionProvider;
+		this.httpClient = httpClient;
+	}
+
+	/**
+	 * The Reactor Netty client under the builder's connector, for what a WebClient cannot
+	 * do (PTY sessions' WebSockets).
+	 * @return the client
+	 */
+	public HttpClient httpClient() {
+		return this.httpClient;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
@@ -31,6 +32,8 @@ public final class SandboxEndpointClients {
 	private final Duration streamIdleTimeout;
 
 	private final OpenSandboxObservations observations;
+
+	private HttpClient webSockets = HttpClient.create();
 
 	/**
 	 * Create a factory.
@@ -84,6 +87,28 @@ public final class SandboxEndpointClients {
 	public ExecdFilesClient files(SandboxEndpoint endpoint) {
 		return new ExecdFilesClient(this.builder, endpoint, this.protocol, this.execdAccessToken, this.headers,
 				this.observations);
+	}
+
+	/**
+	 * A client of execd's PTY sessions.
+	 * @param endpoint execd's endpoint
+	 * @return the client
+	 */
+	public ExecdPtyClient pty(SandboxEndpoint endpoint) {
+		return new ExecdPtyClient(this.builder, this.webSockets, endpoint, this.protocol, this.execdAccessToken,
+				this.headers);
+	}
+
+	/**
+	 * Open WebSockets (PTY sessions) with this Reactor Netty client: the one under the
+	 * WebClient's connector, so that they go through the same proxy, TLS and timeouts.
+	 * @param webSockets the client
+	 * @return these clients
+	 */
+	public SandboxEndpointClients webSockets(HttpClient webSockets) {
+		Assert.notNull(webSockets, "'webSockets' must not be null");
+		this.webSockets = webSockets;
+		return this;
 	}
 
 	/**

@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.client.EgressClient;
 import io.opensandbox.spring.client.ExecdClient;
 import io.opensandbox.spring.client.ExecdFilesClient;
+import io.opensandbox.spring.client.ExecdPtyClient;
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
 import io.opensandbox.spring.error.OpenSandboxApiException;
@@ -25,6 +26,7 @@ import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxInfo;
 import io.opensandbox.spring.model.SandboxMetrics;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
  * The {@link ReactiveSandbox} on the wire clients. Endpoints are resolved on first use
@@ -60,6 +62,8 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 
 	private final ReactiveCodes codes;
 
+	private final ReactivePty pty;
+
 	private final ReactiveEgress egressPolicy;
 
 	private final ReactiveFiles files;
@@ -87,6 +91,7 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 		this.readiness = readiness;
 		this.commands = new DefaultReactiveCommands(this);
 		this.codes = new DefaultReactiveCodes(this);
+		this.pty = new DefaultReactivePty(this);
 		this.egressPolicy = new DefaultReactiveEgress(this);
 		this.files = new DefaultReactiveFiles(this);
 	}
@@ -231,6 +236,11 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 	}
 
 	@Override
+	public ReactivePty pty() {
+		return this.pty;
+	}
+
+	@Override
 	public ReactiveEgress egress() {
 		return this.egressPolicy;
 	}
@@ -266,13 +276,23 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 		return filesClient().flatMap(call);
 	}
 
+	Mono<ExecdPtyClient> ptyClient() {
+		return execd().map(Execd::pty);
+	}
+
+	OpenSandboxObservations observations() {
+		return this.clients.getObservations();
+	}
+
 	Mono<ExecdFilesClient> filesClient() {
 		return execd().map(Execd::files);
 	}
 
 	private Mono<Execd> execd() {
-		return cached(this.execd, () -> this.lifecycle.endpoint(this.id, ExecdClient.PORT, this.useServerProxy, null)
-			.map((endpoint) -> new Execd(this.clients.execd(endpoint), this.clients.files(endpoint))));
+		return cached(this.execd,
+				() -> this.lifecycle.endpoint(this.id, ExecdClient.PORT, this.useServerProxy, null)
+					.map((endpoint) -> new Execd(this.clients.execd(endpoint), this.clients.files(endpoint),
+							this.clients.pty(endpoint))));
 	}
 
 	Mono<EgressClient> egressClient() {
@@ -316,7 +336,7 @@ final class DefaultReactiveSandbox implements ReactiveSandbox {
 	/**
 	 * The clients of one resolved execd endpoint.
 	 */
-	private record Execd(ExecdClient commands, ExecdFilesClient files) {
+	private record Execd(ExecdClient commands, ExecdFilesClient files, ExecdPtyClient pty) {
 	}
 
 }

@@ -24,6 +24,8 @@ final class DefaultSandbox implements Sandbox {
 
 	private final Codes codes;
 
+	private final Pty pty;
+
 	private final Egress egress;
 
 	private final Files files;
@@ -32,6 +34,7 @@ final class DefaultSandbox implements Sandbox {
 		this.reactive = reactive;
 		this.commands = new DefaultCommands(reactive.commands());
 		this.codes = new DefaultCodes(reactive.codes());
+		this.pty = new DefaultPty(reactive.pty());
 		this.egress = new DefaultEgress(reactive.egress());
 		this.files = new DefaultFiles(reactive.files());
 	}
@@ -139,6 +142,11 @@ final class DefaultSandbox implements Sandbox {
 	@Override
 	public Codes codes() {
 		return this.codes;
+	}
+
+	@Override
+	public Pty pty() {
+		return this.pty;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.SandboxEndpointClients;
@@ -42,6 +43,9 @@ public final class OpenSandboxConnection {
 		// Endpoints have no scheme: they are reached with the lifecycle server's protocol
 		this.endpoints = new SandboxEndpointClients(builder.webClientBuilder, address.root().getScheme(),
 				builder.endpointHeaders, builder.execdAccessToken, builder.streamIdleTimeout, builder.observations);
+		if (builder.webSockets != null) {
+			this.endpoints.webSockets(builder.webSockets);
+		}
 		this.serverUri = address.root();
 		this.description = "OpenSandboxConnection[" + address.apiBase() + "]";
 	}
@@ -107,6 +111,8 @@ public final class OpenSandboxConnection {
 		private Duration streamIdleTimeout = Duration.ofSeconds(30);
 
 		private OpenSandboxObservations observations = OpenSandboxObservations.NOOP;
+
+		private @Nullable HttpClient webSockets;
 
 		private Builder(WebClient.Builder webClientBuilder) {
 			Assert.notNull(webClientBuilder, "'webClientBuilder' must not be null");
@@ -198,6 +204,19 @@ public final class OpenSandboxConnection {
 		public Builder observations(OpenSandboxObservations observations) {
 			Assert.notNull(observations, "'observations' must not be null");
 			this.observations = observations;
+			return this;
+		}
+
+		/**
+		 * The Reactor Netty client that opens WebSockets (PTY sessions): best the one
+		 * under the WebClient's connector, so that they take the same proxy, TLS and
+		 * timeouts. Without it, a plain {@link HttpClient#create()}.
+		 * @param webSockets the client
+		 * @return this builder
+		 */
+		public Builder webSockets(HttpClient webSockets) {
+			Assert.notNull(webSockets, "'webSockets' must not be null");
+			this.webSockets = webSockets;
 			return this;
 		}
 

@@ -183,6 +183,12 @@ public interface ReactiveSandbox {
 	ReactiveCodes codes();
 
 	/**
+	 * Interactive terminals (PTY sessions over WebSocket) in this sandbox.
+	 * @return the PTY API
+	 */
+	ReactivePty pty();
+
+	/**
 	 * The egress (network) policy; needs a sandbox created with a network policy.
 	 * @return the egress policy
 	 */

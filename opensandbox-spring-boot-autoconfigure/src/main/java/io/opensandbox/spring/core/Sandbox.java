@@ -171,6 +171,12 @@ public interface Sandbox extends AutoCloseable {
 	Codes codes();
 
 	/**
+	 * Interactive terminals (PTY sessions over WebSocket) in this sandbox.
+	 * @return the PTY API
+	 */
+	Pty pty();
+
+	/**
 	 * The outbound network policy.
 	 * @return the egress policy
 	 */

@@ -2,6 +2,7 @@ package io.opensandbox.spring.observation;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -35,6 +36,8 @@ public final class OpenSandboxObservations {
 	public static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
 
 	private static final OpenSandboxObservationConvention[] DEFAULTS = defaults();
+
+	private final PtyTraffic ptyTraffic = new PtyTraffic();
 
 	private final ObservationRegistry registry;
 
@@ -237,6 +240,92 @@ public final class OpenSandboxObservations {
 				stop.run();
 			})
 			.contextWrite((reactorContext) -> reactorContext.put(OBSERVATION_CONTEXT_KEY, observation));
+	}
+
+	/**
+	 * The PTY traffic of every connection on these observations, for meters.
+	 * @return the traffic counters
+	 */
+	public PtyTraffic getPtyTraffic() {
+		return this.ptyTraffic;
+	}
+
+	/**
+	 * Counters of PTY sessions: connections attached, bytes each way, reconnects after a
+	 * drop. Bound to meters as {@code opensandbox.pty.*} where Micrometer is present.
+	 */
+	public static final class PtyTraffic {
+
+		private final LongAdder attached = new LongAdder();
+
+		private final LongAdder received = new LongAdder();
+
+		private final LongAdder sent = new LongAdder();
+
+		private final LongAdder reconnects = new LongAdder();
+
+		/**
+		 * Count a connection attached.
+		 */
+		public void attached() {
+			this.attached.increment();
+		}
+
+		/**
+		 * Count output received.
+		 * @param bytes the byte count
+		 */
+		public void received(long bytes) {
+			this.received.add(bytes);
+		}
+
+		/**
+		 * Count input sent.
+		 * @param bytes the byte count
+		 */
+		public void sent(long bytes) {
+			this.sent.add(bytes);
+		}
+
+		/**
+		 * Count a reconnect after a drop.
+		 */
+		public void reconnected() {
+			this.reconnects.increment();
+		}
+
+		/**
+		 * Connections attached so far.
+		 * @return the count
+		 */
+		public double getAttached() {
+			return this.attached.sum();
+		}
+
+		/**
+		 * Output bytes received so far.
+		 * @return the count
+		 */
+		public double getReceived() {
+			return this.received.sum();
+		}
+
+		/**
+		 * Input bytes sent so far.
+		 * @return the count
+		 */
+		public double getSent() {
+			return this.sent.sum();
+		}
+
+		/**
+		 * Reconnects so far.
+		 * @return the count
+		 */
+		public double getReconnects() {
+			return this.reconnects.sum();
+		}
+
 	}
 
 }

@@ -57,6 +57,7 @@ final class ExecdApi {
 			.add("GET", "/metrics", this::metrics)
 			.add("GET", "/metrics/watch", this::watchMetrics);
 		this.files.register(this.routes);
+		new PtyApi(server, this::sandbox).register(this.routes);
 	}
 
 	Publisher<Void> handle(ServerSandbox sandbox, Exchange exchange) {
@@ -134,7 +135,7 @@ final class ExecdApi {
 	 * Checks a working directory inside the sandbox (never on the host) before anything
 	 * runs in it.
 	 */
-	private static void requireDirectory(FileAgent agent, @Nullable String cwd) throws IOException {
+	static void requireDirectory(FileAgent agent, @Nullable String cwd) throws IOException {
 		if (cwd == null) {
 			return;
 		}

@@ -52,6 +52,9 @@ final class ServerSandbox {
 
 	final Map<String, CodeContext> contexts = new ConcurrentHashMap<>();
 
+	/** Interactive PTY sessions, by id. */
+	final Map<String, PtySession> ptys = new ConcurrentHashMap<>();
+
 	/** The egress sidecar's credential vault, once created. */
 	final java.util.concurrent.atomic.AtomicReference<@Nullable CredentialVaultState> vault = new java.util.concurrent.atomic.AtomicReference<>();
 

@@ -1,0 +1,64 @@
+package io.opensandbox.spring.core;
+
+import reactor.core.publisher.Mono;
+
+import io.opensandbox.spring.client.ExecdPtyClient;
+import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.PtyStatus;
+
+/**
+ * PTY sessions of one sandbox, on its execd endpoint.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+final class DefaultReactivePty implements ReactivePty {
+
+	private final DefaultReactiveSandbox sandbox;
+
+	DefaultReactivePty(DefaultReactiveSandbox sandbox) {
+		this.sandbox = sandbox;
+	}
+
+	@Override
+	public Mono<String> create(PtySpec spec) {
+		Arguments.notNull(spec, "Spec");
+		return this.sandbox.ptyClient().flatMap((pty) -> pty.create(spec.workingDirectory(), spec.command()));
+	}
+
+	@Override
+	public Mono<ReactivePtyConnection> open(PtySpec spec) {
+		Arguments.notNull(spec, "Spec");
+		PtySpec.Attach options = (spec.mode() == PtySpec.Mode.PIPE) ? PtySpec.Attach.DEFAULTS.withPipes()
+				: PtySpec.Attach.DEFAULTS;
+		return create(spec).flatMap((id) -> attach(id, options))
+			.flatMap((connection) -> (spec.columns() > 0)
+					? connection.resize(spec.columns(), spec.rows()).thenReturn(connection) : Mono.just(connection));
+	}
+
+	@Override
+	public Mono<ReactivePtyConnection> attach(String sessionId, PtySpec.Attach options) {
+		Arguments.text(sessionId, "Session id");
+		Arguments.notNull(options, "Options");
+		return this.sandbox.ptyClient().flatMap((pty) -> connect(pty, sessionId, options));
+	}
+
+	private Mono<ReactivePtyConnection> connect(ExecdPtyClient pty, String sessionId, PtySpec.Attach options) {
+		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(pty, sessionId,
+				options.mode() == PtySpec.Mode.PIPE, this.sandbox.observations().getPtyTraffic());
+		return connection.attach(options.since(), options.takeover())
+			.doOnNext((attached) -> this.sandbox.observations().getPtyTraffic().attached());
+	}
+
+	@Override
+	public Mono<PtyStatus> status(String sessionId) {
+		Arguments.text(sessionId, "Session id");
+		return this.sandbox.ptyClient().flatMap((pty) -> pty.status(sessionId));
+	}
+
+	@Override
+	public Mono<Void> delete(String sessionId) {
+		Arguments.text(sessionId, "Session id");
+		return this.sandbox.ptyClient().flatMap((pty) -> pty.delete(sessionId));
+	}
+
+}
