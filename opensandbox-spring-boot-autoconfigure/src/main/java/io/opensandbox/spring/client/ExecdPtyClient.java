@@ -27,6 +27,7 @@ import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.model.PtyStatus;
@@ -219,10 +220,16 @@ public final class ExecdPtyClient {
 			ByteBuf buffer = Unpooled.buffer(1 + stdin.bytes().length);
 			return new BinaryWebSocketFrame(buffer.writeByte(0).writeBytes(stdin.bytes()));
 		}
-		Map<String, Object> message = (input instanceof Resize resize)
-				? Map.of("type", "resize", "cols", resize.columns(), "rows", resize.rows())
-				: (input instanceof Signal signal) ? Map.of("type", "signal", "signal", signal.name())
-						: Map.of("type", "ping");
+		ObjectNode message = WireJson.MAPPER.createObjectNode();
+		if (input instanceof Resize resize) {
+			message.put("type", "resize").put("cols", resize.columns()).put("rows", resize.rows());
+		}
+		else if (input instanceof Signal signal) {
+			message.put("type", "signal").put("signal", signal.name());
+		}
+		else {
+			message.put("type", "ping");
+		}
 		return new TextWebSocketFrame(
 				Unpooled.wrappedBuffer(WireJson.MAPPER.writeValueAsString(message).getBytes(StandardCharsets.UTF_8)));
 	}

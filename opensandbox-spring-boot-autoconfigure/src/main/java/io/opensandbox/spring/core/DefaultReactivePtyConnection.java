@@ -297,6 +297,9 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 
 		private ExecdPtyClient.@Nullable Failure failure;
 
+		/** Whether this socket's end was handled: a socket ends once. */
+		private boolean over;
+
 		Socket(Sinks.@Nullable One<ReactivePtyConnection> ready) {
 			this.ready = ready;
 		}
@@ -365,6 +368,10 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 		}
 
 		private void closed(ExecdPtyClient.Closed closed) {
+			// what the socket signals after its close frame (its sending side failing on
+			// the closed channel) is not another end
+			this.over = true;
+			dispose();
 			String request = "GET /pty/" + DefaultReactivePtyConnection.this.sessionId + "/ws";
 			if (this.exited || DefaultReactivePtyConnection.this.closing) {
 				finish(null);
@@ -385,6 +392,10 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 
 		@Override
 		protected void hookOnError(Throwable failure) {
+			if (this.over) {
+				return;
+			}
+			this.over = true;
 			if (this.exited || DefaultReactivePtyConnection.this.closing) {
 				finish(null);
 			}
@@ -400,8 +411,16 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 
 		@Override
 		protected void hookOnComplete() {
+			if (this.over) {
+				return;
+			}
+			this.over = true;
 			if (this.exited || DefaultReactivePtyConnection.this.closing) {
 				finish(null);
+			}
+			else {
+				dropped(new OpenSandboxStreamException("The WebSocket of pty session "
+						+ DefaultReactivePtyConnection.this.sessionId + " ended without a close", null));
 			}
 		}
 

@@ -207,10 +207,10 @@ class EmbeddedPtyTests {
 			proxy.cut();
 			screen.await("line-150\r\n");
 			proxy.cut();
-			screen.await("DONE\r\n");
+			screen.await("\r\nDONE\r\n");
 			assertThat(proxy.connections()).isGreaterThanOrEqualTo(2);
 			List<String> lines = new CopyOnWriteArrayList<>();
-			Matcher matcher = Pattern.compile("(?m)^line-(\\d+)\\r$").matcher(screen.text());
+			Matcher matcher = Pattern.compile("line-(\\d+)\\r\\n").matcher(screen.text());
 			while (matcher.find()) {
 				lines.add(matcher.group(1));
 			}
