@@ -154,8 +154,10 @@ final class PtyApi {
 		Mono<Void> attached = blocking(() -> {
 			session.attach(connection, takeover, pipes, since);
 			return session;
-		}).onErrorResume(PtySession.Refusal.class, (ex) -> {
-			connection.fail(ex.code(), String.valueOf(ex.getMessage()));
+		}).onErrorResume((ex) -> {
+			// after the upgrade, a failure is an error frame and a close, as execd sends
+			connection.fail((ex instanceof PtySession.Refusal refusal) ? refusal.code() : "RUNTIME_ERROR",
+					String.valueOf(ex.getMessage()));
 			return Mono.empty();
 		}).then();
 		Mono<Void> reading = in.aggregateFrames(MAX_MESSAGE)

@@ -16,7 +16,10 @@ import reactor.core.publisher.Mono;
 @Component
 public class SecurityHeadersFilter implements WebFilter {
 
+	// xterm.js sizes its terminal with style elements it makes: styles may be inline,
+	// scripts may not
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
+			+ "style-src 'self' 'unsafe-inline'; "
 			+ "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 	@Override

@@ -195,6 +195,54 @@ class PlaygroundBrowserTests {
 	}
 
 	@Test
+	void lsTypedIntoTheTerminalListsTheSandboxAndADroppedConnectionReplaysWhatItMissed() throws IOException {
+		openPage();
+		element("terminal-open").click();
+		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("terminal-state"), "Connected"));
+		WebElement keyboard = element("terminal").findElement(By.cssSelector("textarea.xterm-helper-textarea"));
+		keyboard.sendKeys("mkdir -p /tmp/typed && touch /tmp/typed/hello-terminal && ls /tmp/typed\n");
+		this.wait.until((driver) -> screen().matches("(?s).*\\nhello-terminal *\\n.*"));
+		// the terminal follows the page's size
+		long columns = ((Number) this.driver.executeScript("return arguments[0].terminal.xterm.cols",
+				element("terminal")))
+			.longValue();
+		keyboard.sendKeys("stty size\n");
+		this.wait.until((driver) -> screen().matches("(?s).*\\n\\d+ " + columns + "\\s*\\n.*"));
+		// output that goes on while the connection is cut
+		keyboard.sendKeys("for i in $(seq 1 120); do echo tick-$i; sleep 0.02; done; echo ALL-$((6*7))\n");
+		this.wait.until((driver) -> screen().contains("tick-20"));
+		this.driver.executeScript("arguments[0].terminal.socket.close()", element("terminal"));
+		this.wait.until((driver) -> screen().contains("ALL-42"));
+		assertThat(((Number) this.driver.executeScript("return arguments[0].terminal.reconnects", element("terminal")))
+			.intValue()).isGreaterThanOrEqualTo(1);
+		List<String> ticks = new java.util.ArrayList<>();
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?m)^tick-(\\d+)\\s*$").matcher(screen());
+		while (matcher.find()) {
+			ticks.add(matcher.group(1));
+		}
+		assertThat(ticks).hasSize(120);
+		for (int i = 0; i < 120; i++) {
+			assertThat(ticks.get(i)).isEqualTo(Integer.toString(i + 1));
+		}
+		Files.createDirectories(SCREENSHOT.getParent());
+		Files.write(Path.of("target", "playground-terminal.png"), this.driver.getScreenshotAs(OutputType.BYTES));
+		assertThat(severeBrowserLogs()).isEmpty();
+	}
+
+	/*
+	 * What the terminal shows, its scrollback included, a line per row.
+	 */
+	private String screen() {
+		return (String) this.driver.executeScript("""
+				const buffer = arguments[0].terminal.xterm.buffer.active;
+				const lines = [];
+				for (let i = 0; i < buffer.length; i++) {
+					lines.push(buffer.getLine(i).translateToString(true));
+				}
+				return lines.join('\\n');""", element("terminal"));
+	}
+
+	@Test
 	void theAgentRunsCodeInItsSandboxAndThePageShowsTheToolCallItsOutputTheImageAndTheAnswer() throws IOException {
 		openPage();
 		assertThat(element("agent-setup").isDisplayed()).isFalse();

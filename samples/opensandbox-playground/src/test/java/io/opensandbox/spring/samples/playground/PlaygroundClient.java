@@ -64,6 +64,13 @@ final class PlaygroundClient {
 	}
 
 	/**
+	 * The session cookie, as a {@code Cookie} header's value.
+	 */
+	String cookie() {
+		return SESSION_COOKIE + "=" + this.session;
+	}
+
+	/**
 	 * The underlying client, with the session cookie on every request.
 	 */
 	WebTestClient client() {

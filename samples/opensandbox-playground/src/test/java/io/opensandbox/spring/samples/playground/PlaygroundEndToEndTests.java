@@ -6,15 +6,21 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -22,12 +28,15 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import io.opensandbox.spring.test.EmbeddedOpenSandbox;
 import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
 import io.opensandbox.spring.test.EmbeddedSandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -53,6 +62,64 @@ class PlaygroundEndToEndTests {
 
 	@Autowired
 	private SessionSandboxes sessionSandboxes;
+
+	@Test
+	void theTerminalRunsAShellInTheSessionsSandboxForThePageOnly() {
+		PlaygroundClient session = PlaygroundClient.connect(this.port);
+		Map<String, Object> terminal = Objects.requireNonNull(session.client()
+			.get()
+			.uri("/api/terminal")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody());
+		assertThat(terminal.get("sandboxId")).isIn(serverSandboxIds());
+		// the same shell while the sandbox lives
+		assertThat(session.client()
+			.get()
+			.uri("/api/terminal")
+			.exchange()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()).containsEntry("session", terminal.get("session"));
+		String url = "ws://127.0.0.1:" + this.port + "/api/terminal/ws";
+		String own = "http://127.0.0.1:" + this.port;
+		String output = HttpClient.create()
+			.headers((headers) -> headers.set("Cookie", session.cookie()).set("Origin", own))
+			.websocket()
+			.uri(url)
+			.handle((in, out) -> out.sendString(Mono.just("{\"type\":\"input\",\"data\":\"echo sum=$((6*7))\\n\"}"))
+				.then()
+				.thenMany(in.receiveFrames().filter((frame) -> frame instanceof BinaryWebSocketFrame).map((frame) -> {
+					byte[] bytes = ByteBufUtil.getBytes(frame.content());
+					return new String(bytes, 8, bytes.length - 8, StandardCharsets.UTF_8);
+				})))
+			.scan("", String::concat)
+			.takeUntil((text) -> text.contains("sum=42"))
+			.blockLast(Duration.ofSeconds(30));
+		assertThat(output).contains("sum=42");
+		// another origin (another site, or another port of this host) is refused
+		assertThatExceptionOfType(WebSocketClientHandshakeException.class)
+			.isThrownBy(() -> HttpClient.create()
+				.headers((headers) -> headers.set("Cookie", session.cookie()).set("Origin", "http://127.0.0.1:1"))
+				.websocket()
+				.uri(url)
+				.handle((in, out) -> in.receive().then())
+				.blockLast(Duration.ofSeconds(10)))
+			.satisfies((ex) -> assertThat(ex.response().status().code()).isEqualTo(403));
+		// a session that did not ask for its terminal has none
+		WebSocketCloseStatus status = HttpClient.create()
+			.headers(
+					(headers) -> headers.set("Cookie", PlaygroundClient.connect(this.port).cookie()).set("Origin", own))
+			.websocket()
+			.uri(url)
+			.handle((in, out) -> in.receiveCloseStatus())
+			.blockLast(Duration.ofSeconds(10));
+		assertThat(status.code()).isEqualTo(1008);
+	}
 
 	@Test
 	void infoNamesTheEmbeddedServerAndTheLimits() {
