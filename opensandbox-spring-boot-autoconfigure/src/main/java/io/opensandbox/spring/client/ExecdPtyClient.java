@@ -138,8 +138,8 @@ public final class ExecdPtyClient {
 	 * @param pipes whether a program started by this attach gets pipes
 	 * @param since the offset to replay from, or -1 for execd's default
 	 * @param takeover whether to evict the client attached now
-	 * @param input what to send: stdin, resize, signal and ping messages; the socket is
-	 * closed normally when it completes
+	 * @param input what to send: stdin, resize and signal messages; the socket is closed
+	 * normally when it completes
 	 * @return the events
 	 */
 	public Flux<Event> connect(String sessionId, boolean pipes, long since, boolean takeover, Publisher<Input> input) {
@@ -227,9 +227,6 @@ public final class ExecdPtyClient {
 		else if (input instanceof Signal signal) {
 			message.put("type", "signal").put("signal", signal.name());
 		}
-		else {
-			message.put("type", "ping");
-		}
 		return new TextWebSocketFrame(
 				Unpooled.wrappedBuffer(WireJson.MAPPER.writeValueAsString(message).getBytes(StandardCharsets.UTF_8)));
 	}
@@ -309,7 +306,7 @@ public final class ExecdPtyClient {
 	/**
 	 * What a client sends.
 	 */
-	public sealed interface Input permits Stdin, Resize, Signal, Ping {
+	public sealed interface Input permits Stdin, Resize, Signal {
 
 	}
 
@@ -336,12 +333,6 @@ public final class ExecdPtyClient {
 	 * @param name such as {@code SIGINT}
 	 */
 	public record Signal(String name) implements Input {
-	}
-
-	/**
-	 * An application-level ping; execd answers with a pong.
-	 */
-	public record Ping() implements Input {
 	}
 
 }

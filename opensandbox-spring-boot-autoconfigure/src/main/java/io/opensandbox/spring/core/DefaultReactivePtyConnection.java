@@ -16,6 +16,7 @@ import reactor.core.publisher.Sinks;
 import io.opensandbox.spring.client.ExecdPtyClient;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
+import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.PtyOutput;
 import io.opensandbox.spring.model.PtySpec;
@@ -191,13 +192,12 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 		});
 	}
 
+	/*
+	 * Completing the input closes the WebSocket: Reactor Netty sends the close frame and
+	 * closes the connection.
+	 */
 	private void abandon() {
 		this.closing = true;
-		this.inputs.tryEmitComplete();
-		Socket current = this.socket;
-		if (current != null) {
-			current.dispose();
-		}
 		finish(null);
 	}
 
@@ -259,19 +259,14 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 	 * After a drop: again, after a growing pause, from the last byte delivered.
 	 */
 	private void reconnect(Throwable cause) {
-		if (this.closing || this.terminated) {
-			finish(null);
-			return;
-		}
 		this.reconnects++;
 		if (this.reconnects > MAX_RECONNECTS) {
 			finish(new OpenSandboxStreamException("Lost the connection to pty session " + this.sessionId
 					+ " and could not resume it in " + MAX_RECONNECTS + " attempts", cause));
 			return;
 		}
-		long pause = Math.min(FIRST_BACKOFF.toMillis() << (this.reconnects - 1), MAX_BACKOFF.toMillis());
 		this.traffic.reconnected();
-		Mono.delay(Duration.ofMillis(pause)).subscribe((tick) -> {
+		Mono.delay(pause(this.reconnects)).subscribe((tick) -> {
 			if (this.closing || this.terminated) {
 				finish(null);
 			}
@@ -279,6 +274,16 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 				connect(this.offset.get(), true, null);
 			}
 		});
+	}
+
+	/**
+	 * The pause before a reconnect: 50 ms, doubled each time up to 2 s.
+	 * @param attempt the attempt, from 1
+	 * @return the pause
+	 */
+	static Duration pause(int attempt) {
+		return Duration
+			.ofMillis(Math.min(FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16), MAX_BACKOFF.toMillis()));
 	}
 
 	/**
@@ -315,7 +320,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 				handle(event);
 			}
 			catch (OpenSandboxException ex) {
-				dispose();
+				this.over = true;
 				failed(ex);
 				return;
 			}
@@ -371,7 +376,6 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 			// what the socket signals after its close frame (its sending side failing on
 			// the closed channel) is not another end
 			this.over = true;
-			dispose();
 			String request = "GET /pty/" + DefaultReactivePtyConnection.this.sessionId + "/ws";
 			if (this.exited || DefaultReactivePtyConnection.this.closing) {
 				finish(null);
@@ -399,9 +403,10 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 			if (this.exited || DefaultReactivePtyConnection.this.closing) {
 				finish(null);
 			}
-			else if (failure instanceof OpenSandboxApiException) {
-				// refused at the handshake: an unknown session, a second client, no
-				// access
+			else if (failure instanceof OpenSandboxApiException || failure instanceof OpenSandboxProtocolException) {
+				// refused at the handshake (an unknown session, a second client, no
+				// access),
+				// or a server that speaks another protocol: coming back would not help
 				failed(failure);
 			}
 			else {
@@ -411,16 +416,10 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 
 		@Override
 		protected void hookOnComplete() {
-			if (this.over) {
-				return;
-			}
-			this.over = true;
-			if (this.exited || DefaultReactivePtyConnection.this.closing) {
+			// the events always end with the close, which ended this socket already
+			if (!this.over) {
+				this.over = true;
 				finish(null);
-			}
-			else {
-				dropped(new OpenSandboxStreamException("The WebSocket of pty session "
-						+ DefaultReactivePtyConnection.this.sessionId + " ended without a close", null));
 			}
 		}
 

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 import io.netty.buffer.Unpooled;
@@ -27,13 +29,18 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 
 import io.opensandbox.spring.client.ExecdPtyClient;
 import io.opensandbox.spring.error.OpenSandboxApiException;
+import io.opensandbox.spring.error.OpenSandboxIoException;
+import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.PtyOutput;
+import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.PtyStatus;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The PTY client against a scripted WebSocket server on loopback: what it does with
@@ -50,6 +57,8 @@ class PtyConnectionTests {
 	private final List<String> headers = new CopyOnWriteArrayList<>();
 
 	private final AtomicInteger connections = new AtomicInteger();
+
+	private final OpenSandboxObservations.PtyTraffic traffic = new OpenSandboxObservations.PtyTraffic();
 
 	private DisposableServer server;
 
@@ -77,6 +86,9 @@ class PtyConnectionTests {
 		assertThat(connection.exitCode().block()).isZero();
 		assertThat(connection.offset()).isEqualTo(11);
 		assertThat(this.requests.get(1)).contains("since=6").contains("takeover=1");
+		assertThat(connection.sessionId()).isEqualTo("s1");
+		assertThat(this.traffic.getReceived()).isEqualTo(11);
+		assertThat(this.traffic.getReconnects()).isEqualTo(1);
 	}
 
 	@Test
@@ -85,12 +97,15 @@ class PtyConnectionTests {
 			if (this.connections.incrementAndGet() == 1) {
 				return out.sendObject(Flux.just(connected(), output(1, "abc"))).then().then(drop(in));
 			}
+			in.withConnection((connection) -> connection.onDispose(() -> this.connections.set(-100)));
 			return out.sendObject(Flux.just(replay(10, "xyz"), connected())).then(Mono.never());
 		});
 		ReactivePtyConnection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxStreamException.class)
 			.isThrownBy(() -> connection.output().collectList().block())
 			.withMessageContaining("no longer keeps the output from 3 on (it keeps it from 10): 7 bytes are lost");
+		// the socket it cannot use is closed, not left to the server
+		org.awaitility.Awaitility.await().until(() -> this.connections.get() == -100);
 	}
 
 	@Test
@@ -155,7 +170,8 @@ class PtyConnectionTests {
 		org.awaitility.Awaitility.await().until(() -> received.size() == 3);
 		assertThat(received).containsExactly("binary 00 6c 73 0a", "{\"type\":\"resize\",\"cols\":120,\"rows\":40}",
 				"{\"type\":\"signal\",\"signal\":\"SIGINT\"}");
-		assertThat(this.headers).contains("x-execd-access-token=token")
+		assertThat(this.traffic.getSent()).isEqualTo(3);
+		assertThat(this.headers).contains("x-execd-access-token=token", "x-route=sandbox-1")
 			.noneMatch((h) -> h.startsWith("open-sandbox-api-key"));
 		connection.close().block();
 		assertThatExceptionOfType(OpenSandboxStreamException.class).isThrownBy(() -> connection.write("late").block());
@@ -178,6 +194,210 @@ class PtyConnectionTests {
 			.allSatisfy((uri) -> assertThat(uri).startsWith("/pty/s1/ws"));
 	}
 
+	@Test
+	void resumingAtAnOffsetInPipeModeTakesAReplayThatStartsThere() {
+		serve((in, out) -> out.sendObject(Flux.just(replay(5, ""), replay(5, "hello"),
+				text("{\"type\":\"connected\",\"session_id\":\"s1\",\"mode\":\"pipe\"}"), exit(0)))
+			.then());
+		ReactivePtyConnection connection = attach(5, true);
+		assertThat(connection.mode()).isEqualTo(PtySpec.Mode.PIPE);
+		List<PtyOutput> chunks = connection.output().collectList().block();
+		assertThat(text(chunks)).isEqualTo("hello");
+		assertThat(chunks.get(0).offset()).isEqualTo(5);
+		assertThat(this.requests.get(0)).contains("pty=0").contains("since=5").doesNotContain("takeover");
+	}
+
+	@Test
+	void resumingAtZeroIsExactToo() {
+		serve((in, out) -> out.sendObject(Flux.just(replay(3, "abc"), connected())).then(Mono.never()));
+		assertThatExceptionOfType(OpenSandboxStreamException.class).isThrownBy(() -> attach(0))
+			.withMessageContaining("3 bytes are lost");
+		assertThat(this.requests.get(0)).contains("since=0");
+	}
+
+	@Test
+	void aSessionDeletedWhileDisconnectedEndsTheOutputInsteadOfComingBackForever() {
+		this.server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
+			this.requests.add(request.uri());
+			if (this.requests.size() == 1) {
+				return response
+					.sendWebsocket((in, out) -> out.sendObject(Flux.just(connected())).then().then(drop(in)));
+			}
+			return response.status(404).header("X-Request-ID", "r-404").send();
+		}).bindNow();
+		ReactivePtyConnection connection = attach(-1);
+		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class)
+			.isThrownBy(() -> connection.output().blockLast())
+			.satisfies((ex) -> assertThat(ex.getRequestId()).isEqualTo("r-404"))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("CONTEXT_NOT_FOUND"));
+		assertThat(this.requests).hasSize(2);
+	}
+
+	@Test
+	void aReplayWithoutItsOffsetIsAProtocolErrorNotAReasonToComeBack() {
+		serve((in, out) -> out
+			.sendObject(Flux.just(connected(),
+					new BinaryWebSocketFrame(Unpooled.buffer().writeByte(3).writeByte(1).writeByte(2))))
+			.then(Mono.never()));
+		ReactivePtyConnection connection = attach(-1);
+		assertThatExceptionOfType(OpenSandboxProtocolException.class).isThrownBy(() -> connection.output().blockLast())
+			.withMessageContaining("replay frame without its offset");
+		assertThat(this.requests).hasSize(1);
+	}
+
+	@Test
+	void anErrorAfterTheAttachEndsTheOutputWithItsCode() {
+		serve((in, out) -> out
+			.sendObject(Flux.just(connected(), output(1, "a"),
+					text("{\"type\":\"error\",\"code\":\"STDIN_WRITE_FAILED\",\"error\":\"broken pipe\"}")))
+			.then()
+			.then(out.sendClose(1011, "STDIN_WRITE_FAILED")));
+		ReactivePtyConnection connection = attach(-1);
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
+			.isThrownBy(() -> connection.output().blockLast())
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("STDIN_WRITE_FAILED"))
+			.withMessageContaining("broken pipe");
+		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
+			.isThrownBy(() -> connection.exitCode().block());
+		assertThat(this.requests).hasSize(1);
+	}
+
+	@Test
+	void badInputIsRefusedBeforeAnythingIsSent() {
+		List<String> received = new CopyOnWriteArrayList<>();
+		serve((in, out) -> out.sendObject(Flux.just(connected()))
+			.then()
+			.and(in.receiveFrames().doOnNext((frame) -> received.add(describe(frame))).then()));
+		ReactivePtyConnection connection = attach(-1);
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(0, 24));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(80, 0));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(65536, 24));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(80, 65536));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.signal("INT; rm -rf /"));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.signal(""));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.signal(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.write((byte[]) null));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.write((String) null));
+		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(1, 65536));
+		connection.resize(65535, 1).block();
+		connection.resize(1, 65535).block();
+		connection.signal("SIGTERM").block();
+		org.awaitility.Awaitility.await().until(() -> received.size() == 3);
+		assertThat(received).containsExactly("{\"type\":\"resize\",\"cols\":65535,\"rows\":1}",
+				"{\"type\":\"resize\",\"cols\":1,\"rows\":65535}", "{\"type\":\"signal\",\"signal\":\"SIGTERM\"}");
+	}
+
+	@Test
+	void closingDetachesWithANormalCloseAndEndsTheOutputWithoutAnExitCode() {
+		AtomicReference<String> status = new AtomicReference<>();
+		serve((in, out) -> out.sendObject(Flux.just(connected()))
+			.then()
+			.and(in.receiveCloseStatus().doOnNext((close) -> status.set(close.code() + " " + close.reasonText()))));
+		ReactivePtyConnection connection = attach(-1);
+		connection.close().block(Duration.ofSeconds(5));
+		assertThat(connection.output().collectList().block()).isEmpty();
+		assertThat(connection.exitCode().blockOptional()).isEmpty();
+		org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(status.get()).isEqualTo("1000 client closed"));
+	}
+
+	@Test
+	void aSubscriberThatDoesNotReadHoldsTheSocketInsteadOfTheHeap() {
+		int chunks = 1024;
+		byte[] chunk = new byte[64 * 1024];
+		AtomicBoolean sent = new AtomicBoolean();
+		serve((in, out) -> out.sendObject(Flux.just(connected()))
+			.then()
+			.then(out
+				.sendObject(Flux.range(0, chunks)
+					.map((i) -> new BinaryWebSocketFrame(
+							Unpooled.buffer(1 + chunk.length).writeByte(1).writeBytes(chunk))))
+				.then())
+			.then(Mono.fromRunnable(() -> sent.set(true)))
+			.then(out.sendObject(Flux.just(exit(0))).then()));
+		ReactivePtyConnection connection = attach(-1);
+		// 64 MiB are waiting; nobody reads: the server cannot get rid of them
+		Mono.delay(Duration.ofSeconds(2)).block();
+		assertThat(sent).isFalse();
+		// it reads up to its high-water mark, and no further
+		assertThat(connection.offset()).isBetween(4L << 20, (4L << 20) + 2 * (chunk.length + 1));
+		long total = connection.output().map((output) -> (long) output.bytes().length).reduce(0L, Long::sum).block();
+		assertThat(total).isEqualTo((long) chunks * chunk.length);
+		assertThat(sent).isTrue();
+		assertThat(connection.offset()).isEqualTo(total);
+	}
+
+	@Test
+	void anAttachThatIsCancelledClosesItsSocketAndEndsItsOutput() {
+		AtomicBoolean closed = new AtomicBoolean();
+		// a server that never reads: only closing the socket ends the connection
+		serve((in, out) -> Mono.<Void>never()
+			.doOnSubscribe(
+					(subscription) -> in.withConnection((connection) -> connection.onDispose(() -> closed.set(true)))));
+		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(client(), "s1", false, this.traffic);
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> connection.attach(-1, false).timeout(Duration.ofMillis(500)).block());
+		org.awaitility.Awaitility.await().untilTrue(closed);
+		assertThat(connection.output().collectList().block(Duration.ofSeconds(1))).isEmpty();
+	}
+
+	@Test
+	void aServerThatIsNotThereIsAnIoError() throws Exception {
+		int port;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		ExecdPtyClient client = new ExecdPtyClient(WebClient.builder(), HttpClient.create(),
+				new SandboxEndpoint("127.0.0.1:" + port, Map.of()), "http", null, Map.of());
+		assertThatExceptionOfType(OpenSandboxIoException.class).isThrownBy(
+				() -> new DefaultReactivePtyConnection(client, "s1", false, new OpenSandboxObservations.PtyTraffic())
+					.attach(-1, false)
+					.block());
+	}
+
+	@Test
+	void sessionsAreCreatedLookedAtAndDeletedOverHttp() {
+		List<String> bodies = new CopyOnWriteArrayList<>();
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes
+				.post("/pty", (request, response) -> request.receive().aggregate().asString().flatMap((body) -> {
+					bodies.add(body);
+					String answer = body.contains("broken") ? "{}" : "{\"session_id\":\"p1\"}";
+					return response.status(201)
+						.header("Content-Type", "application/json")
+						.sendString(Mono.just(answer))
+						.then();
+				}))
+				.get("/pty/p1",
+						(request, response) -> response.header("Content-Type", "application/json")
+							.sendString(Mono.just("{\"session_id\":\"p1\",\"running\":true,\"output_offset\":42}")))
+				.delete("/pty/p1",
+						(request, response) -> response.status(404)
+							.header("Content-Type", "application/json")
+							.sendString(Mono
+								.just("{\"code\":\"CONTEXT_NOT_FOUND\",\"message\":\"pty session p1 not found\"}"))))
+			.bindNow();
+		ExecdPtyClient client = client();
+		assertThat(client.create("/workspace", "top").block()).isEqualTo("p1");
+		assertThat(client.create(null, null).block()).isEqualTo("p1");
+		assertThat(bodies).containsExactly("{\"cwd\":\"/workspace\",\"command\":\"top\"}", "{}");
+		assertThatExceptionOfType(OpenSandboxProtocolException.class)
+			.isThrownBy(() -> client.create(null, "broken").block())
+			.withMessageContaining("without a session_id");
+		assertThat(client.status("p1").block()).isEqualTo(new PtyStatus("p1", true, 42));
+		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class).isThrownBy(() -> client.delete("p1").block())
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("CONTEXT_NOT_FOUND"));
+	}
+
+	@Test
+	void reconnectsPauseLongerEachTimeUpToTwoSeconds() {
+		assertThat(java.util.stream.IntStream.rangeClosed(1, 9).mapToObj(DefaultReactivePtyConnection::pause))
+			.extracting(Duration::toMillis)
+			.containsExactly(50L, 100L, 200L, 400L, 800L, 1600L, 2000L, 2000L, 2000L);
+	}
+
 	private void serve(BiFunction<WebsocketInbound, WebsocketOutbound, Publisher<Void>> handler) {
 		this.server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
 			this.requests.add(request.uri());
@@ -195,12 +415,18 @@ class PtyConnectionTests {
 	}
 
 	private ReactivePtyConnection attach(long since) {
-		ExecdPtyClient client = new ExecdPtyClient(WebClient.builder(), HttpClient.create(),
-				new SandboxEndpoint("127.0.0.1:" + this.server.port(), Map.of()), "http", "token",
-				Map.of("OPEN-SANDBOX-API-KEY", "secret"));
-		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(client, "s1", false,
-				new OpenSandboxObservations.PtyTraffic());
+		return attach(since, false);
+	}
+
+	private ReactivePtyConnection attach(long since, boolean pipes) {
+		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(client(), "s1", pipes, this.traffic);
 		return connection.attach(since, false).block();
+	}
+
+	private ExecdPtyClient client() {
+		return new ExecdPtyClient(WebClient.builder(), HttpClient.create(),
+				new SandboxEndpoint("127.0.0.1:" + this.server.port(), Map.of("X-Route", "sandbox-1")), "http", "token",
+				Map.of("OPEN-SANDBOX-API-KEY", "secret"));
 	}
 
 	private static String text(List<PtyOutput> chunks) {
