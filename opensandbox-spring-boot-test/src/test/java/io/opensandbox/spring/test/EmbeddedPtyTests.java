@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +25,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
 
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.PtyConnection;
@@ -35,6 +43,7 @@ import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
 import io.opensandbox.spring.model.PtyOutput;
 import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -271,6 +280,99 @@ class EmbeddedPtyTests {
 			// and so is the job it left in the background
 			assertThat(sandbox.commands().run("ps -e -o args=").stdoutText()).doesNotContain("sleep 4242");
 		}
+	}
+
+	@Test
+	void aTerminalCannotReachTheHostsLoopback() {
+		try (Sandbox sandbox = this.template.create(SPEC);
+				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+			Screen screen = Screen.of(terminal.reactive());
+			// the embedded server itself listens on the host's 127.0.0.1
+			terminal.write("python3 -c \"import socket; socket.create_connection(('127.0.0.1', " + this.server.getPort()
+					+ "), 2)\" 2>/dev/null; echo \"reached=$?\"\n");
+			screen.await("reached=1");
+		}
+	}
+
+	@Test
+	void malformedHugeAndUnknownMessagesDoNotBreakTheSession() {
+		try (Sandbox sandbox = this.template.create(SPEC)) {
+			SandboxEndpoint execd = sandbox.endpoint(44772);
+			String id = sandbox.pty().create(PtySpec.shell());
+			HttpClient client = HttpClient.create().headers((headers) -> execd.headers().forEach(headers::set));
+			String url = execd.url("ws") + "/pty/" + id + "/ws?since=-5";
+			List<String> texts = new CopyOnWriteArrayList<>();
+			StringBuilder output = new StringBuilder();
+			client.websocket()
+				.uri(url)
+				.handle((in, out) -> out
+					.sendObject(Flux.just(new TextWebSocketFrame("{not json"),
+							new TextWebSocketFrame("{\"type\":\"launch-missiles\"}"),
+							new TextWebSocketFrame("{\"type\":\"resize\",\"cols\":-1,\"rows\":99999999999}"),
+							new TextWebSocketFrame("{\"type\":\"signal\",\"signal\":\"KILL; rm -rf /\"}"),
+							new TextWebSocketFrame("{\"type\":\"ping\"}"),
+							new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] { 0 },
+									"echo still=$((20+22))\n".getBytes(StandardCharsets.UTF_8)))))
+					.then()
+					.thenMany(in.receiveFrames().doOnNext((frame) -> {
+						if (frame instanceof TextWebSocketFrame text) {
+							texts.add(text.text());
+						}
+						else {
+							output.append(frame.content().toString(StandardCharsets.ISO_8859_1));
+						}
+					}).takeUntil((frame) -> output.toString().contains("still=42"))))
+				.blockLast(Duration.ofSeconds(30));
+			assertThat(output.toString()).contains("still=42");
+			assertThat(texts).anyMatch((text) -> text.contains("\"type\":\"connected\""))
+				.anyMatch((text) -> text.contains("INVALID_FRAME") && text.contains("launch-missiles"))
+				.anyMatch((text) -> text.contains("\"type\":\"pong\""));
+			// a message over the 1 MiB limit ends that connection, not the session
+			byte[] huge = new byte[2 << 20];
+			WebSocketCloseStatus status = client
+				.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
+				.uri(execd.url("ws") + "/pty/" + id + "/ws?takeover=1")
+				.handle((in, out) -> out.sendObject(Mono.just(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(huge))))
+					.then()
+					.then(in.receiveCloseStatus()))
+				.blockLast(Duration.ofSeconds(30));
+			assertThat(status.code()).isEqualTo(1009);
+			try (PtyConnection again = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver())) {
+				Screen screen = Screen.of(again.reactive());
+				again.write("echo again=$((40+2))\n");
+				screen.await("again=42");
+			}
+			// not an upgrade, an unknown session, input with NUL: refused with their
+			// status
+			assertThat(status(client, "GET", execd.url("http") + "/pty/" + id + "/ws", null)).isEqualTo(400);
+			assertThat(status(client, "GET", execd.url("http") + "/pty/nope", null)).isEqualTo(404);
+			assertThat(status(client, "POST", execd.url("http") + "/pty", "{\"command\":\"ls\\u0000\"}"))
+				.isEqualTo(400);
+			assertThat(status(client, "POST", execd.url("http") + "/pty", "{\"cwd\":\"/no/such/dir\"}")).isEqualTo(400);
+		}
+	}
+
+	@Test
+	void aSandboxHoldsABoundedNumberOfSessions() {
+		try (Sandbox sandbox = this.template.create(SPEC)) {
+			for (int i = 1; i < 32; i++) {
+				sandbox.pty().create(PtySpec.shell());
+			}
+			String last = sandbox.pty().create(PtySpec.shell());
+			assertThatExceptionOfType(OpenSandboxApiException.class)
+				.isThrownBy(() -> sandbox.pty().create(PtySpec.shell()))
+				.withMessageContaining("32 pty sessions already");
+			sandbox.pty().delete(last);
+			sandbox.pty().create(PtySpec.shell());
+		}
+	}
+
+	private static int status(HttpClient client, String method, String url, String body) {
+		HttpClient.RequestSender sender = client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+			.uri(url);
+		return ((body != null) ? sender.send(reactor.netty.ByteBufFlux.fromString(Mono.just(body))) : sender)
+			.responseSingle((response, content) -> Mono.just(response.status().code()))
+			.block(Duration.ofSeconds(30));
 	}
 
 	/**
