@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -327,16 +326,21 @@ class EmbeddedPtyTests {
 			assertThat(texts).anyMatch((text) -> text.contains("\"type\":\"connected\""))
 				.anyMatch((text) -> text.contains("INVALID_FRAME") && text.contains("launch-missiles"))
 				.anyMatch((text) -> text.contains("\"type\":\"pong\""));
-			// a message over the 1 MiB limit ends that connection, not the session
+			// a message over the 1 MiB limit ends that connection (with 1009, or with a
+			// reset when the server closes while the client still sends), not the
+			// session;
+			// were it taken, the connection would stay open and this would time out
 			byte[] huge = new byte[2 << 20];
-			WebSocketCloseStatus status = client
-				.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
+			List<Integer> codes = new CopyOnWriteArrayList<>();
+			client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
 				.uri(execd.url("ws") + "/pty/" + id + "/ws?takeover=1")
 				.handle((in, out) -> out.sendObject(Mono.just(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(huge))))
 					.then()
-					.then(in.receiveCloseStatus()))
+					.onErrorResume(java.io.IOException.class, (ex) -> Mono.empty())
+					.then(in.receiveCloseStatus().doOnNext((closed) -> codes.add(closed.code()))))
+				.onErrorResume(java.io.IOException.class, (ex) -> Mono.empty())
 				.blockLast(Duration.ofSeconds(30));
-			assertThat(status.code()).isEqualTo(1009);
+			assertThat(codes).allSatisfy((code) -> assertThat(code).isEqualTo(1009));
 			try (PtyConnection again = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver())) {
 				Screen screen = Screen.of(again.reactive());
 				again.write("echo again=$((40+2))\n");
@@ -349,6 +353,36 @@ class EmbeddedPtyTests {
 			assertThat(status(client, "POST", execd.url("http") + "/pty", "{\"command\":\"ls\\u0000\"}"))
 				.isEqualTo(400);
 			assertThat(status(client, "POST", execd.url("http") + "/pty", "{\"cwd\":\"/no/such/dir\"}")).isEqualTo(400);
+		}
+	}
+
+	@Test
+	void aClientThatDoesNotReadIsDroppedInsteadOfFillingTheServersMemory() {
+		try (Sandbox sandbox = this.template.create(SPEC)) {
+			SandboxEndpoint execd = sandbox.endpoint(44772);
+			String id = sandbox.pty().create(PtySpec.command("head -c 40000000 /dev/zero | tr '\\0' x; sleep 60"));
+			// attaches, starts the output and never reads a byte of it
+			Disposable stalled = HttpClient.create()
+				.headers((headers) -> execd.headers().forEach(headers::set))
+				.websocket()
+				.uri(execd.url("ws") + "/pty/" + id + "/ws")
+				.handle((in, out) -> Mono.never())
+				.subscribe();
+			try {
+				// once its backlog passes the limit the server lets it go: a plain attach
+				// works
+				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+					try (PtyConnection next = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS)) {
+						return true;
+					}
+					catch (OpenSandboxApiException.Conflict ex) {
+						return false;
+					}
+				});
+			}
+			finally {
+				stalled.dispose();
+			}
 		}
 	}
 

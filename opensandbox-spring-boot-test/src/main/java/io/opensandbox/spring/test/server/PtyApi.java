@@ -150,6 +150,7 @@ final class PtyApi {
 	private Mono<Void> connect(PtySession session, boolean takeover, boolean pipes, long since, WebsocketInbound in,
 			WebsocketOutbound out) {
 		Connection connection = new Connection(session.id());
+		in.withConnection((channel) -> connection.abort = channel::dispose);
 		Disposable pings = Flux.interval(PING_INTERVAL).subscribe((tick) -> connection.emit(new PingWebSocketFrame()));
 		Mono<Void> attached = blocking(() -> {
 			session.attach(connection, takeover, pipes, since);
@@ -282,6 +283,10 @@ final class PtyApi {
 
 		private boolean finished;
 
+		/** Cuts the connection at once. */
+		private volatile Runnable abort = () -> {
+		};
+
 		Connection(String sessionId) {
 			this.sessionId = sessionId;
 		}
@@ -303,7 +308,10 @@ final class PtyApi {
 		@Override
 		public void output(int kind, byte[] bytes) {
 			if (this.backlog.get() > MAX_BACKLOG) {
+				// what is queued cannot be flushed to a client that does not read: the
+				// connection is cut, the client detached, and it resumes with since
 				close(1011, "OUTPUT_BACKLOG");
+				this.abort.run();
 				return;
 			}
 			ByteBuf frame = Unpooled.buffer(1 + bytes.length);
