@@ -86,7 +86,8 @@ public interface ReactivePtyConnection {
 	long offset();
 
 	/**
-	 * Detach: the program keeps running, and a client can attach again.
+	 * Detach: the program keeps running, and a client can attach again. The server lets
+	 * the client go a moment after the close: to attach again at once, take over.
 	 * @return completes once the connection is closed
 	 */
 	Mono<Void> close();

@@ -241,11 +241,13 @@ class EmbeddedPtyTests {
 			}
 			assertThat(sandbox.pty().status(id).outputOffset()).isGreaterThan(3_000_000);
 			// the replay comes before the attach is confirmed: the attach itself fails
+			// (with
+			// takeover: the server may not have let the first client go yet)
 			assertThatExceptionOfType(OpenSandboxStreamException.class)
-				.isThrownBy(() -> sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.resumingAt(10)))
+				.isThrownBy(() -> sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver().resumingAt(10)))
 				.withMessageContaining("no longer keeps the output from 10");
 			// without an offset, the last MiB is what there is
-			try (PtyConnection latest = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS)) {
+			try (PtyConnection latest = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver())) {
 				Screen screen = Screen.of(latest.reactive());
 				await().atMost(Duration.ofSeconds(10)).until(() -> screen.size() >= (1 << 20));
 				assertThat(screen.first().offset()).isGreaterThan(3_000_000 - (1 << 20) - 10);
