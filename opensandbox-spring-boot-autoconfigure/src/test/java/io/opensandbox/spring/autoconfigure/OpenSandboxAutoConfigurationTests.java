@@ -611,6 +611,29 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void ptyTrafficIsCountedWithBoundedTags() {
+		this.contextRunner.run((context) -> {
+			io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+			context.getBean("openSandboxMeterBinder", io.micrometer.core.instrument.binder.MeterBinder.class)
+				.bindTo(meters);
+			io.opensandbox.spring.observation.OpenSandboxObservations.PtyTraffic traffic = context
+				.getBean(io.opensandbox.spring.observation.OpenSandboxObservations.class)
+				.getPtyTraffic();
+			traffic.attached();
+			traffic.received(100);
+			traffic.received(20);
+			traffic.sent(3);
+			traffic.reconnected();
+			assertThat(meters.get("opensandbox.pty.connections").functionCounter().count()).isEqualTo(1.0);
+			assertThat(meters.get("opensandbox.pty.bytes").tag("direction", "received").functionCounter().count())
+				.isEqualTo(120.0);
+			assertThat(meters.get("opensandbox.pty.bytes").tag("direction", "sent").functionCounter().count())
+				.isEqualTo(3.0);
+			assertThat(meters.get("opensandbox.pty.reconnects").functionCounter().count()).isEqualTo(1.0);
+		});
+	}
+
+	@Test
 	void noGaugeWithoutMicrometerCore() {
 		this.contextRunner
 			.withClassLoader(new FilteredClassLoader(io.micrometer.core.instrument.binder.MeterBinder.class))

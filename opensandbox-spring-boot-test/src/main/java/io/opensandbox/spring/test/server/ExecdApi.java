@@ -441,8 +441,16 @@ final class ExecdApi {
 	}
 
 	private <T> Mono<T> blocking(Callable<T> work) {
+		return blocking(this.server, work);
+	}
+
+	/*
+	 * Work that blocks (processes, files, locks a process start may hold), on the
+	 * server's blocking scheduler; an I/O failure is execd's 500.
+	 */
+	static <T> Mono<T> blocking(SandboxServer server, Callable<T> work) {
 		return Mono.fromCallable(work)
-			.subscribeOn(this.server.blocking())
+			.subscribeOn(server.blocking())
 			.onErrorMap(IOException.class,
 					(ex) -> new ApiException(500, "RUNTIME_ERROR", String.valueOf(ex.getMessage())));
 	}

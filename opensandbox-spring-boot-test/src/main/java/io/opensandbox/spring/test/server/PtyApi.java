@@ -103,8 +103,13 @@ final class PtyApi {
 		return session;
 	}
 
+	/*
+	 * The session's lock may be held while its program starts: looked at off the event
+	 * loop, like everything that takes it.
+	 */
 	private Mono<Void> status(Exchange exchange) {
-		return exchange.json(200, session(exchange).status());
+		PtySession session = session(exchange);
+		return blocking(session::status).flatMap((status) -> exchange.json(200, status));
 	}
 
 	private Mono<Void> delete(Exchange exchange) {
@@ -127,15 +132,17 @@ final class PtyApi {
 			throw new ApiException(400, "INVALID_REQUEST", "GET /pty/{id}/ws needs a WebSocket upgrade");
 		}
 		boolean takeover = "1".equals(exchange.query("takeover"));
-		if (!takeover && session.attached()) {
-			throw new ApiException(409, "ALREADY_CONNECTED",
-					"another client is already connected to pty session " + session.id());
-		}
 		boolean pipes = "0".equals(exchange.query("pty"));
 		long since = offset(exchange.query("since"));
-		return exchange.response()
-			.sendWebsocket((in, out) -> connect(session, takeover, pipes, since, in, out),
-					WebsocketServerSpec.builder().maxFramePayloadLength(MAX_MESSAGE).build());
+		return blocking(() -> !takeover && session.attached()).flatMap((refused) -> {
+			if (refused) {
+				return Mono.error(new ApiException(409, "ALREADY_CONNECTED",
+						"another client is already connected to pty session " + session.id()));
+			}
+			return exchange.response()
+				.sendWebsocket((in, out) -> connect(session, takeover, pipes, since, in, out),
+						WebsocketServerSpec.builder().maxFramePayloadLength(MAX_MESSAGE).build());
+		});
 	}
 
 	private static long offset(@Nullable String since) {
@@ -234,10 +241,7 @@ final class PtyApi {
 	}
 
 	private <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
-		return Mono.fromCallable(work)
-			.subscribeOn(this.server.blocking())
-			.onErrorMap(IOException.class,
-					(ex) -> new ApiException(500, "RUNTIME_ERROR", String.valueOf(ex.getMessage())));
+		return ExecdApi.blocking(this.server, work);
 	}
 
 	@FunctionalInterface
