@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
-import io.opensandbox.spring.model.PtyStatus;
+import io.opensandbox.spring.model.PtySession;
 import io.opensandbox.spring.model.SandboxEndpoint;
 
 /**
@@ -113,10 +113,10 @@ public final class ExecdPtyClient {
 	 * @param sessionId the session
 	 * @return the status
 	 */
-	public Mono<PtyStatus> status(String sessionId) {
+	public Mono<PtySession> status(String sessionId) {
 		String request = "GET " + this.baseUrl + "/pty/{id}";
 		return ErrorTranslator.body(this.webClient.get().uri("/pty/{id}", sessionId).retrieve(), MAP, request)
-			.map((answer) -> new PtyStatus(sessionId, Boolean.TRUE.equals(answer.get("running")),
+			.map((answer) -> new PtySession(sessionId, Boolean.TRUE.equals(answer.get("running")),
 					(answer.get("output_offset") instanceof Number offset) ? offset.longValue() : 0));
 	}
 

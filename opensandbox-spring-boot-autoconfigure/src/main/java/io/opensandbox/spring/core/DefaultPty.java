@@ -1,7 +1,6 @@
 package io.opensandbox.spring.core;
 
-import io.opensandbox.spring.model.PtySpec;
-import io.opensandbox.spring.model.PtyStatus;
+import io.opensandbox.spring.model.PtySession;
 
 /**
  * The blocking twin of {@link DefaultReactivePty}.
@@ -17,22 +16,22 @@ final class DefaultPty implements Pty {
 	}
 
 	@Override
-	public String create(PtySpec spec) {
+	public String create(PtySession.Spec spec) {
 		return Blocking.get(this.reactive.create(spec));
 	}
 
 	@Override
-	public PtyConnection open(PtySpec spec) {
+	public Pty.Connection open(PtySession.Spec spec) {
 		return new DefaultPtyConnection(Blocking.get(this.reactive.open(spec)));
 	}
 
 	@Override
-	public PtyConnection attach(String sessionId, PtySpec.Attach options) {
+	public Pty.Connection attach(String sessionId, PtySession.Attach options) {
 		return new DefaultPtyConnection(Blocking.get(this.reactive.attach(sessionId, options)));
 	}
 
 	@Override
-	public PtyStatus status(String sessionId) {
+	public PtySession status(String sessionId) {
 		return Blocking.get(this.reactive.status(sessionId));
 	}
 

@@ -4,19 +4,18 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
-import io.opensandbox.spring.model.PtyOutput;
-import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.PtySession;
 
 /**
- * The blocking twin of a {@link ReactivePtyConnection}.
+ * The blocking twin of a {@link ReactivePty.Connection}.
  *
  * @author OpenSandbox Spring Boot
  */
-final class DefaultPtyConnection implements PtyConnection {
+final class DefaultPtyConnection implements Pty.Connection {
 
-	private final ReactivePtyConnection reactive;
+	private final ReactivePty.Connection reactive;
 
-	DefaultPtyConnection(ReactivePtyConnection reactive) {
+	DefaultPtyConnection(ReactivePty.Connection reactive) {
 		this.reactive = reactive;
 	}
 
@@ -26,12 +25,12 @@ final class DefaultPtyConnection implements PtyConnection {
 	}
 
 	@Override
-	public PtySpec.Mode mode() {
+	public PtySession.Mode mode() {
 		return this.reactive.mode();
 	}
 
 	@Override
-	public Stream<PtyOutput> output() {
+	public Stream<PtySession.Output> output() {
 		return Blocking.stream(this.reactive.output());
 	}
 
@@ -66,7 +65,7 @@ final class DefaultPtyConnection implements PtyConnection {
 	}
 
 	@Override
-	public ReactivePtyConnection reactive() {
+	public ReactivePty.Connection reactive() {
 		return this.reactive;
 	}
 
@@ -77,7 +76,7 @@ final class DefaultPtyConnection implements PtyConnection {
 
 	@Override
 	public String toString() {
-		return "PtyConnection[" + this.reactive.sessionId() + "]";
+		return "Pty.Connection[" + this.reactive.sessionId() + "]";
 	}
 
 }

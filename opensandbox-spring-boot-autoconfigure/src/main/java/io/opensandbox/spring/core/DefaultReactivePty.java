@@ -3,8 +3,7 @@ package io.opensandbox.spring.core;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.client.ExecdPtyClient;
-import io.opensandbox.spring.model.PtySpec;
-import io.opensandbox.spring.model.PtyStatus;
+import io.opensandbox.spring.model.PtySession;
 
 /**
  * PTY sessions of one sandbox, on its execd endpoint.
@@ -20,37 +19,37 @@ final class DefaultReactivePty implements ReactivePty {
 	}
 
 	@Override
-	public Mono<String> create(PtySpec spec) {
+	public Mono<String> create(PtySession.Spec spec) {
 		Arguments.notNull(spec, "Spec");
 		return this.sandbox.ptyClient().flatMap((pty) -> pty.create(spec.workingDirectory(), spec.command()));
 	}
 
 	@Override
-	public Mono<ReactivePtyConnection> open(PtySpec spec) {
+	public Mono<ReactivePty.Connection> open(PtySession.Spec spec) {
 		Arguments.notNull(spec, "Spec");
-		PtySpec.Attach options = (spec.mode() == PtySpec.Mode.PIPE) ? PtySpec.Attach.DEFAULTS.withPipes()
-				: PtySpec.Attach.DEFAULTS;
+		PtySession.Attach options = (spec.mode() == PtySession.Mode.PIPE) ? PtySession.Attach.DEFAULTS.withPipes()
+				: PtySession.Attach.DEFAULTS;
 		return create(spec).flatMap((id) -> attach(id, options))
 			.flatMap((connection) -> (spec.columns() > 0)
 					? connection.resize(spec.columns(), spec.rows()).thenReturn(connection) : Mono.just(connection));
 	}
 
 	@Override
-	public Mono<ReactivePtyConnection> attach(String sessionId, PtySpec.Attach options) {
+	public Mono<ReactivePty.Connection> attach(String sessionId, PtySession.Attach options) {
 		Arguments.text(sessionId, "Session id");
 		Arguments.notNull(options, "Options");
 		return this.sandbox.ptyClient().flatMap((pty) -> connect(pty, sessionId, options));
 	}
 
-	private Mono<ReactivePtyConnection> connect(ExecdPtyClient pty, String sessionId, PtySpec.Attach options) {
+	private Mono<ReactivePty.Connection> connect(ExecdPtyClient pty, String sessionId, PtySession.Attach options) {
 		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(pty, sessionId,
-				options.mode() == PtySpec.Mode.PIPE, this.sandbox.observations().getPtyTraffic());
+				options.mode() == PtySession.Mode.PIPE, this.sandbox.observations().getPtyTraffic());
 		return connection.attach(options.since(), options.takeover())
 			.doOnNext((attached) -> this.sandbox.observations().getPtyTraffic().attached());
 	}
 
 	@Override
-	public Mono<PtyStatus> status(String sessionId) {
+	public Mono<PtySession> status(String sessionId) {
 		Arguments.text(sessionId, "Session id");
 		return this.sandbox.ptyClient().flatMap((pty) -> pty.status(sessionId));
 	}

@@ -18,8 +18,7 @@ import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
-import io.opensandbox.spring.model.PtyOutput;
-import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.PtySession;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
 /**
@@ -31,7 +30,7 @@ import io.opensandbox.spring.observation.OpenSandboxObservations;
  *
  * @author OpenSandbox Spring Boot
  */
-final class DefaultReactivePtyConnection implements ReactivePtyConnection {
+final class DefaultReactivePtyConnection implements ReactivePty.Connection {
 
 	static final int MAX_RECONNECTS = 8;
 
@@ -57,7 +56,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 		.multicast()
 		.onBackpressureBuffer(MAX_QUEUED_INPUT, false);
 
-	private final Sinks.Many<PtyOutput> output = Sinks.many().unicast().onBackpressureBuffer();
+	private final Sinks.Many<PtySession.Output> output = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final Sinks.One<Integer> exit = Sinks.one();
 
@@ -67,7 +66,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 
 	private final AtomicLong undelivered = new AtomicLong();
 
-	private volatile PtySpec.Mode mode = PtySpec.Mode.TERMINAL;
+	private volatile PtySession.Mode mode = PtySession.Mode.TERMINAL;
 
 	private volatile boolean closing;
 
@@ -94,15 +93,15 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 	 * @param takeover whether to evict the client attached now
 	 * @return this connection, once the server said it is attached
 	 */
-	Mono<ReactivePtyConnection> attach(long since, boolean takeover) {
+	Mono<ReactivePty.Connection> attach(long since, boolean takeover) {
 		this.exact = since >= 0;
 		this.offset.set(Math.max(since, 0));
-		Sinks.One<ReactivePtyConnection> ready = Sinks.one();
+		Sinks.One<ReactivePty.Connection> ready = Sinks.one();
 		connect(since, takeover, ready);
 		return ready.asMono().doOnCancel(this::abandon);
 	}
 
-	private void connect(long since, boolean takeover, Sinks.@Nullable One<ReactivePtyConnection> ready) {
+	private void connect(long since, boolean takeover, Sinks.@Nullable One<ReactivePty.Connection> ready) {
 		Socket next = new Socket(ready);
 		this.socket = next;
 		this.client.connect(this.sessionId, this.pipes, since, takeover, this.inputs.asFlux()).subscribe(next);
@@ -114,12 +113,12 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 	}
 
 	@Override
-	public PtySpec.Mode mode() {
+	public PtySession.Mode mode() {
 		return this.mode;
 	}
 
 	@Override
-	public Flux<PtyOutput> output() {
+	public Flux<PtySession.Output> output() {
 		return this.output.asFlux().doOnNext(this::delivered);
 	}
 
@@ -201,7 +200,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 		finish(null);
 	}
 
-	private void delivered(PtyOutput chunk) {
+	private void delivered(PtySession.Output chunk) {
 		long left = this.undelivered.addAndGet(-chunk.bytes().length);
 		Socket current = this.socket;
 		if (current != null && left < LOW_WATER) {
@@ -212,14 +211,14 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 	/*
 	 * Called from one socket at a time, in order.
 	 */
-	private void deliver(PtyOutput.Stream stream, byte[] bytes) {
+	private void deliver(PtySession.Output.Stream stream, byte[] bytes) {
 		if (bytes.length == 0) {
 			return;
 		}
 		long at = this.offset.getAndAdd(bytes.length);
 		this.undelivered.addAndGet(bytes.length);
 		this.traffic.received(bytes.length);
-		this.output.tryEmitNext(new PtyOutput(stream, bytes, at));
+		this.output.tryEmitNext(new PtySession.Output(stream, bytes, at));
 	}
 
 	private void replay(long from, byte[] bytes) {
@@ -233,7 +232,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 					+ expected + " on (it keeps it from " + from + "): " + (from - expected) + " bytes are lost", null);
 		}
 		int skip = (int) Math.min(expected - from, bytes.length);
-		deliver(PtyOutput.Stream.STDOUT, Arrays.copyOfRange(bytes, skip, bytes.length));
+		deliver(PtySession.Output.Stream.STDOUT, Arrays.copyOfRange(bytes, skip, bytes.length));
 	}
 
 	private void finish(@Nullable Throwable failure) {
@@ -292,7 +291,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 	 */
 	private final class Socket extends BaseSubscriber<ExecdPtyClient.Event> {
 
-		private final Sinks.@Nullable One<ReactivePtyConnection> ready;
+		private final Sinks.@Nullable One<ReactivePty.Connection> ready;
 
 		private final AtomicBoolean paused = new AtomicBoolean();
 
@@ -305,7 +304,7 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 		/** Whether this socket's end was handled: a socket ends once. */
 		private boolean over;
 
-		Socket(Sinks.@Nullable One<ReactivePtyConnection> ready) {
+		Socket(Sinks.@Nullable One<ReactivePty.Connection> ready) {
 			this.ready = ready;
 		}
 
@@ -347,15 +346,16 @@ final class DefaultReactivePtyConnection implements ReactivePtyConnection {
 					replay(out.offset(), out.bytes());
 				}
 				else {
-					deliver((out.stream() == 2) ? PtyOutput.Stream.STDERR : PtyOutput.Stream.STDOUT, out.bytes());
+					deliver((out.stream() == 2) ? PtySession.Output.Stream.STDERR : PtySession.Output.Stream.STDOUT,
+							out.bytes());
 				}
 			}
 			else if (event instanceof ExecdPtyClient.Connected attached) {
 				this.connected = true;
 				DefaultReactivePtyConnection.this.exact = true;
 				DefaultReactivePtyConnection.this.reconnects = 0;
-				DefaultReactivePtyConnection.this.mode = "pipe".equals(attached.mode()) ? PtySpec.Mode.PIPE
-						: PtySpec.Mode.TERMINAL;
+				DefaultReactivePtyConnection.this.mode = "pipe".equals(attached.mode()) ? PtySession.Mode.PIPE
+						: PtySession.Mode.TERMINAL;
 				if (this.ready != null) {
 					this.ready.tryEmitValue(DefaultReactivePtyConnection.this);
 				}

@@ -32,9 +32,7 @@ import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
 import io.opensandbox.spring.error.OpenSandboxProtocolException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
-import io.opensandbox.spring.model.PtyOutput;
-import io.opensandbox.spring.model.PtySpec;
-import io.opensandbox.spring.model.PtyStatus;
+import io.opensandbox.spring.model.PtySession;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.observation.OpenSandboxObservations;
 
@@ -79,10 +77,10 @@ class PtyConnectionTests {
 			// a server that replays from further back than asked
 			return out.sendObject(Flux.just(replay(0, "hello world"), connected(), exit(0))).then();
 		});
-		ReactivePtyConnection connection = attach(-1);
-		List<PtyOutput> chunks = connection.output().collectList().block();
+		ReactivePty.Connection connection = attach(-1);
+		List<PtySession.Output> chunks = connection.output().collectList().block();
 		assertThat(text(chunks)).isEqualTo("hello world");
-		assertThat(chunks).extracting(PtyOutput::offset).containsExactly(0L, 6L);
+		assertThat(chunks).extracting(PtySession.Output::offset).containsExactly(0L, 6L);
 		assertThat(connection.exitCode().block()).isZero();
 		assertThat(connection.offset()).isEqualTo(11);
 		assertThat(this.requests.get(1)).contains("since=6").contains("takeover=1");
@@ -100,7 +98,7 @@ class PtyConnectionTests {
 			in.withConnection((connection) -> connection.onDispose(() -> this.connections.set(-100)));
 			return out.sendObject(Flux.just(replay(10, "xyz"), connected())).then(Mono.never());
 		});
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxStreamException.class)
 			.isThrownBy(() -> connection.output().collectList().block())
 			.withMessageContaining("no longer keeps the output from 3 on (it keeps it from 10): 7 bytes are lost");
@@ -112,11 +110,11 @@ class PtyConnectionTests {
 	void theFirstReplayWithoutAnOffsetSetsWhereOutputStarts() {
 		serve((in, out) -> out.sendObject(Flux.just(replay(4096, "kept"), connected(), output(2, "!"), exit(7)))
 			.then());
-		ReactivePtyConnection connection = attach(-1);
-		List<PtyOutput> chunks = connection.output().collectList().block();
-		assertThat(chunks).extracting(PtyOutput::offset).containsExactly(4096L, 4100L);
-		assertThat(chunks).extracting(PtyOutput::stream)
-			.containsExactly(PtyOutput.Stream.STDOUT, PtyOutput.Stream.STDERR);
+		ReactivePty.Connection connection = attach(-1);
+		List<PtySession.Output> chunks = connection.output().collectList().block();
+		assertThat(chunks).extracting(PtySession.Output::offset).containsExactly(4096L, 4100L);
+		assertThat(chunks).extracting(PtySession.Output::stream)
+			.containsExactly(PtySession.Output.Stream.STDOUT, PtySession.Output.Stream.STDERR);
 		assertThat(connection.exitCode().block()).isEqualTo(7);
 		assertThat(this.requests.get(0)).doesNotContain("since");
 	}
@@ -126,7 +124,7 @@ class PtyConnectionTests {
 		serve((in, out) -> out.sendObject(Flux.just(connected()))
 			.then()
 			.then(Mono.delay(Duration.ofMillis(100)).then(out.sendClose(4001, "TAKEN_OVER"))));
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxApiException.Conflict.class)
 			.isThrownBy(() -> connection.output().blockLast())
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("TAKEN_OVER"));
@@ -163,7 +161,7 @@ class PtyConnectionTests {
 			Mono<Void> reading = in.receiveFrames().doOnNext((frame) -> received.add(describe(frame))).then();
 			return out.sendObject(Flux.just(connected())).then().and(reading);
 		});
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		connection.write("ls\n").block();
 		connection.resize(120, 40).block();
 		connection.signal("SIGINT").block();
@@ -186,7 +184,7 @@ class PtyConnectionTests {
 			// every later attempt is dropped at once
 			return drop(in);
 		});
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxStreamException.class)
 			.isThrownBy(() -> connection.output().blockLast(Duration.ofSeconds(25)))
 			.withMessageContaining("could not resume it in " + DefaultReactivePtyConnection.MAX_RECONNECTS);
@@ -199,9 +197,9 @@ class PtyConnectionTests {
 		serve((in, out) -> out.sendObject(Flux.just(replay(5, ""), replay(5, "hello"),
 				text("{\"type\":\"connected\",\"session_id\":\"s1\",\"mode\":\"pipe\"}"), exit(0)))
 			.then());
-		ReactivePtyConnection connection = attach(5, true);
-		assertThat(connection.mode()).isEqualTo(PtySpec.Mode.PIPE);
-		List<PtyOutput> chunks = connection.output().collectList().block();
+		ReactivePty.Connection connection = attach(5, true);
+		assertThat(connection.mode()).isEqualTo(PtySession.Mode.PIPE);
+		List<PtySession.Output> chunks = connection.output().collectList().block();
 		assertThat(text(chunks)).isEqualTo("hello");
 		assertThat(chunks.get(0).offset()).isEqualTo(5);
 		assertThat(this.requests.get(0)).contains("pty=0").contains("since=5").doesNotContain("takeover");
@@ -225,7 +223,7 @@ class PtyConnectionTests {
 			}
 			return response.status(404).header("X-Request-ID", "r-404").send();
 		}).bindNow();
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class)
 			.isThrownBy(() -> connection.output().blockLast())
 			.satisfies((ex) -> assertThat(ex.getRequestId()).isEqualTo("r-404"))
@@ -239,7 +237,7 @@ class PtyConnectionTests {
 			.sendObject(Flux.just(connected(),
 					new BinaryWebSocketFrame(Unpooled.buffer().writeByte(3).writeByte(1).writeByte(2))))
 			.then(Mono.never()));
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxProtocolException.class).isThrownBy(() -> connection.output().blockLast())
 			.withMessageContaining("replay frame without its offset");
 		assertThat(this.requests).hasSize(1);
@@ -252,7 +250,7 @@ class PtyConnectionTests {
 					text("{\"type\":\"error\",\"code\":\"STDIN_WRITE_FAILED\",\"error\":\"broken pipe\"}")))
 			.then()
 			.then(out.sendClose(1011, "STDIN_WRITE_FAILED")));
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatExceptionOfType(OpenSandboxApiException.ServerError.class)
 			.isThrownBy(() -> connection.output().blockLast())
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("STDIN_WRITE_FAILED"))
@@ -268,7 +266,7 @@ class PtyConnectionTests {
 		serve((in, out) -> out.sendObject(Flux.just(connected()))
 			.then()
 			.and(in.receiveFrames().doOnNext((frame) -> received.add(describe(frame))).then()));
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(0, 24));
 		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(80, 0));
 		assertThatIllegalArgumentException().isThrownBy(() -> connection.resize(65536, 24));
@@ -293,7 +291,7 @@ class PtyConnectionTests {
 		serve((in, out) -> out.sendObject(Flux.just(connected()))
 			.then()
 			.and(in.receiveCloseStatus().doOnNext((close) -> status.set(close.code() + " " + close.reasonText()))));
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		connection.close().block(Duration.ofSeconds(5));
 		assertThat(connection.output().collectList().block()).isEmpty();
 		assertThat(connection.exitCode().blockOptional()).isEmpty();
@@ -314,7 +312,7 @@ class PtyConnectionTests {
 				.then())
 			.then(Mono.fromRunnable(() -> sent.set(true)))
 			.then(out.sendObject(Flux.just(exit(0))).then()));
-		ReactivePtyConnection connection = attach(-1);
+		ReactivePty.Connection connection = attach(-1);
 		// 64 MiB are waiting; nobody reads: the server cannot get rid of them
 		Mono.delay(Duration.ofSeconds(2)).block();
 		assertThat(sent).isFalse();
@@ -386,7 +384,7 @@ class PtyConnectionTests {
 		assertThatExceptionOfType(OpenSandboxProtocolException.class)
 			.isThrownBy(() -> client.create(null, "broken").block())
 			.withMessageContaining("without a session_id");
-		assertThat(client.status("p1").block()).isEqualTo(new PtyStatus("p1", true, 42));
+		assertThat(client.status("p1").block()).isEqualTo(new PtySession("p1", true, 42));
 		assertThatExceptionOfType(OpenSandboxApiException.NotFound.class).isThrownBy(() -> client.delete("p1").block())
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("CONTEXT_NOT_FOUND"));
 	}
@@ -414,11 +412,11 @@ class PtyConnectionTests {
 		return Mono.fromRunnable(() -> in.withConnection((connection) -> connection.channel().close()));
 	}
 
-	private ReactivePtyConnection attach(long since) {
+	private ReactivePty.Connection attach(long since) {
 		return attach(since, false);
 	}
 
-	private ReactivePtyConnection attach(long since, boolean pipes) {
+	private ReactivePty.Connection attach(long since, boolean pipes) {
 		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(client(), "s1", pipes, this.traffic);
 		return connection.attach(since, false).block();
 	}
@@ -429,7 +427,7 @@ class PtyConnectionTests {
 				Map.of("OPEN-SANDBOX-API-KEY", "secret"));
 	}
 
-	private static String text(List<PtyOutput> chunks) {
+	private static String text(List<PtySession.Output> chunks) {
 		StringBuilder text = new StringBuilder();
 		chunks.forEach((chunk) -> text.append(new String(chunk.bytes(), StandardCharsets.UTF_8)));
 		return text.toString();

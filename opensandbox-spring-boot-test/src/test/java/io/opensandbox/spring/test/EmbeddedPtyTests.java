@@ -30,8 +30,8 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 import io.opensandbox.spring.core.OpenSandboxConnection;
-import io.opensandbox.spring.core.PtyConnection;
-import io.opensandbox.spring.core.ReactivePtyConnection;
+import io.opensandbox.spring.core.Pty;
+import io.opensandbox.spring.core.ReactivePty;
 import io.opensandbox.spring.core.ReactiveSandbox;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.Sandbox;
@@ -40,8 +40,7 @@ import io.opensandbox.spring.core.SandboxTemplateSettings;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxException;
 import io.opensandbox.spring.error.OpenSandboxStreamException;
-import io.opensandbox.spring.model.PtyOutput;
-import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.PtySession;
 import io.opensandbox.spring.model.SandboxEndpoint;
 import io.opensandbox.spring.model.SandboxSpec;
 
@@ -78,21 +77,21 @@ class EmbeddedPtyTests {
 	@Test
 	void sttySizeReflectsAResize() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
 			terminal.write("stty size\n");
 			screen.await("24 80");
 			terminal.resize(132, 43);
 			terminal.write("stty size\n");
 			screen.await("43 132");
-			assertThat(terminal.mode()).isEqualTo(PtySpec.Mode.TERMINAL);
+			assertThat(terminal.mode()).isEqualTo(PtySession.Mode.TERMINAL);
 		}
 	}
 
 	@Test
 	void aSizeGivenWhenOpeningIsTheTerminalsSize() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell().withSize(100, 30))) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell().withSize(100, 30))) {
 			Screen screen = Screen.of(terminal.reactive());
 			terminal.write("stty size\n");
 			screen.await("30 100");
@@ -102,7 +101,7 @@ class EmbeddedPtyTests {
 	@Test
 	void ctrlCStopsSleep() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
 			terminal.write("echo go; sleep 100\n");
 			screen.await("go\r\n");
@@ -117,7 +116,7 @@ class EmbeddedPtyTests {
 	@Test
 	void aSignalByNameStopsTheForegroundJob() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
 			terminal.write("echo go; sleep 100; echo \"after=$?\"\n");
 			screen.await("go\r\n");
@@ -134,8 +133,8 @@ class EmbeddedPtyTests {
 				+ "curses.wrapper(main)\n";
 		try (Sandbox sandbox = this.template.create(SPEC)) {
 			sandbox.files().write("/tmp/full.py", program);
-			try (PtyConnection terminal = sandbox.pty()
-				.open(PtySpec.command("python3 /tmp/full.py").withSize(90, 20))) {
+			try (Pty.Connection terminal = sandbox.pty()
+				.open(PtySession.Spec.command("python3 /tmp/full.py").withSize(90, 20))) {
 				Screen screen = Screen.of(terminal.reactive());
 				// the alternate screen, the text at the last row, then the key it read
 				screen.await("FULL SCREEN 90x20");
@@ -150,7 +149,7 @@ class EmbeddedPtyTests {
 	@Test
 	void theExitCodeComesWhenTheShellExits() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
 			terminal.write("exit 3\n");
 			assertThat(terminal.exitCode()).isEqualTo(3);
@@ -162,29 +161,31 @@ class EmbeddedPtyTests {
 	@Test
 	void pipeModeKeepsStandardErrorApart() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection pipes = sandbox.pty()
-					.open(PtySpec.command("read line; echo \"out $line\"; echo err >&2").withPipes())) {
+				Pty.Connection pipes = sandbox.pty()
+					.open(PtySession.Spec.command("read line; echo \"out $line\"; echo err >&2").withPipes())) {
 			Screen screen = Screen.of(pipes.reactive());
-			assertThat(pipes.mode()).isEqualTo(PtySpec.Mode.PIPE);
+			assertThat(pipes.mode()).isEqualTo(PtySession.Mode.PIPE);
 			pipes.write("hello\n");
 			assertThat(pipes.exitCode()).isZero();
 			screen.awaitEnd();
-			assertThat(screen.text(PtyOutput.Stream.STDOUT)).isEqualTo("out hello\n");
-			assertThat(screen.text(PtyOutput.Stream.STDERR)).isEqualTo("err\n");
+			assertThat(screen.text(PtySession.Output.Stream.STDOUT)).isEqualTo("out hello\n");
+			assertThat(screen.text(PtySession.Output.Stream.STDERR)).isEqualTo("err\n");
 		}
 	}
 
 	@Test
 	void aSecondClientIsRefusedUnlessItTakesOverAndTheFirstLearnsWhy() {
-		try (Sandbox sandbox = this.template.create(SPEC); PtyConnection first = sandbox.pty().open(PtySpec.shell())) {
+		try (Sandbox sandbox = this.template.create(SPEC);
+				Pty.Connection first = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen firstScreen = Screen.of(first.reactive());
 			first.write("echo one\n");
 			firstScreen.await("one\r\n");
 			assertThatExceptionOfType(OpenSandboxApiException.Conflict.class)
-				.isThrownBy(() -> sandbox.pty().attach(first.sessionId(), PtySpec.Attach.DEFAULTS))
+				.isThrownBy(() -> sandbox.pty().attach(first.sessionId(), PtySession.Attach.DEFAULTS))
 				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(409))
 				.satisfies((ex) -> assertThat(ex.getMessage()).contains("already connected"));
-			try (PtyConnection second = sandbox.pty().attach(first.sessionId(), PtySpec.Attach.DEFAULTS.takingOver())) {
+			try (Pty.Connection second = sandbox.pty()
+				.attach(first.sessionId(), PtySession.Attach.DEFAULTS.takingOver())) {
 				Screen secondScreen = Screen.of(second.reactive());
 				// what the first saw is replayed to the second
 				secondScreen.await("one\r\n");
@@ -208,7 +209,7 @@ class EmbeddedPtyTests {
 			ReactiveSandboxTemplate viaProxy = new ReactiveSandboxTemplate(connection,
 					SandboxTemplateSettings.builder().useServerProxy(true).build());
 			ReactiveSandbox sandbox = viaProxy.connect(created.id()).block();
-			ReactivePtyConnection terminal = sandbox.pty().open(PtySpec.shell()).block();
+			ReactivePty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell()).block();
 			Screen screen = Screen.of(terminal);
 			terminal.write("for i in $(seq 1 300); do echo line-$i; sleep 0.01; done; echo DONE\n").block();
 			screen.await("line-30\r\n");
@@ -234,8 +235,9 @@ class EmbeddedPtyTests {
 	@Test
 	void resumingAtAnOffsetTheServerNoLongerKeepsIsAnErrorNotASilentGap() {
 		try (Sandbox sandbox = this.template.create(SPEC)) {
-			String id = sandbox.pty().create(PtySpec.command("head -c 3000000 /dev/zero | tr '\\0' x; echo; sleep 30"));
-			try (PtyConnection first = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS)) {
+			String id = sandbox.pty()
+				.create(PtySession.Spec.command("head -c 3000000 /dev/zero | tr '\\0' x; echo; sleep 30"));
+			try (Pty.Connection first = sandbox.pty().attach(id, PtySession.Attach.DEFAULTS)) {
 				Screen.of(first.reactive());
 				await().atMost(Duration.ofSeconds(30)).until(() -> first.offset() > 3_000_000);
 			}
@@ -244,10 +246,10 @@ class EmbeddedPtyTests {
 			// (with
 			// takeover: the server may not have let the first client go yet)
 			assertThatExceptionOfType(OpenSandboxStreamException.class)
-				.isThrownBy(() -> sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver().resumingAt(10)))
+				.isThrownBy(() -> sandbox.pty().attach(id, PtySession.Attach.DEFAULTS.takingOver().resumingAt(10)))
 				.withMessageContaining("no longer keeps the output from 10");
 			// without an offset, the last MiB is what there is
-			try (PtyConnection latest = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver())) {
+			try (Pty.Connection latest = sandbox.pty().attach(id, PtySession.Attach.DEFAULTS.takingOver())) {
 				Screen screen = Screen.of(latest.reactive());
 				await().atMost(Duration.ofSeconds(10)).until(() -> screen.size() >= (1 << 20));
 				assertThat(screen.first().offset()).isGreaterThan(3_000_000 - (1 << 20) - 10);
@@ -260,7 +262,7 @@ class EmbeddedPtyTests {
 	void anUnknownSessionIsNotFound() {
 		try (Sandbox sandbox = this.template.create(SPEC)) {
 			assertThatExceptionOfType(OpenSandboxApiException.NotFound.class)
-				.isThrownBy(() -> sandbox.pty().attach("no-such-session", PtySpec.Attach.DEFAULTS));
+				.isThrownBy(() -> sandbox.pty().attach("no-such-session", PtySession.Attach.DEFAULTS));
 			assertThatExceptionOfType(OpenSandboxApiException.NotFound.class)
 				.isThrownBy(() -> sandbox.pty().status("no-such-session"));
 		}
@@ -269,7 +271,7 @@ class EmbeddedPtyTests {
 	@Test
 	void aDeletedSessionEndsItsProgramAndItsClientGetsTheExit() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
 			terminal.write("trap '' HUP; sleep 4242 & echo ready\n");
 			screen.await("ready\r\n");
@@ -286,7 +288,7 @@ class EmbeddedPtyTests {
 	@Test
 	void aTerminalCannotReachTheHostsLoopback() {
 		try (Sandbox sandbox = this.template.create(SPEC);
-				PtyConnection terminal = sandbox.pty().open(PtySpec.shell())) {
+				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
 			// the embedded server itself listens on the host's 127.0.0.1
 			terminal.write("python3 -c \"import socket; socket.create_connection(('127.0.0.1', " + this.server.getPort()
@@ -299,7 +301,7 @@ class EmbeddedPtyTests {
 	void malformedHugeAndUnknownMessagesDoNotBreakTheSession() {
 		try (Sandbox sandbox = this.template.create(SPEC)) {
 			SandboxEndpoint execd = sandbox.endpoint(44772);
-			String id = sandbox.pty().create(PtySpec.shell());
+			String id = sandbox.pty().create(PtySession.Spec.shell());
 			HttpClient client = HttpClient.create().headers((headers) -> execd.headers().forEach(headers::set));
 			String url = execd.url("ws") + "/pty/" + id + "/ws?since=-5";
 			List<String> texts = new CopyOnWriteArrayList<>();
@@ -343,7 +345,7 @@ class EmbeddedPtyTests {
 				.onErrorResume(java.io.IOException.class, (ex) -> Mono.empty())
 				.blockLast(Duration.ofSeconds(30));
 			assertThat(codes).allSatisfy((code) -> assertThat(code).isEqualTo(1009));
-			try (PtyConnection again = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS.takingOver())) {
+			try (Pty.Connection again = sandbox.pty().attach(id, PtySession.Attach.DEFAULTS.takingOver())) {
 				Screen screen = Screen.of(again.reactive());
 				again.write("echo again=$((40+2))\n");
 				screen.await("again=42");
@@ -362,7 +364,8 @@ class EmbeddedPtyTests {
 	void aClientThatDoesNotReadIsDroppedInsteadOfFillingTheServersMemory() {
 		try (Sandbox sandbox = this.template.create(SPEC)) {
 			SandboxEndpoint execd = sandbox.endpoint(44772);
-			String id = sandbox.pty().create(PtySpec.command("head -c 40000000 /dev/zero | tr '\\0' x; sleep 60"));
+			String id = sandbox.pty()
+				.create(PtySession.Spec.command("head -c 40000000 /dev/zero | tr '\\0' x; sleep 60"));
 			// attaches, starts the output and never reads a byte of it
 			Disposable stalled = HttpClient.create()
 				.headers((headers) -> execd.headers().forEach(headers::set))
@@ -374,7 +377,7 @@ class EmbeddedPtyTests {
 				// once its backlog passes the limit the server lets it go: a plain attach
 				// works
 				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-					try (PtyConnection next = sandbox.pty().attach(id, PtySpec.Attach.DEFAULTS)) {
+					try (Pty.Connection next = sandbox.pty().attach(id, PtySession.Attach.DEFAULTS)) {
 						return true;
 					}
 					catch (OpenSandboxApiException.Conflict ex) {
@@ -392,14 +395,14 @@ class EmbeddedPtyTests {
 	void aSandboxHoldsABoundedNumberOfSessions() {
 		try (Sandbox sandbox = this.template.create(SPEC)) {
 			for (int i = 1; i < 32; i++) {
-				sandbox.pty().create(PtySpec.shell());
+				sandbox.pty().create(PtySession.Spec.shell());
 			}
-			String last = sandbox.pty().create(PtySpec.shell());
+			String last = sandbox.pty().create(PtySession.Spec.shell());
 			assertThatExceptionOfType(OpenSandboxApiException.class)
-				.isThrownBy(() -> sandbox.pty().create(PtySpec.shell()))
+				.isThrownBy(() -> sandbox.pty().create(PtySession.Spec.shell()))
 				.withMessageContaining("32 pty sessions already");
 			sandbox.pty().delete(last);
-			sandbox.pty().create(PtySpec.shell());
+			sandbox.pty().create(PtySession.Spec.shell());
 		}
 	}
 
@@ -416,7 +419,7 @@ class EmbeddedPtyTests {
 	 */
 	static final class Screen {
 
-		private final List<PtyOutput> chunks = new CopyOnWriteArrayList<>();
+		private final List<PtySession.Output> chunks = new CopyOnWriteArrayList<>();
 
 		private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -424,7 +427,7 @@ class EmbeddedPtyTests {
 
 		private Disposable subscription;
 
-		static Screen of(ReactivePtyConnection connection) {
+		static Screen of(ReactivePty.Connection connection) {
 			Screen screen = new Screen();
 			screen.subscription = connection.output()
 				.subscribe(screen.chunks::add, screen.failure::set, () -> screen.ended = true);
@@ -437,7 +440,7 @@ class EmbeddedPtyTests {
 			return text.toString();
 		}
 
-		String text(PtyOutput.Stream stream) {
+		String text(PtySession.Output.Stream stream) {
 			StringBuilder text = new StringBuilder();
 			this.chunks.stream()
 				.filter((chunk) -> chunk.stream() == stream)
@@ -449,7 +452,7 @@ class EmbeddedPtyTests {
 			return this.chunks.stream().mapToLong((chunk) -> chunk.bytes().length).sum();
 		}
 
-		PtyOutput first() {
+		PtySession.Output first() {
 			return this.chunks.get(0);
 		}
 

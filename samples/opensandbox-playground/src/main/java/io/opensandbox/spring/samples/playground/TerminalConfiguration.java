@@ -16,7 +16,7 @@ import org.springframework.web.server.WebSession;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.error.OpenSandboxApiException;
-import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.model.PtySession;
 
 /**
  * The terminal: {@code GET /api/terminal} gives the browser session its PTY session (in
@@ -77,7 +77,7 @@ public class TerminalConfiguration {
 					.status(known)
 					.map((status) -> known)
 					.onErrorResume(OpenSandboxApiException.NotFound.class, (ex) -> Mono.empty()) : Mono.empty();
-				return existing.switchIfEmpty(Mono.defer(() -> sandbox.pty().create(PtySpec.shell())))
+				return existing.switchIfEmpty(Mono.defer(() -> sandbox.pty().create(PtySession.Spec.shell())))
 					.map((terminal) -> {
 						session.getAttributes().put(TerminalHandler.BROWSER_ATTRIBUTE, session.getId());
 						session.getAttributes().put(TerminalHandler.SESSION_ATTRIBUTE, terminal);

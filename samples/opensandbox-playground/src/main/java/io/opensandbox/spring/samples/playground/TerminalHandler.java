@@ -15,9 +15,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.opensandbox.spring.core.ReactivePtyConnection;
-import io.opensandbox.spring.model.PtyOutput;
-import io.opensandbox.spring.model.PtySpec;
+import io.opensandbox.spring.core.ReactivePty;
+import io.opensandbox.spring.model.PtySession;
 
 /**
  * The page's terminal at {@code /api/terminal/ws}: a WebSocket between the browser's
@@ -62,8 +61,8 @@ public class TerminalHandler implements WebSocketHandler {
 			return socket.close(CloseStatus.POLICY_VIOLATION.withReason("GET /api/terminal first"));
 		}
 		long since = since(socket);
-		PtySpec.Attach options = (since >= 0) ? PtySpec.Attach.DEFAULTS.takingOver().resumingAt(since)
-				: PtySpec.Attach.DEFAULTS.takingOver();
+		PtySession.Attach options = (since >= 0) ? PtySession.Attach.DEFAULTS.takingOver().resumingAt(since)
+				: PtySession.Attach.DEFAULTS.takingOver();
 		return this.sandboxes.sandbox(browserId)
 			.flatMap((sandbox) -> sandbox.pty().attach(sessionId, options))
 			.flatMap((connection) -> bridge(socket, browserId, connection))
@@ -86,7 +85,7 @@ public class TerminalHandler implements WebSocketHandler {
 		}
 	}
 
-	private Mono<Void> bridge(WebSocketSession socket, String browserId, ReactivePtyConnection connection) {
+	private Mono<Void> bridge(WebSocketSession socket, String browserId, ReactivePty.Connection connection) {
 		Flux<WebSocketMessage> output = connection.output()
 			.map((chunk) -> output(socket, chunk))
 			.concatWith(connection.exitCode()
@@ -103,7 +102,7 @@ public class TerminalHandler implements WebSocketHandler {
 			.doOnCancel(() -> connection.close().subscribe());
 	}
 
-	private static WebSocketMessage output(WebSocketSession socket, PtyOutput chunk) {
+	private static WebSocketMessage output(WebSocketSession socket, PtySession.Output chunk) {
 		return socket.binaryMessage((buffers) -> buffers
 			.wrap(ByteBuffer.allocate(8 + chunk.bytes().length).putLong(chunk.offset()).put(chunk.bytes()).flip()));
 	}
@@ -113,7 +112,7 @@ public class TerminalHandler implements WebSocketHandler {
 				(ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName())));
 	}
 
-	private static Mono<Void> input(ReactivePtyConnection connection, String text) {
+	private static Mono<Void> input(ReactivePty.Connection connection, String text) {
 		JsonNode message;
 		try {
 			message = json.readTree(text);
