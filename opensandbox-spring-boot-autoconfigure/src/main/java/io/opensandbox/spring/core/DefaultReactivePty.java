@@ -44,8 +44,7 @@ final class DefaultReactivePty implements ReactivePty {
 	private Mono<ReactivePty.Connection> connect(ExecdPtyClient pty, String sessionId, PtySession.Attach options) {
 		DefaultReactivePtyConnection connection = new DefaultReactivePtyConnection(pty, sessionId,
 				options.mode() == PtySession.Mode.PIPE, this.sandbox.observations().getPtyTraffic());
-		return connection.attach(options.since(), options.takeover())
-			.doOnNext((attached) -> this.sandbox.observations().getPtyTraffic().attached());
+		return connection.attach(options.since(), options.takeover());
 	}
 
 	@Override

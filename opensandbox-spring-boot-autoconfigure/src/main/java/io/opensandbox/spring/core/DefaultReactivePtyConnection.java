@@ -357,6 +357,7 @@ final class DefaultReactivePtyConnection implements ReactivePty.Connection {
 				DefaultReactivePtyConnection.this.mode = "pipe".equals(attached.mode()) ? PtySession.Mode.PIPE
 						: PtySession.Mode.TERMINAL;
 				if (this.ready != null) {
+					DefaultReactivePtyConnection.this.traffic.attached();
 					this.ready.tryEmitValue(DefaultReactivePtyConnection.this);
 				}
 			}

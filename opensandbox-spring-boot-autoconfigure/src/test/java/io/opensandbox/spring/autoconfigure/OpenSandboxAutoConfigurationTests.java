@@ -611,6 +611,18 @@ class OpenSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void webSocketsGoThroughTheSameReactorNettyClientAsTheWebClient() {
+		// proxy, TLS bundle, timeouts and wiretap of opensandbox.* hold for PTY sessions
+		// too
+		this.contextRunner.run((context) -> {
+			Object endpoints = org.springframework.test.util.ReflectionTestUtils
+				.getField(context.getBean(io.opensandbox.spring.core.OpenSandboxConnection.class), "endpoints");
+			assertThat(org.springframework.test.util.ReflectionTestUtils.getField(endpoints, "webSockets"))
+				.isSameAs(context.getBean(OpenSandboxWebClientBuilderFactory.class).httpClient());
+		});
+	}
+
+	@Test
 	void ptyTrafficIsCountedWithBoundedTags() {
 		this.contextRunner.run((context) -> {
 			io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();

@@ -87,6 +87,8 @@ class PtyConnectionTests {
 		assertThat(connection.sessionId()).isEqualTo("s1");
 		assertThat(this.traffic.getReceived()).isEqualTo(11);
 		assertThat(this.traffic.getReconnects()).isEqualTo(1);
+		// a reconnect is not another attach
+		assertThat(this.traffic.getAttached()).isEqualTo(1);
 	}
 
 	@Test

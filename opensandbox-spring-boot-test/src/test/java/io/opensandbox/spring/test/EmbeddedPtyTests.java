@@ -286,7 +286,7 @@ class EmbeddedPtyTests {
 	}
 
 	@Test
-	void aTerminalCannotReachTheHostsLoopback() {
+	void aTerminalSeesNeitherTheHostsLoopbackNorItsProcesses() {
 		try (Sandbox sandbox = this.template.create(SPEC);
 				Pty.Connection terminal = sandbox.pty().open(PtySession.Spec.shell())) {
 			Screen screen = Screen.of(terminal.reactive());
@@ -294,6 +294,30 @@ class EmbeddedPtyTests {
 			terminal.write("python3 -c \"import socket; socket.create_connection(('127.0.0.1', " + this.server.getPort()
 					+ "), 2)\" 2>/dev/null; echo \"reached=$?\"\n");
 			screen.await("reached=1");
+			// the JVM running this test is a host process: not in the terminal's /proc
+			terminal.write("echo \"java=$(grep -l 'ja[v]a' /proc/[0-9]*/cmdline 2>/dev/null | wc -l)\"\n");
+			screen.await("java=0");
+		}
+	}
+
+	@Test
+	void aWorkingDirectoryThatIsALinkOutOfTheSandboxStaysInside() {
+		try (Sandbox sandbox = this.template.create(SPEC)) {
+			sandbox.commands().run("ln -s ../../../../../../.. /tmp/up && ln -s /proc/1/root /tmp/init-root");
+			String root = sandbox.commands().run("ls -a / | tr '\\n' ' '").stdoutText();
+			try (Pty.Connection terminal = sandbox.pty()
+				.open(PtySession.Spec.command("echo \"[$(ls -a . | tr '\\n' ' ')]\"")
+					.withWorkingDirectory("/tmp/up"))) {
+				Screen screen = Screen.of(terminal.reactive());
+				assertThat(terminal.exitCode()).isZero();
+				screen.awaitEnd();
+				assertThat(screen.text()).contains("[" + root + "]");
+			}
+			// another process's root is not the sandbox's to enter: refused before
+			// anything runs
+			assertThatExceptionOfType(OpenSandboxApiException.Rejected.class)
+				.isThrownBy(() -> sandbox.pty().create(PtySession.Spec.shell().withWorkingDirectory("/tmp/init-root")))
+				.withMessageContaining("working directory does not exist");
 		}
 	}
 
