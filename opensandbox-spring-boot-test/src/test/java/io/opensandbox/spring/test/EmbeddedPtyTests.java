@@ -362,10 +362,14 @@ class EmbeddedPtyTests {
 			List<Integer> codes = new CopyOnWriteArrayList<>();
 			client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
 				.uri(execd.url("ws") + "/pty/" + id + "/ws?takeover=1")
-				.handle((in, out) -> out.sendObject(Mono.just(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(huge))))
-					.then()
-					.onErrorResume(java.io.IOException.class, (ex) -> Mono.empty())
-					.then(in.receiveCloseStatus().doOnNext((closed) -> codes.add(closed.code()))))
+				// the close is awaited while sending: a server that stops reading would
+				// hold the send
+				.handle((in, out) -> Mono.firstWithSignal(
+						out.sendObject(Mono.just(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(huge))))
+							.then()
+							.onErrorResume(java.io.IOException.class, (ex) -> Mono.empty())
+							.then(Mono.never()),
+						in.receiveCloseStatus().doOnNext((closed) -> codes.add(closed.code())).then()))
 				.onErrorResume(java.io.IOException.class, (ex) -> Mono.empty())
 				.blockLast(Duration.ofSeconds(30));
 			assertThat(codes).allSatisfy((code) -> assertThat(code).isEqualTo(1009));
