@@ -17,13 +17,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.model.SandboxInfo;
 
 /**
  * {@link Endpoint @Endpoint} that exposes the sandboxes this application created and
  * still tracks (not every sandbox the API key can see), each with its current state as
- * the server reports it, and that kills one of them on request.
+ * the server reports it, and the status of its sandbox pools, and that kills one of the
+ * tracked sandboxes on request.
  * <p>
  * States are fetched in parallel, a bounded number at a time, and each lookup is bounded
  * by a timeout: a lookup that fails or is too slow reports no state instead of failing
@@ -47,6 +49,8 @@ public class SandboxesEndpoint {
 
 	private final Duration stateTimeout;
 
+	private final List<ReactiveSandboxPool> pools;
+
 	/**
 	 * Create an endpoint.
 	 * @param tracker the sandboxes this application tracks
@@ -54,6 +58,20 @@ public class SandboxesEndpoint {
 	 * @param stateTimeout longest time one state lookup may take
 	 */
 	public SandboxesEndpoint(SandboxTracker tracker, ReactiveSandboxManager manager, Duration stateTimeout) {
+		this(tracker, manager, stateTimeout, List.of());
+	}
+
+	/**
+	 * Create an endpoint that also shows sandbox pools.
+	 * @param tracker the sandboxes this application tracks
+	 * @param manager the manager used to look up states and to kill sandboxes
+	 * @param stateTimeout longest time one state lookup may take
+	 * @param pools the pools whose status the endpoint shows
+	 */
+	public SandboxesEndpoint(SandboxTracker tracker, ReactiveSandboxManager manager, Duration stateTimeout,
+			List<? extends ReactiveSandboxPool> pools) {
+		Assert.notNull(pools, "'pools' must not be null");
+		this.pools = List.copyOf(pools);
 		Assert.notNull(tracker, "'tracker' must not be null");
 		Assert.notNull(manager, "'manager' must not be null");
 		Assert.isTrue(stateTimeout != null && !stateTimeout.isNegative() && !stateTimeout.isZero(),
@@ -70,15 +88,16 @@ public class SandboxesEndpoint {
 	 */
 	@ReadOperation
 	public SandboxesDescriptor sandboxes() {
+		List<ReactiveSandboxPool.Status> pools = this.pools.stream().map(ReactiveSandboxPool::status).toList();
 		List<SandboxTracker.TrackedSandbox> tracked = this.tracker.tracked();
 		if (tracked.isEmpty()) {
-			return new SandboxesDescriptor(List.of());
+			return new SandboxesDescriptor(List.of(), pools);
 		}
 		List<SandboxDescriptor> sandboxes = Flux.fromIterable(tracked)
 			.flatMapSequential(this::describe, STATE_LOOKUP_CONCURRENCY)
 			.collectList()
 			.block();
-		return new SandboxesDescriptor((sandboxes != null) ? sandboxes : List.of());
+		return new SandboxesDescriptor((sandboxes != null) ? sandboxes : List.of(), pools);
 	}
 
 	/**
@@ -126,11 +145,14 @@ public class SandboxesEndpoint {
 	}
 
 	/**
-	 * The sandboxes this application tracks.
+	 * The sandboxes this application tracks, and its sandbox pools.
 	 *
-	 * @param sandboxes the sandboxes, oldest first
+	 * @param sandboxes the sandboxes, oldest first (sandboxes a pool handed out included;
+	 * its idle sandboxes are counted in its status)
+	 * @param pools the status of each sandbox pool
 	 */
-	public record SandboxesDescriptor(List<SandboxDescriptor> sandboxes) implements OperationResponseBody {
+	public record SandboxesDescriptor(List<SandboxDescriptor> sandboxes,
+			List<ReactiveSandboxPool.Status> pools) implements OperationResponseBody {
 
 	}
 

@@ -2,9 +2,12 @@ package io.opensandbox.spring.autoconfigure;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -19,6 +22,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -29,6 +33,7 @@ import io.opensandbox.spring.client.RetryFilter;
 import io.opensandbox.spring.client.ServerAddress;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.Readiness;
 import io.opensandbox.spring.core.SandboxCleanup;
@@ -57,6 +62,7 @@ import io.opensandbox.spring.observation.OpenSandboxObservations;
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @ConditionalOnBooleanProperty(name = "opensandbox.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OpenSandboxProperties.class)
+@Import(SandboxPoolsRegistrar.class)
 public final class OpenSandboxAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(OpenSandboxAutoConfiguration.class);
@@ -207,9 +213,11 @@ public final class OpenSandboxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "openSandboxMeterBinder")
-		MeterBinder openSandboxMeterBinder(SandboxTracker tracker, OpenSandboxObservations observations) {
+		MeterBinder openSandboxMeterBinder(SandboxTracker tracker, OpenSandboxObservations observations,
+				ObjectProvider<ReactiveSandboxPool> pools) {
 			OpenSandboxObservations.PtyTraffic pty = observations.getPtyTraffic();
 			return (registry) -> {
+				pools.orderedStream().forEach((pool) -> bindPool(pool, registry));
 				Gauge.builder("opensandbox.sandboxes.active", tracker, SandboxTracker::size)
 					.description("Sandboxes this application created and has not yet killed or released")
 					.register(registry);
@@ -232,6 +240,23 @@ public final class OpenSandboxAutoConfiguration {
 					.description("Reconnects of PTY clients after their WebSocket dropped")
 					.register(registry);
 			};
+		}
+
+		private static void bindPool(ReactiveSandboxPool pool, MeterRegistry registry) {
+			Map<String, ToDoubleFunction<ReactiveSandboxPool.Status>> states = Map.of("idle",
+					ReactiveSandboxPool.Status::idle, "in-use", ReactiveSandboxPool.Status::inUse, "creating",
+					ReactiveSandboxPool.Status::creating);
+			states.forEach((state, count) -> Gauge
+				.builder("opensandbox.pool.sandboxes", pool, (measured) -> count.applyAsDouble(measured.status()))
+				.description("Sandboxes of a pool: idle, in use and being created")
+				.tag("opensandbox.pool.name", pool.name())
+				.tag("state", state)
+				.register(registry));
+			FunctionCounter
+				.builder("opensandbox.pool.creation.failures", pool, (measured) -> measured.status().creationFailures())
+				.description("Creations of pool sandboxes that failed")
+				.tag("opensandbox.pool.name", pool.name())
+				.register(registry);
 		}
 
 	}

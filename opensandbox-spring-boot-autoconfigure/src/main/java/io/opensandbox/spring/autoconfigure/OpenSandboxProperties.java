@@ -12,6 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.opensandbox.spring.core.ReactiveSandboxPool;
+import io.opensandbox.spring.model.NetworkPolicy;
+
 /**
  * Configuration properties for OpenSandbox. Invalid values fail startup with a message
  * naming the property and the fix. The API key and the proxy password never appear in
@@ -78,6 +81,12 @@ public class OpenSandboxProperties implements InitializingBean {
 	private final Execd execd = new Execd();
 
 	private final Health health = new Health();
+
+	/**
+	 * Warm pools of ready sandboxes, by name: each becomes a SandboxPool bean (qualified
+	 * by its name).
+	 */
+	private Map<String, Pool> pools = new LinkedHashMap<>();
 
 	@Override
 	public void afterPropertiesSet() {
@@ -166,6 +175,14 @@ public class OpenSandboxProperties implements InitializingBean {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Map<String, Pool> getPools() {
+		return this.pools;
+	}
+
+	public void setPools(Map<String, Pool> pools) {
+		this.pools = pools;
 	}
 
 	@Override
@@ -678,6 +695,285 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * A warm pool of ready sandboxes. Unset sandbox settings fall back to
+	 * {@code opensandbox.sandbox.*}.
+	 */
+	public static class Pool {
+
+		/**
+		 * Container image of the pool's sandboxes.
+		 */
+		private @Nullable String image;
+
+		/**
+		 * Entry process of the pool's sandboxes.
+		 */
+		private List<String> entrypoint = new ArrayList<>();
+
+		/**
+		 * Time a sandbox of the pool lives before the server kills it, unless renewed
+		 * (idle sandboxes are renewed by the pool); at least 60s.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * Resource limits of the pool's sandboxes, such as cpu and memory.
+		 */
+		private Map<String, String> resources = new LinkedHashMap<>();
+
+		/**
+		 * Environment variables of the pool's sandboxes.
+		 */
+		private Map<String, String> env = new LinkedHashMap<>();
+
+		/**
+		 * Metadata of the pool's sandboxes.
+		 */
+		private Map<String, String> metadata = new LinkedHashMap<>();
+
+		private final PoolNetworkPolicy networkPolicy = new PoolNetworkPolicy();
+
+		/**
+		 * How many idle sandboxes the pool keeps ready at least.
+		 */
+		private int minIdle = 1;
+
+		/**
+		 * How many idle sandboxes the pool keeps at most: acquires that find none raise
+		 * the refill target from the minimum up to this.
+		 */
+		private int maxIdle = 4;
+
+		/**
+		 * How many sandboxes the pool has at most: idle, in use and being created.
+		 */
+		private int maxTotal = 16;
+
+		/**
+		 * Longest time an acquire waits for a sandbox.
+		 */
+		private Duration acquireTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long a sandbox stays idle before the pool replaces it with a fresh one.
+		 */
+		private Duration idleTimeToLive = Duration.ofMinutes(30);
+
+		/**
+		 * How many sandboxes this instance creates at the same time to refill the pool.
+		 */
+		private int creationConcurrency = 2;
+
+		/**
+		 * What an acquire does when no sandbox is idle: create one for the caller (within
+		 * the maximum total) or wait for the refill.
+		 */
+		private ReactiveSandboxPool.WhenEmpty whenEmpty = ReactiveSandboxPool.WhenEmpty.CREATE;
+
+		/**
+		 * Where the pool keeps its books: in this instance's memory, or in Redis, shared
+		 * by every instance of the application (needs Spring Data Redis and a
+		 * ReactiveRedisConnectionFactory, as spring-boot-starter-data-redis makes).
+		 */
+		private Store store = Store.MEMORY;
+
+		/**
+		 * With the Redis store, how long an instance's claims last unless it renews them:
+		 * after that, another instance kills the sandboxes a dead instance held.
+		 */
+		private Duration leaseTime = Duration.ofSeconds(30);
+
+		public @Nullable String getImage() {
+			return this.image;
+		}
+
+		public void setImage(@Nullable String image) {
+			this.image = image;
+		}
+
+		public List<String> getEntrypoint() {
+			return this.entrypoint;
+		}
+
+		public void setEntrypoint(List<String> entrypoint) {
+			this.entrypoint = entrypoint;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Map<String, String> getResources() {
+			return this.resources;
+		}
+
+		public void setResources(Map<String, String> resources) {
+			this.resources = resources;
+		}
+
+		public Map<String, String> getEnv() {
+			return this.env;
+		}
+
+		public void setEnv(Map<String, String> env) {
+			this.env = env;
+		}
+
+		public Map<String, String> getMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(Map<String, String> metadata) {
+			this.metadata = metadata;
+		}
+
+		public PoolNetworkPolicy getNetworkPolicy() {
+			return this.networkPolicy;
+		}
+
+		public int getMinIdle() {
+			return this.minIdle;
+		}
+
+		public void setMinIdle(int minIdle) {
+			this.minIdle = minIdle;
+		}
+
+		public int getMaxIdle() {
+			return this.maxIdle;
+		}
+
+		public void setMaxIdle(int maxIdle) {
+			this.maxIdle = maxIdle;
+		}
+
+		public int getMaxTotal() {
+			return this.maxTotal;
+		}
+
+		public void setMaxTotal(int maxTotal) {
+			this.maxTotal = maxTotal;
+		}
+
+		public Duration getAcquireTimeout() {
+			return this.acquireTimeout;
+		}
+
+		public void setAcquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
+		}
+
+		public Duration getIdleTimeToLive() {
+			return this.idleTimeToLive;
+		}
+
+		public void setIdleTimeToLive(Duration idleTimeToLive) {
+			this.idleTimeToLive = idleTimeToLive;
+		}
+
+		public int getCreationConcurrency() {
+			return this.creationConcurrency;
+		}
+
+		public void setCreationConcurrency(int creationConcurrency) {
+			this.creationConcurrency = creationConcurrency;
+		}
+
+		public ReactiveSandboxPool.WhenEmpty getWhenEmpty() {
+			return this.whenEmpty;
+		}
+
+		public void setWhenEmpty(ReactiveSandboxPool.WhenEmpty whenEmpty) {
+			this.whenEmpty = whenEmpty;
+		}
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		public Duration getLeaseTime() {
+			return this.leaseTime;
+		}
+
+		public void setLeaseTime(Duration leaseTime) {
+			this.leaseTime = leaseTime;
+		}
+
+		/**
+		 * Where a pool keeps its books.
+		 */
+		public enum Store {
+
+			/**
+			 * In this instance's memory.
+			 */
+			MEMORY,
+
+			/**
+			 * In Redis, shared by the application's instances.
+			 */
+			REDIS
+
+		}
+
+	}
+
+	/**
+	 * The egress network policy of a pool's sandboxes; none when nothing is set.
+	 */
+	public static class PoolNetworkPolicy {
+
+		/**
+		 * What happens to egress no rule matches: allow or deny.
+		 */
+		private NetworkPolicy.Rule.@Nullable Action defaultAction;
+
+		/**
+		 * Hosts (domains, wildcards such as *.example.com, or addresses) egress may
+		 * reach.
+		 */
+		private List<String> allow = new ArrayList<>();
+
+		/**
+		 * Hosts egress may not reach.
+		 */
+		private List<String> deny = new ArrayList<>();
+
+		public NetworkPolicy.Rule.@Nullable Action getDefaultAction() {
+			return this.defaultAction;
+		}
+
+		public void setDefaultAction(NetworkPolicy.Rule.@Nullable Action defaultAction) {
+			this.defaultAction = defaultAction;
+		}
+
+		public List<String> getAllow() {
+			return this.allow;
+		}
+
+		public void setAllow(List<String> allow) {
+			this.allow = allow;
+		}
+
+		public List<String> getDeny() {
+			return this.deny;
+		}
+
+		public void setDeny(List<String> deny) {
+			this.deny = deny;
 		}
 
 	}

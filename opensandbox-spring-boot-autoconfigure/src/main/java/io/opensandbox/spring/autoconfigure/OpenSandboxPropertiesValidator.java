@@ -16,6 +16,9 @@ import io.opensandbox.spring.model.SandboxSpec;
  */
 final class OpenSandboxPropertiesValidator {
 
+	/** The shortest lease of a shared pool: two upkeeps (one second apart). */
+	static final Duration MINIMUM_LEASE_TIME = Duration.ofSeconds(2);
+
 	void validate(OpenSandboxProperties properties) {
 		validateProtocol(properties.getProtocol());
 		if (properties.getDomain() != null) {
@@ -57,6 +60,47 @@ final class OpenSandboxPropertiesValidator {
 		positive("opensandbox.http.pending-acquire-timeout", http.getPendingAcquireTimeout());
 		atLeastOne("opensandbox.http.max-connections", http.getMaxConnections());
 		atLeastOne("opensandbox.cleanup.concurrency", properties.getCleanup().getConcurrency());
+		properties.getPools().forEach(OpenSandboxPropertiesValidator::validatePool);
+	}
+
+	private static void validatePool(String name, OpenSandboxProperties.Pool pool) {
+		String prefix = "opensandbox.pools." + name + ".";
+		if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+			throw new InvalidOpenSandboxPropertyException("opensandbox.pools." + name, name,
+					"a pool name is 1 to 63 lower-case letters, digits and dashes",
+					"Rename the pool, for example 'opensandbox.pools.python.*'.");
+		}
+		if (pool.getImage() != null && pool.getImage().isBlank()) {
+			throw new InvalidOpenSandboxPropertyException(prefix + "image", pool.getImage(), "the image name is blank",
+					"Set '" + prefix + "image' to an image such as 'python:3.12', or remove the property.");
+		}
+		if (pool.getTimeout() != null && pool.getTimeout().compareTo(SandboxSpec.MINIMUM_TIMEOUT) < 0) {
+			throw new InvalidOpenSandboxPropertyException(prefix + "timeout", pool.getTimeout().toString(),
+					"the server rejects sandbox timeouts below 60 seconds",
+					"Set '" + prefix + "timeout' to 60s or more, for example 10m.");
+		}
+		if (pool.getMinIdle() < 0) {
+			throw new InvalidOpenSandboxPropertyException(prefix + "min-idle", String.valueOf(pool.getMinIdle()),
+					"it must not be negative", "Set '" + prefix + "min-idle' to 0 or more.");
+		}
+		if (pool.getMaxIdle() < pool.getMinIdle()) {
+			throw new InvalidOpenSandboxPropertyException(prefix + "max-idle", String.valueOf(pool.getMaxIdle()),
+					"it is below min-idle (" + pool.getMinIdle() + ")", "Set '" + prefix + "max-idle' to "
+							+ pool.getMinIdle() + " or more, or lower '" + prefix + "min-idle'.");
+		}
+		if (pool.getMaxTotal() < Math.max(1, pool.getMaxIdle())) {
+			throw new InvalidOpenSandboxPropertyException(prefix + "max-total", String.valueOf(pool.getMaxTotal()),
+					"it must be at least 1 and at least max-idle (" + pool.getMaxIdle() + ")",
+					"Set '" + prefix + "max-total' to " + Math.max(1, pool.getMaxIdle()) + " or more.");
+		}
+		atLeastOne(prefix + "creation-concurrency", pool.getCreationConcurrency());
+		positive(prefix + "acquire-timeout", pool.getAcquireTimeout());
+		positive(prefix + "idle-time-to-live", pool.getIdleTimeToLive());
+		if (pool.getLeaseTime().compareTo(MINIMUM_LEASE_TIME) < 0) {
+			throw new InvalidOpenSandboxPropertyException(prefix + "lease-time", pool.getLeaseTime().toString(),
+					"a lease must outlast two upkeeps of one second each", "Set '" + prefix + "lease-time' to "
+							+ MINIMUM_LEASE_TIME.toSeconds() + "s or more, for example 30s.");
+		}
 	}
 
 	static void validateProtocol(@Nullable String protocol) {

@@ -2,6 +2,7 @@ package io.opensandbox.spring.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -84,13 +85,20 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 			SandboxSpec merged = withOwnership(spec.withDefaults(this.settings.defaults()));
 			// The creation request is not cancelled with its subscriber: a sandbox the
 			// server creates after the caller gave up is killed as soon as its id is
-			// known.
+			// known. A cancel after the sandbox was delivered (as Flux.next() sends) is
+			// not giving up.
 			Mono<SandboxInfo> creation = this.lifecycle.create(merged).cache();
+			AtomicBoolean delivered = new AtomicBoolean();
 			return creation
 				.flatMap((info) -> tracked(info, merged, owner)
 					.flatMap((sandbox) -> awaitReady(sandbox, info, readiness, merged.networkPolicy() != null)))
-				.doOnCancel(() -> creation.flatMap((info) -> killQuietly(newHandle(info.id())))
-					.subscribe(null, (ex) -> logger.debug("Creation failed after it was cancelled", ex)));
+				.doOnNext((sandbox) -> delivered.set(true))
+				.doOnCancel(() -> {
+					if (!delivered.get()) {
+						creation.flatMap((info) -> killQuietly(newHandle(info.id())))
+							.subscribe(null, (ex) -> logger.debug("Creation failed after it was cancelled", ex));
+					}
+				});
 		});
 	}
 

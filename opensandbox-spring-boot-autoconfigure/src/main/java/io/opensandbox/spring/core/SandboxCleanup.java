@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
@@ -77,6 +79,8 @@ public class SandboxCleanup
 	private volatile boolean started;
 
 	private volatile boolean closing;
+
+	private final List<Supplier<Mono<Void>>> drains = new CopyOnWriteArrayList<>();
 
 	private volatile boolean shutDown;
 
@@ -226,6 +230,16 @@ public class SandboxCleanup
 	}
 
 	/**
+	 * Have a sandbox pool drained when the application context closes: in parallel with
+	 * the kills of the tracked sandboxes and within the same shutdown timeout, also when
+	 * tracked sandboxes are not killed (idle pool sandboxes are nobody's).
+	 * @param drain kills the pool's idle sandboxes
+	 */
+	void drainOnShutdown(Supplier<Mono<Void>> drain) {
+		this.drains.add(drain);
+	}
+
+	/**
 	 * Suspend the renewals, or, when the application context is closing, shut down.
 	 */
 	@Override
@@ -261,8 +275,12 @@ public class SandboxCleanup
 		Duration deadline = this.settings.shutdownTimeout();
 		Mono<Void> destroyScoped = (this.scope != null)
 				? Mono.<Void>fromRunnable(this.scope::close).subscribeOn(Schedulers.boundedElastic()) : Mono.empty();
+		Mono<Void> drainPools = Flux.fromIterable(this.drains).flatMap((drain) -> drain.get().onErrorResume((ex) -> {
+			logger.warn("Draining a sandbox pool failed: " + ex.getMessage());
+			return Mono.empty();
+		})).then();
 		if (!this.settings.killOnShutdown()) {
-			runWithin(destroyScoped, deadline);
+			runWithin(Mono.when(destroyScoped, drainPools), deadline);
 			return;
 		}
 		int total = this.tracker.size();
@@ -279,8 +297,9 @@ public class SandboxCleanup
 					return Mono.empty();
 				}), this.settings.concurrency())
 				.then()));
-		boolean finished = runWithin(sweep.contextWrite(
-				(reactorContext) -> reactorContext.put(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY, observation)),
+		boolean finished = runWithin(Mono.when(drainPools, sweep)
+			.contextWrite((reactorContext) -> reactorContext.put(OpenSandboxObservations.OBSERVATION_CONTEXT_KEY,
+					observation)),
 				deadline);
 		List<SandboxTracker.TrackedSandbox> left = this.tracker.tracked();
 		context.setFailed(failed.get());

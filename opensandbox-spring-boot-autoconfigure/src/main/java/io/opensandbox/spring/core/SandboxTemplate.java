@@ -58,7 +58,13 @@ public class SandboxTemplate implements SandboxOperations {
 	@Override
 	public <T, E extends Exception> T execute(SandboxSpec spec, SandboxCallback<T, E> callback) throws E {
 		Assert.notNull(callback, "'callback' must not be null");
-		Sandbox sandbox = create(spec);
+		return useAndKill(create(spec), callback);
+	}
+
+	/*
+	 * Hand a sandbox to a callback and kill it afterwards, however the callback ends.
+	 */
+	static <T, E extends Exception> T useAndKill(Sandbox sandbox, SandboxCallback<T, E> callback) throws E {
 		@Nullable Exception failure = null;
 		try {
 			return callback.doInSandbox(sandbox);

@@ -2,6 +2,9 @@ package io.opensandbox.spring.health;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -12,6 +15,7 @@ import org.springframework.util.Assert;
 import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.error.OpenSandboxIoException;
@@ -25,10 +29,12 @@ import io.opensandbox.spring.model.SandboxInfo;
  * authenticated call (a list of at most one sandbox). It is DOWN, with a {@code reason}
  * detail, when the server cannot be reached, rejects the API key, answers with an error,
  * or does not answer within the timeout: a hanging server never holds the check longer
- * than that.
+ * than that. It is DOWN as well when a sandbox pool backs off after failed creations and
+ * has no idle sandbox left, so that it cannot serve its callers.
  * <p>
  * Details: {@code domain} (the server root URL), {@code responseTime} (milliseconds),
- * {@code trackedSandboxes} (when a {@link SandboxTracker} is given) and, when DOWN,
+ * {@code trackedSandboxes} (when a {@link SandboxTracker} is given), {@code pools} (the
+ * {@link ReactiveSandboxPool.Status status} of each sandbox pool) and, when DOWN,
  * {@code reason}, {@code error} (the failure's type and message) and, for an error
  * response, {@code httpStatus} and {@code errorCode}. The API key never appears in them.
  *
@@ -45,6 +51,8 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 
 	private final Duration timeout;
 
+	private final List<ReactiveSandboxPool> pools;
+
 	/**
 	 * Create a new indicator.
 	 * @param client the manager of the lifecycle server to check
@@ -56,7 +64,24 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 	 */
 	public OpenSandboxHealthIndicator(ReactiveSandboxManager client, URI server, @Nullable SandboxTracker tracker,
 			Duration timeout) {
+		this(client, server, tracker, timeout, List.of());
+	}
+
+	/**
+	 * Create a new indicator that also reports sandbox pools.
+	 * @param client the manager of the lifecycle server to check
+	 * @param server the lifecycle server's URI, reported as {@code domain}
+	 * @param tracker the sandboxes this application tracks, reported as
+	 * {@code trackedSandboxes}, or {@code null} not to report them
+	 * @param timeout the longest time a check may take; a server that has not answered by
+	 * then is reported DOWN
+	 * @param pools the pools to report as {@code pools}
+	 */
+	public OpenSandboxHealthIndicator(ReactiveSandboxManager client, URI server, @Nullable SandboxTracker tracker,
+			Duration timeout, List<? extends ReactiveSandboxPool> pools) {
 		super("OpenSandbox health check failed");
+		Assert.notNull(pools, "'pools' must not be null");
+		this.pools = List.copyOf(pools);
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(timeout, "'timeout' must not be null");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
@@ -73,7 +98,7 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 			return this.client.health()
 				.then(this.client.list(SandboxInfo.Filter.all(), 1, 1))
 				.timeout(this.timeout)
-				.map((page) -> details(builder.up(), start).build())
+				.map((page) -> poolsOrUp(builder, start))
 				.switchIfEmpty(Mono.error(() -> new OpenSandboxProtocolException(
 						"GET /sandboxes of " + this.server + ": empty response body", null)))
 				.onErrorResume((ex) -> Mono.just(down(builder, ex, start)));
@@ -121,11 +146,34 @@ public class OpenSandboxHealthIndicator extends AbstractReactiveHealthIndicator 
 		return "Health check failed";
 	}
 
+	/*
+	 * The server is fine; a pool that cannot create sandboxes and has none idle cannot
+	 * serve its callers, so it makes the component DOWN.
+	 */
+	private Health poolsOrUp(Health.Builder builder, long start) {
+		builder.up();
+		for (ReactiveSandboxPool pool : this.pools) {
+			ReactiveSandboxPool.Status status = pool.status();
+			if (status.backingOff() && status.idle() == 0) {
+				builder.down()
+					.withDetail("reason",
+							"Sandbox pool '" + status.name() + "' cannot create sandboxes: " + status.lastFailure());
+				break;
+			}
+		}
+		return details(builder, start).build();
+	}
+
 	private Health.Builder details(Health.Builder builder, long start) {
 		builder.withDetail("domain", this.server.toString())
 			.withDetail("responseTime", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 		if (this.tracker != null) {
 			builder.withDetail("trackedSandboxes", this.tracker.size());
+		}
+		if (!this.pools.isEmpty()) {
+			Map<String, ReactiveSandboxPool.Status> pools = new LinkedHashMap<>();
+			this.pools.forEach((pool) -> pools.put(pool.name(), pool.status()));
+			builder.withDetail("pools", pools);
 		}
 		return builder;
 	}

@@ -60,6 +60,8 @@ public class DefaultOpenSandboxObservationConvention implements OpenSandboxObser
 			case COMMAND_EXECUTION -> outcome.and(LowCardinalityKeys.KIND.withValue(context.getOperation()),
 					LowCardinalityKeys.EXIT_STATUS.withValue(exitStatus(context.getExitCode())));
 			case FILE_TRANSFER -> outcome.and(LowCardinalityKeys.DIRECTION.withValue(context.getOperation()));
+			case POOL_ACQUIRE -> outcome.and(LowCardinalityKeys.POOL.withValue(context.getOperation()),
+					LowCardinalityKeys.SOURCE.withValue(context.getSource()));
 			case SANDBOX_READY, CLEANUP -> outcome;
 		};
 	}
@@ -80,6 +82,7 @@ public class DefaultOpenSandboxObservationConvention implements OpenSandboxObser
 					? KeyValues.of(HighCardinalityKeys.COMMAND_ID.withValue(context.getCommandId()))
 					: KeyValues.empty();
 			case FILE_TRANSFER -> KeyValues.of(HighCardinalityKeys.BYTES.withValue(String.valueOf(context.getBytes())));
+			case POOL_ACQUIRE -> KeyValues.empty();
 			case CLEANUP -> KeyValues.of(HighCardinalityKeys.TRACKED.withValue(String.valueOf(context.getTracked())),
 					HighCardinalityKeys.KILLED.withValue(String.valueOf(context.getKilled())),
 					HighCardinalityKeys.FAILED.withValue(String.valueOf(context.getFailed())));

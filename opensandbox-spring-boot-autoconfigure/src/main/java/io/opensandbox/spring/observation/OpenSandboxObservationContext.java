@@ -36,13 +36,15 @@ public class OpenSandboxObservationContext extends Observation.Context {
 
 	private int failed;
 
+	private String source = "none";
+
 	/**
 	 * Create a context.
 	 * @param observation the observation this context belongs to
 	 * @param operation what was done: the lifecycle call ({@code create}, {@code get},
 	 * ...), {@code ready}, the execution kind ({@code command}, {@code session},
 	 * {@code code}), the transfer direction ({@code upload}, {@code download}) or
-	 * {@code cleanup}
+	 * {@code cleanup}, or the pool's name for an acquire
 	 */
 	public OpenSandboxObservationContext(OpenSandboxObservationDocumentation observation, String operation) {
 		Assert.notNull(observation, "'observation' must not be null");
@@ -193,6 +195,22 @@ public class OpenSandboxObservationContext extends Observation.Context {
 	 */
 	public void setFailed(int failed) {
 		this.failed = failed;
+	}
+
+	/**
+	 * Where a pool's acquire found its sandbox.
+	 * @return {@code idle}, {@code created}, {@code waited} or {@code none}
+	 */
+	public String getSource() {
+		return this.source;
+	}
+
+	/**
+	 * Set where a pool's acquire found its sandbox.
+	 * @param source {@code idle}, {@code created}, {@code waited} or {@code none}
+	 */
+	public void setSource(String source) {
+		this.source = source;
 	}
 
 	/**

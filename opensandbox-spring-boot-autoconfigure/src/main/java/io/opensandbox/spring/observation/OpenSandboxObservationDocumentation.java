@@ -128,6 +128,33 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 	},
 
 	/**
+	 * An acquire from a sandbox pool, from the call until a sandbox is handed out.
+	 */
+	POOL_ACQUIRE {
+
+		@Override
+		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
+			return DefaultOpenSandboxObservationConvention.class;
+		}
+
+		@Override
+		public String getName() {
+			return "opensandbox.pool.acquire";
+		}
+
+		@Override
+		public KeyName[] getLowCardinalityKeyNames() {
+			return new KeyName[] { LowCardinalityKeys.POOL, LowCardinalityKeys.SOURCE, LowCardinalityKeys.OUTCOME };
+		}
+
+		@Override
+		public KeyName[] getHighCardinalityKeyNames() {
+			return new KeyName[0];
+		}
+
+	},
+
+	/**
 	 * The shutdown sweep that kills the application's tracked sandboxes.
 	 */
 	CLEANUP {
@@ -197,6 +224,25 @@ public enum OpenSandboxObservationDocumentation implements ObservationDocumentat
 			@Override
 			public String asString() {
 				return "opensandbox.file.direction";
+			}
+		},
+
+		/** The pool's name (one of the application's configured or built pools). */
+		POOL {
+			@Override
+			public String asString() {
+				return "opensandbox.pool.name";
+			}
+		},
+
+		/**
+		 * Where an acquired sandbox came from: {@code idle} (a hit), {@code created} (for
+		 * the caller), {@code waited} (idle after a wait) or {@code none} (failed).
+		 */
+		SOURCE {
+			@Override
+			public String asString() {
+				return "opensandbox.pool.source";
 			}
 		}
 

@@ -3,6 +3,8 @@ package io.opensandbox.spring.observation;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -98,6 +100,26 @@ public final class OpenSandboxObservations {
 			context.setSandboxId(sandboxId);
 			return observation(context);
 		}, wait);
+	}
+
+	/**
+	 * Observe an acquire from a sandbox pool as {@code opensandbox.pool.acquire}: its
+	 * latency by pool, by where the sandbox came from and by outcome.
+	 * @param <T> the result type
+	 * @param pool the pool's name
+	 * @param acquire the acquire, given where to say where its sandbox came from
+	 * @return the observed acquire
+	 */
+	public <T> Mono<T> poolAcquire(String pool, Function<Consumer<String>, Mono<T>> acquire) {
+		if (this.registry.isNoop()) {
+			return acquire.apply((source) -> {
+			});
+		}
+		return Mono.defer(() -> {
+			OpenSandboxObservationContext context = new OpenSandboxObservationContext(
+					OpenSandboxObservationDocumentation.POOL_ACQUIRE, pool);
+			return observe(() -> observation(context), acquire.apply(context::setSource));
+		});
 	}
 
 	/**

@@ -26,7 +26,7 @@ class ConfigurationMetadataTests {
 	private static final Set<String> UNSET_BY_DEFAULT = Set.of("opensandbox.api-key", "opensandbox.execd.access-token",
 			"opensandbox.endpoint-headers", "opensandbox.headers", "opensandbox.http.cookie-handling",
 			"opensandbox.http.ssl.bundle", "opensandbox.proxy.host", "opensandbox.proxy.non-proxy-hosts",
-			"opensandbox.proxy.password", "opensandbox.proxy.username", "opensandbox.sandbox.env",
+			"opensandbox.pools", "opensandbox.proxy.password", "opensandbox.proxy.username", "opensandbox.sandbox.env",
 			"opensandbox.sandbox.image", "opensandbox.sandbox.metadata");
 
 	@Test

@@ -262,6 +262,16 @@ class SandboxTemplateTests {
 	}
 
 	@Test
+	void aCancelAfterTheSandboxWasDeliveredDoesNotKillIt() throws InterruptedException {
+		stubStates("Running");
+		ReactiveSandboxTemplate reactive = template(Duration.ofSeconds(5), false).reactive();
+		// Flux.next() cancels its source once the first element arrives
+		assertThat(reactive.create(SandboxSpec.ofImage("python:3.12")).flux().next().block().id()).isEqualTo(ID);
+		Thread.sleep(300);
+		this.server.verify(0, deleteRequestedFor(urlEqualTo(SANDBOX_PATH)));
+	}
+
+	@Test
 	void runExecutesOneCommandInAFreshSandboxAndKillsIt() {
 		stubStates("Running");
 		this.server

@@ -2,6 +2,7 @@ package io.opensandbox.spring.autoconfigure.actuate;
 
 import java.time.Duration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -15,6 +16,7 @@ import io.opensandbox.spring.actuate.SandboxesEndpoint;
 import io.opensandbox.spring.actuate.SandboxesEndpointWebExtension;
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.SandboxTracker;
 
 /**
@@ -36,8 +38,9 @@ public final class SandboxesEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SandboxesEndpoint sandboxesEndpoint(SandboxTracker tracker, ReactiveSandboxManager manager) {
-		return new SandboxesEndpoint(tracker, manager, STATE_TIMEOUT);
+	SandboxesEndpoint sandboxesEndpoint(SandboxTracker tracker, ReactiveSandboxManager manager,
+			ObjectProvider<ReactiveSandboxPool> pools) {
+		return new SandboxesEndpoint(tracker, manager, STATE_TIMEOUT, pools.orderedStream().toList());
 	}
 
 	@Bean

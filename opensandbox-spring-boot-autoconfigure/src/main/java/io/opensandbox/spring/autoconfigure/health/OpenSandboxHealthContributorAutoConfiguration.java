@@ -16,6 +16,7 @@ import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.autoconfigure.OpenSandboxProperties;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.health.OpenSandboxHealthIndicator;
 
@@ -39,10 +40,10 @@ public final class OpenSandboxHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "opensandboxHealthIndicator", "opensandboxHealthContributor" })
 	OpenSandboxHealthIndicator opensandboxHealthIndicator(ReactiveSandboxManager sandboxManager,
 			OpenSandboxConnection connection, ObjectProvider<SandboxTracker> tracker,
-			ObjectProvider<OpenSandboxProperties> properties) {
+			ObjectProvider<OpenSandboxProperties> properties, ObjectProvider<ReactiveSandboxPool> pools) {
 		Duration timeout = properties.getIfAvailable(OpenSandboxProperties::new).getHealth().getTimeout();
 		return new OpenSandboxHealthIndicator(sandboxManager, connection.getServerUri(), tracker.getIfAvailable(),
-				timeout);
+				timeout, pools.orderedStream().toList());
 	}
 
 }

@@ -1,0 +1,371 @@
+package io.opensandbox.spring.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.opensandbox.spring.error.OpenSandboxException;
+import io.opensandbox.spring.error.OpenSandboxTimeoutException;
+import io.opensandbox.spring.model.SandboxSpec;
+import io.opensandbox.spring.observation.OpenSandboxObservations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Warm pools: filling, hand-out, refill, limits, policies, failures, upkeep and drain,
+ * against a scripted lifecycle server and execd on loopback.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+class SandboxPoolTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final PoolServer server = new PoolServer();
+
+	private final SandboxTracker tracker = new SandboxTracker();
+
+	private final ReactiveSandboxManagerTests.MutableClock clock = new ReactiveSandboxManagerTests.MutableClock(
+			Instant.now());
+
+	private ReactiveSandboxPool pool;
+
+	@AfterEach
+	void closeEverything() {
+		if (this.pool != null) {
+			this.pool.close();
+		}
+		this.server.close();
+	}
+
+	private ReactiveSandboxPool.Builder builder() {
+		return ReactiveSandboxPool.builder(this.server.template(this.tracker, this.clock))
+			.name("python")
+			.spec(SandboxSpec.ofImage("python:3.12"))
+			.clock(this.clock)
+			.upkeepInterval(Duration.ofMillis(50));
+	}
+
+	private ReactiveSandboxPool started(ReactiveSandboxPool.Builder builder) {
+		this.pool = builder.build();
+		((DefaultReactiveSandboxPool) this.pool).start();
+		return this.pool;
+	}
+
+	private void awaitIdle(int idle) {
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().idle()).isEqualTo(idle));
+	}
+
+	@Test
+	void fillsToTheMinimumBeforeAnyoneAsksAndKeepsIdleSandboxesOutOfTheTracker() {
+		started(builder().minIdle(3).maxIdle(3));
+		awaitIdle(3);
+		assertThat(this.server.creates).hasValue(3);
+		assertThat(this.server.alive).hasSize(3);
+		assertThat(this.tracker.size()).isZero();
+		assertThat(this.pool.status().running()).isTrue();
+	}
+
+	@Test
+	void anIdleSandboxIsHandedOutAtOnceTrackedAndReplacedInTheBackground() {
+		started(builder().minIdle(2).maxIdle(2));
+		awaitIdle(2);
+		int pings = this.server.pings.get();
+		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
+		assertThat(this.server.creates).hasValueLessThanOrEqualTo(3);
+		assertThat(this.tracker.isTracked(sandbox.id())).isTrue();
+		assertThat(this.server.pings).hasValue(pings + 1);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.pool.status().idle()).isEqualTo(2);
+			assertThat(this.pool.status().inUse()).isEqualTo(1);
+		});
+		assertThat(this.server.creates).hasValue(3);
+	}
+
+	@Test
+	void aSandboxIsNeverHandedOutTwiceAndReleasingKillsIt() {
+		started(builder().minIdle(4).maxIdle(4).maxTotal(40));
+		awaitIdle(4);
+		List<ReactiveSandbox> sandboxes = Flux.range(0, 24)
+			.flatMap((i) -> this.pool.acquire(), 24)
+			.collectList()
+			.block(WAIT);
+		Set<String> ids = new HashSet<>();
+		sandboxes.forEach((sandbox) -> ids.add(sandbox.id()));
+		assertThat(ids).hasSize(24);
+		Flux.fromIterable(sandboxes).flatMap(this.pool::release).then().block(WAIT);
+		assertThat(this.server.alive.keySet()).doesNotContainAnyElementsOf(ids);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.pool.status().inUse()).isZero();
+			assertThat(this.pool.status().idle()).isEqualTo(4);
+		});
+		assertThat(this.tracker.size()).isZero();
+	}
+
+	@Test
+	void aBrokenIdleSandboxIsKilledAndReplacedNeverHandedOut() {
+		started(builder().minIdle(1).maxIdle(1));
+		awaitIdle(1);
+		String broken = this.server.alive.keySet().iterator().next();
+		this.server.broken.add(broken);
+		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
+		assertThat(sandbox.id()).isNotEqualTo(broken);
+		assertThat(this.server.alive).doesNotContainKey(broken);
+		assertThat(this.tracker.isTracked(broken)).isFalse();
+	}
+
+	@Test
+	void anEmptyPoolCreatesForTheCallerAndRaisesItsTargetTowardsTheMaximumIdle() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		started(builder().minIdle(0).maxIdle(2).observations(new OpenSandboxObservations(observations, List.of())));
+		assertThat(this.pool.status().target()).isZero();
+		ReactiveSandbox first = this.pool.acquire().block(WAIT);
+		assertThat(this.tracker.isTracked(first.id())).isTrue();
+		assertThat(this.pool.status().target()).isEqualTo(1);
+		awaitIdle(1);
+		this.pool.acquire().block(WAIT);
+		Timer created = meters.find("opensandbox.pool.acquire")
+			.tags("opensandbox.pool.name", "python", "opensandbox.pool.source", "created", "outcome", "success")
+			.timer();
+		Timer idle = meters.find("opensandbox.pool.acquire").tags("opensandbox.pool.source", "idle").timer();
+		assertThat(created).isNotNull().extracting(Timer::count).isEqualTo(1L);
+		assertThat(idle).isNotNull().extracting(Timer::count).isEqualTo(1L);
+	}
+
+	@Test
+	void aWaitingPolicyNeverCreatesForTheCallerButGetsTheRefillsSandbox() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		this.server.creationDelay = Duration.ofMillis(300);
+		started(builder().minIdle(0)
+			.maxIdle(1)
+			.whenEmpty(ReactiveSandboxPool.WhenEmpty.WAIT)
+			.observations(observedBy(meters)));
+		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
+		assertThat(this.tracker.isTracked(sandbox.id())).isTrue();
+		assertThat(meters.find("opensandbox.pool.acquire").tags("opensandbox.pool.source", "waited").timer())
+			.isNotNull();
+		assertThat(meters.find("opensandbox.pool.acquire").tags("opensandbox.pool.source", "created").timer()).isNull();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().idle()).isEqualTo(1));
+	}
+
+	private static OpenSandboxObservations observedBy(MeterRegistry meters) {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		return new OpenSandboxObservations(observations, List.of());
+	}
+
+	@Test
+	void theMaximumTotalBoundsEverySandboxAndAnAcquireTimesOutWithTheReason() {
+		started(builder().minIdle(0).maxIdle(1).maxTotal(2));
+		ReactiveSandbox first = this.pool.acquire().block(WAIT);
+		ReactiveSandbox second = this.pool.acquire().block(WAIT);
+		assertThat(first.id()).isNotEqualTo(second.id());
+		assertThatExceptionOfType(OpenSandboxTimeoutException.class)
+			.isThrownBy(() -> this.pool.acquire(Duration.ofMillis(300)).block(WAIT))
+			.withMessageContaining("No sandbox from pool 'python' within 300 ms")
+			.withMessageContaining("2 in use")
+			.withMessageContaining("at most 2");
+		assertThat(this.server.alive).hasSize(2);
+		Mono<ReactiveSandbox> third = this.pool.acquire(Duration.ofSeconds(5));
+		Mono.delay(Duration.ofMillis(200)).then(this.pool.release(first)).subscribe();
+		assertThat(third.block(WAIT).id()).isNotIn(first.id(), second.id());
+		assertThat(this.server.alive).hasSizeLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void failedCreationsBackOffDoublingAndShowInTheStatusUntilOneSucceeds() {
+		this.server.failingCreations.set(2);
+		started(builder().minIdle(1).maxIdle(1));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().consecutiveFailures()).isEqualTo(1));
+		ReactiveSandboxPool.Status failing = this.pool.status();
+		assertThat(failing.backingOff()).isTrue();
+		assertThat(failing.retryAt()).isEqualTo(this.clock.now.plusSeconds(1));
+		assertThat(failing.lastFailure()).contains("no such image");
+		sleep(300);
+		assertThat(this.server.creates).hasValue(1);
+		this.clock.now = this.clock.now.plusSeconds(1);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().consecutiveFailures()).isEqualTo(2));
+		assertThat(this.pool.status().retryAt()).isEqualTo(this.clock.now.plusSeconds(2));
+		this.clock.now = this.clock.now.plusSeconds(1);
+		sleep(300);
+		assertThat(this.server.creates).hasValue(2);
+		this.clock.now = this.clock.now.plusSeconds(1);
+		awaitIdle(1);
+		ReactiveSandboxPool.Status recovered = this.pool.status();
+		assertThat(recovered.consecutiveFailures()).isZero();
+		assertThat(recovered.backingOff()).isFalse();
+		assertThat(recovered.creationFailures()).isEqualTo(2);
+	}
+
+	@Test
+	void idleSandboxesAreRenewedWhenHalfTheirTimeToLiveIsGone() {
+		started(builder().minIdle(1).maxIdle(1));
+		awaitIdle(1);
+		sleep(200);
+		assertThat(this.server.renewals).hasValue(0);
+		this.clock.now = this.clock.now.plus(Duration.ofMinutes(6));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.renewals).hasValue(1));
+		sleep(200);
+		assertThat(this.server.renewals).hasValue(1);
+	}
+
+	@Test
+	void idleSandboxesPastTheirIdleTimeToLiveAreReplacedByFreshOnes() {
+		started(builder().minIdle(2).maxIdle(2).idleTimeToLive(Duration.ofMinutes(5)));
+		awaitIdle(2);
+		Set<String> first = Set.copyOf(this.server.alive.keySet());
+		this.clock.now = this.clock.now.plus(Duration.ofMinutes(5));
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.server.alive.keySet()).doesNotContainAnyElementsOf(first).hasSize(2);
+			assertThat(this.pool.status().idle()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void closingKillsTheIdleSandboxesCancelsCreationsAndRefusesAcquires() {
+		started(builder().minIdle(2).maxIdle(3));
+		awaitIdle(2);
+		this.server.creationDelay = Duration.ofMillis(500);
+		ReactiveSandbox inUse = this.pool.acquire().block(WAIT);
+		Set<String> idle = new HashSet<>(this.server.alive.keySet());
+		idle.remove(inUse.id());
+		await().atMost(WAIT).until(() -> this.pool.status().creating() > 0);
+		this.pool.close();
+		assertThat(this.server.alive.keySet()).doesNotContainAnyElementsOf(idle).contains(inUse.id());
+		assertThat(this.pool.status().running()).isFalse();
+		assertThatExceptionOfType(OpenSandboxException.class).isThrownBy(() -> this.pool.acquire().block(WAIT))
+			.withMessage("Sandbox pool 'python' is closed");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.alive).containsOnlyKeys(inUse.id()));
+		sleep(300);
+		assertThat(this.server.alive).containsOnlyKeys(inUse.id());
+	}
+
+	@Test
+	void stoppingSuspendsTheRefillAndStartingResumesIt() {
+		started(builder().minIdle(1).maxIdle(1));
+		awaitIdle(1);
+		DefaultReactiveSandboxPool pool = (DefaultReactiveSandboxPool) this.pool;
+		pool.stop();
+		assertThat(pool.isRunning()).isFalse();
+		this.pool.acquire().block(WAIT);
+		sleep(300);
+		assertThat(this.server.creates).hasValue(1);
+		pool.start();
+		awaitIdle(1);
+		assertThat(this.server.creates).hasValue(2);
+	}
+
+	@Test
+	void aSandboxTheCallerTakesOverWithReleaseLeavesThePoolAlive() {
+		started(builder().minIdle(1).maxIdle(1));
+		awaitIdle(1);
+		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
+		assertThat(sandbox.release()).isTrue();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().inUse()).isZero());
+		assertThat(this.server.alive).containsKey(sandbox.id());
+	}
+
+	@Test
+	void anAcquireThatTimesOutWhileCreatingLeavesNothingBehind() {
+		this.server.creationDelay = Duration.ofMillis(700);
+		started(builder().minIdle(0).maxIdle(0).maxTotal(1));
+		assertThatExceptionOfType(OpenSandboxTimeoutException.class)
+			.isThrownBy(() -> this.pool.acquire(Duration.ofMillis(200)).block(WAIT));
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.server.creates).hasValue(1);
+			assertThat(this.server.alive).isEmpty();
+			assertThat(this.pool.status().creating()).isZero();
+		});
+		this.server.creationDelay = Duration.ZERO;
+		assertThat(this.pool.acquire(Duration.ofSeconds(5)).block(WAIT)).isNotNull();
+	}
+
+	@Test
+	void executeReleasesTheSandboxHoweverTheCallbackEnds() {
+		started(builder().minIdle(1).maxIdle(1));
+		awaitIdle(1);
+		AtomicBoolean ran = new AtomicBoolean();
+		String used = this.pool.execute((sandbox) -> Mono.fromRunnable(() -> ran.set(true)).thenReturn(sandbox.id()))
+			.blockLast(WAIT);
+		assertThat(ran).isTrue();
+		assertThat(this.server.alive).doesNotContainKey(used);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(
+				() -> this.pool.execute((sandbox) -> Mono.error(new IllegalStateException("boom"))).blockLast(WAIT));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().inUse()).isZero());
+	}
+
+	@Test
+	void theBlockingTwinHandsOutAndKillsOnClose() {
+		started(builder().minIdle(1).maxIdle(1));
+		awaitIdle(1);
+		SandboxPool blocking = SandboxPool.of(this.pool);
+		String id;
+		try (Sandbox sandbox = blocking.acquire()) {
+			id = sandbox.id();
+			assertThat(this.server.alive).containsKey(id);
+		}
+		assertThat(this.server.alive).doesNotContainKey(id);
+		assertThat(blocking.execute(Sandbox::id)).isNotEqualTo(id);
+		assertThat(blocking.status().name()).isEqualTo("python");
+		assertThat(blocking.reactive()).isSameAs(this.pool);
+	}
+
+	@Test
+	void aPoolMadeInCodeStartsFillingAtItsFirstAcquire() {
+		this.pool = builder().minIdle(2).maxIdle(2).build();
+		sleep(200);
+		assertThat(this.server.creates).hasValue(0);
+		assertThat(this.pool.status().running()).isFalse();
+		this.pool.acquire().block(WAIT);
+		awaitIdle(2);
+		assertThat(this.pool.status().running()).isTrue();
+	}
+
+	@Test
+	void badSettingsAreRefusedWhenThePoolIsBuilt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().name("Python_3"))
+			.withMessageContaining("lower-case letters, digits and dashes");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().minIdle(3).maxIdle(2).build())
+			.withMessage("Max idle (2) must be at least min idle (3)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().maxIdle(4).maxTotal(3).build())
+			.withMessageContaining("Max total (3) must be at least 1 and at least max idle (4)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().creationConcurrency(0).build())
+			.withMessageContaining("Creation concurrency");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().acquireTimeout(Duration.ZERO).build())
+			.withMessageContaining("Acquire timeout must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> builder().leaseTime(Duration.ofMillis(80)).upkeepInterval(Duration.ofMillis(50)).build())
+			.withMessageContaining("at least twice the upkeep interval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ReactiveSandboxPool.builder(this.server.template(null, this.clock)))
+			.withMessageContaining("tracks its sandboxes");
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

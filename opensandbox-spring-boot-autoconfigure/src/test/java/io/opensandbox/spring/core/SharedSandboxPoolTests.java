@@ -1,0 +1,161 @@
+package io.opensandbox.spring.core;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import reactor.core.publisher.Flux;
+
+import io.opensandbox.spring.model.SandboxSpec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pools shared by several instances through a real {@code redis-server} on loopback:
+ * refilled together, claimed atomically, leases that outlive no instance, and nothing
+ * left once every instance stopped.
+ *
+ * @author OpenSandbox Spring Boot
+ */
+class SharedSandboxPoolTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private final PoolServer server = new PoolServer();
+
+	private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+
+	private final List<ReactiveSandboxPool> pools = new ArrayList<>();
+
+	private LocalRedis redis;
+
+	@BeforeEach
+	void startRedis() throws Exception {
+		this.redis = LocalRedis.start();
+	}
+
+	@AfterEach
+	void stopEverything() throws Exception {
+		this.pools.forEach(ReactiveSandboxPool::close);
+		this.connections.forEach(LettuceConnectionFactory::destroy);
+		this.server.close();
+		if (this.redis != null) {
+			this.redis.close();
+		}
+	}
+
+	private ReactiveSandboxPool instance(int minIdle, int maxTotal) {
+		LettuceConnectionFactory connection = this.redis.connectionFactory();
+		this.connections.add(connection);
+		ReactiveSandboxPool pool = ReactiveSandboxPool
+			.builder(this.server.template(new SandboxTracker(), java.time.Clock.systemUTC()))
+			.name("shared")
+			.spec(SandboxSpec.ofImage("python:3.12"))
+			.minIdle(minIdle)
+			.maxIdle(Math.max(minIdle, 4))
+			.maxTotal(maxTotal)
+			.upkeepInterval(Duration.ofMillis(100))
+			.leaseTime(Duration.ofMillis(1000))
+			.redis(connection)
+			.build();
+		((DefaultReactiveSandboxPool) pool).start();
+		this.pools.add(pool);
+		return pool;
+	}
+
+	@Test
+	void threeInstancesRefillToTheMinimumTogetherNotEachOfThem() throws InterruptedException {
+		ReactiveSandboxPool first = instance(3, 30);
+		ReactiveSandboxPool second = instance(3, 30);
+		ReactiveSandboxPool third = instance(3, 30);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.aliveIds()).hasSize(3));
+		Thread.sleep(500);
+		assertThat(this.server.creations()).isEqualTo(3);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(first.status().idle()).isEqualTo(3);
+			assertThat(second.status().idle()).isEqualTo(3);
+			assertThat(third.status().idle()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void contendingInstancesNeverGetTheSameSandboxAndStayWithinTheTotal() {
+		List<ReactiveSandboxPool> instances = List.of(instance(4, 24), instance(4, 24), instance(4, 24));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(instances.get(0).status().idle()).isEqualTo(4));
+		List<ReactiveSandbox> acquired = Flux.fromIterable(instances)
+			.flatMap((pool) -> Flux.range(0, 8).flatMap((i) -> pool.acquire(Duration.ofSeconds(10)), 8))
+			.collectList()
+			.block(WAIT);
+		Set<String> ids = new HashSet<>();
+		acquired.forEach((sandbox) -> ids.add(sandbox.id()));
+		assertThat(ids).hasSize(24);
+		assertThat(this.server.aliveIds()).hasSizeLessThanOrEqualTo(24);
+		Flux.fromIterable(acquired).flatMap(ReactiveSandbox::kill).then().block(WAIT);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(instances.get(1).status().inUse()).isZero();
+			assertThat(this.server.aliveIds()).hasSize(4);
+		});
+	}
+
+	@Test
+	void theSandboxesOfAnInstanceKilledWhileHoldingThemAreKilledWhenItsLeaseLapses() throws Exception {
+		ReactiveSandboxPool survivor = instance(1, 20);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(survivor.status().idle()).isEqualTo(1));
+		Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), PoolInstanceMain.class.getName(),
+				String.valueOf(this.server.port()), String.valueOf(this.redis.port()), "3")
+			.redirectErrorStream(true)
+			.start();
+		Set<String> held = new HashSet<>();
+		try (BufferedReader output = new BufferedReader(
+				new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = output.readLine()) != null && !line.equals("READY")) {
+				if (line.startsWith("HELD ")) {
+					held.add(line.substring(5));
+				}
+			}
+			assertThat(held).hasSize(3);
+			assertThat(this.server.aliveIds()).containsAll(held);
+			doomed.destroyForcibly();
+			assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.aliveIds()).doesNotContainAnyElementsOf(held));
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(survivor.status().inUse()).isZero();
+			assertThat(survivor.status().idle()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void onlyTheLastInstanceToLeaveDrainsTheSharedSandboxesAndNothingIsLeft() {
+		ReactiveSandboxPool first = instance(2, 20);
+		ReactiveSandboxPool second = instance(2, 20);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(second.status().idle()).isEqualTo(2));
+		ReactiveSandbox used = second.acquire().block(WAIT);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.aliveIds()).hasSize(3));
+		first.close();
+		assertThat(this.server.aliveIds()).hasSize(3);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(second.status().idle()).isEqualTo(2));
+		used.kill().block(WAIT);
+		second.close();
+		assertThat(this.server.aliveIds()).isEmpty();
+		StringRedisTemplate redis = new StringRedisTemplate(this.connections.get(0));
+		assertThat(redis.keys("opensandbox:pool:{shared}:*")).doesNotContain("opensandbox:pool:{shared}:idle",
+				"opensandbox:pool:{shared}:data", "opensandbox:pool:{shared}:in-use");
+	}
+
+}
