@@ -3,6 +3,7 @@ package io.opensandbox.spring.actuate;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -17,8 +18,10 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.KilledSandboxDescriptor;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxDescriptor;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxesDescriptor;
+import io.opensandbox.spring.core.FixedStatusPool;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.error.OpenSandboxApiException;
 import io.opensandbox.spring.model.SandboxInfo;
@@ -96,6 +99,24 @@ class SandboxesEndpointTests {
 		assertThat(this.endpoint.sandboxes().sandboxes()).extracting(SandboxDescriptor::id)
 			.containsExactly("sbx-first");
 		server.verify(0, getRequestedFor(urlPathEqualTo("/v1/sandboxes")));
+	}
+
+	@Test
+	void readShowsTheStatusOfEachPoolWithTheTrackedSandboxes() {
+		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder())
+			.domain("127.0.0.1:" + server.getPort())
+			.build();
+		ReactiveSandboxPool.Status python = FixedStatusPool.healthy("python", 2, 1);
+		ReactiveSandboxPool.Status node = FixedStatusPool.healthy("node", 0, 0);
+		SandboxesEndpoint endpoint = new SandboxesEndpoint(this.tracker, ReactiveSandboxManager.create(connection),
+				STATE_TIMEOUT, List.of(new FixedStatusPool(python), new FixedStatusPool(node)));
+		assertThat(endpoint.sandboxes().pools()).containsExactly(python, node);
+		this.tracker.track(FIRST);
+		stubState(FIRST.id(), "Running");
+		SandboxesDescriptor descriptor = endpoint.sandboxes();
+		assertThat(descriptor.pools()).containsExactly(python, node);
+		assertThat(descriptor.sandboxes()).extracting(SandboxDescriptor::id).containsExactly("sbx-first");
+		assertThat(this.endpoint.sandboxes().pools()).isEmpty();
 	}
 
 	@Test

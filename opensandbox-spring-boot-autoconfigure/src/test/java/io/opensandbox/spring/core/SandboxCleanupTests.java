@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.client.LifecycleClient;
 import io.opensandbox.spring.client.ServerAddress;
@@ -161,6 +163,27 @@ class SandboxCleanupTests {
 		cleanup(false, Duration.ofSeconds(5), null, null).destroy();
 		this.server.verify(0, deleteRequestedFor(urlMatching(".*")));
 		assertThat(this.tracker.isClosed()).isTrue();
+	}
+
+	@Test
+	void poolsAreDrainedAtShutdownAlongsideTheKillsWithinTheDeadlineAlsoWhenKillsAreOff(CapturedOutput output) {
+		this.server.stubFor(delete(urlEqualTo("/v1/sandboxes/tracked")).willReturn(aResponse().withStatus(204)));
+		track("tracked");
+		AtomicInteger drained = new AtomicInteger();
+		SandboxCleanup cleanup = cleanup(true, Duration.ofMillis(500), null, null);
+		cleanup.drainOnShutdown(() -> Mono.fromRunnable(drained::incrementAndGet));
+		cleanup.drainOnShutdown(() -> Mono.never());
+		cleanup.drainOnShutdown(() -> Mono.error(new IllegalStateException("store down")));
+		long started = System.nanoTime();
+		cleanup.destroy();
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(3000);
+		assertThat(drained).hasValue(1);
+		this.server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/tracked")));
+		assertThat(output).contains("Draining a sandbox pool failed: store down");
+		SandboxCleanup keeping = cleanup(false, Duration.ofSeconds(5), null, null);
+		keeping.drainOnShutdown(() -> Mono.fromRunnable(drained::incrementAndGet));
+		keeping.destroy();
+		assertThat(drained).hasValue(2);
 	}
 
 	@Test

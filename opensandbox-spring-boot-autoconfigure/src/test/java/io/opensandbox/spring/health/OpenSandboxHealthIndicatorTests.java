@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -23,8 +25,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.client.LifecycleClient;
+import io.opensandbox.spring.core.FixedStatusPool;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.SandboxTracker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -97,6 +101,35 @@ class OpenSandboxHealthIndicatorTests {
 		this.server.verify(1,
 				getRequestedFor(urlEqualTo(LIST_URL)).withHeader(LifecycleClient.API_KEY_HEADER, equalTo(API_KEY)));
 		this.server.verify(2, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void poolsAreReportedAndOneThatCannotCreateAndHasNoIdleSandboxIsDown() {
+		stubHealthy();
+		this.server.stubFor(get(urlEqualTo(LIST_URL)).willReturn(okJson(EMPTY_PAGE)));
+		ReactiveSandboxPool.Status healthy = FixedStatusPool.healthy("python", 2, 1);
+		Health up = check(new OpenSandboxHealthIndicator(client(this.server.port()),
+				URI.create("http://127.0.0.1:" + this.server.port()), null, TIMEOUT,
+				List.of(new FixedStatusPool(healthy))));
+		assertThat(up.getStatus()).isEqualTo(Status.UP);
+		assertThat(up.getDetails()).containsEntry("pools", Map.of("python", healthy));
+		ReactiveSandboxPool.Status failing = new ReactiveSandboxPool.Status("node", 0, 0, 0, 1, 3, 3,
+				"OpenSandboxApiException: no such image", Instant.now().plusSeconds(4), true);
+		ReactiveSandboxPool.Status failingButStocked = new ReactiveSandboxPool.Status("go", 1, 0, 0, 2, 1, 1,
+				"OpenSandboxApiException: quota", Instant.now().plusSeconds(1), true);
+		Health down = check(new OpenSandboxHealthIndicator(client(this.server.port()),
+				URI.create("http://127.0.0.1:" + this.server.port()), null, TIMEOUT,
+				List.of(new FixedStatusPool(healthy), new FixedStatusPool(failingButStocked),
+						new FixedStatusPool(failing))));
+		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(down.getDetails())
+			.containsEntry("reason",
+					"Sandbox pool 'node' cannot create sandboxes: OpenSandboxApiException: no such image")
+			.containsKey("pools");
+		Health stocked = check(new OpenSandboxHealthIndicator(client(this.server.port()),
+				URI.create("http://127.0.0.1:" + this.server.port()), null, TIMEOUT,
+				List.of(new FixedStatusPool(failingButStocked))));
+		assertThat(stocked.getStatus()).isEqualTo(Status.UP);
 	}
 
 	@Test
