@@ -465,6 +465,13 @@ public class OpenSandboxProperties implements InitializingBean {
 		 */
 		private DataSize maxCollectedOutput = DataSize.ofMegabytes(16);
 
+		/**
+		 * Name of a pool under opensandbox.pools that the SandboxTemplate draws from: a
+		 * create whose specification, merged over these defaults, is the pool's gets a
+		 * warm sandbox from it. Other creates are not affected.
+		 */
+		private @Nullable String pool;
+
 		public @Nullable String getImage() {
 			return this.image;
 		}
@@ -543,6 +550,14 @@ public class OpenSandboxProperties implements InitializingBean {
 
 		public void setMaxCollectedOutput(DataSize maxCollectedOutput) {
 			this.maxCollectedOutput = maxCollectedOutput;
+		}
+
+		public @Nullable String getPool() {
+			return this.pool;
+		}
+
+		public void setPool(@Nullable String pool) {
+			this.pool = pool;
 		}
 
 	}

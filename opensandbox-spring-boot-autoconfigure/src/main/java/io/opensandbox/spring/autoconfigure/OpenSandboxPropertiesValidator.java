@@ -61,6 +61,13 @@ final class OpenSandboxPropertiesValidator {
 		atLeastOne("opensandbox.http.max-connections", http.getMaxConnections());
 		atLeastOne("opensandbox.cleanup.concurrency", properties.getCleanup().getConcurrency());
 		properties.getPools().forEach(OpenSandboxPropertiesValidator::validatePool);
+		String pool = sandbox.getPool();
+		if (pool != null && !properties.getPools().containsKey(pool)) {
+			throw new InvalidOpenSandboxPropertyException("opensandbox.sandbox.pool", pool,
+					"there is no pool of that name under opensandbox.pools",
+					"Configure 'opensandbox.pools." + pool + ".*', or set 'opensandbox.sandbox.pool' to one of "
+							+ properties.getPools().keySet() + ".");
+		}
 	}
 
 	private static void validatePool(String name, OpenSandboxProperties.Pool pool) {

@@ -98,7 +98,11 @@ class SandboxPoolsRegistrar implements ImportBeanDefinitionRegistrar {
 		if (pool.getStore() == OpenSandboxProperties.Pool.Store.REDIS) {
 			RedisStore.use(builder, name, beanFactory);
 		}
-		return builder.build();
+		ReactiveSandboxPool built = builder.build();
+		if (name.equals(properties.getSandbox().getPool())) {
+			template.drawFrom(built);
+		}
+		return built;
 	}
 
 	static SandboxSpec spec(OpenSandboxProperties.Pool pool) {

@@ -128,6 +128,11 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	}
 
 	@Override
+	public SandboxSpec spec() {
+		return this.spec;
+	}
+
+	@Override
 	public Mono<ReactiveSandbox> acquire() {
 		return acquire(this.settings.acquireTimeout());
 	}
@@ -136,6 +141,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	public Mono<ReactiveSandbox> acquire(Duration timeout) {
 		Assert.isTrue(timeout != null && !timeout.isNegative() && !timeout.isZero(),
 				() -> "Acquire timeout must be positive, not " + timeout);
+		String owner = SandboxScope.currentOwner();
 		return this.observations.poolAcquire(name(), (source) -> Mono.defer(() -> {
 			if (this.closed) {
 				return Mono.error(new OpenSandboxException("Sandbox pool '" + name() + "' is closed", null));
@@ -143,7 +149,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			if (!this.started) {
 				start();
 			}
-			Acquisition acquisition = new Acquisition(source);
+			Acquisition acquisition = new Acquisition(source, owner);
 			return Mono.defer(() -> acquisition.attempt())
 				.repeatWhenEmpty((attempts) -> attempts.concatMap((attempt) -> Mono.delay(poll(attempt))))
 				.timeout(timeout, Mono.error(() -> timedOut(timeout)));
@@ -165,7 +171,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	/*
 	 * Hand out a claimed sandbox once it answers a ping, or replace it and find another.
 	 */
-	private Mono<ReactiveSandbox> handOut(SandboxPoolStore.Idle idle) {
+	private Mono<ReactiveSandbox> handOut(SandboxPoolStore.Idle idle, @Nullable String owner) {
 		ReactiveSandbox warmHandle = this.warm.remove(idle.id());
 		ReactiveSandbox sandbox = (warmHandle != null) ? warmHandle : this.template.handle(idle.id());
 		AtomicBoolean handedOut = new AtomicBoolean();
@@ -176,8 +182,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		}).flatMap((answered) -> {
 			try {
 				this.tracker.track(new SandboxTracker.TrackedSandbox(idle.id(), this.spec.image(), idle.createdAt(),
-						idle.expiresAt(), this.spec.noExpiry() ? null : this.spec.timeout(),
-						SandboxScope.currentOwner()));
+						idle.expiresAt(), this.spec.noExpiry() ? null : this.spec.timeout(), owner));
 			}
 			catch (IllegalStateException ex) {
 				return discard(idle.id())
@@ -214,8 +219,8 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	 * Create a sandbox for a caller that found none idle; the reservation keeps the total
 	 * within the maximum.
 	 */
-	private Mono<ReactiveSandbox> createFor(String token) {
-		return this.template.create(this.spec)
+	private Mono<ReactiveSandbox> createFor(String token, @Nullable String owner) {
+		return this.template.create(this.spec, this.template.getSettings().readiness(), owner)
 			.flatMap((sandbox) -> this.store.createdInUse(token, sandbox.id()).then(Mono.fromCallable(() -> {
 				this.inUse.add(sandbox.id());
 				return sandbox;
@@ -276,26 +281,30 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	private void startCreation(String token) {
 		Disposable.Swap creation = Disposables.swap();
 		this.creations.add(creation);
-		creation.update(this.template.create(this.spec).flatMap(this::idle).flatMap((idle) -> {
-			if (this.closed) {
-				return this.store.cancel(token).then(killQuietly(idle.id()));
-			}
-			return this.store.created(token, idle).flatMap((added) -> {
-				if (added) {
-					return Mono.empty();
+		creation.update(this.template.create(this.spec, this.template.getSettings().readiness(), null)
+			.flatMap(this::idle)
+			.flatMap((idle) -> {
+				if (this.closed) {
+					return this.store.cancel(token).then(killQuietly(idle.id()));
 				}
-				this.warm.remove(idle.id());
-				return killQuietly(idle.id());
-			});
-		}).doFinally((signal) -> {
-			this.creations.remove(creation);
-			this.creating.decrementAndGet();
-			refreshCounts();
-			refill();
-		}).subscribe(null, (ex) -> {
-			failed(ex);
-			this.store.cancel(token).subscribe(null, this::storeFailed);
-		}, this::succeeded));
+				return this.store.created(token, idle).flatMap((added) -> {
+					if (added) {
+						return Mono.empty();
+					}
+					this.warm.remove(idle.id());
+					return killQuietly(idle.id());
+				});
+			})
+			.doFinally((signal) -> {
+				this.creations.remove(creation);
+				this.creating.decrementAndGet();
+				refreshCounts();
+				refill();
+			})
+			.subscribe(null, (ex) -> {
+				failed(ex);
+				this.store.cancel(token).subscribe(null, this::storeFailed);
+			}, this::succeeded));
 	}
 
 	/*
@@ -511,16 +520,19 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 
 		private final Consumer<String> source;
 
+		private final @Nullable String owner;
+
 		private boolean missed;
 
-		Acquisition(Consumer<String> source) {
+		Acquisition(Consumer<String> source, @Nullable String owner) {
 			this.source = source;
+			this.owner = owner;
 		}
 
 		Mono<ReactiveSandbox> attempt() {
 			DefaultReactiveSandboxPool pool = DefaultReactiveSandboxPool.this;
 			return pool.store.claim()
-				.flatMap((idle) -> pool.handOut(idle).switchIfEmpty(Mono.defer(this::attempt)))
+				.flatMap((idle) -> pool.handOut(idle, this.owner).switchIfEmpty(Mono.defer(this::attempt)))
 				.doOnNext((sandbox) -> {
 					this.source.accept(this.missed ? "waited" : "idle");
 					pool.refreshCounts();
@@ -540,7 +552,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 				return Mono.empty();
 			}
 			return pool.store.reserve(pool.target(), pool.settings.maxTotal(), true)
-				.flatMap(pool::createFor)
+				.flatMap((token) -> pool.createFor(token, this.owner))
 				.doOnNext((sandbox) -> {
 					this.source.accept("created");
 					pool.refreshCounts();

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.util.Assert;
 
+import io.opensandbox.spring.model.SandboxSpec;
+
 /**
  * The blocking {@link SandboxPool}: a mechanical adapter of its reactive twin.
  *
@@ -21,6 +23,11 @@ final class DefaultSandboxPool implements SandboxPool {
 	@Override
 	public String name() {
 		return this.reactive.name();
+	}
+
+	@Override
+	public SandboxSpec spec() {
+		return this.reactive.spec();
 	}
 
 	@Override

@@ -50,6 +50,12 @@ public interface ReactiveSandboxPool {
 	String name();
 
 	/**
+	 * The specification of the pool's sandboxes, merged over its template's defaults.
+	 * @return the specification
+	 */
+	SandboxSpec spec();
+
+	/**
 	 * A ready sandbox, within the pool's acquire timeout: an idle one at once, otherwise,
 	 * by the pool's {@link WhenEmpty policy}, a new one or the next the pool makes ready.
 	 * @return the sandbox, or an

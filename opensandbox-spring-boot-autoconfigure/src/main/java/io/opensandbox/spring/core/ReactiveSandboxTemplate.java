@@ -39,6 +39,8 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 
 	private final @Nullable SandboxOwnership ownership;
 
+	private volatile @Nullable ReactiveSandboxPool pool;
+
 	/**
 	 * Create a template that does not track the sandboxes it creates.
 	 * @param connection the connection to the server
@@ -77,7 +79,17 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 	public Mono<ReactiveSandbox> create(SandboxSpec spec, Readiness readiness) {
 		Assert.notNull(spec, "'spec' must not be null");
 		Assert.notNull(readiness, "'readiness' must not be null");
-		String owner = SandboxScope.currentOwner();
+		ReactiveSandboxPool pool = this.pool;
+		if (pool != null && spec.withDefaults(this.settings.defaults()).equals(pool.spec())) {
+			return pool.acquire();
+		}
+		return create(spec, readiness, SandboxScope.currentOwner());
+	}
+
+	/*
+	 * Create a sandbox for an owner (the scoped bean being created, if any).
+	 */
+	Mono<ReactiveSandbox> create(SandboxSpec spec, Readiness readiness, @Nullable String owner) {
 		return Mono.defer(() -> {
 			if (this.tracker != null) {
 				this.tracker.checkOpen();
@@ -196,6 +208,17 @@ public class ReactiveSandboxTemplate implements ReactiveSandboxOperations {
 	private DefaultReactiveSandbox newHandle(String sandboxId) {
 		return new DefaultReactiveSandbox(sandboxId, this.lifecycle, this.clients, this.settings.useServerProxy(),
 				this.settings.clock(), this.settings.maxCollectedOutput(), this.tracker, this.settings.readiness());
+	}
+
+	/**
+	 * Serve the creates whose specification, merged over this template's defaults, is a
+	 * pool's from that pool (opt-in): the caller gets a warm sandbox at once and kills it
+	 * as usual, which the pool replaces. Other creates are not affected.
+	 * @param pool the pool, made from this template, or {@code null} to stop drawing from
+	 * one
+	 */
+	public void drawFrom(@Nullable ReactiveSandboxPool pool) {
+		this.pool = pool;
 	}
 
 	/**

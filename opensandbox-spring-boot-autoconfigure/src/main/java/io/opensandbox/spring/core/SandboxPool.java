@@ -2,6 +2,8 @@ package io.opensandbox.spring.core;
 
 import java.time.Duration;
 
+import io.opensandbox.spring.model.SandboxSpec;
+
 /**
  * The blocking twin of {@link ReactiveSandboxPool}: warm sandboxes, handed out at once.
  * <pre class="code">
@@ -20,6 +22,12 @@ public interface SandboxPool {
 	 * @return the name
 	 */
 	String name();
+
+	/**
+	 * The specification of the pool's sandboxes, merged over its template's defaults.
+	 * @return the specification
+	 */
+	SandboxSpec spec();
 
 	/**
 	 * A ready sandbox, within the pool's acquire timeout.

@@ -27,7 +27,7 @@ class ConfigurationMetadataTests {
 			"opensandbox.endpoint-headers", "opensandbox.headers", "opensandbox.http.cookie-handling",
 			"opensandbox.http.ssl.bundle", "opensandbox.proxy.host", "opensandbox.proxy.non-proxy-hosts",
 			"opensandbox.pools", "opensandbox.proxy.password", "opensandbox.proxy.username", "opensandbox.sandbox.env",
-			"opensandbox.sandbox.image", "opensandbox.sandbox.metadata");
+			"opensandbox.sandbox.image", "opensandbox.sandbox.metadata", "opensandbox.sandbox.pool");
 
 	@Test
 	void everyPropertyHasADescriptionAndADefault() throws IOException {

@@ -18,7 +18,9 @@ import io.opensandbox.spring.core.PoolServer;
 import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxPool;
+import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.core.SandboxTracker;
+import io.opensandbox.spring.model.SandboxSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,6 +92,27 @@ class SandboxPoolAutoConfigurationTests {
 						"\"timeout\":1200", "pypi.org", "deny");
 				assertThat(pool.status().target()).isEqualTo(1);
 			});
+	}
+
+	@Test
+	void theTemplateDrawsFromTheNamedPoolWhenTheSpecificationMatches() {
+		this.contextRunner.withPropertyValues("opensandbox.pools.python.min-idle=1", "opensandbox.sandbox.pool=python")
+			.run((context) -> {
+				SandboxPool pool = pool(context, "python");
+				await().atMost(WAIT).untilAsserted(() -> assertThat(pool.status().idle()).isEqualTo(1));
+				String idle = this.server.aliveIds().iterator().next();
+				SandboxTemplate template = context.getBean(SandboxTemplate.class);
+				assertThat(template.create(SandboxSpec.ofImage("python:3.12")).id()).isEqualTo(idle);
+				await().atMost(WAIT).untilAsserted(() -> assertThat(pool.status().idle()).isEqualTo(1));
+				String next = this.server.aliveIds().stream().filter((id) -> !id.equals(idle)).findFirst().get();
+				assertThat(template.execute(SandboxSpec.ofImage("python:3.12"), Sandbox::id)).isEqualTo(next);
+				assertThat(this.server.aliveIds()).doesNotContain(next);
+			});
+		this.contextRunner.withPropertyValues("opensandbox.pools.python.min-idle=1", "opensandbox.sandbox.pool=node")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("opensandbox.sandbox.pool")
+				.hasMessageContaining("there is no pool of that name"));
 	}
 
 	@Test

@@ -7,6 +7,8 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.opensandbox.spring.model.SandboxSpec;
+
 /**
  * A pool that only reports a given status, for the tests of what shows pools (health,
  * actuator): it hands out nothing.
@@ -30,6 +32,11 @@ public record FixedStatusPool(ReactiveSandboxPool.Status status) implements Reac
 	@Override
 	public String name() {
 		return this.status.name();
+	}
+
+	@Override
+	public SandboxSpec spec() {
+		return SandboxSpec.ofImage("python:3.12");
 	}
 
 	@Override

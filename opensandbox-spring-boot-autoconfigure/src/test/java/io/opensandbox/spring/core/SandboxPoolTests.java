@@ -243,9 +243,9 @@ class SandboxPoolTests {
 	void closingKillsTheIdleSandboxesCancelsCreationsAndRefusesAcquires() {
 		started(builder().minIdle(2).maxIdle(3));
 		awaitIdle(2);
+		Set<String> idle = new HashSet<>(this.server.alive.keySet());
 		this.server.creationDelay = Duration.ofMillis(500);
 		ReactiveSandbox inUse = this.pool.acquire().block(WAIT);
-		Set<String> idle = new HashSet<>(this.server.alive.keySet());
 		idle.remove(inUse.id());
 		await().atMost(WAIT).until(() -> this.pool.status().creating() > 0);
 		this.pool.close();
@@ -337,6 +337,35 @@ class SandboxPoolTests {
 		this.pool.acquire().block(WAIT);
 		awaitIdle(2);
 		assertThat(this.pool.status().running()).isTrue();
+	}
+
+	@Test
+	void aTemplateThatDrawsFromAPoolServesMatchingCreatesFromItAndOthersAsUsual() {
+		ReactiveSandboxTemplate template = this.server.template(this.tracker, this.clock);
+		this.pool = ReactiveSandboxPool.builder(template)
+			.name("python")
+			.spec(SandboxSpec.ofImage("python:3.12"))
+			.minIdle(1)
+			.maxIdle(1)
+			.upkeepInterval(Duration.ofMillis(50))
+			.build();
+		((DefaultReactiveSandboxPool) this.pool).start();
+		template.drawFrom(this.pool);
+		awaitIdle(1);
+		String idle = this.server.alive.keySet().iterator().next();
+		ReactiveSandbox drawn = template.create(SandboxSpec.ofImage("python:3.12")).block(WAIT);
+		assertThat(drawn.id()).isEqualTo(idle);
+		assertThat(this.server.creates).hasValueLessThanOrEqualTo(2);
+		awaitIdle(1);
+		assertThat(this.server.creates).hasValue(2);
+		ReactiveSandbox other = template.create(SandboxSpec.ofImage("node:22")).block(WAIT);
+		assertThat(this.server.creates).hasValue(3);
+		assertThat(this.server.lastCreation).contains("node:22");
+		assertThat(this.pool.status().inUse()).isEqualTo(1);
+		assertThat(this.tracker.isTracked(other.id())).isTrue();
+		template.drawFrom(null);
+		template.create(SandboxSpec.ofImage("python:3.12")).block(WAIT);
+		assertThat(this.pool.status().idle()).isEqualTo(1);
 	}
 
 	@Test
