@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -32,6 +33,7 @@ import reactor.core.publisher.Mono;
 import io.opensandbox.spring.core.Sandbox;
 import io.opensandbox.spring.core.SandboxCleanup;
 import io.opensandbox.spring.core.SandboxOperations;
+import io.opensandbox.spring.core.SandboxPool;
 import io.opensandbox.spring.model.CodeContext;
 import io.opensandbox.spring.model.SandboxSpec;
 
@@ -55,9 +57,7 @@ public class AgentSandboxes implements SmartLifecycle, DisposableBean {
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-	private final SandboxOperations sandboxes;
-
-	private final SandboxSpec spec;
+	private final Supplier<Sandbox> factory;
 
 	private final Duration idleTimeout;
 
@@ -85,13 +85,26 @@ public class AgentSandboxes implements SmartLifecycle, DisposableBean {
 	 */
 	public AgentSandboxes(SandboxOperations sandboxes, SandboxSpec spec, Duration idleTimeout, int maxSandboxes,
 			int maxMedia) {
-		Assert.notNull(sandboxes, "'sandboxes' must not be null");
-		Assert.notNull(spec, "'spec' must not be null");
+		this(creating(sandboxes, spec), idleTimeout, maxSandboxes, maxMedia);
+	}
+
+	/**
+	 * Create a registry whose sandboxes come warm from a pool (and are killed, never
+	 * handed back, when their conversation ends), and start its idle reaper.
+	 * @param pool where sandboxes come from
+	 * @param idleTimeout how long a conversation's sandbox may be idle
+	 * @param maxSandboxes the most sandboxes alive at once
+	 * @param maxMedia the most media kept per conversation
+	 */
+	public AgentSandboxes(SandboxPool pool, Duration idleTimeout, int maxSandboxes, int maxMedia) {
+		this(acquiring(pool), idleTimeout, maxSandboxes, maxMedia);
+	}
+
+	private AgentSandboxes(Supplier<Sandbox> factory, Duration idleTimeout, int maxSandboxes, int maxMedia) {
 		Assert.isTrue(idleTimeout != null && idleTimeout.toMillis() > 0, "Idle timeout must be positive");
 		Assert.isTrue(maxSandboxes >= 1, "At least one sandbox must be allowed");
 		Assert.isTrue(maxMedia >= 0, "Media count must not be negative");
-		this.sandboxes = sandboxes;
-		this.spec = spec;
+		this.factory = factory;
 		this.idleTimeout = idleTimeout;
 		this.maxSandboxes = maxSandboxes;
 		this.maxMedia = maxMedia;
@@ -102,6 +115,17 @@ public class AgentSandboxes implements SmartLifecycle, DisposableBean {
 		});
 		long period = Math.min(Math.max(idleTimeout.toMillis() / 4, 100), 30_000);
 		this.reaper.scheduleWithFixedDelay(this::reapSafely, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	private static Supplier<Sandbox> creating(SandboxOperations sandboxes, SandboxSpec spec) {
+		Assert.notNull(sandboxes, "'sandboxes' must not be null");
+		Assert.notNull(spec, "'spec' must not be null");
+		return () -> sandboxes.create(spec);
+	}
+
+	private static Supplier<Sandbox> acquiring(SandboxPool pool) {
+		Assert.notNull(pool, "'pool' must not be null");
+		return pool::acquire;
 	}
 
 	/**
@@ -157,7 +181,7 @@ public class AgentSandboxes implements SmartLifecycle, DisposableBean {
 			throw ex;
 		}
 		try {
-			conversation.sandbox = this.sandboxes.create(this.spec);
+			conversation.sandbox = this.factory.get();
 		}
 		catch (RuntimeException ex) {
 			this.alive.decrementAndGet();
@@ -176,7 +200,7 @@ public class AgentSandboxes implements SmartLifecycle, DisposableBean {
 		reserve();
 		Sandbox sandbox;
 		try {
-			sandbox = this.sandboxes.create(this.spec);
+			sandbox = this.factory.get();
 		}
 		catch (RuntimeException ex) {
 			this.alive.decrementAndGet();

@@ -1,7 +1,10 @@
 package io.opensandbox.spring.ai;
 
+import java.util.Map;
+
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.tool.ToolCallback;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,7 +17,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import io.opensandbox.spring.autoconfigure.InvalidOpenSandboxPropertyException;
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
+import io.opensandbox.spring.core.SandboxPool;
 import io.opensandbox.spring.core.SandboxTemplate;
 import io.opensandbox.spring.model.NetworkPolicy;
 import io.opensandbox.spring.model.SandboxSpec;
@@ -37,7 +42,22 @@ public final class OpenSandboxAiAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AgentSandboxes agentSandboxes(SandboxTemplate sandboxTemplate, OpenSandboxAiProperties properties) {
+	AgentSandboxes agentSandboxes(SandboxTemplate sandboxTemplate, OpenSandboxAiProperties properties,
+			ListableBeanFactory beanFactory) {
+		String pool = properties.getPool();
+		if (pool != null) {
+			Map<String, SandboxPool> pools = beanFactory.getBeansOfType(SandboxPool.class);
+			SandboxPool named = pools.values()
+				.stream()
+				.filter((candidate) -> candidate.name().equals(pool))
+				.findFirst()
+				.orElseThrow(() -> new InvalidOpenSandboxPropertyException("opensandbox.ai.pool", pool,
+						"there is no pool of that name",
+						"Configure 'opensandbox.pools." + pool + ".*', or set 'opensandbox.ai.pool' to one of "
+								+ pools.values().stream().map(SandboxPool::name).toList() + "."));
+			return new AgentSandboxes(named, properties.getIdleTimeout(), properties.getMaxSandboxes(),
+					properties.getMaxMediaPerConversation());
+		}
 		return new AgentSandboxes(sandboxTemplate, spec(properties), properties.getIdleTimeout(),
 				properties.getMaxSandboxes(), properties.getMaxMediaPerConversation());
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -65,6 +66,13 @@ public class OpenSandboxAiProperties implements InitializingBean {
 	 * if this application is gone.
 	 */
 	private Duration timeToLive = Duration.ofMinutes(30);
+
+	/**
+	 * Name of a pool under opensandbox.pools that agent sandboxes come from, warm; its
+	 * specification then replaces the image, entrypoint, resources, env, allowed hosts
+	 * and time to live set here.
+	 */
+	private @Nullable String pool;
 
 	/**
 	 * How long a conversation's sandbox may go without a tool call before it is killed.
@@ -215,6 +223,14 @@ public class OpenSandboxAiProperties implements InitializingBean {
 
 	public void setTimeToLive(Duration timeToLive) {
 		this.timeToLive = timeToLive;
+	}
+
+	public @Nullable String getPool() {
+		return this.pool;
+	}
+
+	public void setPool(@Nullable String pool) {
+		this.pool = pool;
 	}
 
 	public Duration getIdleTimeout() {

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationMetadataTests {
 
-	private static final Set<String> EMPTY_BY_DEFAULT = Set.of("opensandbox.ai.env", "opensandbox.ai.allowed-hosts");
+	private static final Set<String> EMPTY_BY_DEFAULT = Set.of("opensandbox.ai.env", "opensandbox.ai.allowed-hosts",
+			"opensandbox.ai.pool");
 
 	@Test
 	void everyPropertyHasADescriptionAndADefault() throws IOException {
