@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -19,20 +20,22 @@ import reactor.core.publisher.Mono;
 
 import io.opensandbox.spring.core.ReactiveSandbox;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
+import io.opensandbox.spring.core.ReactiveSandboxPool;
 import io.opensandbox.spring.core.ReactiveSandboxTemplate;
 import io.opensandbox.spring.core.SandboxTracker;
 import io.opensandbox.spring.model.SandboxInfo;
 
 /**
- * One sandbox per browser session, created through the {@link ReactiveSandboxTemplate} on
- * the session's first command. Sandboxes created this way are tracked by the starter:
- * renewed while the application runs and killed when it stops, so the playground never
- * kills them on shutdown itself. What it does itself is forget a session's sandbox once
- * it is gone (killed from the page or through {@code /actuator/sandboxes}), and kill the
- * sandboxes of sessions that stopped using them, because a browser that is closed never
- * says so.
+ * One sandbox per browser session, taken on the session's first command from the
+ * {@code sessions} pool ({@code opensandbox.pools.sessions.*}), which keeps sandboxes
+ * ready so that a person's first command does not wait for a create. Sandboxes handed out
+ * this way are tracked by the starter: renewed while the application runs and killed when
+ * it stops, so the playground never kills them on shutdown itself. What it does itself is
+ * forget a session's sandbox once it is gone (killed from the page or through
+ * {@code /actuator/sandboxes}), and kill the sandboxes of sessions that stopped using
+ * them, because a browser that is closed never says so.
  * <p>
- * A creation, once started, runs to its end even if the request that started it is
+ * An acquire, once started, runs to its end even if the request that started it is
  * cancelled (the browser reloaded the page): the session's next request uses the result.
  *
  * @author OpenSandbox Spring Boot
@@ -48,10 +51,9 @@ public class SessionSandboxes {
 	/** Longest time the idle sweep waits for one kill. */
 	private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
 
-	/** Metadata key naming the playground on every sandbox it creates. */
-	static final String PURPOSE_KEY = "opensandbox-playground/purpose";
-
 	private final ReactiveSandboxTemplate template;
+
+	private final ReactiveSandboxPool pool;
 
 	private final ReactiveSandboxManager manager;
 
@@ -64,14 +66,15 @@ public class SessionSandboxes {
 	private final Map<String, SessionSandbox> sandboxes = new ConcurrentHashMap<>();
 
 	@Autowired
-	public SessionSandboxes(ReactiveSandboxTemplate template, ReactiveSandboxManager manager, SandboxTracker tracker,
-			PlaygroundProperties properties) {
-		this(template, manager, tracker, properties.getIdleTimeout(), Clock.systemUTC());
+	public SessionSandboxes(ReactiveSandboxTemplate template, @Qualifier("sessions") ReactiveSandboxPool pool,
+			ReactiveSandboxManager manager, SandboxTracker tracker, PlaygroundProperties properties) {
+		this(template, pool, manager, tracker, properties.getIdleTimeout(), Clock.systemUTC());
 	}
 
-	SessionSandboxes(ReactiveSandboxTemplate template, ReactiveSandboxManager manager, SandboxTracker tracker,
-			Duration idleTimeout, Clock clock) {
+	SessionSandboxes(ReactiveSandboxTemplate template, ReactiveSandboxPool pool, ReactiveSandboxManager manager,
+			SandboxTracker tracker, Duration idleTimeout, Clock clock) {
 		this.template = template;
+		this.pool = pool;
 		this.manager = manager;
 		this.tracker = tracker;
 		this.idleTimeout = idleTimeout;
@@ -91,9 +94,7 @@ public class SessionSandboxes {
 	}
 
 	private SessionSandbox create() {
-		CompletableFuture<ReactiveSandbox> creation = this.template
-			.create((spec) -> spec.metadata(PURPOSE_KEY, "session"))
-			.toFuture();
+		CompletableFuture<ReactiveSandbox> creation = this.pool.acquire().toFuture();
 		return new SessionSandbox(creation, this.clock);
 	}
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +32,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
+import io.opensandbox.spring.core.SandboxPool;
 import io.opensandbox.spring.test.EmbeddedOpenSandbox;
 import io.opensandbox.spring.test.EmbeddedOpenSandboxServer;
 import io.opensandbox.spring.test.EmbeddedSandbox;
@@ -62,6 +64,24 @@ class PlaygroundEndToEndTests {
 
 	@Autowired
 	private SessionSandboxes sessionSandboxes;
+
+	@Autowired
+	@Qualifier("sessions")
+	private SandboxPool sessions;
+
+	@Test
+	void aSessionsFirstCommandRunsInASandboxThePoolHadReady() {
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.sessions.status().idle() >= 1);
+		List<String> ready = serverSandboxIds();
+		PlaygroundClient session = PlaygroundClient.connect(this.port);
+		String sandboxId = session.shell("echo warm").sandboxId();
+		assertThat(ready).contains(sandboxId);
+		assertThat(this.server.getSandboxes()).filteredOn((sandbox) -> sandbox.id().equals(sandboxId))
+			.singleElement()
+			.satisfies((sandbox) -> assertThat(sandbox.metadata()).containsEntry("opensandbox-playground/purpose",
+					"session"));
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.sessions.status().idle() >= 1);
+	}
 
 	@Test
 	void theTerminalRunsAShellInTheSessionsSandboxForThePageOnly() {
