@@ -17,6 +17,7 @@ import org.springframework.core.env.Environment;
  * </pre> Optional properties: {@code opensandbox.embedded.port} (0, a free port),
  * {@code opensandbox.embedded.api-key} (a random key, so that requests without it fail),
  * {@code opensandbox.embedded.ready-delay} (0),
+ * {@code opensandbox.embedded.creation-delay} (0),
  * {@code opensandbox.embedded.allow-unisolated} (false).
  *
  * @author OpenSandbox Spring Boot
@@ -32,6 +33,8 @@ public class EmbeddedOpenSandboxConfiguration {
 			.port(environment.getProperty("opensandbox.embedded.port", Integer.class, 0))
 			.apiKey((apiKey != null) ? apiKey : "embedded-" + UUID.randomUUID())
 			.readyDelay(environment.getProperty("opensandbox.embedded.ready-delay", Duration.class, Duration.ZERO))
+			.creationDelay(
+					environment.getProperty("opensandbox.embedded.creation-delay", Duration.class, Duration.ZERO))
 			.allowUnisolated(environment.getProperty("opensandbox.embedded.allow-unisolated", Boolean.class, false))
 			.build()
 			.start();

@@ -36,7 +36,7 @@ public final class EmbeddedOpenSandboxServer implements AutoCloseable {
 	private EmbeddedOpenSandboxServer(Builder builder) {
 		this.apiKey = builder.apiKey;
 		this.server = new SandboxServer(new ServerSettings(builder.port, builder.apiKey, builder.readyDelay,
-				builder.execdAccessToken, builder.isolation, builder.workDirectory));
+				builder.creationDelay, builder.execdAccessToken, builder.isolation, builder.workDirectory));
 	}
 
 	/**
@@ -150,6 +150,8 @@ public final class EmbeddedOpenSandboxServer implements AutoCloseable {
 
 		private Duration readyDelay = Duration.ZERO;
 
+		private Duration creationDelay = Duration.ZERO;
+
 		private @Nullable String execdAccessToken;
 
 		private Isolation isolation = Isolation.AUTO;
@@ -192,6 +194,21 @@ public final class EmbeddedOpenSandboxServer implements AutoCloseable {
 				throw new IllegalArgumentException("readyDelay must not be negative");
 			}
 			this.readyDelay = readyDelay;
+			return this;
+		}
+
+		/**
+		 * How long a create request takes to be answered; the sandbox exists (and its
+		 * ready delay runs) meanwhile, as on a server that starts the container before it
+		 * answers. Makes the cost of a create, and what a warm pool saves, visible.
+		 * @param creationDelay the delay, zero by default
+		 * @return this builder
+		 */
+		public Builder creationDelay(Duration creationDelay) {
+			if (creationDelay.isNegative()) {
+				throw new IllegalArgumentException("creationDelay must not be negative");
+			}
+			this.creationDelay = creationDelay;
 			return this;
 		}
 

@@ -40,6 +40,7 @@ public final class EmbeddedOpenSandboxServerApplication {
 			  --api-key-file=<file>         require the OPEN-SANDBOX-API-KEY read from this file on the
 			                                lifecycle API (or set the OPEN_SANDBOX_API_KEY environment variable)
 			  --ready-delay=<duration>      how long new sandboxes stay Pending (e.g. 500ms, PT1S; default 0)
+			  --creation-delay=<duration>   how long a create request takes to be answered (default 0)
 			  --execd-access-token-file=<file>  require the X-EXECD-ACCESS-TOKEN read from this file on execd
 			                                (or set the OPEN_SANDBOX_EXECD_ACCESS_TOKEN environment variable)
 			  --isolation=<mode>            auto (default), bubblewrap, unshare or none
@@ -108,6 +109,7 @@ public final class EmbeddedOpenSandboxServerApplication {
 						+ ("api-key".equals(name) ? API_KEY_VARIABLE : TOKEN_VARIABLE) + " environment variable");
 				case "api-key-file" -> builder.apiKey(secret(name, value));
 				case "ready-delay" -> builder.readyDelay(duration(name, value));
+				case "creation-delay" -> builder.creationDelay(duration(name, value));
 				case "execd-access-token-file" -> builder.execdAccessToken(secret(name, value));
 				case "isolation" -> builder.isolation(isolation(value));
 				case "work-directory" -> builder.workDirectory(Path.of(value));

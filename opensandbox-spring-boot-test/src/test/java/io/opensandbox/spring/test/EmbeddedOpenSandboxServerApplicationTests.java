@@ -91,6 +91,10 @@ class EmbeddedOpenSandboxServerApplicationTests {
 			.isEqualTo(Duration.ofMillis(250));
 		assertThat(EmbeddedOpenSandboxServerApplication.duration("ready-delay", "PT2S"))
 			.isEqualTo(Duration.ofSeconds(2));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmbeddedOpenSandboxServerApplication.configure(builder,
+					new String[] { "--creation-delay=-1s" }, Map.of()))
+			.withMessageContaining("creationDelay must not be negative");
 	}
 
 	@Test

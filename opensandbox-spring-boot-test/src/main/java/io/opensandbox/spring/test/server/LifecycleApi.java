@@ -1,5 +1,6 @@
 package io.opensandbox.spring.test.server;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,7 +97,9 @@ final class LifecycleApi {
 			this.server.registry().put(sandbox.id(), sandbox);
 			scheduleExpiry(sandbox);
 			this.server.provision(sandbox);
-			return exchange.json(202, sandbox.toJson(true));
+			Duration delay = this.server.settings().creationDelay();
+			Mono<Void> answer = Mono.defer(() -> exchange.json(202, sandbox.toJson(true)));
+			return delay.isZero() ? answer : Mono.delay(delay).then(answer);
 		});
 	}
 

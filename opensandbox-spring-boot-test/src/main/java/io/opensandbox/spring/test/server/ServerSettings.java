@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param port the port on 127.0.0.1, {@code 0} for a free one
  * @param apiKey the API key the lifecycle API requires, or {@code null} for none
  * @param readyDelay how long a new sandbox stays {@code Pending} before it runs
+ * @param creationDelay how long a create request takes to be answered (the sandbox exists
+ * meanwhile, as on a server that starts the container before it answers)
  * @param execdAccessToken the {@code X-EXECD-ACCESS-TOKEN} execd requires, or
  * {@code null}
  * @param isolation how commands are isolated
@@ -18,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * temporary directory removed at shutdown
  * @author OpenSandbox Spring Boot
  */
-public record ServerSettings(int port, @Nullable String apiKey, Duration readyDelay, @Nullable String execdAccessToken,
-		Isolation isolation, @Nullable Path workDirectory) {
+public record ServerSettings(int port, @Nullable String apiKey, Duration readyDelay, Duration creationDelay,
+		@Nullable String execdAccessToken, Isolation isolation, @Nullable Path workDirectory) {
 
 	/**
 	 * How commands run.
