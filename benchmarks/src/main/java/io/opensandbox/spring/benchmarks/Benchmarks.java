@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class Benchmarks {
 
-	static final String ALL = "shutdown,ready,command,parser,lifecycle,files,load,startup,embedded";
+	static final String ALL = "shutdown,ready,pool,command,parser,lifecycle,files,load,startup,embedded";
 
 	static final String COMMAND = "mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java";
 
@@ -73,6 +73,7 @@ public final class Benchmarks {
 				}
 				yield rows;
 			}
+			case "pool" -> PoolBenchmark.run(Integer.getInteger("benchmarks.pool.rounds", 10));
 			case "command" -> CommandOutputBenchmark.run(1_000_000, 2, 5);
 			case "parser" -> ParserBenchmark.run(1_000_000, 2, 7);
 			case "lifecycle" -> {

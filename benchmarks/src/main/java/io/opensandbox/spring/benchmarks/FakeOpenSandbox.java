@@ -54,6 +54,17 @@ final class FakeOpenSandbox implements AutoCloseable {
 
 	private final List<byte[]> commandChunks;
 
+	/**
+	 * Whether each sandbox has an execd path of its own that answers when it is ready.
+	 */
+	private volatile boolean perSandboxExecd;
+
+	/** Kill requests answered. */
+	final AtomicInteger kills = new AtomicInteger();
+
+	/** Renewals answered. */
+	final AtomicInteger renewals = new AtomicInteger();
+
 	/** The file {@code GET /files/download} serves, whatever path is asked for. */
 	private volatile @Nullable Path downloadSource;
 
@@ -84,6 +95,19 @@ final class FakeOpenSandbox implements AutoCloseable {
 	/** Change how long after creation new sandboxes become ready. */
 	void readyDelay(long millis) {
 		this.readyDelayNanos = millis * 1_000_000L;
+	}
+
+	/**
+	 * Give each sandbox an execd of its own ({@code /sbx/<id>/ping}), ready its own ready
+	 * and execd delays after its creation, for scenarios with many sandboxes at once.
+	 */
+	void perSandboxExecd() {
+		this.perSandboxExecd = true;
+	}
+
+	/** Sandboxes that exist now. */
+	int alive() {
+		return this.createdAt.size();
 	}
 
 	/** Change how long after {@code Running} execd starts answering. */
@@ -119,11 +143,24 @@ final class FakeOpenSandbox implements AutoCloseable {
 			routes.post(base + "/sandboxes", this::create)
 				.get(base + "/sandboxes/{id}/endpoints/{port}", this::endpoint)
 				.get(base + "/sandboxes/{id}", this::get)
+				.post(base + "/sandboxes/{id}/renew-expiration", (request, response) -> {
+					this.renewals.incrementAndGet();
+					return request.receive()
+						.then(json(response.status(200), "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}"));
+				})
 				.delete(base + "/sandboxes/{id}", (request, response) -> {
+					this.kills.incrementAndGet();
 					this.createdAt.remove(request.param("id"));
 					return response.status(204).send();
 				});
 		}
+		routes.get("/sbx/{id}/ping", (request, response) -> {
+			this.pings.incrementAndGet();
+			Long created = this.createdAt.get(request.param("id"));
+			boolean ready = created != null
+					&& System.nanoTime() - created - this.readyDelayNanos - this.execdDelayNanos >= 0;
+			return response.status(ready ? 200 : 503).send();
+		});
 		routes.get("/ping", (request, response) -> {
 			this.pings.incrementAndGet();
 			boolean ready = System.nanoTime() - this.latestReadyAt - this.execdDelayNanos >= 0;
@@ -177,7 +214,8 @@ final class FakeOpenSandbox implements AutoCloseable {
 
 	private Mono<Void> endpoint(HttpServerRequest request, HttpServerResponse response) {
 		this.lifecycleRequests.incrementAndGet();
-		return json(response.status(200), "{\"endpoint\":\"" + address() + "\",\"headers\":{}}");
+		String execd = this.perSandboxExecd ? address() + "/sbx/" + request.param("id") : address();
+		return json(response.status(200), "{\"endpoint\":\"" + execd + "\",\"headers\":{}}");
 	}
 
 	private Mono<Void> command(HttpServerRequest request, HttpServerResponse response) {

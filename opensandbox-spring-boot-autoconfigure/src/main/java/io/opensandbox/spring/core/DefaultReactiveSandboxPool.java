@@ -117,7 +117,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		this.observations = observations;
 		tracker.onGone((sandbox) -> {
 			if (this.inUse.remove(sandbox.id())) {
-				this.store.done(sandbox.id()).doFinally((signal) -> refill()).subscribe(null, this::storeFailed);
+				this.store.done(sandbox.id()).doFinally((signal) -> afterChange()).subscribe(null, this::storeFailed);
 			}
 		});
 	}
@@ -351,6 +351,17 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		logger.warn("The store of sandbox pool '" + name() + "' failed: " + failure.getMessage());
 	}
 
+	/*
+	 * Refresh the counts and refill, off the caller's path: a hand-out does not wait for
+	 * the next creation to be sent.
+	 */
+	private void afterChange() {
+		Schedulers.parallel().schedule(() -> {
+			refreshCounts();
+			refill();
+		});
+	}
+
 	private void refreshCounts() {
 		this.store.counts().subscribe((now) -> this.counts = now, this::storeFailed);
 	}
@@ -535,8 +546,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 				.flatMap((idle) -> pool.handOut(idle, this.owner).switchIfEmpty(Mono.defer(this::attempt)))
 				.doOnNext((sandbox) -> {
 					this.source.accept(this.missed ? "waited" : "idle");
-					pool.refreshCounts();
-					pool.refill();
+					pool.afterChange();
 				})
 				.switchIfEmpty(Mono.defer(this::empty));
 		}
@@ -555,7 +565,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 				.flatMap((token) -> pool.createFor(token, this.owner))
 				.doOnNext((sandbox) -> {
 					this.source.accept("created");
-					pool.refreshCounts();
+					pool.afterChange();
 				});
 		}
 
