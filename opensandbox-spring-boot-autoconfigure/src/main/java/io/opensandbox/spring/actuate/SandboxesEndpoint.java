@@ -12,6 +12,8 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 import org.springframework.util.Assert;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -186,6 +188,44 @@ public class SandboxesEndpoint {
 	 */
 	public record KilledSandboxDescriptor(String id, @Nullable String image,
 			@Nullable String owner) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * {@link EndpointWebExtension @EndpointWebExtension} for the
+	 * {@link SandboxesEndpoint}: over HTTP, killing a sandbox this application does not
+	 * track answers {@code 404 Not Found} (a {@code null} result of a delete operation
+	 * would otherwise be {@code 204 No Content}, as if something had been killed).
+	 *
+	 * @author OpenSandbox Spring Boot
+	 * @since 0.1.0
+	 */
+	@EndpointWebExtension(endpoint = SandboxesEndpoint.class)
+	public static class WebExtension {
+
+		private final SandboxesEndpoint endpoint;
+
+		/**
+		 * Create a web extension.
+		 * @param endpoint the endpoint it extends
+		 */
+		public WebExtension(SandboxesEndpoint endpoint) {
+			Assert.notNull(endpoint, "'endpoint' must not be null");
+			this.endpoint = endpoint;
+		}
+
+		/**
+		 * Kill a sandbox this application tracks, and stop tracking it.
+		 * @param id the sandbox id
+		 * @return the killed sandbox, or {@code 404 Not Found} if this application does
+		 * not track it, in which case nothing is killed
+		 */
+		@DeleteOperation
+		public WebEndpointResponse<KilledSandboxDescriptor> kill(@Selector String id) {
+			KilledSandboxDescriptor killed = this.endpoint.kill(id);
+			return (killed != null) ? new WebEndpointResponse<>(killed)
+					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
 
 	}
 

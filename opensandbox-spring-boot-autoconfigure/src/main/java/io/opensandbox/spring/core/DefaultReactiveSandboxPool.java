@@ -3,6 +3,7 @@ package io.opensandbox.spring.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -295,6 +296,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 					return killQuietly(idle.id());
 				});
 			})
+			.doOnCancel(() -> this.store.cancel(token).subscribe(null, this::storeFailed))
 			.doFinally((signal) -> {
 				this.creations.remove(creation);
 				this.creating.decrementAndGet();
@@ -352,14 +354,13 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	}
 
 	/*
-	 * Refresh the counts and refill, off the caller's path: a hand-out does not wait for
-	 * the next creation to be sent.
+	 * Refresh the counts (at once with the memory store, so that the status is current
+	 * when a hand-out returns) and refill off the caller's path: a hand-out does not wait
+	 * for the next creation to be sent.
 	 */
 	private void afterChange() {
-		Schedulers.parallel().schedule(() -> {
-			refreshCounts();
-			refill();
-		});
+		refreshCounts();
+		Schedulers.parallel().schedule(this::refill);
 	}
 
 	private void refreshCounts() {
@@ -386,6 +387,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			return killQuietly(id);
 		}, 4).then();
 		Mono<Void> idle = this.store.idle().flatMapMany((sandboxes) -> {
+			forgetWarmHandlesOtherThan(sandboxes);
 			int surplus = sandboxes.size() - this.settings.maxIdle();
 			return Flux.fromIterable(sandboxes).index().concatMap((entry) -> {
 				SandboxPoolStore.Idle sandbox = entry.getT2();
@@ -403,6 +405,17 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			refreshCounts();
 			refill();
 		});
+	}
+
+	/*
+	 * With a shared store, other instances claim sandboxes this one created: their warm
+	 * handles would otherwise stay here for good. (A handle dropped for a sandbox that
+	 * became idle meanwhile costs one endpoint lookup at its hand-out.)
+	 */
+	private void forgetWarmHandlesOtherThan(List<SandboxPoolStore.Idle> idle) {
+		Set<String> ids = new HashSet<>();
+		idle.forEach((sandbox) -> ids.add(sandbox.id()));
+		this.warm.keySet().retainAll(ids);
 	}
 
 	private Mono<Void> replace(SandboxPoolStore.Idle sandbox, boolean stale) {
@@ -516,6 +529,14 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	@Override
 	public int getPhase() {
 		return SandboxCleanup.PHASE + 1;
+	}
+
+	/**
+	 * How many handles of idle sandboxes this instance keeps (for tests).
+	 * @return the count
+	 */
+	int warmHandles() {
+		return this.warm.size();
 	}
 
 	@Override

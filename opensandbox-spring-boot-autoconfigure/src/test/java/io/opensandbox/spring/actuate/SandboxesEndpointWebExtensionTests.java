@@ -24,7 +24,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SandboxesEndpointWebExtension}.
+ * Tests for {@link SandboxesEndpoint.WebExtension}.
  *
  * @author OpenSandbox Spring Boot
  */
@@ -37,11 +37,11 @@ class SandboxesEndpointWebExtensionTests {
 
 	private final SandboxTracker tracker = new SandboxTracker();
 
-	private SandboxesEndpointWebExtension createExtension() {
+	private SandboxesEndpoint.WebExtension createExtension() {
 		OpenSandboxConnection connection = OpenSandboxConnection.builder(WebClient.builder())
 			.domain("127.0.0.1:" + server.getPort())
 			.build();
-		return new SandboxesEndpointWebExtension(
+		return new SandboxesEndpoint.WebExtension(
 				new SandboxesEndpoint(this.tracker, ReactiveSandboxManager.create(connection), Duration.ofSeconds(2)));
 	}
 

@@ -92,6 +92,21 @@ class SharedSandboxPoolTests {
 	}
 
 	@Test
+	void anInstanceForgetsTheHandlesOfSandboxesItCreatedThatAnotherInstanceClaimed() {
+		ReactiveSandboxPool creator = instance(2, 20);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(creator.status().idle()).isEqualTo(2));
+		assertThat(((DefaultReactiveSandboxPool) creator).warmHandles()).isEqualTo(2);
+		((DefaultReactiveSandboxPool) creator).stop();
+		ReactiveSandboxPool claimer = instance(0, 20);
+		((DefaultReactiveSandboxPool) claimer).stop();
+		ReactiveSandbox first = claimer.acquire().block(WAIT);
+		ReactiveSandbox second = claimer.acquire().block(WAIT);
+		assertThat(Set.of(first.id(), second.id())).hasSize(2);
+		((DefaultReactiveSandboxPool) creator).upkeep().block(WAIT);
+		assertThat(((DefaultReactiveSandboxPool) creator).warmHandles()).isZero();
+	}
+
+	@Test
 	void contendingInstancesNeverGetTheSameSandboxAndStayWithinTheTotal() {
 		List<ReactiveSandboxPool> instances = List.of(instance(4, 24), instance(4, 24), instance(4, 24));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(instances.get(0).status().idle()).isEqualTo(4));
@@ -111,14 +126,20 @@ class SharedSandboxPoolTests {
 	}
 
 	@Test
-	void theSandboxesOfAnInstanceKilledWhileHoldingThemAreKilledWhenItsLeaseLapses() throws Exception {
-		ReactiveSandboxPool survivor = instance(1, 20);
-		await().atMost(WAIT).untilAsserted(() -> assertThat(survivor.status().idle()).isEqualTo(1));
+	void threeInstancesContendOneIsKilledWhileHoldingSandboxesAndNothingIsLostOrLeft() throws Exception {
+		ReactiveSandboxPool first = instance(2, 20);
+		ReactiveSandboxPool second = instance(2, 20);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(first.status().idle()).isEqualTo(2));
 		Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), PoolInstanceMain.class.getName(),
 				String.valueOf(this.server.port()), String.valueOf(this.redis.port()), "3")
 			.redirectErrorStream(true)
 			.start();
+		// the survivors contend with the third instance while it acquires
+		List<ReactiveSandbox> survivorsHold = Flux.range(0, 6)
+			.flatMap((i) -> ((i % 2 == 0) ? first : second).acquire(Duration.ofSeconds(10)), 6)
+			.collectList()
+			.block(WAIT);
 		Set<String> held = new HashSet<>();
 		try (BufferedReader output = new BufferedReader(
 				new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
@@ -130,14 +151,26 @@ class SharedSandboxPoolTests {
 			}
 			assertThat(held).hasSize(3);
 			assertThat(this.server.aliveIds()).containsAll(held);
+			Set<String> survivors = new HashSet<>();
+			survivorsHold.forEach((sandbox) -> survivors.add(sandbox.id()));
+			assertThat(survivors).hasSize(6).doesNotContainAnyElementsOf(held);
 			doomed.destroyForcibly();
 			assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
 		}
+		// its lease lapses: a survivor kills what it held, and nothing the survivors hold
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.aliveIds()).doesNotContainAnyElementsOf(held));
+		survivorsHold.forEach((sandbox) -> assertThat(this.server.aliveIds()).contains(sandbox.id()));
+		Flux.fromIterable(survivorsHold).flatMap(ReactiveSandbox::kill).then().block(WAIT);
+		// the acquires that found none idle raised the survivors' targets above the
+		// minimum
 		await().atMost(WAIT).untilAsserted(() -> {
-			assertThat(survivor.status().inUse()).isZero();
-			assertThat(survivor.status().idle()).isEqualTo(1);
+			assertThat(first.status().inUse()).isZero();
+			assertThat(first.status().idle()).isBetween(2, 4);
+			assertThat(this.server.aliveIds()).hasSize(first.status().idle());
 		});
+		first.close();
+		second.close();
+		assertThat(this.server.aliveIds()).isEmpty();
 	}
 
 	@Test

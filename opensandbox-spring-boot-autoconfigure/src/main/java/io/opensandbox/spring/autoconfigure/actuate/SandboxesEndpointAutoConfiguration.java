@@ -13,7 +13,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.opensandbox.spring.actuate.SandboxesEndpoint;
-import io.opensandbox.spring.actuate.SandboxesEndpointWebExtension;
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
 import io.opensandbox.spring.core.ReactiveSandboxPool;
@@ -47,8 +46,8 @@ public final class SandboxesEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(SandboxesEndpoint.class)
 	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
-	SandboxesEndpointWebExtension sandboxesEndpointWebExtension(SandboxesEndpoint sandboxesEndpoint) {
-		return new SandboxesEndpointWebExtension(sandboxesEndpoint);
+	SandboxesEndpoint.WebExtension sandboxesEndpointWebExtension(SandboxesEndpoint sandboxesEndpoint) {
+		return new SandboxesEndpoint.WebExtension(sandboxesEndpoint);
 	}
 
 }

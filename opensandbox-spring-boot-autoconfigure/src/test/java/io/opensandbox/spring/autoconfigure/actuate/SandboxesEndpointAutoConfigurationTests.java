@@ -22,7 +22,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.opensandbox.spring.actuate.SandboxesEndpoint;
 import io.opensandbox.spring.actuate.SandboxesEndpoint.SandboxDescriptor;
-import io.opensandbox.spring.actuate.SandboxesEndpointWebExtension;
 import io.opensandbox.spring.autoconfigure.OpenSandboxAutoConfiguration;
 import io.opensandbox.spring.core.OpenSandboxConnection;
 import io.opensandbox.spring.core.ReactiveSandboxManager;
@@ -70,7 +69,7 @@ class SandboxesEndpointAutoConfigurationTests {
 		this.contextRunner.withPropertyValues(EXPOSED)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(SandboxesEndpoint.class)
-				.hasSingleBean(SandboxesEndpointWebExtension.class));
+				.hasSingleBean(SandboxesEndpoint.WebExtension.class));
 	}
 
 	@Test
@@ -78,7 +77,7 @@ class SandboxesEndpointAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(SandboxTracker.class)
 			.doesNotHaveBean(SandboxesEndpoint.class)
-			.doesNotHaveBean(SandboxesEndpointWebExtension.class));
+			.doesNotHaveBean(SandboxesEndpoint.WebExtension.class));
 	}
 
 	@Test
@@ -87,7 +86,7 @@ class SandboxesEndpointAutoConfigurationTests {
 			.withPropertyValues(EXPOSED, "management.endpoint.sandboxes.access=none")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(SandboxesEndpoint.class)
-				.doesNotHaveBean(SandboxesEndpointWebExtension.class));
+				.doesNotHaveBean(SandboxesEndpoint.WebExtension.class));
 	}
 
 	@Test
@@ -103,7 +102,7 @@ class SandboxesEndpointAutoConfigurationTests {
 			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=sandboxes")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(SandboxesEndpoint.class)
-				.doesNotHaveBean(SandboxesEndpointWebExtension.class));
+				.doesNotHaveBean(SandboxesEndpoint.WebExtension.class));
 	}
 
 	@Test
@@ -141,7 +140,7 @@ class SandboxesEndpointAutoConfigurationTests {
 				assertThat(context).hasSingleBean(SandboxesEndpoint.class);
 				assertThat(context.getBean(SandboxesEndpoint.class))
 					.isSameAs(context.getBean(UserEndpointConfiguration.class).endpoint);
-				assertThat(context.getBean(SandboxesEndpointWebExtension.class)).extracting("endpoint")
+				assertThat(context.getBean(SandboxesEndpoint.WebExtension.class)).extracting("endpoint")
 					.isSameAs(context.getBean(UserEndpointConfiguration.class).endpoint);
 			});
 	}
@@ -150,7 +149,7 @@ class SandboxesEndpointAutoConfigurationTests {
 	void webExtensionBacksOffToAUserWebExtension() {
 		this.contextRunner.withPropertyValues(EXPOSED)
 			.withUserConfiguration(UserWebExtensionConfiguration.class)
-			.run((context) -> assertThat(context).getBean(SandboxesEndpointWebExtension.class)
+			.run((context) -> assertThat(context).getBean(SandboxesEndpoint.WebExtension.class)
 				.isSameAs(context.getBean(UserWebExtensionConfiguration.class).extension));
 	}
 
@@ -207,11 +206,11 @@ class SandboxesEndpointAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserWebExtensionConfiguration {
 
-		final SandboxesEndpointWebExtension extension = new SandboxesEndpointWebExtension(
+		final SandboxesEndpoint.WebExtension extension = new SandboxesEndpoint.WebExtension(
 				new SandboxesEndpoint(new SandboxTracker(), manager(), Duration.ofSeconds(5)));
 
 		@Bean
-		SandboxesEndpointWebExtension userSandboxesEndpointWebExtension() {
+		SandboxesEndpoint.WebExtension userSandboxesEndpointWebExtension() {
 			return this.extension;
 		}
 
