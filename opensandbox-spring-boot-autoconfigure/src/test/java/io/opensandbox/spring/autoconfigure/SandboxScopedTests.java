@@ -78,8 +78,10 @@ class SandboxScopedTests {
 			.willReturn(json(200, "{\"endpoint\":\"127.0.0.1:" + this.server.port() + "\",\"headers\":{}}")));
 		this.server.stubFor(get(urlEqualTo("/ping")).willReturn(aResponse().withStatus(200)));
 		this.server.stubFor(delete(urlEqualTo(SANDBOX_PATH)).willReturn(aResponse().withStatus(204)));
-		// The sandbox's expiry is in the past, so the keep-alive renews it at once after a
-		// restart: without this, the 404 would say it is gone and its scoped bean would be
+		// The sandbox's expiry is in the past, so the keep-alive renews it at once after
+		// a
+		// restart: without this, the 404 would say it is gone and its scoped bean would
+		// be
 		// discarded (and recreated) while a test looks at it
 		this.server.stubFor(post(urlEqualTo(SANDBOX_PATH + "/renew-expiration"))
 			.willReturn(json(200, "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}")));
