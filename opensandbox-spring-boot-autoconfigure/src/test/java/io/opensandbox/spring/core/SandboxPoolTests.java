@@ -325,7 +325,18 @@ class SandboxPoolTests {
 		assertThat(this.server.alive).doesNotContainKey(id);
 		assertThat(blocking.execute(Sandbox::id)).isNotEqualTo(id);
 		assertThat(blocking.status().name()).isEqualTo("python");
+		assertThat(blocking.name()).isEqualTo("python");
+		assertThat(blocking.spec().image()).isEqualTo("python:3.12");
 		assertThat(blocking.reactive()).isSameAs(this.pool);
+		assertThat(blocking).hasToString(this.pool.toString()).asString().contains("SandboxPool 'python'");
+		awaitIdle(1);
+		Sandbox released = blocking.acquire(Duration.ofSeconds(5));
+		blocking.release(released);
+		assertThat(this.server.alive).doesNotContainKey(released.id());
+		awaitIdle(1);
+		blocking.close();
+		assertThat(this.server.alive).isEmpty();
+		assertThat(blocking.status().running()).isFalse();
 	}
 
 	@Test
@@ -369,6 +380,16 @@ class SandboxPoolTests {
 	}
 
 	@Test
+	void aPoolRunsInTheLifecyclePhaseBeforeTheCleanup() {
+		DefaultReactiveSandboxPool pool = (DefaultReactiveSandboxPool) started(builder().minIdle(0));
+		assertThat(pool.getPhase()).isEqualTo(SandboxCleanup.PHASE + 1);
+		assertThat(pool.isRunning()).isTrue();
+		assertThat(pool.status().running()).isTrue();
+		pool.stop();
+		assertThat(pool.isRunning()).isFalse();
+	}
+
+	@Test
 	void badSettingsAreRefusedWhenThePoolIsBuilt() {
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().name("Python_3"))
 			.withMessageContaining("lower-case letters, digits and dashes");
@@ -380,6 +401,23 @@ class SandboxPoolTests {
 			.withMessageContaining("Creation concurrency");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().acquireTimeout(Duration.ZERO).build())
 			.withMessageContaining("Acquire timeout must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().spec(null)).withMessageContaining("'spec'");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().whenEmpty(null))
+			.withMessageContaining("'whenEmpty'");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().observations(null))
+			.withMessageContaining("'observations'");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().clock(null)).withMessageContaining("'clock'");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().minIdle(-1).build())
+			.withMessageContaining("Min idle must not be negative");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().minIdle(0).maxIdle(0).maxTotal(0).build())
+			.withMessageContaining("Max total (0) must be at least 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().idleTimeToLive(Duration.ZERO).build())
+			.withMessageContaining("Idle time to live must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().drainTimeout(Duration.ZERO).build())
+			.withMessageContaining("Drain timeout must be positive");
+		assertThat(builder().minIdle(0).maxIdle(0).maxTotal(1).leaseTime(Duration.ofMillis(100)).build())
+			.as("a lease of exactly two upkeeps")
+			.isNotNull();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> builder().leaseTime(Duration.ofMillis(80)).upkeepInterval(Duration.ofMillis(50)).build())
 			.withMessageContaining("at least twice the upkeep interval");

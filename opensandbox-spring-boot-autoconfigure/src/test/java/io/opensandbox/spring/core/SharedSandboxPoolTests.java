@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -104,6 +105,36 @@ class SharedSandboxPoolTests {
 		assertThat(Set.of(first.id(), second.id())).hasSize(2);
 		((DefaultReactiveSandboxPool) creator).upkeep().block(WAIT);
 		assertThat(((DefaultReactiveSandboxPool) creator).warmHandles()).isZero();
+	}
+
+	@Test
+	void idleSandboxesInRedisAreRenewedOnceAndKeepTheirNewExpiry() {
+		ReactiveSandboxManagerTests.MutableClock clock = new ReactiveSandboxManagerTests.MutableClock(Instant.now());
+		LettuceConnectionFactory connection = this.redis.connectionFactory();
+		this.connections.add(connection);
+		ReactiveSandboxPool pool = ReactiveSandboxPool.builder(this.server.template(new SandboxTracker(), clock))
+			.name("shared")
+			.spec(SandboxSpec.ofImage("python:3.12"))
+			.minIdle(1)
+			.maxIdle(1)
+			.clock(clock)
+			.upkeepInterval(Duration.ofMillis(100))
+			.leaseTime(Duration.ofMillis(1000))
+			.redis(connection)
+			.build();
+		((DefaultReactiveSandboxPool) pool).start();
+		this.pools.add(pool);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(pool.status().idle()).isEqualTo(1));
+		RedisSandboxPoolStore store = new RedisSandboxPoolStore(connection, "shared", Duration.ofSeconds(1));
+		Instant first = store.idle().block(WAIT).get(0).expiresAt();
+		assertThat(first).isNotNull();
+		clock.now = clock.now.plus(Duration.ofMinutes(6));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.renewals).hasValue(1));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(store.idle().block(WAIT).get(0).expiresAt())
+				.isEqualTo(clock.now.plus(Duration.ofMinutes(10)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+		assertThat(store.idle().block(WAIT).get(0).createdAt()).isBefore(first);
+		assertThat(this.server.renewals).hasValue(1);
 	}
 
 	@Test
