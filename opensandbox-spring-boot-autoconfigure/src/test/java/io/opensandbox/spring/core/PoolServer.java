@@ -56,6 +56,9 @@ public final class PoolServer implements AutoCloseable {
 
 	final AtomicInteger pings = new AtomicInteger();
 
+	/** Pings answered, by sandbox. */
+	final Map<String, AtomicInteger> pingsBySandbox = new ConcurrentHashMap<>();
+
 	/** How many of the next creations fail with 500. */
 	final AtomicInteger failingCreations = new AtomicInteger();
 
@@ -88,6 +91,7 @@ public final class PoolServer implements AutoCloseable {
 		if (execd.matches()) {
 			this.pings.incrementAndGet();
 			String id = execd.group(1);
+			this.pingsBySandbox.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
 			boolean answers = this.alive.containsKey(id) && !this.broken.contains(id);
 			return response.status(answers ? 200 : 502).send();
 		}
@@ -161,6 +165,16 @@ public final class PoolServer implements AutoCloseable {
 					.clock(clock)
 					.build(),
 				tracker, null);
+	}
+
+	/**
+	 * How many pings a sandbox's execd answered.
+	 * @param sandboxId the sandbox
+	 * @return the count
+	 */
+	int pingsOf(String sandboxId) {
+		AtomicInteger count = this.pingsBySandbox.get(sandboxId);
+		return (count != null) ? count.get() : 0;
 	}
 
 	/**

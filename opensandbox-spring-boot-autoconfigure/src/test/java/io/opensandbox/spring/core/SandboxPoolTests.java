@@ -2,8 +2,10 @@ package io.opensandbox.spring.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -86,11 +88,13 @@ class SandboxPoolTests {
 	void anIdleSandboxIsHandedOutAtOnceTrackedAndReplacedInTheBackground() {
 		started(builder().minIdle(2).maxIdle(2));
 		awaitIdle(2);
-		int pings = this.server.pings.get();
+		Map<String, Integer> pings = new HashMap<>();
+		this.server.alive.keySet().forEach((id) -> pings.put(id, this.server.pingsOf(id)));
 		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
 		assertThat(this.server.creates).hasValueLessThanOrEqualTo(3);
 		assertThat(this.tracker.isTracked(sandbox.id())).isTrue();
-		assertThat(this.server.pings).hasValue(pings + 1);
+		assertThat(this.server.pingsOf(sandbox.id())).as("one ping before the hand-out")
+			.isEqualTo(pings.get(sandbox.id()) + 1);
 		await().atMost(WAIT).untilAsserted(() -> {
 			assertThat(this.pool.status().idle()).isEqualTo(2);
 			assertThat(this.pool.status().inUse()).isEqualTo(1);
