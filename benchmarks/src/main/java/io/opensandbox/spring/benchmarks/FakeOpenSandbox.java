@@ -59,12 +59,6 @@ final class FakeOpenSandbox implements AutoCloseable {
 	 */
 	private volatile boolean perSandboxExecd;
 
-	/** Kill requests answered. */
-	final AtomicInteger kills = new AtomicInteger();
-
-	/** Renewals answered. */
-	final AtomicInteger renewals = new AtomicInteger();
-
 	/** The file {@code GET /files/download} serves, whatever path is asked for. */
 	private volatile @Nullable Path downloadSource;
 
@@ -143,13 +137,10 @@ final class FakeOpenSandbox implements AutoCloseable {
 			routes.post(base + "/sandboxes", this::create)
 				.get(base + "/sandboxes/{id}/endpoints/{port}", this::endpoint)
 				.get(base + "/sandboxes/{id}", this::get)
-				.post(base + "/sandboxes/{id}/renew-expiration", (request, response) -> {
-					this.renewals.incrementAndGet();
-					return request.receive()
-						.then(json(response.status(200), "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}"));
-				})
+				.post(base + "/sandboxes/{id}/renew-expiration",
+						(request, response) -> request.receive()
+							.then(json(response.status(200), "{\"expiresAt\":\"2099-01-01T00:00:00Z\"}")))
 				.delete(base + "/sandboxes/{id}", (request, response) -> {
-					this.kills.incrementAndGet();
 					this.createdAt.remove(request.param("id"));
 					return response.status(204).send();
 				});

@@ -50,8 +50,6 @@ public final class PoolServer implements AutoCloseable {
 
 	final AtomicInteger creates = new AtomicInteger();
 
-	final AtomicInteger kills = new AtomicInteger();
-
 	final AtomicInteger renewals = new AtomicInteger();
 
 	final AtomicInteger pings = new AtomicInteger();
@@ -104,7 +102,6 @@ public final class PoolServer implements AutoCloseable {
 		Instant expiresAt = this.alive.get(id);
 		String method = request.method().name();
 		if (method.equals("DELETE")) {
-			this.kills.incrementAndGet();
 			return response.status((this.alive.remove(id) != null) ? 204 : 404).send();
 		}
 		if (expiresAt == null) {
