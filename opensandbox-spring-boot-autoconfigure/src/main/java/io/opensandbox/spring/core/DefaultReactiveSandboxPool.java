@@ -84,9 +84,10 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	private final AtomicInteger creating = new AtomicInteger();
 
 	/**
-	 * How far acquires that found no idle sandbox raised the target above the minimum.
+	 * How many idle sandboxes to keep: the minimum, raised by acquires that found none up
+	 * to the maximum, lowered again as surplus sandboxes go stale.
 	 */
-	private final AtomicInteger demand = new AtomicInteger();
+	private final AtomicInteger target;
 
 	private final AtomicLong creationFailures = new AtomicLong();
 
@@ -106,16 +107,15 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 
 	private volatile boolean closed;
 
-	DefaultReactiveSandboxPool(ReactiveSandboxTemplate template, Settings settings, SandboxPoolStore store,
-			OpenSandboxObservations observations) {
-		SandboxTracker tracker = template.getTracker();
-		Assert.notNull(tracker, "'template' must track its sandboxes");
+	DefaultReactiveSandboxPool(ReactiveSandboxTemplate template, SandboxTracker tracker, Settings settings,
+			SandboxPoolStore store, OpenSandboxObservations observations) {
 		this.template = template;
 		this.tracker = tracker;
 		this.settings = settings;
 		this.spec = settings.spec().withDefaults(template.getSettings().defaults());
 		this.store = store;
 		this.observations = observations;
+		this.target = new AtomicInteger(settings.minIdle());
 		tracker.onGone((sandbox) -> {
 			if (this.inUse.remove(sandbox.id())) {
 				this.store.done(sandbox.id()).doFinally((signal) -> afterChange()).subscribe(null, this::storeFailed);
@@ -157,7 +157,13 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		}));
 	}
 
-	private static Duration poll(long attempt) {
+	/**
+	 * How long a waiting acquire waits before its next look: 1 ms, doubling up to
+	 * {@link #MAX_POLL}.
+	 * @param attempt how many looks came before
+	 * @return the wait
+	 */
+	static Duration poll(long attempt) {
 		return Duration.ofMillis(Math.min(MAX_POLL.toMillis(), 1L << Math.min(attempt, 10)));
 	}
 
@@ -262,15 +268,15 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		if (!this.running || backingOff()) {
 			return;
 		}
-		int now = this.creating.get();
-		if (now >= this.settings.creationConcurrency()) {
-			return;
+		int now;
+		do {
+			now = this.creating.get();
+			if (now >= this.settings.creationConcurrency()) {
+				return;
+			}
 		}
-		if (!this.creating.compareAndSet(now, now + 1)) {
-			refill();
-			return;
-		}
-		this.store.reserve(target(), this.settings.maxTotal(), false).doOnNext((token) -> {
+		while (!this.creating.compareAndSet(now, now + 1));
+		this.store.reserve(this.target.get(), this.settings.maxTotal(), false).doOnNext((token) -> {
 			startCreation(token);
 			refill();
 		}).switchIfEmpty(Mono.fromRunnable(this.creating::decrementAndGet)).subscribe(null, (ex) -> {
@@ -341,12 +347,8 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		return retry != null && this.settings.clock().instant().isBefore(retry);
 	}
 
-	private int target() {
-		return Math.min(this.settings.maxIdle(), this.settings.minIdle() + this.demand.get());
-	}
-
-	private void raiseDemand() {
-		this.demand.getAndUpdate((now) -> Math.min(now + 1, this.settings.maxIdle() - this.settings.minIdle()));
+	private void raiseTarget() {
+		this.target.getAndUpdate((now) -> Math.min(now + 1, this.settings.maxIdle()));
 	}
 
 	private void storeFailed(Throwable failure) {
@@ -424,7 +426,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 				return Mono.empty();
 			}
 			if (stale) {
-				this.demand.getAndUpdate((now) -> Math.max(0, now - 1));
+				this.target.getAndUpdate((now) -> Math.max(this.settings.minIdle(), now - 1));
 			}
 			this.warm.remove(sandbox.id());
 			return killQuietly(sandbox.id());
@@ -438,9 +440,8 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 				|| expiresAt.isAfter(now.plus(timeToLive.dividedBy(2)))) {
 			return Mono.empty();
 		}
-		ReactiveSandbox warmHandle = this.warm.get(sandbox.id());
-		ReactiveSandbox handle = (warmHandle != null) ? warmHandle : this.template.handle(sandbox.id());
-		return handle.renew(timeToLive)
+		return this.template.handle(sandbox.id())
+			.renew(timeToLive)
 			.flatMap((renewed) -> this.store.renewed(sandbox.id(), renewed))
 			.onErrorResume(OpenSandboxApiException.NotFound.class, (gone) -> {
 				this.warm.remove(sandbox.id());
@@ -485,8 +486,8 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	public Status status() {
 		SandboxPoolStore.Counts now = this.counts;
 		Instant retry = backingOff() ? this.retryAt : null;
-		return new Status(name(), now.idle(), now.inUse(), now.creating(), target(), this.creationFailures.get(),
-				this.consecutiveFailures.get(), this.lastFailure, retry, this.running);
+		return new Status(name(), now.idle(), now.inUse(), now.creating(), this.target.get(),
+				this.creationFailures.get(), this.consecutiveFailures.get(), this.lastFailure, retry, this.running);
 	}
 
 	@Override
@@ -576,13 +577,13 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			DefaultReactiveSandboxPool pool = DefaultReactiveSandboxPool.this;
 			if (!this.missed) {
 				this.missed = true;
-				pool.raiseDemand();
+				pool.raiseTarget();
 				pool.refill();
 			}
 			if (pool.settings.whenEmpty() != WhenEmpty.CREATE) {
 				return Mono.empty();
 			}
-			return pool.store.reserve(pool.target(), pool.settings.maxTotal(), true)
+			return pool.store.reserve(pool.target.get(), pool.settings.maxTotal(), true)
 				.flatMap((token) -> pool.createFor(token, this.owner))
 				.doOnNext((sandbox) -> {
 					this.source.accept("created");

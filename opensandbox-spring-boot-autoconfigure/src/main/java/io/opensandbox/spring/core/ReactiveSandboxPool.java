@@ -191,6 +191,8 @@ public interface ReactiveSandboxPool {
 
 		private Duration upkeepInterval = Duration.ofSeconds(1);
 
+		private final SandboxTracker tracker;
+
 		private @Nullable SandboxCleanup cleanup;
 
 		private OpenSandboxObservations observations = OpenSandboxObservations.NOOP;
@@ -203,10 +205,11 @@ public interface ReactiveSandboxPool {
 
 		Builder(ReactiveSandboxTemplate template) {
 			Assert.notNull(template, "'template' must not be null");
-			Assert.isTrue(template.getTracker() != null,
-					"A pool needs a template that tracks its sandboxes (made with a SandboxTracker), "
-							+ "to learn when a sandbox it handed out is killed or released");
+			SandboxTracker tracker = template.getTracker();
+			Assert.notNull(tracker, "A pool needs a template that tracks its sandboxes (made with a SandboxTracker), "
+					+ "to learn when a sandbox it handed out is killed or released");
 			this.template = template;
+			this.tracker = tracker;
 		}
 
 		/**
@@ -407,8 +410,8 @@ public interface ReactiveSandboxPool {
 					this.creationConcurrency, this.whenEmpty, this.drainTimeout, this.upkeepInterval, this.clock);
 			SandboxPoolStore store = (this.redis != null)
 					? new RedisSandboxPoolStore(this.redis, this.name, this.leaseTime) : new LocalSandboxPoolStore();
-			DefaultReactiveSandboxPool pool = new DefaultReactiveSandboxPool(this.template, settings, store,
-					this.observations);
+			DefaultReactiveSandboxPool pool = new DefaultReactiveSandboxPool(this.template, this.tracker, settings,
+					store, this.observations);
 			if (this.cleanup != null) {
 				this.cleanup.drainOnShutdown(pool::drain);
 			}

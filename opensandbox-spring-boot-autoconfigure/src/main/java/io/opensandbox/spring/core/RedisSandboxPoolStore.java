@@ -304,8 +304,8 @@ final class RedisSandboxPoolStore implements SandboxPoolStore {
 			return List.of();
 		}
 		String[] parts = lines.split("\n", -1);
-		List<Idle> sandboxes = new ArrayList<>(parts.length / 2);
-		for (int i = 0; i + 1 < parts.length; i += 2) {
+		List<Idle> sandboxes = new ArrayList<>();
+		for (int i = 0; i < parts.length; i += 2) {
 			sandboxes.add(decode(parts[i], parts[i + 1]));
 		}
 		return sandboxes;

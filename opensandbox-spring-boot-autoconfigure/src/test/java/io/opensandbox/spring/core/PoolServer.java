@@ -62,6 +62,9 @@ public final class PoolServer implements AutoCloseable {
 
 	volatile Duration creationDelay = Duration.ZERO;
 
+	/** How long execd takes to answer a ping. */
+	volatile Duration pingDelay = Duration.ZERO;
+
 	volatile String lastCreation = "";
 
 	volatile Duration timeToLive = Duration.ofMinutes(10);
@@ -91,7 +94,7 @@ public final class PoolServer implements AutoCloseable {
 			String id = execd.group(1);
 			this.pingsBySandbox.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
 			boolean answers = this.alive.containsKey(id) && !this.broken.contains(id);
-			return response.status(answers ? 200 : 502).send();
+			return Mono.delay(this.pingDelay).then(response.status(answers ? 200 : 502).send());
 		}
 		Matcher sandbox = SANDBOX.matcher(path);
 		if (!sandbox.matches()) {
@@ -152,9 +155,7 @@ public final class PoolServer implements AutoCloseable {
 	 * @return the template
 	 */
 	static ReactiveSandboxTemplate template(String domain, @Nullable SandboxTracker tracker, Clock clock) {
-		LifecycleClient lifecycle = new LifecycleClient(WebClient.builder(), ServerAddress.of(domain, "http"), "key",
-				Map.of());
-		OpenSandboxConnection connection = new OpenSandboxConnection(lifecycle,
+		OpenSandboxConnection connection = new OpenSandboxConnection(lifecycle(domain),
 				new SandboxEndpointClients(WebClient.builder(), "http", Map.of(), null, Duration.ofSeconds(5)));
 		return new ReactiveSandboxTemplate(connection,
 				SandboxTemplateSettings.builder()
@@ -162,6 +163,18 @@ public final class PoolServer implements AutoCloseable {
 					.clock(clock)
 					.build(),
 				tracker, null);
+	}
+
+	/**
+	 * A manager of this server's sandboxes.
+	 * @return the manager
+	 */
+	ReactiveSandboxManager manager() {
+		return new DefaultReactiveSandboxManager(lifecycle(domain()));
+	}
+
+	private static LifecycleClient lifecycle(String domain) {
+		return new LifecycleClient(WebClient.builder(), ServerAddress.of(domain, "http"), "key", Map.of());
 	}
 
 	/**

@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author OpenSandbox Spring Boot
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SandboxPoolTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -62,6 +66,14 @@ class SandboxPoolTests {
 			.spec(SandboxSpec.ofImage("python:3.12"))
 			.clock(this.clock)
 			.upkeepInterval(Duration.ofMillis(50));
+	}
+
+	/**
+	 * A pool whose upkeep runs once, at its start: whatever it does afterwards follows
+	 * from the changes themselves, not from a periodic catch-up.
+	 */
+	private ReactiveSandboxPool.Builder withoutUpkeep() {
+		return builder().upkeepInterval(Duration.ofHours(1)).leaseTime(Duration.ofHours(2));
 	}
 
 	private ReactiveSandboxPool started(ReactiveSandboxPool.Builder builder) {
@@ -186,7 +198,8 @@ class SandboxPoolTests {
 			.isThrownBy(() -> this.pool.acquire(Duration.ofMillis(300)).block(WAIT))
 			.withMessageContaining("No sandbox from pool 'python' within 300 ms")
 			.withMessageContaining("2 in use")
-			.withMessageContaining("at most 2");
+			.withMessageContaining("at most 2")
+			.withMessageNotContaining("failed");
 		assertThat(this.server.alive).hasSize(2);
 		Mono<ReactiveSandbox> third = this.pool.acquire(Duration.ofSeconds(5));
 		Mono.delay(Duration.ofMillis(200)).then(this.pool.release(first)).subscribe();
@@ -254,7 +267,10 @@ class SandboxPoolTests {
 		await().atMost(WAIT).until(() -> this.pool.status().creating() > 0);
 		this.pool.close();
 		assertThat(this.server.alive.keySet()).doesNotContainAnyElementsOf(idle).contains(inUse.id());
-		assertThat(this.pool.status().running()).isFalse();
+		ReactiveSandboxPool.Status closed = this.pool.status();
+		assertThat(closed.running()).isFalse();
+		assertThat(closed.idle()).isZero();
+		assertThat(closed.creating()).as("creations in flight cancelled at once").isZero();
 		assertThatExceptionOfType(OpenSandboxException.class).isThrownBy(() -> this.pool.acquire().block(WAIT))
 			.withMessage("Sandbox pool 'python' is closed");
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.alive).containsOnlyKeys(inUse.id()));
@@ -314,6 +330,44 @@ class SandboxPoolTests {
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(
 				() -> this.pool.execute((sandbox) -> Mono.error(new IllegalStateException("boom"))).blockLast(WAIT));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().inUse()).isZero());
+	}
+
+	@Test
+	void argumentsAreCheckedBeforeAnythingIsSent() {
+		started(builder().minIdle(0));
+		SandboxPool blocking = SandboxPool.of(this.pool);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.pool.acquire(Duration.ZERO))
+			.withMessage("Acquire timeout must be positive, not PT0S");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.pool.release(null))
+			.withMessage("'sandbox' must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.pool.execute(null))
+			.withMessage("'callback' must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> blocking.release(null))
+			.withMessage("'sandbox' must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> blocking.execute(null))
+			.withMessage("'callback' must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> SandboxPool.of(null))
+			.withMessage("'reactive' must not be null");
+		assertThat(this.server.creates).hasValue(0);
+	}
+
+	@Test
+	void aPoolBuiltWithTheCleanupIsDrainedWhenTheApplicationShutsDown() {
+		ReactiveSandboxTemplate template = this.server.template(this.tracker, this.clock);
+		SandboxCleanup cleanup = new SandboxCleanup(this.server.manager(), this.tracker, null,
+				new SandboxCleanup.Settings(true, Duration.ofSeconds(5), null, null, 16), this.clock);
+		this.pool = ReactiveSandboxPool.builder(template)
+			.name("python")
+			.spec(SandboxSpec.ofImage("python:3.12"))
+			.minIdle(2)
+			.maxIdle(2)
+			.cleanup(cleanup)
+			.build();
+		((DefaultReactiveSandboxPool) this.pool).start();
+		awaitIdle(2);
+		cleanup.destroy();
+		assertThat(this.server.alive).isEmpty();
+		assertThat(this.pool.status().running()).isFalse();
 	}
 
 	@Test
@@ -395,6 +449,11 @@ class SandboxPoolTests {
 
 	@Test
 	void badSettingsAreRefusedWhenThePoolIsBuilt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ReactiveSandboxPool.builder(null))
+			.withMessageContaining("'template'");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().upkeepInterval(Duration.ZERO).build())
+			.withMessageContaining("Upkeep interval must be positive");
+		assertThat(builder().creationConcurrency(1).build()).as("one creation at a time").isNotNull();
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().name("Python_3"))
 			.withMessageContaining("lower-case letters, digits and dashes");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().minIdle(3).maxIdle(2).build())
@@ -430,6 +489,116 @@ class SandboxPoolTests {
 			.withMessageContaining("tracks its sandboxes");
 	}
 
+	@Test
+	void everyChangeRefillsAndUpdatesTheStatusAtOnceNotAtTheNextUpkeep() {
+		started(withoutUpkeep().minIdle(2).maxIdle(2).creationConcurrency(1));
+		awaitIdle(2);
+		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
+		assertThat(this.pool.status().inUse()).as("current when the hand-out returns").isEqualTo(1);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.server.creates).hasValue(3));
+		awaitIdle(2);
+		this.pool.release(sandbox).block(WAIT);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.pool.status().inUse()).isZero());
+		this.server.pingDelay = Duration.ofSeconds(2);
+		assertThatExceptionOfType(OpenSandboxTimeoutException.class)
+			.isThrownBy(() -> this.pool.acquire(Duration.ofMillis(200)).block(WAIT));
+		this.server.pingDelay = Duration.ZERO;
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.server.creates).as("the sandbox claimed for the cancelled acquire is replaced").hasValue(4);
+			assertThat(this.server.alive).hasSize(2);
+			assertThat(this.pool.status().idle()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aSandboxCreatedForTheCallerIsCountedWhenTheAcquireReturns() {
+		started(withoutUpkeep().minIdle(0).maxIdle(2));
+		this.pool.acquire().block(WAIT);
+		assertThat(this.pool.status().inUse()).isEqualTo(1);
+	}
+
+	@Test
+	void aWaitingAcquireStartsTheRefillItWaitsFor() {
+		started(withoutUpkeep().minIdle(0).maxIdle(1).whenEmpty(ReactiveSandboxPool.WhenEmpty.WAIT));
+		assertThat(this.pool.acquire(Duration.ofSeconds(5)).block(WAIT)).isNotNull();
+		awaitIdle(1);
+	}
+
+	@Test
+	void creationsRunUpToTheConcurrencyAtOnceAndNeverMore() {
+		this.server.creationDelay = Duration.ofSeconds(3);
+		started(withoutUpkeep().minIdle(4).maxIdle(4).creationConcurrency(2));
+		await().atMost(Duration.ofMillis(1500)).untilAsserted(() -> assertThat(this.server.creates).hasValue(2));
+		sleep(300);
+		assertThat(this.server.creates).hasValue(2);
+	}
+
+	@Test
+	void waitingAcquiresLookAgainSoonThenEvery50Milliseconds() {
+		assertThat(DefaultReactiveSandboxPool.poll(0)).isEqualTo(Duration.ofMillis(1));
+		assertThat(DefaultReactiveSandboxPool.poll(1)).isEqualTo(Duration.ofMillis(2));
+		assertThat(DefaultReactiveSandboxPool.poll(5)).isEqualTo(Duration.ofMillis(32));
+		assertThat(DefaultReactiveSandboxPool.poll(6)).isEqualTo(DefaultReactiveSandboxPool.MAX_POLL);
+		assertThat(DefaultReactiveSandboxPool.poll(Long.MAX_VALUE)).isEqualTo(DefaultReactiveSandboxPool.MAX_POLL);
+	}
+
+	@Test
+	void anAcquireThatTimesOutSaysWhyTheLastCreationFailed() {
+		this.server.failingCreations.set(1000);
+		started(builder().minIdle(1).maxIdle(1).whenEmpty(ReactiveSandboxPool.WhenEmpty.WAIT));
+		assertThatExceptionOfType(OpenSandboxTimeoutException.class)
+			.isThrownBy(() -> this.pool.acquire(Duration.ofMillis(500)).block(WAIT))
+			.withMessageContaining("No sandbox from pool 'python' within 500 ms")
+			.withMessageContaining("; the last creation failed: ")
+			.withMessageContaining("no such image");
+	}
+
+	@Test
+	void aFailedCreationForTheCallerGivesBackItsPlaceInTheTotal() {
+		this.server.failingCreations.set(1);
+		started(builder().minIdle(0).maxIdle(0).maxTotal(1));
+		assertThatExceptionOfType(OpenSandboxException.class).isThrownBy(() -> this.pool.acquire().block(WAIT))
+			.withMessageContaining("no such image");
+		assertThat(this.pool.status().creating()).isZero();
+		assertThat(this.pool.status().consecutiveFailures()).isEqualTo(1);
+		assertThat(this.pool.acquire(Duration.ofSeconds(2)).block(WAIT)).isNotNull();
+		assertThat(this.pool.status().consecutiveFailures()).isZero();
+	}
+
+	@Test
+	void aTargetRaisedByDemandFallsBackToTheMinimumAsTheSurplusGoesStale() {
+		started(builder().minIdle(1).maxIdle(3).idleTimeToLive(Duration.ofMinutes(5)));
+		awaitIdle(1);
+		this.server.creationDelay = Duration.ofMillis(300);
+		this.pool.acquire().block(WAIT);
+		this.pool.acquire().block(WAIT);
+		assertThat(this.pool.status().target()).as("one acquire found none idle").isEqualTo(2);
+		awaitIdle(2);
+		this.clock.now = this.clock.now.plus(Duration.ofMinutes(5));
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.pool.status().target()).isEqualTo(1);
+			assertThat(this.pool.status().idle()).isEqualTo(1);
+			assertThat(this.server.alive).hasSize(3);
+		});
+	}
+
+	@Test
+	void aStoreThatFailsIsLoggedAndThePoolKeepsGoing(CapturedOutput output) {
+		FailingOnceStore store = new FailingOnceStore();
+		ReactiveSandboxTemplate template = this.server.template(this.tracker, this.clock);
+		DefaultReactiveSandboxPool pool = new DefaultReactiveSandboxPool(template, this.tracker,
+				new DefaultReactiveSandboxPool.Settings("python", SandboxSpec.ofImage("python:3.12"), 1, 1, 4,
+						Duration.ofSeconds(5), Duration.ofMinutes(30), 1, ReactiveSandboxPool.WhenEmpty.CREATE,
+						Duration.ofSeconds(5), Duration.ofMillis(50), this.clock),
+				store, OpenSandboxObservations.NOOP);
+		this.pool = pool;
+		pool.start();
+		awaitIdle(1);
+		assertThat(output).contains("The store of sandbox pool 'python' failed: join refused")
+			.contains("The store of sandbox pool 'python' failed: reserve refused")
+			.contains("The store of sandbox pool 'python' failed: upkeep refused");
+	}
+
 	private static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
@@ -437,6 +606,90 @@ class SandboxPoolTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * Books in memory whose join, first reservation and first upkeep fail.
+	 */
+	private static final class FailingOnceStore implements SandboxPoolStore {
+
+		private final SandboxPoolStore books = new LocalSandboxPoolStore();
+
+		private final AtomicBoolean reserveFailed = new AtomicBoolean();
+
+		private final AtomicBoolean upkeepFailed = new AtomicBoolean();
+
+		@Override
+		public Mono<Void> join() {
+			return Mono.error(new IllegalStateException("join refused"));
+		}
+
+		@Override
+		public Mono<String> reserve(int target, int maxTotal, boolean forCaller) {
+			if (this.reserveFailed.compareAndSet(false, true)) {
+				return Mono.error(new IllegalStateException("reserve refused"));
+			}
+			return this.books.reserve(target, maxTotal, forCaller);
+		}
+
+		@Override
+		public Mono<List<String>> upkeep(List<String> inUse) {
+			if (this.upkeepFailed.compareAndSet(false, true)) {
+				return Mono.error(new IllegalStateException("upkeep refused"));
+			}
+			return this.books.upkeep(inUse);
+		}
+
+		@Override
+		public Mono<Idle> claim() {
+			return this.books.claim();
+		}
+
+		@Override
+		public Mono<Boolean> created(String token, Idle idle) {
+			return this.books.created(token, idle);
+		}
+
+		@Override
+		public Mono<Void> createdInUse(String token, String sandboxId) {
+			return this.books.createdInUse(token, sandboxId);
+		}
+
+		@Override
+		public Mono<Void> cancel(String token) {
+			return this.books.cancel(token);
+		}
+
+		@Override
+		public Mono<Void> done(String sandboxId) {
+			return this.books.done(sandboxId);
+		}
+
+		@Override
+		public Mono<Boolean> remove(String sandboxId) {
+			return this.books.remove(sandboxId);
+		}
+
+		@Override
+		public Mono<Void> renewed(String sandboxId, Instant expiresAt) {
+			return this.books.renewed(sandboxId, expiresAt);
+		}
+
+		@Override
+		public Mono<List<Idle>> idle() {
+			return this.books.idle();
+		}
+
+		@Override
+		public Mono<Counts> counts() {
+			return this.books.counts();
+		}
+
+		@Override
+		public Mono<List<Idle>> drain() {
+			return this.books.drain();
+		}
+
 	}
 
 }

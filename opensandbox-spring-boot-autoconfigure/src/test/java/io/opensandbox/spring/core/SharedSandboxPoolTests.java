@@ -101,6 +101,8 @@ class SharedSandboxPoolTests {
 		ReactiveSandboxPool claimer = instance(0, 20);
 		((DefaultReactiveSandboxPool) claimer).stop();
 		ReactiveSandbox first = claimer.acquire().block(WAIT);
+		((DefaultReactiveSandboxPool) creator).upkeep().block(WAIT);
+		assertThat(((DefaultReactiveSandboxPool) creator).warmHandles()).as("the one still idle is kept").isOne();
 		ReactiveSandbox second = claimer.acquire().block(WAIT);
 		assertThat(Set.of(first.id(), second.id())).hasSize(2);
 		((DefaultReactiveSandboxPool) creator).upkeep().block(WAIT);
