@@ -97,7 +97,10 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 
 	private volatile @Nullable Instant retryAt;
 
-	private volatile SandboxPoolStore.Counts counts = new SandboxPoolStore.Counts(0, 0, 0);
+	/** The counts last read, with the number of the refresh that asked for them. */
+	private volatile CountsSeen counts = new CountsSeen(0, new SandboxPoolStore.Counts(0, 0, 0));
+
+	private final AtomicLong countsAsked = new AtomicLong();
 
 	private volatile @Nullable Disposable upkeep;
 
@@ -168,7 +171,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 	}
 
 	private OpenSandboxTimeoutException timedOut(Duration timeout) {
-		SandboxPoolStore.Counts now = this.counts;
+		SandboxPoolStore.Counts now = this.counts.counts();
 		return new OpenSandboxTimeoutException("No sandbox from pool '" + name() + "' within " + timeout.toMillis()
 				+ " ms (" + now.idle() + " idle, " + now.inUse() + " in use and " + now.creating()
 				+ " being created of at most " + this.settings.maxTotal() + ")"
@@ -365,8 +368,19 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		Schedulers.parallel().schedule(this::refill);
 	}
 
+	/*
+	 * Refreshes run on several threads: the counts of a later refresh are never replaced
+	 * by those of an earlier one that answered last.
+	 */
 	private void refreshCounts() {
-		this.store.counts().subscribe((now) -> this.counts = now, this::storeFailed);
+		long asked = this.countsAsked.incrementAndGet();
+		this.store.counts().subscribe((now) -> show(new CountsSeen(asked, now)), this::storeFailed);
+	}
+
+	private synchronized void show(CountsSeen seen) {
+		if (seen.asked() > this.counts.asked()) {
+			this.counts = seen;
+		}
 	}
 
 	/*
@@ -467,7 +481,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			return this.store.drain().flatMapMany(Flux::fromIterable).flatMap((idle) -> {
 				this.warm.remove(idle.id());
 				return killQuietly(idle.id());
-			}, 16).then().doFinally((signal) -> refreshCounts());
+			}, 16).then(Mono.fromRunnable(this::refreshCounts));
 		});
 	}
 
@@ -484,7 +498,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 
 	@Override
 	public Status status() {
-		SandboxPoolStore.Counts now = this.counts;
+		SandboxPoolStore.Counts now = this.counts.counts();
 		Instant retry = backingOff() ? this.retryAt : null;
 		return new Status(name(), now.idle(), now.inUse(), now.creating(), this.target.get(),
 				this.creationFailures.get(), this.consecutiveFailures.get(), this.lastFailure, retry, this.running);
@@ -590,6 +604,10 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 					pool.afterChange();
 				});
 		}
+
+	}
+
+	private record CountsSeen(long asked, SandboxPoolStore.Counts counts) {
 
 	}
 

@@ -584,19 +584,47 @@ class SandboxPoolTests {
 
 	@Test
 	void aStoreThatFailsIsLoggedAndThePoolKeepsGoing(CapturedOutput output) {
-		FailingOnceStore store = new FailingOnceStore();
-		ReactiveSandboxTemplate template = this.server.template(this.tracker, this.clock);
-		DefaultReactiveSandboxPool pool = new DefaultReactiveSandboxPool(template, this.tracker,
-				new DefaultReactiveSandboxPool.Settings("python", SandboxSpec.ofImage("python:3.12"), 1, 1, 4,
-						Duration.ofSeconds(5), Duration.ofMinutes(30), 1, ReactiveSandboxPool.WhenEmpty.CREATE,
-						Duration.ofSeconds(5), Duration.ofMillis(50), this.clock),
-				store, OpenSandboxObservations.NOOP);
-		this.pool = pool;
-		pool.start();
+		ScriptedStore store = new ScriptedStore();
+		store.failJoin.set(true);
+		store.failNextReserve.set(true);
+		store.failNextUpkeep.set(true);
+		startedOn(store, Duration.ofMillis(50));
 		awaitIdle(1);
 		assertThat(output).contains("The store of sandbox pool 'python' failed: join refused")
 			.contains("The store of sandbox pool 'python' failed: reserve refused")
 			.contains("The store of sandbox pool 'python' failed: upkeep refused");
+	}
+
+	@Test
+	void countsThatAnswerLateNeverHideNewerOnes() {
+		ScriptedStore store = new ScriptedStore();
+		startedOn(store, Duration.ofHours(1));
+		awaitIdle(1);
+		store.slowNextCounts.set(true);
+		this.pool.acquire().block(WAIT);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.server.creates).hasValue(2);
+			assertThat(this.pool.status().idle()).isEqualTo(1);
+		});
+		sleep(500);
+		assertThat(this.pool.status().idle()).as("the counts read before the refill are not shown after it")
+			.isEqualTo(1);
+		assertThat(this.pool.status().inUse()).isEqualTo(1);
+	}
+
+	/**
+	 * A pool of at least one idle sandbox, of at most one creation at a time, on the
+	 * given books.
+	 */
+	private void startedOn(SandboxPoolStore store, Duration upkeepInterval) {
+		ReactiveSandboxTemplate template = this.server.template(this.tracker, this.clock);
+		DefaultReactiveSandboxPool pool = new DefaultReactiveSandboxPool(template, this.tracker,
+				new DefaultReactiveSandboxPool.Settings("python", SandboxSpec.ofImage("python:3.12"), 1, 1, 4,
+						Duration.ofSeconds(5), Duration.ofMinutes(30), 1, ReactiveSandboxPool.WhenEmpty.CREATE,
+						Duration.ofSeconds(5), upkeepInterval, this.clock),
+				store, OpenSandboxObservations.NOOP);
+		this.pool = pool;
+		pool.start();
 	}
 
 	private static void sleep(long millis) {
@@ -609,24 +637,32 @@ class SandboxPoolTests {
 	}
 
 	/**
-	 * Books in memory whose join, first reservation and first upkeep fail.
+	 * Books in memory that fail or answer late when a test says so.
 	 */
-	private static final class FailingOnceStore implements SandboxPoolStore {
+	private static final class ScriptedStore implements SandboxPoolStore {
 
 		private final SandboxPoolStore books = new LocalSandboxPoolStore();
 
-		private final AtomicBoolean reserveFailed = new AtomicBoolean();
+		final AtomicBoolean failJoin = new AtomicBoolean();
 
-		private final AtomicBoolean upkeepFailed = new AtomicBoolean();
+		final AtomicBoolean failNextReserve = new AtomicBoolean();
+
+		final AtomicBoolean failNextUpkeep = new AtomicBoolean();
+
+		/** Whether the next counts are read at once and answered 300 ms later. */
+		final AtomicBoolean slowNextCounts = new AtomicBoolean();
 
 		@Override
 		public Mono<Void> join() {
-			return Mono.error(new IllegalStateException("join refused"));
+			if (this.failJoin.get()) {
+				return Mono.error(new IllegalStateException("join refused"));
+			}
+			return this.books.join();
 		}
 
 		@Override
 		public Mono<String> reserve(int target, int maxTotal, boolean forCaller) {
-			if (this.reserveFailed.compareAndSet(false, true)) {
+			if (this.failNextReserve.compareAndSet(true, false)) {
 				return Mono.error(new IllegalStateException("reserve refused"));
 			}
 			return this.books.reserve(target, maxTotal, forCaller);
@@ -634,7 +670,7 @@ class SandboxPoolTests {
 
 		@Override
 		public Mono<List<String>> upkeep(List<String> inUse) {
-			if (this.upkeepFailed.compareAndSet(false, true)) {
+			if (this.failNextUpkeep.compareAndSet(true, false)) {
 				return Mono.error(new IllegalStateException("upkeep refused"));
 			}
 			return this.books.upkeep(inUse);
@@ -682,6 +718,9 @@ class SandboxPoolTests {
 
 		@Override
 		public Mono<Counts> counts() {
+			if (this.slowNextCounts.compareAndSet(true, false)) {
+				return Mono.just(this.books.counts().block()).delayElement(Duration.ofMillis(300));
+			}
 			return this.books.counts();
 		}
 
