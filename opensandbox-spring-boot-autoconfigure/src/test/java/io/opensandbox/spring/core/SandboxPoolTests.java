@@ -454,6 +454,9 @@ class SandboxPoolTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().upkeepInterval(Duration.ZERO).build())
 			.withMessageContaining("Upkeep interval must be positive");
 		assertThat(builder().creationConcurrency(1).build()).as("one creation at a time").isNotNull();
+		assertThat(builder().minIdle(1).maxIdle(2).maxTotal(2).build()).as("no room beyond the idle").isNotNull();
+		assertThatIllegalArgumentException().isThrownBy(() -> builder().leaseTime(Duration.ZERO).build())
+			.withMessageContaining("Lease time must be positive");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().name("Python_3"))
 			.withMessageContaining("lower-case letters, digits and dashes");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder().minIdle(3).maxIdle(2).build())
