@@ -238,9 +238,9 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			.doOnSuccess((sandbox) -> succeeded())
 			.doOnError((ex) -> {
 				failed(ex);
-				this.store.cancel(token).subscribe(null, this::storeFailed);
+				giveBack(token);
 			})
-			.doOnCancel(() -> this.store.cancel(token).subscribe(null, this::storeFailed));
+			.doOnCancel(() -> giveBack(token));
 	}
 
 	@Override
@@ -305,7 +305,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 					return killQuietly(idle.id());
 				});
 			})
-			.doOnCancel(() -> this.store.cancel(token).subscribe(null, this::storeFailed))
+			.doOnCancel(() -> giveBack(token))
 			.doFinally((signal) -> {
 				this.creations.remove(creation);
 				this.creating.decrementAndGet();
@@ -314,7 +314,7 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 			})
 			.subscribe(null, (ex) -> {
 				failed(ex);
-				this.store.cancel(token).subscribe(null, this::storeFailed);
+				giveBack(token);
 			}, this::succeeded));
 	}
 
@@ -328,6 +328,13 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 		this.warm.put(sandbox.id(), sandbox);
 		return Mono.just(new SandboxPoolStore.Idle(sandbox.id(), this.settings.clock().instant(),
 				(tracked != null) ? tracked.expiresAt() : null));
+	}
+
+	/*
+	 * Give back the reservation of a creation that failed or was cancelled, and show it.
+	 */
+	private void giveBack(String token) {
+		this.store.cancel(token).doFinally((signal) -> refreshCounts()).subscribe(null, this::storeFailed);
 	}
 
 	private void succeeded() {

@@ -134,14 +134,15 @@ final class LocalSandboxPoolStore implements SandboxPoolStore {
 		});
 	}
 
+	/**
+	 * Nothing to keep alive and no other instance to outlive. It must not forget
+	 * sandboxes missing from {@code inUse}: the pool names a sandbox there only once its
+	 * hand-out is done, after the claim, and the pool reports released ones with
+	 * {@link #done(String)}.
+	 */
 	@Override
 	public Mono<List<String>> upkeep(List<String> inUse) {
-		return Mono.fromSupplier(() -> {
-			synchronized (this) {
-				this.inUse.retainAll(inUse);
-				return List.of();
-			}
-		});
+		return Mono.just(List.of());
 	}
 
 	@Override

@@ -19,15 +19,17 @@ class LocalSandboxPoolStoreTests extends SandboxPoolStoreTests {
 	}
 
 	@Test
-	void upkeepForgetsWhatThisInstanceNoLongerHolds() {
+	void upkeepForgetsNothingClaimedEvenBeforeThePoolHoldsIt() {
 		SandboxPoolStore store = store();
 		add(store, "sb-1");
 		add(store, "sb-2");
-		add(store, "sb-3");
 		store.claim().block();
 		store.claim().block();
 		assertThat(store.upkeep(List.of("sb-2")).block()).isEmpty();
-		assertThat(store.counts().block()).isEqualTo(new SandboxPoolStore.Counts(1, 1, 0));
+		assertThat(store.counts().block()).as("sb-1 is claimed and being handed out")
+			.isEqualTo(new SandboxPoolStore.Counts(0, 2, 0));
+		store.done("sb-1").block();
+		assertThat(store.counts().block()).isEqualTo(new SandboxPoolStore.Counts(0, 1, 0));
 	}
 
 }

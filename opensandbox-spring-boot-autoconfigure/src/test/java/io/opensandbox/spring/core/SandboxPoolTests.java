@@ -514,6 +514,18 @@ class SandboxPoolTests {
 	}
 
 	@Test
+	void aSandboxBeingHandedOutCountsTowardsTheTotalWhileItsPingIsAnswered() {
+		started(builder().minIdle(1).maxIdle(1).maxTotal(1));
+		awaitIdle(1);
+		this.server.pingDelay = Duration.ofMillis(400);
+		ReactiveSandbox sandbox = this.pool.acquire().block(WAIT);
+		sleep(300);
+		assertThat(this.server.creates).as("upkeeps ran during the ping; none made room for another").hasValue(1);
+		assertThat(this.server.alive).containsOnlyKeys(sandbox.id());
+		assertThat(this.pool.status().inUse()).isEqualTo(1);
+	}
+
+	@Test
 	void aSandboxCreatedForTheCallerIsCountedWhenTheAcquireReturns() {
 		started(withoutUpkeep().minIdle(0).maxIdle(2));
 		this.pool.acquire().block(WAIT);
