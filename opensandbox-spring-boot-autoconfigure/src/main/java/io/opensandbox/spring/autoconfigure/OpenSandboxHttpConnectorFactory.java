@@ -8,6 +8,7 @@ import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpStatusClass;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,7 @@ import org.springframework.boot.http.client.ReactorHttpClientBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.StringUtils;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
@@ -23,6 +25,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.transport.ProxyProvider;
 
 import io.opensandbox.spring.client.MaskingWiretapHandler;
+import io.opensandbox.spring.client.ResponseReadTimeoutHandler;
 
 /**
  * Builds the Reactor Netty connector every OpenSandbox client shares, from
@@ -58,6 +61,10 @@ final class OpenSandboxHttpConnectorFactory {
 		if (connectionDetails.getSslBundle() != null) {
 			settings = settings.withSslBundle(connectionDetails.getSslBundle());
 		}
+		// The read timeout is kept per connection, not by Reactor Netty's per-request
+		// response timeout, whose handler every call would add and remove
+		Duration readTimeout = settings.readTimeout();
+		settings = settings.withReadTimeout(null);
 		ReactorHttpClientBuilder builder = new ReactorHttpClientBuilder()
 			.withHttpClientFactory(() -> HttpClient.create(connectionProvider))
 			// Spring's defaults minus compression: no OpenSandbox component compresses
@@ -65,6 +72,10 @@ final class OpenSandboxHttpConnectorFactory {
 			// of every download and event stream
 			.withHttpClientCustomizer((httpClient) -> httpClient.compress(false).proxyWithSystemProperties());
 		builder = builder.withHttpClientCustomizer(OpenSandboxHttpConnectorFactory::sameOriginRedirectsOnly);
+		if (readTimeout != null) {
+			builder = builder.withHttpClientCustomizer((httpClient) -> httpClient
+				.doOnConnected((connection) -> addReadTimeout(connection.channel().pipeline(), readTimeout)));
+		}
 		OpenSandboxProperties.Proxy proxy = properties.getProxy();
 		String proxyHost = proxy.getHost();
 		if (StringUtils.hasText(proxyHost)) {
@@ -82,6 +93,24 @@ final class OpenSandboxHttpConnectorFactory {
 				.doOnConnected((connection) -> connection.addHandlerLast(WIRETAP_HANDLER, handler)));
 		}
 		return builder.build(settings);
+	}
+
+	/*
+	 * Once per connection (this runs at every acquisition of a pooled one), straight into
+	 * Netty's pipeline in front of Reactor Netty's bridge: a handler added through the
+	 * connection would be removed when its first request ends.
+	 */
+	private static void addReadTimeout(ChannelPipeline pipeline, Duration readTimeout) {
+		if (pipeline.get(ResponseReadTimeoutHandler.NAME) != null) {
+			return;
+		}
+		ResponseReadTimeoutHandler handler = new ResponseReadTimeoutHandler(readTimeout);
+		if (pipeline.get(NettyPipeline.ReactiveBridge) != null) {
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, ResponseReadTimeoutHandler.NAME, handler);
+		}
+		else {
+			pipeline.addLast(ResponseReadTimeoutHandler.NAME, handler);
+		}
 	}
 
 	/*
