@@ -16,10 +16,12 @@ import reactor.netty.NettyPipeline;
 
 /**
  * The read timeout of a connection's responses: the longest wait for the first byte of a
- * response after its request was sent, and between two reads of it. One timer per
- * connection, armed when a request goes out and re-armed only when it fires, keeps it;
- * Reactor Netty's per-request response timeout instead adds a handler with a scheduled
- * task to the pipeline for every request and removes it again, a cost every call pays.
+ * response after its request was sent whole, and between two reads of it (an upload that
+ * takes longer is not cut short: the wait starts when its last byte is written). One
+ * timer per connection, armed when a request goes out and re-armed only when it fires,
+ * keeps it; Reactor Netty's per-request response timeout instead adds a handler with a
+ * scheduled task to the pipeline for every request and removes it again, a cost every
+ * call pays.
  * <p>
  * A request that sets its own response timeout (as command streams do, bounded by their
  * idle timeout) is bounded by that alone: the timer stands down while Reactor Netty's
@@ -36,6 +38,8 @@ public final class ResponseReadTimeoutHandler extends ChannelDuplexHandler {
 	private final long timeoutNanos;
 
 	private boolean awaitingResponse;
+
+	private boolean requestSent;
 
 	private long lastActivity;
 
@@ -55,9 +59,15 @@ public final class ResponseReadTimeoutHandler extends ChannelDuplexHandler {
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
 		if (msg instanceof HttpRequest) {
 			this.awaitingResponse = true;
-			this.lastActivity = System.nanoTime();
+			this.requestSent = false;
 			if (this.timer == null) {
 				this.timer = ctx.executor().schedule(() -> check(ctx), this.timeoutNanos, TimeUnit.NANOSECONDS);
+			}
+		}
+		if (this.awaitingResponse) {
+			this.lastActivity = System.nanoTime();
+			if (msg instanceof LastHttpContent) {
+				this.requestSent = true;
 			}
 		}
 		super.write(ctx, msg, promise);
@@ -95,7 +105,8 @@ public final class ResponseReadTimeoutHandler extends ChannelDuplexHandler {
 
 	/*
 	 * Runs on the event loop when the timer fires: fail the response that waited too
-	 * long, or sleep until the wait it watches could first be too long.
+	 * long, or sleep until the wait it watches could first be too long (a whole timeout
+	 * while the request is still being sent).
 	 */
 	private void check(ChannelHandlerContext ctx) {
 		this.timer = null;
@@ -103,7 +114,7 @@ public final class ResponseReadTimeoutHandler extends ChannelDuplexHandler {
 				|| ctx.pipeline().get(NettyPipeline.ResponseTimeoutHandler) != null) {
 			return;
 		}
-		long idle = System.nanoTime() - this.lastActivity;
+		long idle = this.requestSent ? System.nanoTime() - this.lastActivity : 0;
 		if (idle >= this.timeoutNanos) {
 			this.awaitingResponse = false;
 			ctx.fireExceptionCaught(ReadTimeoutException.INSTANCE);

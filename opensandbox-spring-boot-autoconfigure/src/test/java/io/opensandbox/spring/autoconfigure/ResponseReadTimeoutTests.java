@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -61,6 +62,10 @@ class ResponseReadTimeoutTests {
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String path = request.uri();
+		if (path.equals("/upload")) {
+			return response.sendString(request.receive().aggregate().asString().map((body) -> "received " + body))
+				.then();
+		}
 		if (path.equals("/command")) {
 			return response.header("Content-Type", "text/event-stream")
 				.sendString(
@@ -97,6 +102,20 @@ class ResponseReadTimeoutTests {
 	void aResponseThatKeepsComingIsReadToItsEndHoweverLongItTakes() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(SandboxManager.class).get("dribbling").id())
 			.isEqualTo("dribbling"));
+	}
+
+	@Test
+	void anUploadSlowerThanTheTimeoutIsNotCutShortTheWaitStartsWhenItIsSent() {
+		this.contextRunner.run((context) -> {
+			WebClient client = context.getBean(OpenSandboxWebClientBuilderFactory.class)
+				.builder()
+				.baseUrl("http://127.0.0.1:" + this.server.port())
+				.build();
+			Flux<String> body = Flux.just("a", "b", "c").delayElements(Duration.ofMillis(400));
+			assertThat(
+					client.post().uri("/upload").body(body, String.class).retrieve().bodyToMono(String.class).block())
+				.isEqualTo("received abc");
+		});
 	}
 
 	@Test

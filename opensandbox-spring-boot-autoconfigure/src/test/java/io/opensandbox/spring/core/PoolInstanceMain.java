@@ -1,5 +1,6 @@
 package io.opensandbox.spring.core;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -44,7 +45,23 @@ public final class PoolInstanceMain {
 			.doOnNext((sandbox) -> System.out.println("HELD " + sandbox.id()))
 			.blockLast(Duration.ofSeconds(30));
 		System.out.println("READY");
-		Thread.sleep(Long.MAX_VALUE);
+		// Wait to be killed; if the test's JVM dies first, its end of this input closes,
+		// and nothing outlives two minutes
+		Thread parentWatch = new Thread(() -> {
+			try {
+				while (System.in.read() >= 0) {
+					// nothing is sent: only the end matters
+				}
+			}
+			catch (IOException ex) {
+				// the same as the end
+			}
+			System.exit(0);
+		});
+		parentWatch.setDaemon(true);
+		parentWatch.start();
+		Thread.sleep(Duration.ofMinutes(2).toMillis());
+		System.exit(0);
 	}
 
 }
