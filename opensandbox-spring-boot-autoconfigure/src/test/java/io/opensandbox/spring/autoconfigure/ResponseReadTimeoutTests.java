@@ -62,6 +62,11 @@ class ResponseReadTimeoutTests {
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String path = request.uri();
+		if (path.equals("/pty")) {
+			return response.sendWebsocket(
+					(in, out) -> out.sendString(Mono.delay(Duration.ofMillis(700)).thenReturn("after a silence"))
+						.then(Mono.never()));
+		}
 		if (path.equals("/upload")) {
 			return response.sendString(request.receive().aggregate().asString().map((body) -> "received " + body))
 				.then();
@@ -115,6 +120,19 @@ class ResponseReadTimeoutTests {
 			assertThat(
 					client.post().uri("/upload").body(body, String.class).retrieve().bodyToMono(String.class).block())
 				.isEqualTo("received abc");
+		});
+	}
+
+	@Test
+	void aWebSocketSilentLongerThanTheTimeoutStaysOpen() {
+		this.contextRunner.run((context) -> {
+			String first = context.getBean(OpenSandboxWebClientBuilderFactory.class)
+				.httpClient()
+				.websocket()
+				.uri("ws://127.0.0.1:" + this.server.port() + "/pty")
+				.handle((in, out) -> in.receive().asString().next())
+				.blockFirst(Duration.ofSeconds(5));
+			assertThat(first).isEqualTo("after a silence");
 		});
 	}
 
