@@ -100,9 +100,13 @@ class SharedSandboxPoolTests {
 		((DefaultReactiveSandboxPool) creator).stop();
 		ReactiveSandboxPool claimer = instance(0, 20);
 		((DefaultReactiveSandboxPool) claimer).stop();
+		StringRedisTemplate redis = new StringRedisTemplate(this.connections.get(0));
 		ReactiveSandbox first = claimer.acquire().block(WAIT);
 		((DefaultReactiveSandboxPool) creator).upkeep().block(WAIT);
-		assertThat(((DefaultReactiveSandboxPool) creator).warmHandles()).as("the one still idle is kept").isOne();
+		Long stillIdle = redis.opsForZSet().zCard("opensandbox:pool:{shared}:idle");
+		assertThat(stillIdle).as("one left idle, unless a slow ping had the claimer replace one").isBetween(0L, 1L);
+		assertThat(((DefaultReactiveSandboxPool) creator).warmHandles()).as("the handles of those still idle are kept")
+			.isEqualTo(stillIdle.intValue());
 		ReactiveSandbox second = claimer.acquire().block(WAIT);
 		assertThat(Set.of(first.id(), second.id())).hasSize(2);
 		((DefaultReactiveSandboxPool) creator).upkeep().block(WAIT);
