@@ -527,7 +527,10 @@ class SandboxPoolTests {
 
 	@Test
 	void aSandboxCreatedForTheCallerIsCountedWhenTheAcquireReturns() {
-		started(withoutUpkeep().minIdle(0).maxIdle(2));
+		// No idle target: no refill whose creation would refresh the counts meanwhile
+		started(withoutUpkeep().minIdle(0).maxIdle(0).maxTotal(2));
+		sleep(200);
+		assertThat(this.pool.status().inUse()).as("the one upkeep is over").isZero();
 		this.pool.acquire().block(WAIT);
 		assertThat(this.pool.status().inUse()).isEqualTo(1);
 	}

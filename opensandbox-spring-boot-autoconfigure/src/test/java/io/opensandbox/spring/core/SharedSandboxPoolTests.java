@@ -59,15 +59,19 @@ class SharedSandboxPoolTests {
 	}
 
 	private ReactiveSandboxPool instance(int minIdle, int maxTotal) {
+		return instance(minIdle, Math.max(minIdle, 4), maxTotal, java.time.Clock.systemUTC());
+	}
+
+	private ReactiveSandboxPool instance(int minIdle, int maxIdle, int maxTotal, java.time.Clock clock) {
 		LettuceConnectionFactory connection = this.redis.connectionFactory();
 		this.connections.add(connection);
-		ReactiveSandboxPool pool = ReactiveSandboxPool
-			.builder(this.server.template(new SandboxTracker(), java.time.Clock.systemUTC()))
+		ReactiveSandboxPool pool = ReactiveSandboxPool.builder(this.server.template(new SandboxTracker(), clock))
 			.name("shared")
 			.spec(SandboxSpec.ofImage("python:3.12"))
 			.minIdle(minIdle)
-			.maxIdle(Math.max(minIdle, 4))
+			.maxIdle(maxIdle)
 			.maxTotal(maxTotal)
+			.clock(clock)
 			.upkeepInterval(Duration.ofMillis(100))
 			.leaseTime(Duration.ofMillis(1000))
 			.redis(connection)
@@ -116,20 +120,8 @@ class SharedSandboxPoolTests {
 	@Test
 	void idleSandboxesInRedisAreRenewedOnceAndKeepTheirNewExpiry() {
 		ReactiveSandboxManagerTests.MutableClock clock = new ReactiveSandboxManagerTests.MutableClock(Instant.now());
-		LettuceConnectionFactory connection = this.redis.connectionFactory();
-		this.connections.add(connection);
-		ReactiveSandboxPool pool = ReactiveSandboxPool.builder(this.server.template(new SandboxTracker(), clock))
-			.name("shared")
-			.spec(SandboxSpec.ofImage("python:3.12"))
-			.minIdle(1)
-			.maxIdle(1)
-			.clock(clock)
-			.upkeepInterval(Duration.ofMillis(100))
-			.leaseTime(Duration.ofMillis(1000))
-			.redis(connection)
-			.build();
-		((DefaultReactiveSandboxPool) pool).start();
-		this.pools.add(pool);
+		ReactiveSandboxPool pool = instance(1, 1, 16, clock);
+		LettuceConnectionFactory connection = this.connections.get(this.connections.size() - 1);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(pool.status().idle()).isEqualTo(1));
 		RedisSandboxPoolStore store = new RedisSandboxPoolStore(connection, "shared", Duration.ofSeconds(1));
 		SandboxPoolStore.Idle before = store.idle().block(WAIT).get(0);
