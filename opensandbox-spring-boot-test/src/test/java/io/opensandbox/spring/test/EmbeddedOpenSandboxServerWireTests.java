@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -564,13 +565,55 @@ class EmbeddedOpenSandboxServerWireTests {
 
 	@Test
 	void sandboxIsKilledAtItsExpiry() throws Exception {
+		assertKilledAfterRenewalTo(Instant.now().plusMillis(600));
+	}
+
+	@Test
+	void sandboxIsKilledAtAnExpiryLateInItsMillisecond() throws Exception {
+		// a kill timed to the millisecond fires up to a millisecond before such an expiry
+		assertKilledAfterRenewalTo(Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(600).plusNanos(999_000));
+	}
+
+	@Test
+	void renewalToTheLastDayOfYear9999KeepsTheSandbox() throws Exception {
+		String id = (String) read(lifecycle("POST", "/v1/sandboxes", createBody(60), Map.of())).get("id");
+		try {
+			awaitRunning(id);
+			HttpResponse<String> renewed = lifecycle("POST", "/v1/sandboxes/" + id + "/renew-expiration",
+					"{\"expiresAt\":\"9999-12-31T23:59:59.999999Z\"}", Map.of());
+			assertThat(renewed.statusCode()).isEqualTo(200);
+			assertThat(read(renewed)).containsEntry("expiresAt", "9999-12-31T23:59:59.999999Z");
+			assertThat(read(lifecycle("GET", "/v1/sandboxes/" + id, null, Map.of()))).containsEntry("expiresAt",
+					"9999-12-31T23:59:59.999999Z");
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+		}
+	}
+
+	@Test
+	void renewalBeyondYear9999IsNotADatetime() throws Exception {
+		String id = (String) read(lifecycle("POST", "/v1/sandboxes", createBody(60), Map.of())).get("id");
+		try {
+			for (String expiry : List.of("+10000-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z")) {
+				HttpResponse<String> renewed = lifecycle("POST", "/v1/sandboxes/" + id + "/renew-expiration",
+						"{\"expiresAt\":\"" + expiry + "\"}", Map.of());
+				assertThat(renewed.statusCode()).as(expiry).isEqualTo(422);
+				assertThat(renewed.body()).contains("datetime_from_date_parsing");
+			}
+			assertThat(lifecycle("GET", "/v1/sandboxes/" + id, null, Map.of()).statusCode()).isEqualTo(200);
+		}
+		finally {
+			lifecycle("DELETE", "/v1/sandboxes/" + id, null, Map.of());
+		}
+	}
+
+	private static void assertKilledAfterRenewalTo(Instant expiry) throws Exception {
 		String id = (String) read(lifecycle("POST", "/v1/sandboxes", createBody(60), Map.of())).get("id");
 		awaitRunning(id);
-		String soon = Instant.now().plusMillis(600).toString();
 		HttpResponse<String> renewed = lifecycle("POST", "/v1/sandboxes/" + id + "/renew-expiration",
-				"{\"expiresAt\":\"" + soon + "\"}", Map.of());
+				"{\"expiresAt\":\"" + expiry + "\"}", Map.of());
 		assertThat(renewed.statusCode()).isEqualTo(200);
-		assertThat(server.getSandboxes()).extracting(EmbeddedSandbox::id).contains(id);
 		java.nio.file.Path directory = server.getSandboxes()
 			.stream()
 			.filter((sandbox) -> sandbox.id().equals(id))

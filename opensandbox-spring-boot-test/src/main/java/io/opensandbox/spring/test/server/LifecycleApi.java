@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -239,21 +238,11 @@ final class LifecycleApi {
 	}
 
 	private void scheduleExpiry(ServerSandbox sandbox) {
-		Instant expiresAt = sandbox.expiresAt();
-		var previous = sandbox.expiry();
-		if (previous != null) {
-			previous.cancel(false);
-		}
-		if (expiresAt == null) {
-			return;
-		}
-		long delay = Math.max(expiresAt.toEpochMilli() - System.currentTimeMillis(), 0);
-		sandbox.expiry(this.server.timer().schedule(() -> this.server.io().execute(() -> {
-			Instant current = sandbox.expiresAt();
-			if (current != null && !current.isAfter(Instant.now())) {
+		sandbox.expiry(this.server.expiries().start(sandbox::expiresAt, () -> {
+			if (this.server.registry().get(sandbox.id()) == sandbox) {
 				this.server.remove(sandbox);
 			}
-		}), delay, TimeUnit.MILLISECONDS));
+		}));
 	}
 
 	private Mono<Void> list(Exchange exchange) {

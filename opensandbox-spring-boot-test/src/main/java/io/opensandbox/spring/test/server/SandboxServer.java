@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,6 +74,8 @@ public final class SandboxServer implements AutoCloseable {
 
 	private final ScheduledExecutorService timer;
 
+	private final ExpiryTimer expiries;
+
 	private final Scheduler blocking;
 
 	private final Path workDirectory;
@@ -102,6 +105,7 @@ public final class SandboxServer implements AutoCloseable {
 		this.io = Executors.newCachedThreadPool(daemonThreads("opensandbox-embedded-io-"));
 		this.timer = Executors.newScheduledThreadPool(1, daemonThreads("opensandbox-embedded-timer-"));
 		this.blocking = Schedulers.fromExecutorService(this.io, "opensandbox-embedded");
+		this.expiries = new ExpiryTimer(daemonThreads("opensandbox-embedded-expiry-"), this.io, Clock.systemUTC());
 		try {
 			this.ownsWorkDirectory = settings.workDirectory() == null;
 			this.workDirectory = (settings.workDirectory() != null) ? Files.createDirectories(settings.workDirectory())
@@ -216,6 +220,7 @@ public final class SandboxServer implements AutoCloseable {
 		for (ServerSandbox sandbox : List.copyOf(this.sandboxes.values())) {
 			remove(sandbox);
 		}
+		this.expiries.close();
 		this.timer.shutdownNow();
 		this.io.shutdownNow();
 		if (this.ownsWorkDirectory) {
@@ -354,6 +359,10 @@ public final class SandboxServer implements AutoCloseable {
 		return this.timer;
 	}
 
+	ExpiryTimer expiries() {
+		return this.expiries;
+	}
+
 	Scheduler blocking() {
 		return this.blocking;
 	}
@@ -479,10 +488,7 @@ public final class SandboxServer implements AutoCloseable {
 	void remove(ServerSandbox sandbox) {
 		this.sandboxes.remove(sandbox.id(), sandbox);
 		sandbox.transition("Terminated", "user_delete", null);
-		var expiry = sandbox.expiry();
-		if (expiry != null) {
-			expiry.cancel(false);
-		}
+		sandbox.expiry(null);
 		sandbox.sessions.values().forEach(BashSession::close);
 		sandbox.commands.values().forEach((run) -> {
 			run.kill("signal: killed");

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -70,7 +70,7 @@ final class ServerSandbox {
 
 	private volatile @Nullable IsolatedSandbox isolated;
 
-	private volatile @Nullable Future<?> expiry;
+	private final AtomicReference<ExpiryTimer.@Nullable Expiry> expiry = new AtomicReference<>();
 
 	/**
 	 * Lifecycle events, the most recent {@value #MAX_EVENTS}, as diagnostic text lines.
@@ -238,12 +238,16 @@ final class ServerSandbox {
 		this.isolated = value;
 	}
 
-	@Nullable Future<?> expiry() {
-		return this.expiry;
-	}
-
-	void expiry(@Nullable Future<?> value) {
-		this.expiry = value;
+	/**
+	 * Replace the sandbox's expiry, cancelling the one it replaces (so that of two
+	 * renewals at once, none is left running unseen).
+	 * @param value the new expiry, or null for none
+	 */
+	void expiry(ExpiryTimer.@Nullable Expiry value) {
+		ExpiryTimer.Expiry replaced = this.expiry.getAndSet(value);
+		if (replaced != null) {
+			replaced.cancel();
+		}
 	}
 
 	Map<String, String> metadata() {

@@ -36,18 +36,27 @@ final class Timestamps {
 		return instant.toString();
 	}
 
+	/**
+	 * Parse a timestamp as the lifecycle server's datetimes: RFC 3339 in the years 1 to
+	 * 9999 (Python's), so that no later arithmetic on it can overflow.
+	 * @param value the text
+	 * @return the instant, or null if the text is not such a timestamp
+	 */
 	static @Nullable Instant parse(String value) {
+		OffsetDateTime parsed;
 		try {
-			return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+			parsed = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
 		}
 		catch (DateTimeParseException ex) {
 			try {
-				return Instant.parse(value);
+				parsed = Instant.parse(value).atOffset(ZoneOffset.UTC);
 			}
 			catch (DateTimeParseException ex2) {
 				return null;
 			}
 		}
+		int year = parsed.getYear();
+		return (year >= 1 && year <= 9999) ? parsed.toInstant() : null;
 	}
 
 }
