@@ -77,7 +77,7 @@ public final class Benchmarks {
 			case "command" -> CommandOutputBenchmark.run(1_000_000, 2, 5);
 			case "parser" -> ParserBenchmark.run(1_000_000, 2, 7);
 			case "lifecycle" -> {
-				List<Row> rows = new ArrayList<>(LifecycleGetBenchmark.run(1, 4_000, 20, 5));
+				List<Row> rows = new ArrayList<>(LifecycleGetBenchmark.run(1, 4_000, 20, 15));
 				rows.addAll(LifecycleGetBenchmark.run(64, 20_000, 10, 5));
 				yield rows;
 			}

@@ -24,6 +24,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A loopback lifecycle server and execd in one Reactor Netty server on 127.0.0.1. Serves
@@ -72,12 +73,28 @@ final class FakeOpenSandbox implements AutoCloseable {
 
 	final AtomicInteger maxOpenStreams = new AtomicInteger();
 
+	/** Connections accepted. */
+	final AtomicInteger connections = new AtomicInteger();
+
+	/**
+	 * The server's own event loops: a real server does not run on its clients' loops, and
+	 * sharing them would have the server's work queue behind ours (and not behind the
+	 * official SDK's, whose calls run on threads of their own).
+	 */
+	private final LoopResources loops = LoopResources.create("fake-opensandbox", 2, true);
+
 	private final DisposableServer server;
 
 	FakeOpenSandbox(long readyDelayMillis, int commandEvents) {
 		this.readyDelayNanos = readyDelayMillis * 1_000_000L;
 		this.commandChunks = buildChunks(commandEvents);
-		this.server = HttpServer.create().host("127.0.0.1").port(0).route(this::routes).bindNow();
+		this.server = HttpServer.create()
+			.runOn(this.loops)
+			.host("127.0.0.1")
+			.port(0)
+			.doOnChannelInit((observer, channel, remote) -> this.connections.incrementAndGet())
+			.route(this::routes)
+			.bindNow();
 	}
 
 	/** Serve this file for every download. */
@@ -296,6 +313,7 @@ final class FakeOpenSandbox implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow();
+		this.loops.disposeLater().block(Duration.ofSeconds(10));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.opensandbox.spring.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.alibaba.opensandbox.sandbox.Sandbox;
 import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
+import com.sun.management.ThreadMXBean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,7 +39,13 @@ final class LifecycleGetBenchmark {
 			List<Double> sdkRates = new ArrayList<>();
 			List<Double> sdkLatencies = new ArrayList<>();
 			List<Double> ratios = new ArrayList<>();
+			List<Double> p99Ratios = new ArrayList<>();
+			double ourP99 = 0;
 			double ourRate = 0;
+			int ourConnections = 0;
+			int sdkConnections = 0;
+			long ourAllocated = 0;
+			long sdkAllocated = 0;
 			String sdkError = null;
 			Sandbox official = null;
 			ExecutorService threads = Executors.newFixedThreadPool(concurrency);
@@ -71,6 +79,8 @@ final class LifecycleGetBenchmark {
 					}
 					boolean measured = warmups >= 0 && round >= warmups;
 					double[] latencies = new double[callsPerRound];
+					int connectionsBefore = server.connections.get();
+					long allocatedBefore = allocatedBytes();
 					long started = System.nanoTime();
 					Flux.range(0, callsPerRound).flatMap((i) -> Mono.defer(() -> {
 						long callStarted = System.nanoTime();
@@ -79,7 +89,10 @@ final class LifecycleGetBenchmark {
 					}), concurrency).then().block(Duration.ofMinutes(5));
 					double seconds = (System.nanoTime() - started) / 1e9;
 					ourRate = callsPerRound / seconds;
+					ourP99 = percentile99(latencies);
 					if (measured) {
+						ourConnections += server.connections.get() - connectionsBefore;
+						ourAllocated += allocatedBytes() - allocatedBefore;
 						ourRates.add(callsPerRound / seconds);
 						for (double latency : latencies) {
 							ourLatencies.add(latency);
@@ -89,6 +102,8 @@ final class LifecycleGetBenchmark {
 						Sandbox sandbox = official;
 						double[] sdkLatency = new double[callsPerRound];
 						List<Future<?>> futures = new ArrayList<>();
+						connectionsBefore = server.connections.get();
+						allocatedBefore = allocatedBytes();
 						started = System.nanoTime();
 						for (int t = 0; t < concurrency; t++) {
 							int first = t;
@@ -111,8 +126,11 @@ final class LifecycleGetBenchmark {
 						}
 						seconds = (System.nanoTime() - started) / 1e9;
 						if (measured) {
+							sdkConnections += server.connections.get() - connectionsBefore;
+							sdkAllocated += allocatedBytes() - allocatedBefore;
 							sdkRates.add(callsPerRound / seconds);
 							ratios.add(ourRate / (callsPerRound / seconds));
+							p99Ratios.add(ourP99 / percentile99(sdkLatency));
 							for (double latency : sdkLatency) {
 								sdkLatencies.add(latency);
 							}
@@ -135,7 +153,9 @@ final class LifecycleGetBenchmark {
 			String ratioSpread = "";
 			if (sdkError == null) {
 				Stats pairs = new Stats(ratios);
-				ratio = "; ours/SDK per pair: median " + String.format(Locale.ROOT, "%.2fx", pairs.median());
+				ratio = "; ours/SDK per pair: median " + String.format(Locale.ROOT, "%.2fx", pairs.median())
+						+ ", p99 ours/SDK per pair: median "
+						+ String.format(Locale.ROOT, "%.2fx", new Stats(p99Ratios).median());
 				ratioSpread = "; ours/SDK " + String.format(Locale.ROOT, "%.2fx-%.2fx", pairs.min(), pairs.max());
 			}
 			Row our = new Row("lifecycle", scenario + ": ours (auto-configured ReactiveSandboxManager.get)",
@@ -143,14 +163,19 @@ final class LifecycleGetBenchmark {
 					rate(ours.median()) + " calls/s" + ratio + "; p50 " + ms(ourLatency.percentile(50)) + ", p99 "
 							+ ms(ourLatency.percentile(99)),
 					rate(ours.min()) + "-" + rate(ours.max()) + " calls/s over " + ours.size() + " rounds ("
-							+ warmupSeconds + " s of warm-up, alternating with the SDK)" + ratioSpread,
+							+ warmupSeconds + " s of warm-up, alternating with the SDK)" + ratioSpread + "; "
+							+ ourConnections + " connections opened while measured; "
+							+ perCall(ourAllocated, ours.size() * (long) callsPerRound) + " allocated per call",
 					"n/a")
 				.with("callsPerSecond", ours)
 				.with("p50Ms", ourLatency.percentile(50))
 				.with("p99Ms", ourLatency.percentile(99))
-				.with("concurrency", concurrency);
+				.with("concurrency", concurrency)
+				.with("connectionsOpened", ourConnections)
+				.with("allocatedBytesPerCall", ourAllocated / Math.max(1, ours.size() * (long) callsPerRound));
 			if (sdkError == null) {
 				our.with("oursOverSdk", new Stats(ratios));
+				our.with("p99OursOverSdk", new Stats(p99Ratios));
 			}
 			rows.add(our);
 			if (sdkError != null) {
@@ -164,15 +189,44 @@ final class LifecycleGetBenchmark {
 						scenario + ": official SDK 1.0.0 (Sandbox.getInfo, " + concurrency + " threads)", "reference",
 						rate(theirs.median()) + " calls/s; p50 " + ms(theirLatency.percentile(50)) + ", p99 "
 								+ ms(theirLatency.percentile(99)),
-						rate(theirs.min()) + "-" + rate(theirs.max()) + " calls/s over " + theirs.size() + " rounds",
+						rate(theirs.min()) + "-" + rate(theirs.max()) + " calls/s over " + theirs.size() + " rounds; "
+								+ sdkConnections + " connections opened while measured; "
+								+ perCall(sdkAllocated, theirs.size() * (long) callsPerRound) + " allocated per call",
 						"n/a")
 					.with("callsPerSecond", theirs)
 					.with("p50Ms", theirLatency.percentile(50))
 					.with("p99Ms", theirLatency.percentile(99))
-					.with("concurrency", concurrency));
+					.with("concurrency", concurrency)
+					.with("connectionsOpened", sdkConnections)
+					.with("allocatedBytesPerCall", sdkAllocated / Math.max(1, theirs.size() * (long) callsPerRound)));
 			}
 			return rows;
 		}
+	}
+
+	/*
+	 * Bytes allocated so far by every live thread: the loopback server's share is the
+	 * same for both clients, so the difference between them is the clients'.
+	 */
+	private static long allocatedBytes() {
+		ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long total = 0;
+		for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+			total += Math.max(bytes, 0);
+		}
+		return total;
+	}
+
+	private static double percentile99(double[] latencies) {
+		List<Double> values = new ArrayList<>(latencies.length);
+		for (double latency : latencies) {
+			values.add(latency);
+		}
+		return new Stats(values).percentile(99);
+	}
+
+	private static String perCall(long bytes, long calls) {
+		return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0 / Math.max(calls, 1));
 	}
 
 	private static String rate(double value) {
