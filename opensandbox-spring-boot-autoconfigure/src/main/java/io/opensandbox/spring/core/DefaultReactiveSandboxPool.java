@@ -227,11 +227,14 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 
 	/*
 	 * Create a sandbox for a caller that found none idle; the reservation keeps the total
-	 * within the maximum.
+	 * within the maximum. A caller that blocks cancels once it has the sandbox: by then
+	 * the reservation has become the sandbox, and there is nothing to give back.
 	 */
 	private Mono<ReactiveSandbox> createFor(String token, @Nullable String owner) {
+		AtomicBoolean booked = new AtomicBoolean();
 		return this.template.create(this.spec, this.template.getSettings().readiness(), owner)
 			.flatMap((sandbox) -> this.store.createdInUse(token, sandbox.id()).then(Mono.fromCallable(() -> {
+				booked.set(true);
 				this.inUse.add(sandbox.id());
 				return sandbox;
 			})))
@@ -240,7 +243,11 @@ final class DefaultReactiveSandboxPool implements ReactiveSandboxPool, SmartLife
 				failed(ex);
 				giveBack(token);
 			})
-			.doOnCancel(() -> giveBack(token));
+			.doOnCancel(() -> {
+				if (!booked.get()) {
+					giveBack(token);
+				}
+			});
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -630,6 +631,20 @@ class SandboxPoolTests {
 		assertThat(this.pool.status().inUse()).isEqualTo(1);
 	}
 
+	@Test
+	void aBlockingAcquireOfASandboxCreatedForItGivesNoReservationBack() {
+		ScriptedStore store = new ScriptedStore();
+		startedOn(store, Duration.ofHours(1));
+		awaitIdle(1);
+		this.server.creationDelay = Duration.ofMillis(500);
+		this.pool.acquire().block(WAIT);
+		this.pool.acquire().block(WAIT);
+		assertThat(this.server.creates).as("the second was created for its caller").hasValue(3);
+		sleep(200);
+		assertThat(store.cancels).hasValue(0);
+		assertThat(this.pool.status().inUse()).isEqualTo(2);
+	}
+
 	/**
 	 * A pool of at least one idle sandbox, of at most one creation at a time, on the
 	 * given books.
@@ -666,6 +681,9 @@ class SandboxPoolTests {
 		final AtomicBoolean failNextReserve = new AtomicBoolean();
 
 		final AtomicBoolean failNextUpkeep = new AtomicBoolean();
+
+		/** Reservations given back. */
+		final AtomicInteger cancels = new AtomicInteger();
 
 		/** Whether the next counts are read at once and answered 300 ms later. */
 		final AtomicBoolean slowNextCounts = new AtomicBoolean();
@@ -711,6 +729,7 @@ class SandboxPoolTests {
 
 		@Override
 		public Mono<Void> cancel(String token) {
+			this.cancels.incrementAndGet();
 			return this.books.cancel(token);
 		}
 
