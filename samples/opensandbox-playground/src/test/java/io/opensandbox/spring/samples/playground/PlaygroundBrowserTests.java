@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -64,6 +65,7 @@ import static org.assertj.core.api.Assertions.fail;
 				"spring.ai.openai.chat.options.model=test-model", "spring.ai.retry.max-attempts=1" })
 @EmbeddedOpenSandbox
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(ThreadDumpOnTimeout.class)
 class PlaygroundBrowserTests {
 
 	static final String MODE_PROPERTY = "opensandbox.browser-tests";

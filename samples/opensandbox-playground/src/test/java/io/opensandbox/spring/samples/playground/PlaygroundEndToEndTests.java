@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -54,6 +55,7 @@ import static org.awaitility.Awaitility.await;
 				"playground.idle-check-interval=1h" })
 @EmbeddedOpenSandbox
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@ExtendWith(ThreadDumpOnTimeout.class)
 class PlaygroundEndToEndTests {
 
 	@LocalServerPort
