@@ -70,7 +70,16 @@ public final class PoolServer implements AutoCloseable {
 	volatile Duration timeToLive = Duration.ofMinutes(10);
 
 	public PoolServer() {
-		this.server = HttpServer.create().host("127.0.0.1").port(0).handle(this::handle).bindNow();
+		// One request per connection: Reactor Netty's HTTP/1.1 server can leave a
+		// kept-alive
+		// connection unread after an answer completed on another thread (as this server's
+		// delayed answers do), and the test's clients have no read timeout to notice
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.maxKeepAliveRequests(1)
+			.handle(this::handle)
+			.bindNow();
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
