@@ -26,6 +26,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
@@ -330,25 +331,35 @@ class EmbeddedPtyTests {
 			String url = execd.url("ws") + "/pty/" + id + "/ws?since=-5";
 			List<String> texts = new CopyOnWriteArrayList<>();
 			StringBuilder output = new StringBuilder();
+			Sinks.Empty<Void> attached = Sinks.empty();
 			client.websocket()
 				.uri(url)
-				.handle((in, out) -> out
-					.sendObject(Flux.just(new TextWebSocketFrame("{not json"),
-							new TextWebSocketFrame("{\"type\":\"launch-missiles\"}"),
-							new TextWebSocketFrame("{\"type\":\"resize\",\"cols\":-1,\"rows\":99999999999}"),
-							new TextWebSocketFrame("{\"type\":\"signal\",\"signal\":\"KILL; rm -rf /\"}"),
-							new TextWebSocketFrame("{\"type\":\"ping\"}"),
-							new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] { 0 },
-									"echo still=$((20+22))\n".getBytes(StandardCharsets.UTF_8)))))
-					.then()
-					.thenMany(in.receiveFrames().doOnNext((frame) -> {
-						if (frame instanceof TextWebSocketFrame text) {
-							texts.add(text.text());
-						}
-						else {
-							output.append(frame.content().toString(StandardCharsets.ISO_8859_1));
-						}
-					}).takeUntil((frame) -> output.toString().contains("still=42"))))
+				// sends once attached, as the starter's connection does: frames sent
+				// while
+				// the server's transport still switches the connection to WebSocket can
+				// be
+				// lost there (1 run in 5 sent at once)
+				.handle((in, out) -> Mono.when(
+						attached.asMono()
+							.then(out.sendObject(Flux.just(new TextWebSocketFrame("{not json"),
+									new TextWebSocketFrame("{\"type\":\"launch-missiles\"}"),
+									new TextWebSocketFrame("{\"type\":\"resize\",\"cols\":-1,\"rows\":99999999999}"),
+									new TextWebSocketFrame("{\"type\":\"signal\",\"signal\":\"KILL; rm -rf /\"}"),
+									new TextWebSocketFrame("{\"type\":\"ping\"}"),
+									new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] { 0 },
+											"echo still=$((20+22))\n".getBytes(StandardCharsets.UTF_8)))))
+								.then()),
+						in.receiveFrames().doOnNext((frame) -> {
+							if (frame instanceof TextWebSocketFrame text) {
+								texts.add(text.text());
+								if (text.text().contains("\"type\":\"connected\"")) {
+									attached.tryEmitEmpty();
+								}
+							}
+							else {
+								output.append(frame.content().toString(StandardCharsets.ISO_8859_1));
+							}
+						}).takeUntil((frame) -> output.toString().contains("still=42")).then()))
 				.blockLast(Duration.ofSeconds(30));
 			assertThat(output.toString()).contains("still=42");
 			assertThat(texts).anyMatch((text) -> text.contains("\"type\":\"connected\""))
