@@ -9,9 +9,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseCookie;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +49,15 @@ final class PlaygroundClient {
 	 * Open a new browser session.
 	 */
 	static PlaygroundClient connect(int port) {
-		WebTestClient client = WebTestClient.bindToServer()
+		// A connection per request: Reactor Netty's HTTP/1.1 server (1.3.6) can leave a
+		// kept-alive connection unread after an answer that completed on another thread,
+		// and
+		// the next request on it is never answered (seen in CI; fixed upstream in
+		// September
+		// 2026). The playground itself keeps connections alive: closing them would turn
+		// its
+		// early 413 for an oversized upload into a reset.
+		WebTestClient client = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.newConnection()))
 			.baseUrl("http://127.0.0.1:" + port)
 			.responseTimeout(Duration.ofSeconds(60))
 			.build();

@@ -446,14 +446,6 @@ class PlaygroundEndToEndTests {
 	}
 
 	@Test
-	void everyResponseClosesItsConnection() {
-		WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
-		for (String path : List.of("/api/info", "/api/agent", "/")) {
-			client.get().uri(path).exchange().expectHeader().valueEquals("Connection", "close");
-		}
-	}
-
-	@Test
 	void pageIsServedSelfContained() {
 		WebTestClient client = PlaygroundClient.connect(this.port).client();
 		String page = body(client, "/");
