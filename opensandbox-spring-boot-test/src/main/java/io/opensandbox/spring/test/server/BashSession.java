@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ final class BashSession {
 
 	private final IsolatedSandbox isolated;
 
-	private final ScheduledExecutorService timer;
+	private final Deadlines deadlines;
 
 	private final Semaphore turn = new Semaphore(1);
 
@@ -51,12 +50,12 @@ final class BashSession {
 
 	private final Path outputDirectory;
 
-	BashSession(IsolatedSandbox isolated, @Nullable String workingDirectory, ScheduledExecutorService timer,
+	BashSession(IsolatedSandbox isolated, @Nullable String workingDirectory, Deadlines deadlines,
 			Path outputDirectory) {
 		this.outputDirectory = outputDirectory;
 		this.isolated = isolated;
 		this.workingDirectory = workingDirectory;
-		this.timer = timer;
+		this.deadlines = deadlines;
 	}
 
 	String id() {
@@ -121,12 +120,13 @@ final class BashSession {
 		}
 		this.running = process;
 		boolean[] timedOut = { false };
-		ScheduledFuture<?> timeout = (timeoutMillis > 0) ? this.timer.schedule(() -> {
-			timedOut[0] = true;
-			process.kill();
-		}, timeoutMillis, TimeUnit.MILLISECONDS) : null;
+		ScheduledFuture<?> timeout = (timeoutMillis > 0)
+				? this.deadlines.after(timeoutMillis, TimeUnit.MILLISECONDS, () -> {
+					timedOut[0] = true;
+					process.kill();
+				}) : null;
 		// The run ends when its shell exits, whatever it left in the background.
-		process.onExit().thenRun(() -> output.endAfterExit(this.timer, process::hasLiveProcesses, () -> {
+		process.onExit().thenRun(() -> output.endAfterExit(this.deadlines.timer(), process::hasLiveProcesses, () -> {
 		}));
 		Transcript transcript = new Transcript(events);
 		OutputPipe.LineSplitter lines = new OutputPipe.LineSplitter(transcript::line);

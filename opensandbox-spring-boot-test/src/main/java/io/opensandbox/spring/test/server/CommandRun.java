@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -68,13 +67,13 @@ final class CommandRun {
 	 * run
 	 * @param outputDirectory where a background run's output file goes
 	 * @param io the executor for the output readers
-	 * @param timer the timer for the timeout
+	 * @param deadlines where the timeout waits, and the kill then runs
 	 * @return the run
 	 * @throws IOException if the process cannot start
 	 */
 	static CommandRun start(IsolatedSandbox isolated, String command, @Nullable String cwd, Map<String, String> env,
-			long timeoutMillis, @Nullable EventSink events, Path outputDirectory, Executor io,
-			ScheduledExecutorService timer) throws IOException {
+			long timeoutMillis, @Nullable EventSink events, Path outputDirectory, Executor io, Deadlines deadlines)
+			throws IOException {
 		String name = "command-" + UUID.randomUUID();
 		List<OutputPipe> pipes = OutputPipe.create(outputDirectory, name + ".stdout", name + ".stderr");
 		SandboxProcess process;
@@ -104,7 +103,7 @@ final class CommandRun {
 		CompletableFuture<Void> stderr = CompletableFuture
 			.runAsync(() -> run.pump(pipes.get(1), "stderr", events, sharedLog), io);
 		if (timeoutMillis > 0) {
-			var timeout = timer.schedule(() -> run.kill("signal: killed"), timeoutMillis, TimeUnit.MILLISECONDS);
+			var timeout = deadlines.after(timeoutMillis, TimeUnit.MILLISECONDS, () -> run.kill("signal: killed"));
 			process.onExit().whenComplete((code, ex) -> timeout.cancel(false));
 		}
 		// The run ends when the shell exits; what it left in the background keeps its
@@ -113,7 +112,7 @@ final class CommandRun {
 			CompletableFuture<Void> ended = new CompletableFuture<>();
 			int[] left = { pipes.size() };
 			for (OutputPipe pipe : pipes) {
-				pipe.endAfterExit(timer, process::hasLiveProcesses, () -> {
+				pipe.endAfterExit(deadlines.timer(), process::hasLiveProcesses, () -> {
 					synchronized (left) {
 						if (--left[0] == 0) {
 							ended.complete(null);

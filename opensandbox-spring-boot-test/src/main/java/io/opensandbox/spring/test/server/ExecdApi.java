@@ -119,7 +119,7 @@ final class ExecdApi {
 			IsolatedSandbox isolated = this.server.processes(sandbox);
 			requireDirectory(this.server.fileAgent(sandbox), cwd);
 			CommandRun run = CommandRun.start(isolated, command, cwd, env, timeout, background ? null : events,
-					this.server.commandOutputs(), this.server.io(), this.server.timer());
+					this.server.commandOutputs(), this.server.io(), this.server.deadlines());
 			sandbox.commands.put(run.id(), run);
 			if (background) {
 				events.emit(EventSink.event("init", "text", run.id()));
@@ -231,7 +231,7 @@ final class ExecdApi {
 						throw FilesApi.translate(ex);
 					}
 				}
-				return new BashSession(isolated, cwd, this.server.timer(), this.server.commandOutputs());
+				return new BashSession(isolated, cwd, this.server.deadlines(), this.server.commandOutputs());
 			});
 		}).flatMap((session) -> {
 			sandbox.sessions.put(session.id(), session);

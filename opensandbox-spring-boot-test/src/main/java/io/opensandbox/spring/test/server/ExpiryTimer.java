@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -29,15 +28,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExpiryTimer implements AutoCloseable {
 
-	private final ScheduledExecutorService timer;
-
-	private final Executor work;
+	private final Deadlines deadlines;
 
 	private final Clock clock;
 
-	ExpiryTimer(ThreadFactory threads, Executor work, Clock clock) {
-		this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
-		this.work = work;
+	ExpiryTimer(ThreadFactory thread, Executor work, Clock clock) {
+		this.deadlines = new Deadlines(thread, work);
 		this.clock = clock;
 	}
 
@@ -54,9 +50,17 @@ final class ExpiryTimer implements AutoCloseable {
 		return expiry;
 	}
 
+	/**
+	 * How many expiries wait for their deadline.
+	 * @return the count
+	 */
+	int waiting() {
+		return this.deadlines.waiting();
+	}
+
 	@Override
 	public void close() {
-		this.timer.shutdownNow();
+		this.deadlines.close();
 	}
 
 	/**
@@ -97,8 +101,7 @@ final class ExpiryTimer implements AutoCloseable {
 			long millis = Duration.between(ExpiryTimer.this.clock.instant(), at).plusNanos(999_999).toMillis();
 			Future<?> scheduled;
 			try {
-				scheduled = ExpiryTimer.this.timer.schedule(() -> ExpiryTimer.this.work.execute(this::wake), millis,
-						TimeUnit.MILLISECONDS);
+				scheduled = ExpiryTimer.this.deadlines.after(millis, TimeUnit.MILLISECONDS, this::wake);
 			}
 			catch (RejectedExecutionException ex) {
 				return; // the server is closing, and removes every sandbox itself

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,12 +49,12 @@ final class FileAgent {
 
 	private final Executor io;
 
-	private final ScheduledExecutorService timer;
+	private final Deadlines deadlines;
 
-	FileAgent(IsolatedSandbox sandbox, Executor io, ScheduledExecutorService timer) {
+	FileAgent(IsolatedSandbox sandbox, Executor io, Deadlines deadlines) {
 		this.sandbox = sandbox;
 		this.io = io;
-		this.timer = timer;
+		this.deadlines = deadlines;
 	}
 
 	/**
@@ -104,7 +103,7 @@ final class FileAgent {
 	OpenFile open(String path) throws IOException {
 		SandboxProcess process = start(List.of("read", path));
 		CompletableFuture<String> stderr = drain(process.stderr());
-		ScheduledFuture<?> deadline = this.timer.schedule(process::kill, TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		ScheduledFuture<?> deadline = this.deadlines.after(TIMEOUT_SECONDS, TimeUnit.SECONDS, process::kill);
 		try {
 			String header = readLine(process.stdout());
 			if (header == null) {

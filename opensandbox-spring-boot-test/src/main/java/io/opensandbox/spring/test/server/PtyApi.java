@@ -81,7 +81,7 @@ final class PtyApi {
 			return blocking(() -> {
 				IsolatedSandbox isolated = this.server.processes(sandbox);
 				ExecdApi.requireDirectory(this.server.fileAgent(sandbox), cwd);
-				PtySession session = new PtySession(isolated, cwd, command, this.server.io(), this.server.timer());
+				PtySession session = new PtySession(isolated, cwd, command, this.server.io(), this.server.deadlines());
 				synchronized (sandbox.ptys) {
 					if (sandbox.ptys.size() >= MAX_SESSIONS) {
 						throw new ApiException(500, "RUNTIME_ERROR", "error creating pty session: this sandbox has "

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -54,7 +53,7 @@ final class PtySession {
 
 	private final Executor io;
 
-	private final ScheduledExecutorService timer;
+	private final Deadlines deadlines;
 
 	private final Object lock = new Object();
 
@@ -71,12 +70,12 @@ final class PtySession {
 	private boolean deleted;
 
 	PtySession(IsolatedSandbox isolated, @Nullable String cwd, @Nullable String command, Executor io,
-			ScheduledExecutorService timer) {
+			Deadlines deadlines) {
 		this.isolated = isolated;
 		this.cwd = cwd;
 		this.command = command;
 		this.io = io;
-		this.timer = timer;
+		this.deadlines = deadlines;
 	}
 
 	String id() {
@@ -275,7 +274,7 @@ final class PtySession {
 				// gone already
 			}
 		}
-		this.timer.schedule(running::kill, 3, TimeUnit.SECONDS);
+		this.deadlines.after(3, TimeUnit.SECONDS, running::kill);
 	}
 
 	private static String driver() {

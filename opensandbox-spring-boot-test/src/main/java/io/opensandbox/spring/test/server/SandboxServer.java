@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +71,7 @@ public final class SandboxServer implements AutoCloseable {
 	private final java.util.concurrent.Semaphore provisioning = new java.util.concurrent.Semaphore(
 			Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-	private final ScheduledExecutorService timer;
+	private final Deadlines deadlines;
 
 	private final ExpiryTimer expiries;
 
@@ -103,7 +102,7 @@ public final class SandboxServer implements AutoCloseable {
 	public SandboxServer(ServerSettings settings) {
 		this.settings = settings;
 		this.io = Executors.newCachedThreadPool(daemonThreads("opensandbox-embedded-io-"));
-		this.timer = Executors.newScheduledThreadPool(1, daemonThreads("opensandbox-embedded-timer-"));
+		this.deadlines = new Deadlines(daemonThreads("opensandbox-embedded-timer-"), this.io);
 		this.blocking = Schedulers.fromExecutorService(this.io, "opensandbox-embedded");
 		this.expiries = new ExpiryTimer(daemonThreads("opensandbox-embedded-expiry-"), this.io, Clock.systemUTC());
 		try {
@@ -221,7 +220,7 @@ public final class SandboxServer implements AutoCloseable {
 			remove(sandbox);
 		}
 		this.expiries.close();
-		this.timer.shutdownNow();
+		this.deadlines.close();
 		this.io.shutdownNow();
 		if (this.ownsWorkDirectory) {
 			deleteQuietly(this.workDirectory);
@@ -355,8 +354,8 @@ public final class SandboxServer implements AutoCloseable {
 		return this.io;
 	}
 
-	ScheduledExecutorService timer() {
-		return this.timer;
+	Deadlines deadlines() {
+		return this.deadlines;
 	}
 
 	ExpiryTimer expiries() {
@@ -400,7 +399,7 @@ public final class SandboxServer implements AutoCloseable {
 	 * @return the agent
 	 */
 	FileAgent fileAgent(ServerSandbox sandbox) {
-		return new FileAgent(files(sandbox), this.io, this.timer);
+		return new FileAgent(files(sandbox), this.io, this.deadlines);
 	}
 
 	/**
@@ -442,8 +441,9 @@ public final class SandboxServer implements AutoCloseable {
 				return;
 			}
 			long remaining = this.settings.readyDelay().toNanos() - (System.nanoTime() - started);
-			this.timer.schedule(() -> sandbox.transitionFrom("Pending", "Running", "sandbox_running"),
-					Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+			this.deadlines.timer()
+				.schedule(() -> sandbox.transitionFrom("Pending", "Running", "sandbox_running"), Math.max(remaining, 0),
+						TimeUnit.NANOSECONDS);
 		});
 	}
 
