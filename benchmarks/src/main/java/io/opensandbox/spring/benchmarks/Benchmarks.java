@@ -17,10 +17,11 @@ import java.util.Set;
  * Run everything with
  * {@code mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java}:
  * that writes {@code benchmarks/results/latest.md} and {@code latest.json}. Select
- * scenarios with {@code -Dbenchmarks.scenarios=command,files} (ids: {@value #ALL}); a
- * selection writes {@code target/benchmark-results/partial.md} and {@code partial.json}
- * instead, so that the published results always come from one full run. Other knobs, for
- * investigating: {@code -Dbenchmarks.files.mib=256} (file size),
+ * scenarios with {@code -Dbenchmarks.scenarios=command,files} (ids: {@value #ALL}, and
+ * {@value #EXTRA}, which only a selection runs); a selection writes
+ * {@code target/benchmark-results/partial.md} and {@code partial.json} instead, so that
+ * the published results always come from one full run. Other knobs, for investigating:
+ * {@code -Dbenchmarks.files.mib=256} (file size),
  * {@code -Dbenchmarks.load.streams=200 -Dbenchmarks.load.seconds=9},
  * {@code -Dbenchmarks.startup.cold=3} (fresh-JVM pairs),
  * {@code -Dbenchmarks.fork.args=-XX:StartFlightRecording=filename=/tmp/child.jfr}
@@ -31,6 +32,9 @@ import java.util.Set;
 public final class Benchmarks {
 
 	static final String ALL = "shutdown,ready,pool,command,parser,lifecycle,files,load,startup,embedded";
+
+	/** Scenarios that explain a result of another, run only when named. */
+	static final String EXTRA = "lifecycle-layers";
 
 	static final String COMMAND = "mvn -q -pl benchmarks -am install -DskipTests && cd benchmarks && mvn -q exec:java";
 
@@ -43,8 +47,9 @@ public final class Benchmarks {
 		scenarios.removeIf(String::isBlank);
 		Set<String> unknown = new LinkedHashSet<>(scenarios);
 		unknown.removeAll(List.of(ALL.split(",")));
+		unknown.removeAll(List.of(EXTRA.split(",")));
 		if (!unknown.isEmpty()) {
-			throw new IllegalArgumentException("Unknown scenarios " + unknown + "; known: " + ALL);
+			throw new IllegalArgumentException("Unknown scenarios " + unknown + "; known: " + ALL + "," + EXTRA);
 		}
 		long started = System.nanoTime();
 		List<Row> rows = new ArrayList<>();
@@ -81,6 +86,7 @@ public final class Benchmarks {
 				rows.addAll(LifecycleGetBenchmark.run(64, 20_000, 10, 5));
 				yield rows;
 			}
+			case "lifecycle-layers" -> LifecycleLayersBenchmark.run(4_000, 10, 30);
 			case "files" -> FilesBenchmark.run(Long.getLong("benchmarks.files.mib", 1024) * FilesBenchmark.MIB, 3, 5);
 			case "load" -> LoadBenchmark.run(Integer.getInteger("benchmarks.load.streams", 1000),
 					Integer.getInteger("benchmarks.load.seconds", 60));

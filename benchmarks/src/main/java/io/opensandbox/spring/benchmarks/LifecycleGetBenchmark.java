@@ -208,7 +208,7 @@ final class LifecycleGetBenchmark {
 	 * Bytes allocated so far by every live thread: the loopback server's share is the
 	 * same for both clients, so the difference between them is the clients'.
 	 */
-	private static long allocatedBytes() {
+	static long allocatedBytes() {
 		ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 		long total = 0;
 		for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
