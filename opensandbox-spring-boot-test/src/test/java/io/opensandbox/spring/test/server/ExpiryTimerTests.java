@@ -153,6 +153,17 @@ class ExpiryTimerTests {
 		assertThat(runs).hasValue(0);
 	}
 
+	@Test
+	void closingDropsEveryWaitingExpiry() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		this.timer.start(() -> this.clock.instant().plusMillis(100), runs::incrementAndGet);
+		assertThat(this.timer.waiting()).isOne();
+		this.timer.close();
+		assertThat(this.timer.waiting()).isZero();
+		Thread.sleep(400);
+		assertThat(runs).hasValue(0);
+	}
+
 	private static ThreadFactory named(String name) {
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, name);
