@@ -217,6 +217,31 @@ class SandboxBoundaryTests {
 		}
 	}
 
+	@Test
+	void processesASandboxLeavesRunningDoNotSlowDownAnotherSandboxsCommands() throws Exception {
+		String attacker = client.createRunning();
+		String victim = client.createRunning();
+		try {
+			// Every command that leaves a process behind is watched until that process
+			// ends; watching 200 of them once made every command of every sandbox take
+			// seconds.
+			for (int i = 0; i < 200; i++) {
+				assertThat(client.run(attacker, "sleep 100000 &").succeeded()).isTrue();
+			}
+			long slowest = 0;
+			for (int i = 0; i < 5; i++) {
+				long started = System.nanoTime();
+				assertThat(client.run(victim, "echo unharmed").stdout()).isEqualTo("unharmed\n");
+				slowest = Math.max(slowest, System.nanoTime() - started);
+			}
+			assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
+		}
+		finally {
+			client.kill(attacker);
+			client.kill(victim);
+		}
+	}
+
 	private static void assumeServerIsRoot() throws Exception {
 		assumeThat(Files.readString(Path.of("/proc/self/status"))).as("the server runs as root")
 			.containsPattern("(?m)^Uid:\\s+0\\s");

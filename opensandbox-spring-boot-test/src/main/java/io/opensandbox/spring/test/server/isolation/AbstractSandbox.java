@@ -35,6 +35,9 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 
 	private static final int KILL_ROUNDS = 200;
 
+	/** How old a census may be when asked whether a command left processes running. */
+	static final long MEMBERS_CENSUS_MAX_AGE_MILLIS = 100;
+
 	private final String id;
 
 	private final Path directory;
@@ -163,10 +166,20 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	}
 
 	/**
-	 * Processes a kill of one of this sandbox's process groups may touch.
+	 * Processes a kill of one of this sandbox's process groups may touch, as a census
+	 * found them.
+	 * @param census the host's processes
 	 * @return the candidates, including zombies
 	 */
-	abstract List<ProcStat> killCandidates();
+	abstract List<ProcStat> killCandidates(ProcFs.Census census);
+
+	/**
+	 * Processes a kill of one of this sandbox's process groups may touch, now.
+	 * @return the candidates, including zombies
+	 */
+	final List<ProcStat> killCandidates() {
+		return killCandidates(ProcFs.census(System.nanoTime()));
+	}
 
 	/**
 	 * The sandbox's processes, its own infrastructure (init) excluded.
@@ -320,13 +333,27 @@ abstract class AbstractSandbox implements IsolatedSandbox {
 	}
 
 	/**
-	 * Whether a command's process group or session still has live members.
+	 * Whether a command's process group or session still has live members, from a census
+	 * at most {@value #MEMBERS_CENSUS_MAX_AGE_MILLIS} ms old that every such check
+	 * shares. Any census begun after the leader existed answers rightly as of its
+	 * beginning, as long as the leader's liveness is taken as of then too: a leader alive
+	 * now was alive then; one seen gone is taken as gone only in a census begun after it
+	 * was first seen gone. "None left" never turns false again (only members fork
+	 * members), and "some left" is asked again later.
 	 * @param process the command
 	 * @return whether any remain
 	 */
 	boolean hasLiveMembers(ManagedProcess process) {
 		ProcessHandle leader = process.leader();
-		return leader != null && !members(killCandidates(), leader.pid(), leader.isAlive()).isEmpty();
+		if (leader == null) {
+			return false;
+		}
+		boolean leaderAlive = leader.isAlive();
+		long now = System.nanoTime();
+		long valid = leaderAlive ? process.startedAt() : process.leaderGoneAt(now);
+		long recent = now - TimeUnit.MILLISECONDS.toNanos(MEMBERS_CENSUS_MAX_AGE_MILLIS);
+		ProcFs.Census census = ProcFs.census((valid - recent > 0) ? valid : recent);
+		return !members(killCandidates(census), leader.pid(), leaderAlive).isEmpty();
 	}
 
 	/*

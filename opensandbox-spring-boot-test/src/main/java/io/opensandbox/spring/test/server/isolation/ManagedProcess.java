@@ -29,6 +29,14 @@ final class ManagedProcess implements SandboxProcess {
 
 	private volatile @Nullable ProcessHandle leader;
 
+	private final long startedAt;
+
+	private final Object leaderGoneMonitor = new Object();
+
+	private volatile boolean leaderSeenGone;
+
+	private volatile long leaderGoneAt;
+
 	/**
 	 * Tracks a started command.
 	 * @param sandbox the sandbox
@@ -47,6 +55,7 @@ final class ManagedProcess implements SandboxProcess {
 		else {
 			this.leader = process.toHandle();
 		}
+		this.startedAt = System.nanoTime();
 	}
 
 	private static void release(Process wrapper) {
@@ -156,6 +165,31 @@ final class ManagedProcess implements SandboxProcess {
 	 */
 	@Nullable ProcessHandle leader() {
 		return this.leader;
+	}
+
+	/**
+	 * When this command had its leader ({@link System#nanoTime()}).
+	 * @return the time
+	 */
+	long startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * When the leader was first seen gone, at or after it went.
+	 * @param now the time it is seen gone now, kept if it is the first time
+	 * @return the time ({@link System#nanoTime()})
+	 */
+	long leaderGoneAt(long now) {
+		if (!this.leaderSeenGone) {
+			synchronized (this.leaderGoneMonitor) {
+				if (!this.leaderSeenGone) {
+					this.leaderGoneAt = now;
+					this.leaderSeenGone = true;
+				}
+			}
+		}
+		return this.leaderGoneAt;
 	}
 
 	@Override

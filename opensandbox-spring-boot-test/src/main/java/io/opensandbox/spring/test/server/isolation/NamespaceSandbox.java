@@ -145,8 +145,17 @@ final class NamespaceSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	List<ProcStat> killCandidates() {
-		return sandboxProcesses();
+	List<ProcStat> killCandidates(ProcFs.Census census) {
+		long init = this.namespaceInit.pid();
+		long target = this.enterTarget.pid();
+		List<ProcStat> candidates = new ArrayList<>();
+		for (ProcFs.Census.Entry entry : census.processes()) {
+			long pid = entry.stat().pid();
+			if (pid != init && pid != target && this.pidNamespace.equals(entry.pidNamespace())) {
+				candidates.add(entry.stat());
+			}
+		}
+		return candidates;
 	}
 
 	@Override

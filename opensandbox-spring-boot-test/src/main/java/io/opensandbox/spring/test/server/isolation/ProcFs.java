@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,56 @@ final class ProcFs {
 
 	private static final Path PROC = Path.of("/proc");
 
+	private static final Object CENSUS_LOCK = new Object();
+
+	private static final AtomicLong CENSUSES = new AtomicLong();
+
+	private static volatile @Nullable Census lastCensus;
+
 	private ProcFs() {
+	}
+
+	/**
+	 * Every host process with its pid namespace, read once for everyone who can use it: a
+	 * census begun at or after {@code startedAfter} (a {@link System#nanoTime()} value)
+	 * is shared, an older one is taken again. Reading {@code /proc} costs in proportion
+	 * to the host's processes, so checks that ask for it every few hundred milliseconds
+	 * for each command a sandbox left running must not each read it.
+	 * @param startedAfter the earliest time the census may have begun
+	 * @return the census
+	 */
+	static Census census(long startedAfter) {
+		Census last = lastCensus;
+		if (last != null && last.startedNanos() - startedAfter >= 0) {
+			return last;
+		}
+		synchronized (CENSUS_LOCK) {
+			last = lastCensus;
+			if (last != null && last.startedNanos() - startedAfter >= 0) {
+				return last;
+			}
+			long started = System.nanoTime();
+			List<Census.Entry> entries = new ArrayList<>();
+			for (long pid : pids()) {
+				String namespace = pidNamespace(pid);
+				ProcStat stat = stat(pid);
+				if (stat != null) {
+					entries.add(new Census.Entry(stat, namespace));
+				}
+			}
+			Census census = new Census(started, List.copyOf(entries));
+			CENSUSES.incrementAndGet();
+			lastCensus = census;
+			return census;
+		}
+	}
+
+	/**
+	 * How many censuses have been taken in this JVM.
+	 * @return the count
+	 */
+	static long censusesTaken() {
+		return CENSUSES.get();
 	}
 
 	/**
@@ -295,7 +345,6 @@ final class ProcFs {
 
 	/**
 	 * One line of {@code /proc/<pid>/stat}, the fields this package needs.
-	 *
 	 * @param pid the process id (host view)
 	 * @param state the state letter ({@code R}, {@code S}, {@code T}, {@code Z}, ...)
 	 * @param ppid the parent's process id
@@ -304,6 +353,25 @@ final class ProcFs {
 	 * @param cpuTicks user plus system time of the process and its reaped children
 	 * @param startTicks start time in ticks since boot
 	 */
+	/**
+	 * The host's processes as read by {@link #census(long)}.
+	 *
+	 * @param startedNanos when the reading began ({@link System#nanoTime()})
+	 * @param processes every process that could be read
+	 */
+	record Census(long startedNanos, List<Entry> processes) {
+
+		/**
+		 * One process.
+		 *
+		 * @param stat its status
+		 * @param pidNamespace its pid namespace, or {@code null} if it cannot be read
+		 */
+		record Entry(ProcStat stat, @Nullable String pidNamespace) {
+		}
+
+	}
+
 	record ProcStat(long pid, char state, long ppid, long pgrp, long session, long cpuTicks, long startTicks) {
 
 		boolean isZombie() {

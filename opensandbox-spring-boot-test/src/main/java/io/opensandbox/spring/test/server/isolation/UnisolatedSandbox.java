@@ -68,8 +68,8 @@ final class UnisolatedSandbox extends AbstractSandbox {
 	}
 
 	@Override
-	List<ProcStat> killCandidates() {
-		return ProcFs.snapshot((pid) -> true);
+	List<ProcStat> killCandidates(ProcFs.Census census) {
+		return census.processes().stream().map(ProcFs.Census.Entry::stat).toList();
 	}
 
 	@Override

@@ -37,6 +37,36 @@ class ProcFsTests {
 	}
 
 	@Test
+	void aCensusBegunAfterTheGivenTimeIsShared() {
+		long asked = System.nanoTime();
+		ProcFs.Census first = ProcFs.census(asked);
+		long taken = ProcFs.censusesTaken();
+		assertThat(first.startedNanos() - asked).isNotNegative();
+		assertThat(ProcFs.census(asked)).isSameAs(first);
+		assertThat(ProcFs.census(first.startedNanos())).isSameAs(first);
+		assertThat(ProcFs.censusesTaken()).isEqualTo(taken);
+	}
+
+	@Test
+	void aCensusBegunBeforeTheGivenTimeIsTakenAgain() {
+		ProcFs.Census first = ProcFs.census(System.nanoTime());
+		ProcFs.Census second = ProcFs.census(first.startedNanos() + 1);
+		assertThat(second).isNotSameAs(first);
+		assertThat(second.startedNanos() - first.startedNanos()).isPositive();
+	}
+
+	@Test
+	void aCensusListsEveryProcessWithItsPidNamespace() {
+		long self = ProcessHandle.current().pid();
+		ProcFs.Census census = ProcFs.census(System.nanoTime());
+		assertThat(census.processes()).anySatisfy((entry) -> {
+			assertThat(entry.stat().pid()).isEqualTo(self);
+			assertThat(entry.pidNamespace()).isEqualTo(ProcFs.pidNamespace(self));
+		});
+		assertThat(census.processes()).hasSizeGreaterThan(1);
+	}
+
+	@Test
 	void mountPathsAreUnescaped() {
 		assertThat(ProcFs.unescapeMountPath("/a\\040b\\011c\\134d")).isEqualTo("/a b\tc\\d");
 		assertThat(ProcFs.unescapeMountPath("/trailing\\04")).isEqualTo("/trailing\\04");

@@ -127,6 +127,42 @@ class UnisolatedIsolationTests {
 	}
 
 	@Test
+	void checksForWhatACommandLeftRunningShareOneReadingOfProc() throws Exception {
+		IsolatedSandbox sandbox = create(Map.of());
+		SandboxProcess process = sandbox.start(List.of("sh", "-c", "sleep 543221 >/dev/null 2>&1 &"), null, Map.of());
+		assertThat(process.onExit().get(10, TimeUnit.SECONDS)).isZero();
+		assertThat(process.hasLiveProcesses()).isTrue();
+		long started = System.nanoTime();
+		long taken = ProcFs.censusesTaken();
+		for (int i = 0; i < 200; i++) {
+			// as the server asks for each command that left something running
+			assertThat(process.hasLiveProcesses()).isTrue();
+		}
+		long windows = 1 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+				/ AbstractSandbox.MEMBERS_CENSUS_MAX_AGE_MILLIS;
+		assertThat(ProcFs.censusesTaken() - taken).isLessThanOrEqualTo(windows + 1);
+		process.kill();
+		eventually(WAIT, () -> !process.hasLiveProcesses(), "nothing left running");
+		assertThat(hostSleeps("543221")).isEmpty();
+	}
+
+	@Test
+	void whatALeaderForksJustBeforeItExitsIsSeenThoughAnOlderCensusIsAtHand() throws Exception {
+		IsolatedSandbox sandbox = create(Map.of());
+		SandboxProcess process = sandbox.start(List.of("sh", "-c", "read go; sleep 543222 >/dev/null 2>&1 &"), null,
+				Map.of());
+		// a census that sees the leader alive and nothing else of the command
+		ProcFs.census(System.nanoTime());
+		try (var stdin = process.stdin()) {
+			stdin.write("go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		assertThat(process.onExit().get(10, TimeUnit.SECONDS)).isZero();
+		assertThat(process.hasLiveProcesses()).isTrue();
+		process.kill();
+		eventually(WAIT, () -> !process.hasLiveProcesses(), "nothing left running");
+	}
+
+	@Test
 	void closeKillsProcessesAndRemovesOnlyTheSandbox() throws Exception {
 		IsolatedSandbox sandbox = create(Map.of());
 		Path keep = Files.writeString(this.hostScratch.resolve("keep.txt"), "keep");
