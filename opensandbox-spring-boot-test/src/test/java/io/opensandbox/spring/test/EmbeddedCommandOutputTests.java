@@ -105,4 +105,17 @@ class EmbeddedCommandOutputTests {
 		assertThat(run.events()).anySatisfy((event) -> assertThat(event).containsEntry("type", "error"));
 	}
 
+	@Test
+	void aSessionRunThatTimesOutIsKilledAndReportedAndTheSessionGoesOn() throws Exception {
+		String session = (String) WireClient.read(client.execd(id, "POST", "/session", "{}")).get("session_id");
+		long started = System.nanoTime();
+		HttpResponse<String> timedOut = client.execd(id, "POST", "/session/" + session + "/run",
+				"{\"command\":\"sleep 30\",\"timeout\":500}");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+		assertThat(timedOut.body()).contains("error running in session. timeout after 500ms");
+		HttpResponse<String> next = client.execd(id, "POST", "/session/" + session + "/run",
+				"{\"command\":\"echo still here\"}");
+		assertThat(next.body()).contains("still here").contains("execution_complete");
+	}
+
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -119,10 +120,10 @@ final class BashSession {
 			return;
 		}
 		this.running = process;
-		boolean[] timedOut = { false };
+		AtomicBoolean timedOut = new AtomicBoolean();
 		ScheduledFuture<?> timeout = (timeoutMillis > 0)
 				? this.deadlines.after(timeoutMillis, TimeUnit.MILLISECONDS, () -> {
-					timedOut[0] = true;
+					timedOut.set(true);
 					process.kill();
 				}) : null;
 		// The run ends when its shell exits, whatever it left in the background.
@@ -139,7 +140,7 @@ final class BashSession {
 		if (timeout != null) {
 			timeout.cancel(false);
 		}
-		if (timedOut[0]) {
+		if (timedOut.get()) {
 			events.emit(Json.object("code", "RUNTIME_ERROR", "message",
 					"error running in session. timeout after " + timeoutMillis + "ms"));
 			return;
