@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -129,7 +130,10 @@ class UnisolatedIsolationTests {
 	@Test
 	void checksForWhatACommandLeftRunningShareOneReadingOfProc() throws Exception {
 		IsolatedSandbox sandbox = create(Map.of());
-		SandboxProcess process = sandbox.start(List.of("sh", "-c", "sleep 543221 >/dev/null 2>&1 &"), null, Map.of());
+		// an argument no other run uses, so that nothing left over elsewhere is counted
+		String marker = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 1_000_000_000L));
+		SandboxProcess process = sandbox.start(List.of("sh", "-c", "sleep " + marker + " >/dev/null 2>&1 &"), null,
+				Map.of());
 		assertThat(process.onExit().get(10, TimeUnit.SECONDS)).isZero();
 		assertThat(process.hasLiveProcesses()).isTrue();
 		long started = System.nanoTime();
@@ -143,7 +147,7 @@ class UnisolatedIsolationTests {
 		assertThat(ProcFs.censusesTaken() - taken).isLessThanOrEqualTo(windows + 1);
 		process.kill();
 		eventually(WAIT, () -> !process.hasLiveProcesses(), "nothing left running");
-		assertThat(hostSleeps("543221")).isEmpty();
+		assertThat(hostSleeps(marker)).isEmpty();
 	}
 
 	@Test
