@@ -130,8 +130,7 @@ class UnisolatedIsolationTests {
 	@Test
 	void checksForWhatACommandLeftRunningShareOneReadingOfProc() throws Exception {
 		IsolatedSandbox sandbox = create(Map.of());
-		// an argument no other run uses, so that nothing left over elsewhere is counted
-		String marker = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 1_000_000_000L));
+		String marker = marker();
 		SandboxProcess process = sandbox.start(List.of("sh", "-c", "sleep " + marker + " >/dev/null 2>&1 &"), null,
 				Map.of());
 		assertThat(process.onExit().get(10, TimeUnit.SECONDS)).isZero();
@@ -171,16 +170,26 @@ class UnisolatedIsolationTests {
 		IsolatedSandbox sandbox = create(Map.of());
 		Path keep = Files.writeString(this.hostScratch.resolve("keep.txt"), "keep");
 		Files.createSymbolicLink(sandbox.hostPath("/tmp").resolve("link"), this.hostScratch);
-		SandboxProcess process = sandbox.start(List.of("sh", "-c", "sleep 543211 & sleep 543212 & echo started; wait"),
-				null, Map.of());
+		String first = marker();
+		String second = marker();
+		SandboxProcess process = sandbox.start(
+				List.of("sh", "-c", "sleep " + first + " & sleep " + second + " & echo started; wait"), null, Map.of());
 		awaitLine(process, "started");
-		eventually(WAIT, () -> hostSleeps("543212").size() == 1, "sleeps running");
+		eventually(WAIT, () -> hostSleeps(second).size() == 1, "sleeps running");
 		sandbox.close();
-		assertThat(hostSleeps("543211")).isEmpty();
-		assertThat(hostSleeps("543212")).isEmpty();
+		assertThat(hostSleeps(first)).isEmpty();
+		assertThat(hostSleeps(second)).isEmpty();
 		assertThat(sandbox.directory()).doesNotExist();
 		assertThat(keep).hasContent("keep");
 		assertThatIOException().isThrownBy(() -> sandbox.start(List.of("true"), null, Map.of()));
+	}
+
+	/*
+	 * A sleep argument no other run uses, so that processes left behind elsewhere on the
+	 * host (by an interrupted run) are never counted.
+	 */
+	private static String marker() {
+		return Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 1_000_000_000L));
 	}
 
 }
