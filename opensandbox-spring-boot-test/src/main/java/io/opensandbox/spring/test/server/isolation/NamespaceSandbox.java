@@ -160,10 +160,7 @@ final class NamespaceSandbox extends AbstractSandbox {
 
 	@Override
 	List<ProcStat> sandboxProcesses() {
-		long init = this.namespaceInit.pid();
-		long target = this.enterTarget.pid();
-		return ProcFs
-			.snapshot((pid) -> pid != init && pid != target && this.pidNamespace.equals(ProcFs.pidNamespace(pid)));
+		return killCandidates();
 	}
 
 	@Override

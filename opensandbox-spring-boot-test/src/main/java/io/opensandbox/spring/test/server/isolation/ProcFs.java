@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongPredicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -104,24 +103,6 @@ final class ProcFs {
 			}
 		}
 		return pids;
-	}
-
-	/**
-	 * The status of every process that passes a filter.
-	 * @param filter which process ids to read
-	 * @return the readable statuses
-	 */
-	static List<ProcStat> snapshot(LongPredicate filter) {
-		List<ProcStat> result = new ArrayList<>();
-		for (long pid : pids()) {
-			if (filter.test(pid)) {
-				ProcStat stat = stat(pid);
-				if (stat != null) {
-					result.add(stat);
-				}
-			}
-		}
-		return result;
 	}
 
 	/**

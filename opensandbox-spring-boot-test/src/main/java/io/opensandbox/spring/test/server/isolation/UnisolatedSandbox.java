@@ -74,7 +74,7 @@ final class UnisolatedSandbox extends AbstractSandbox {
 
 	@Override
 	List<ProcStat> sandboxProcesses() {
-		List<ProcStat> all = ProcFs.snapshot((pid) -> true);
+		List<ProcStat> all = killCandidates();
 		Set<Long> members = new HashSet<>();
 		for (ManagedProcess process : processes()) {
 			ProcessHandle leader = process.leader();
