@@ -71,9 +71,9 @@ public final class PoolServer implements AutoCloseable {
 
 	public PoolServer() {
 		// One request per connection: Reactor Netty's HTTP/1.1 server can leave a
-		// kept-alive
-		// connection unread after an answer completed on another thread (as this server's
-		// delayed answers do), and the test's clients have no read timeout to notice
+		// kept-alive connection unread after an answer completed on another thread (as
+		// this server's delayed answers do), and the tests' clients have no read timeout
+		// to notice
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)

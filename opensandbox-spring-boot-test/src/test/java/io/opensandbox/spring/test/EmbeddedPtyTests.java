@@ -334,11 +334,10 @@ class EmbeddedPtyTests {
 			Sinks.Empty<Void> attached = Sinks.empty();
 			client.websocket()
 				.uri(url)
-				// sends once attached, as the starter's connection does: frames sent
-				// while
-				// the server's transport still switches the connection to WebSocket can
-				// be
-				// lost there (1 run in 5 sent at once)
+				// sends once attached, as the starter's connection does:
+				// frames sent while the server's transport still switches
+				// the connection to WebSocket can be lost there (1 run in 5
+				// sent at once)
 				.handle((in, out) -> Mono.when(
 						attached.asMono()
 							.then(out.sendObject(Flux.just(new TextWebSocketFrame("{not json"),

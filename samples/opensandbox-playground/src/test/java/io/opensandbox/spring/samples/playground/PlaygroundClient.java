@@ -51,12 +51,9 @@ final class PlaygroundClient {
 	static PlaygroundClient connect(int port) {
 		// A connection per request: Reactor Netty's HTTP/1.1 server (1.3.6) can leave a
 		// kept-alive connection unread after an answer that completed on another thread,
-		// and
-		// the next request on it is never answered (seen in CI; fixed upstream in
-		// September
-		// 2026). The playground itself keeps connections alive: closing them would turn
-		// its
-		// early 413 for an oversized upload into a reset.
+		// and the next request on it is never answered (seen in CI; fixed upstream in
+		// September 2026). The playground itself keeps connections alive: closing them
+		// would turn its early 413 for an oversized upload into a reset.
 		WebTestClient client = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.newConnection()))
 			.baseUrl("http://127.0.0.1:" + port)
 			.responseTimeout(Duration.ofSeconds(60))
